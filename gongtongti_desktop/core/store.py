@@ -1,0 +1,215 @@
+"""The one owner of the SQLite data file.
+
+Nothing else opens the file. Opening checks, before writing a single byte, that the file is
+ours (SQLite header + ``application_id``), not from a newer program (``user_version``) and not
+damaged (``quick_check``); only then are pending migrations applied, after a backup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from gongtongti_desktop.core.schema import SCHEMA_VERSION, migrations
+from gongtongti_desktop.errors import DataFileError
+
+APPLICATION_ID = 0x47545444  # "GTTD"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+BACKUP_DIR_NAME = "backups"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def read_header(path: Path) -> tuple[int, int]:
+    """(user_version, application_id) read from the file's first page, without opening it.
+
+    Raises DataFileError when the file is not an SQLite database at all.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise DataFileError(f"无法读取数据文件 {path}：{exc.strerror or exc}") from exc
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        raise DataFileError(
+            f"{path} 不是共同体工作台的数据文件（文件已损坏或格式不对），未做任何改动。"
+        )
+    user_version = int.from_bytes(head[60:64], "big")
+    application_id = int.from_bytes(head[68:72], "big")
+    return user_version, application_id
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=5)
+    return conn
+
+
+class Store:
+    """An open data file. Use ``Store.open`` or ``Store.create``; close with ``close()``."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, *, kindergarten: str, programme_id: str) -> Store:
+        """Make a new, empty data file. Refuses to touch an existing file."""
+        path = Path(path)
+        if path.exists():
+            raise DataFileError(f"{path} 已存在，为防止覆盖数据，未做任何改动。")
+        if not path.parent.is_dir():
+            raise DataFileError(f"文件夹 {path.parent} 不存在。")
+        conn = _connect(path)
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            store = cls._configure(conn, path)
+            store._migrate(backup_first=False)
+            with store.atomic():
+                store.set_setting("programme", programme_id)
+                store.set_setting("kindergarten_name", kindergarten)
+                store.set_setting("created_at", dt.datetime.now().astimezone().isoformat())
+        except BaseException:
+            conn.close()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            raise
+        return store
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open an existing data file, refusing (untouched) one we must not write to."""
+        path = Path(path)
+        if not path.exists():
+            raise DataFileError(f"数据文件 {path} 不存在。请检查路径，或先用 init / demo 新建。")
+        if path.is_dir():
+            raise DataFileError(f"{path} 是文件夹，不是数据文件。")
+        user_version, application_id = read_header(path)
+        if application_id != APPLICATION_ID:
+            raise DataFileError(
+                f"{path} 是 SQLite 文件，但不是共同体工作台的数据文件，未做任何改动。"
+            )
+        if user_version > SCHEMA_VERSION:
+            raise DataFileError(
+                f"{path} 由更新版本的共同体工作台写入（数据版本 {user_version}，本程序支持到 "
+                f"{SCHEMA_VERSION}）。请升级程序后再打开；文件未做任何改动。"
+            )
+        conn = _connect(path)
+        try:
+            try:
+                result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise DataFileError(
+                    f"{path} 已损坏，无法读取（{exc}）。文件未做任何改动。"
+                ) from exc
+            if result != "ok":
+                raise DataFileError(f"{path} 已损坏（完整性检查：{result}）。文件未做任何改动。")
+            store = cls._configure(conn, path)
+            store._migrate(backup_first=True)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def _configure(cls, conn: sqlite3.Connection, path: Path) -> Store:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = Database(conn, execute_plugins=False)
+        return cls(db, path)
+
+    def _migrate(self, *, backup_first: bool) -> None:
+        pending = migrations.pending(self.db)
+        if not pending:
+            return
+        if backup_first:
+            self.backup(reason="before-migration")
+        migrations.apply(self.db)
+        applied = len(migrations.applied(self.db))
+        self.db.execute(f"PRAGMA user_version = {applied}")
+        self.db.conn.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions and queries -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """All writes of one user operation go through here: all or nothing."""
+        with self.db.atomic() as db:
+            yield db
+
+    def query(
+        self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+    ) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.atomic():
+            self.db.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    @property
+    def programme_id(self) -> str:
+        return self.setting("programme", "yiyuan-2022")
+
+    @property
+    def kindergarten_name(self) -> str:
+        return self.setting("kindergarten_name")
+
+    # -- backups -----------------------------------------------------------------------------
+
+    def backup(self, *, reason: str = "manual", dest: Path | None = None) -> Path:
+        """Copy the live database with SQLite's backup API (never a file copy: WAL)."""
+        if dest is None:
+            folder = self.path.parent / BACKUP_DIR_NAME
+            folder.mkdir(exist_ok=True)
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            dest = folder / f"{self.path.stem}-{stamp}-{reason}{self.path.suffix or '.gtdb'}"
+        target = sqlite3.connect(str(dest))
+        try:
+            self.db.conn.backup(target)
+        finally:
+            target.close()
+        return dest
+
+    def integrity_problems(self) -> list[str]:
+        """Findings of SQLite's own checks, in Chinese; empty when the file is sound."""
+        problems: list[str] = []
+        result = self.db.execute("PRAGMA quick_check").fetchall()
+        if [r[0] for r in result] != ["ok"]:
+            problems += [f"完整性检查：{r[0]}" for r in result]
+        for table, rowid, parent, _fk in self.db.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"表 {table} 第 {rowid} 行引用了不存在的 {parent} 记录")
+        return problems
