@@ -1,0 +1,300 @@
+"""The ``gongtongti`` command: the window, and every operation scripts rely on.
+
+The command-line contract (docs/cli.md) is kept stable: exit 0 ok, 1 the data has problems
+(``check``), 2 bad usage or bad input with a Chinese message on stderr and nothing written.
+Each command is a thin call into the same core functions the window uses. Qt, reportlab and
+openpyxl are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gongtongti_desktop import __version__, cli_i18n
+from gongtongti_desktop.core import periods
+from gongtongti_desktop.core.programme import (
+    DEFAULT_PROGRAMME,
+    Programme,
+    available_programmes,
+    get_programme,
+)
+from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.errors import UserError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _out(text: str = "") -> None:
+    print(text)
+
+
+def _open(args: argparse.Namespace) -> tuple[Store, Programme]:
+    if not args.data:
+        raise UserError("请用 --data 指定数据文件，例如：gongtongti check --data 我的园.gtdb")
+    store = Store.open(Path(args.data))
+    try:
+        return store, get_programme(store.programme_id)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _period(args: argparse.Namespace) -> periods.Period | None:
+    if getattr(args, "month", None):
+        return periods.month(args.month)
+    if getattr(args, "term", None):
+        return periods.term(args.term)
+    if getattr(args, "year", None):
+        return periods.year(args.year)
+    return None
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from gongtongti_desktop.ui.app import run_gui
+
+    return run_gui(Path(args.data) if args.data else None)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    programme = get_programme(args.programme)
+    name = args.kindergarten.strip()
+    if not name:
+        raise UserError("幼儿园名称不能为空")
+    Store.create(Path(args.path), kindergarten=name, programme_id=programme.id).close()
+    _out(f"已新建数据文件 {args.path}（方案：{programme.name}，幼儿园：{name}）")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gongtongti_desktop.core.demo import create_demo
+
+    programme = get_programme(args.programme)
+    store = create_demo(Path(args.path), programme.id)
+    with store:
+        from gongtongti_desktop.core import roster
+
+        pairings = len(roster.list_pairings(store))
+        kindergartens = len(roster.list_kindergartens(store, programme))
+    _out(
+        f"已写入示例数据文件 {args.path}（方案：{programme.name}；"
+        f"{kindergartens} 所幼儿园，{pairings} 个结对；全部为虚构的示例数据）"
+    )
+    return EXIT_OK
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    if args.data:
+        store, programme = _open(args)
+        store.close()
+    else:
+        programme = get_programme(args.programme or DEFAULT_PROGRAMME)
+    _out(f"方案：{programme.name}（{programme.id}）")
+    for spec in programme.forms:
+        line = f"  {spec.id:<14}{spec.display_name}"
+        if spec.description:
+            line += f" —— {spec.description}"
+        _out(line)
+    return EXIT_OK
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    period = _period(args)
+    out = Path(args.output)
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"输出文件应以 .pdf 结尾：{out}")
+    store, programme = _open(args)
+    with store:
+        from gongtongti_desktop.core.form_data import form_data
+        from gongtongti_desktop.output.pdf import write_pdf
+
+        data = form_data(store, programme, args.form, period.label if period else "")
+        write_pdf(data, out)
+    _out(f"已生成 {out}（{data.spec.display_name}，{len(data.rows)} 行）")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.output:
+        raise UserError("上报数据包（-o 文件.gtt）尚未实现；目前可用 --xlsx 文件.xlsx 导出表格。")
+    if not args.xlsx:
+        raise UserError("请指定输出：--xlsx 文件.xlsx")
+    out = Path(args.xlsx)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"输出文件应以 .xlsx 结尾：{out}")
+    period = _period(args)
+    store, programme = _open(args)
+    with store:
+        from gongtongti_desktop.core.form_data import form_data
+        from gongtongti_desktop.output.xlsx import write_workbook
+
+        label = period.label if period else ""
+        datas = [form_data(store, programme, spec.id, label) for spec in programme.forms]
+        write_workbook(datas, out)
+    _out(f"已导出 {out}（{len(datas)} 个工作表：{'、'.join(d.spec.display_name for d in datas)}）")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserError(f"要导入的文件不存在：{source}")
+    if source.suffix.lower() == ".gtt":
+        raise UserError("导入上报数据包（.gtt）尚未实现；目前可导入结对名单 Excel（.xlsx）。")
+    if source.suffix.lower() != ".xlsx":
+        raise UserError(f"只能导入 Excel 工作簿（.xlsx）：{source}")
+    store, programme = _open(args)
+    with store:
+        from gongtongti_desktop.core import roster_import
+
+        parsed = roster_import.read_roster_xlsx(source, programme)
+        plan = roster_import.plan_import(store, programme, parsed)
+        if plan.is_empty:
+            _out(f"{source} 中的名单与现有数据一致，未做任何改动。")
+            return EXIT_OK
+        backup = store.backup(reason="before-import")
+        applied = roster_import.apply_import(store, programme, plan)
+    _out(f"已导入 {source}（导入前已备份到 {backup}）：")
+    for line in applied.summary_lines():
+        _out(f"  {line}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    store, programme = _open(args)
+    with store:
+        from gongtongti_desktop.core import roster
+
+        problems = store.integrity_problems()
+        problems += roster.roster_problems(store, programme)
+        pairings = len(roster.list_pairings(store))
+        version = store.schema_version
+    _out(f"数据文件：{args.data}（方案：{programme.name}，数据版本 {version}）")
+    _out(f"结对：{pairings} 个")
+    if not problems:
+        _out("检查通过：未发现问题。")
+        return EXIT_OK
+    _out(f"发现 {len(problems)} 个问题：")
+    for problem in problems:
+        _out(f"  - {problem}")
+    return EXIT_PROBLEMS
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    store, _programme = _open(args)
+    with store:
+        dest = Path(args.output) if args.output else None
+        if dest is not None and dest.exists():
+            raise UserError(f"{dest} 已存在，为防止覆盖，未做备份。")
+        written = store.backup(reason="manual", dest=dest)
+    _out(f"已备份到 {written}")
+    return EXIT_OK
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+
+def _data_option(parser: argparse.ArgumentParser) -> None:
+    # Accepted before or after the command name; SUPPRESS keeps a later absence from
+    # overwriting an earlier --data.
+    parser.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS, help="数据文件")
+
+
+def _period_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--month", metavar="YYYY-MM", help="月份，例如 2024-10")
+    group.add_argument("--term", metavar="YYYY-autumn|YYYY-spring", help="学期，例如 2024-autumn")
+    group.add_argument("--year", metavar="YYYY", help="年度，例如 2024")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    cli_i18n.install()
+    parser = argparse.ArgumentParser(
+        prog="gongtongti",
+        description="共同体工作台：幼儿园城乡教育共同体（结对帮扶）工作台。不带命令时打开窗口。",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"共同体工作台 {__version__}",
+        help="显示版本号并退出",
+    )
+    parser.add_argument(
+        "--data", metavar="PATH", default=None, help="数据文件（默认：用户数据目录）"
+    )
+    parser.set_defaults(func=cmd_window)
+    sub = parser.add_subparsers(title="命令", metavar="命令")
+    programmes = "、".join(available_programmes())
+
+    p = sub.add_parser("init", help="新建空白数据文件")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--programme", default=DEFAULT_PROGRAMME, help=f"方案（{programmes}）")
+    p.add_argument("--kindergarten", default="未命名幼儿园", help="本园名称")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="写入一个填满示例数据的数据文件")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--programme", default=DEFAULT_PROGRAMME, help=f"方案（{programmes}）")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("forms", help="列出当前方案可打印的表格")
+    _data_option(p)
+    p.add_argument("--programme", default=None, help="不指定数据文件时列出此方案的表格")
+    p.set_defaults(func=cmd_forms)
+
+    p = sub.add_parser("print", help="把表格生成为 PDF")
+    p.add_argument("form", metavar="FORM", help="表格编号，见 forms 命令")
+    _data_option(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    _period_options(p)
+    p.set_defaults(func=cmd_print)
+
+    p = sub.add_parser("export", help="导出表格工作簿（.xlsx）")
+    _data_option(p)
+    p.add_argument("-o", "--output", metavar="OUT.gtt", help="上报数据包（尚未实现）")
+    p.add_argument("--xlsx", metavar="OUT.xlsx", help="只导出表格工作簿")
+    _period_options(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="导入结对名单（.xlsx），全部成功或全部不导入")
+    _data_option(p)
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("check", help="检查数据文件完整性和结对名单；有问题时退出码为 1")
+    _data_option(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("backup", help="备份数据文件（SQLite 备份接口）")
+    _data_option(p)
+    p.add_argument(
+        "-o", "--output", metavar="DEST", help="备份到此文件（默认：数据文件旁的 backups/）"
+    )
+    p.set_defaults(func=cmd_backup)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except UserError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"错误：无法读写文件：{exc.filename or ''} {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
