@@ -43,7 +43,7 @@ def test_valid_phones_are_normalised(raw: str, clean: str) -> None:
     ],
 )
 def test_invalid_phones_are_refused_in_chinese(raw: str) -> None:
-    with pytest.raises(ValueError, match="联系方式.*无效"):
+    with pytest.raises(ValueError, match=r"联系方式.*无效"):
         v.clean_phone(raw)
 
 
