@@ -1,0 +1,160 @@
+"""The grid of a printable form, shared by the PDF and the xlsx writers.
+
+Turns a template (``FormSpec``) and its rows (``FormData``) into plain text cells, the merged
+spans of the ``merge`` columns and the header line, so both outputs print the same table. No
+drawing here, and nothing specific to one form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+from gongtongti_desktop.core.form_data import FormData
+
+NO_RECORDS = "（无记录）"
+BLANK = "＿" * 6  # the xlsx stand-in for a line to fill in by hand
+
+# C0 controls other than \t and \n: XML 1.0 (xlsx, PDF markup) cannot hold them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as printable: line breaks normalised to ``\\n``, other control characters dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Body rows ``first``..``last`` (inclusive, 0-based, ``last > first``) of ``column`` are one cell."""
+
+    column: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class HeaderItem:
+    label: str
+    value: str | None  # None: a blank line to fill in by hand
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The body of a form table as text.
+
+    ``kind`` is ``"data"`` (rows from the data, then any blank rows), ``"blank"`` (only
+    ``empty_rows`` blank rows) or ``"none"`` (one row saying ``NO_RECORDS`` across the table).
+    ``groups[i]`` is the group number of body row ``i``; rows may merge only within a group,
+    and ``None`` marks rows that never merge (blank rows, rows with an empty group key).
+    """
+
+    headers: tuple[str, ...]
+    aligns: tuple[str, ...]
+    widths: tuple[float, ...]
+    merge: tuple[bool, ...]
+    rows: tuple[tuple[str, ...], ...]
+    groups: tuple[int | None, ...]
+    kind: Literal["data", "blank", "none"]
+    data_rows: int
+
+    def spans(self, breaks: Collection[int] = ()) -> list[Span]:
+        """Merged cells: within a group, runs of equal text in a merge column.
+
+        ``breaks`` are body-row indices where a new run must start even inside a group (used
+        by the PDF to cut a group taller than a page; the merged text is then repeated).
+        """
+        out: list[Span] = []
+        cut = set(breaks)
+        for col, merged in enumerate(self.merge):
+            if not merged:
+                continue
+            start = 0
+            for i in range(1, len(self.rows) + 1):
+                same = (
+                    i < len(self.rows)
+                    and i not in cut
+                    and self.groups[i] is not None
+                    and self.groups[i] == self.groups[start]
+                    and self.rows[i][col] == self.rows[start][col]
+                )
+                if not same:
+                    if i - 1 > start:
+                        out.append(Span(col, start, i - 1))
+                    start = i
+        return out
+
+    def group_runs(self) -> list[tuple[int, int]]:
+        """(first, last) body rows of each run of rows sharing a group (single rows included)."""
+        runs: list[tuple[int, int]] = []
+        start = 0
+        for i in range(1, len(self.rows) + 1):
+            if (
+                i == len(self.rows)
+                or self.groups[i] is None
+                or self.groups[i] != self.groups[start]
+            ):
+                runs.append((start, i - 1))
+                start = i
+        return runs if self.rows else []
+
+
+def build_grid(data: FormData) -> Grid:
+    spec = data.spec
+    columns = spec.columns
+    rows: list[tuple[str, ...]] = []
+    groups: list[int | None] = []
+    group_no = -1
+    previous_key: str | None = None
+    for row in data.rows:
+        rows.append(tuple(clean_text(data.cell(row, c.bind)) for c in columns))
+        key = data.cell(row, spec.group_by) if spec.group_by else ""
+        if not key:
+            groups.append(None)
+            previous_key = None
+            continue
+        if key != previous_key:
+            group_no += 1
+            previous_key = key
+        groups.append(group_no)
+    data_rows = len(rows)
+    for _ in range(max(spec.empty_rows, 0)):
+        rows.append(("",) * len(columns))
+        groups.append(None)
+    kind: Literal["data", "blank", "none"] = "data"
+    if not data_rows:
+        kind = "blank" if rows else "none"
+    return Grid(
+        headers=tuple(clean_text(c.title) for c in columns),
+        aligns=tuple(c.align for c in columns),
+        widths=tuple(c.width for c in columns),
+        merge=tuple(c.merge for c in columns),
+        rows=tuple(rows),
+        groups=tuple(groups),
+        kind=kind,
+        data_rows=data_rows,
+    )
+
+
+def header_items(data: FormData) -> list[HeaderItem]:
+    """The header line: bound fields show their value, unbound (or empty) ones a blank line."""
+    items = []
+    for field in data.spec.header_fields:
+        value = clean_text(data.header.get(field.bind, "") or "").strip() if field.bind else ""
+        label = clean_text(field.label).strip()
+        if not label.endswith(("：", ":")):
+            label += "："
+        value = value.replace("\n", " ").replace("\t", " ")
+        items.append(HeaderItem(label.replace("\n", " ").replace("\t", " "), value or None))
+    return items
+
+
+def header_line_text(data: FormData) -> str:
+    """The header line as one string (for the xlsx sheet)."""
+    return "    ".join(
+        f"{item.label}{item.value if item.value is not None else BLANK}"
+        for item in header_items(data)
+    )
