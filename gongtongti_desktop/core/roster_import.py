@@ -172,7 +172,7 @@ def read_roster_xlsx(path: Path, programme: Programme) -> RosterFile:
     workbook = _load_workbook(path, data)
     try:
         sheet = _find_table(workbook, _expected_header(programme))
-        rows = _read_rows(sheet, programme)
+        rows = _read_rows(sheet)
     finally:
         workbook.close()
     return RosterFile(path=path, sheet=sheet.name, rows=rows)
@@ -495,7 +495,7 @@ class _Lead:
     ok: bool  # False: its row already reported a problem; rows under it are not imported
 
 
-def _read_rows(table: _Table, programme: Programme) -> tuple[ImportedRow, ...]:
+def _read_rows(table: _Table) -> tuple[ImportedRow, ...]:
     data_rows = _data_rows(table)
     if not data_rows:
         raise _refuse(f"工作表“{table.name}”表头（第 {table.header_row} 行）下面没有任何结对。")
