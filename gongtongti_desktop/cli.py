@@ -42,13 +42,13 @@ def _open(args: argparse.Namespace) -> tuple[Store, Programme]:
         raise
 
 
-def _period(args: argparse.Namespace) -> periods.Period | None:
+def _period(args: argparse.Namespace, programme: Programme) -> periods.Period | None:
     if getattr(args, "month", None):
-        return periods.month(args.month)
+        return periods.parse_month(args.month)
     if getattr(args, "term", None):
-        return periods.term(args.term)
+        return periods.parse_term(programme.calendar, args.term)
     if getattr(args, "year", None):
-        return periods.year(args.year)
+        return periods.parse_school_year(programme.calendar, args.year)
     return None
 
 
@@ -104,12 +104,12 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    period = _period(args)
     out = Path(args.output)
     if out.suffix.lower() != ".pdf":
         raise UserError(f"输出文件应以 .pdf 结尾：{out}")
     store, programme = _open(args)
     with store:
+        period = _period(args, programme)
         from gongtongti_desktop.core.form_data import form_data
         from gongtongti_desktop.output.pdf import write_pdf
 
@@ -127,9 +127,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.xlsx)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"输出文件应以 .xlsx 结尾：{out}")
-    period = _period(args)
     store, programme = _open(args)
     with store:
+        period = _period(args, programme)
         from gongtongti_desktop.core.form_data import form_data
         from gongtongti_desktop.output.xlsx import write_workbook
 
@@ -209,7 +209,9 @@ def _period_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--month", metavar="YYYY-MM", help="月份，例如 2024-10")
     group.add_argument("--term", metavar="YYYY-autumn|YYYY-spring", help="学期，例如 2024-autumn")
-    group.add_argument("--year", metavar="YYYY", help="年度，例如 2024")
+    group.add_argument(
+        "--year", metavar="YYYY", help="学年（开始的年份），例如 2024 即 2024—2025 学年"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

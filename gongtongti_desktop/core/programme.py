@@ -9,13 +9,14 @@ not at print time.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from gongtongti_desktop.core.form_sources import HEADER_FIELDS, SOURCE_FIELDS
 from gongtongti_desktop.core.paths import forms_dir
+from gongtongti_desktop.core.periods import Calendar
 from gongtongti_desktop.errors import UserError
 
 DEFAULT_PROGRAMME = "yiyuan-2022"
@@ -79,6 +80,7 @@ class Programme:
     activity_kinds: tuple[str, ...]
     forms: tuple[FormSpec, ...]
     folder: Path
+    calendar: Calendar = field(default_factory=Calendar)
 
     def form(self, form_id: str) -> FormSpec:
         for spec in self.forms:
@@ -232,6 +234,7 @@ def load_programme(folder: Path) -> Programme:
     posts = vocab.strings("posts")
     activity_kinds = vocab.strings("activity_kinds")
     vocab.done()
+    calendar = _load_calendar(t, path)
     template_dir = folder / "templates"
     forms = tuple(load_form(p) for p in sorted(template_dir.glob("*.toml")))
     programme = Programme(
@@ -246,9 +249,33 @@ def load_programme(folder: Path) -> Programme:
         activity_kinds=activity_kinds,
         forms=forms,
         folder=folder,
+        calendar=calendar,
     )
     t.done()
     return programme
+
+
+def _load_calendar(t: _Table, path: Path) -> Calendar:
+    raw = t.get("calendar", dict, None)
+    if raw is None:
+        return Calendar()
+    ct = _Table(raw, f"{path} [calendar]")
+    default = Calendar()
+    rows_raw = ct.get("plan_rows", list, [list(r) for r in default.plan_rows])
+    if not all(isinstance(r, list) and r and all(isinstance(m, int) for m in r) for r in rows_raw):
+        raise ProfileError(f"{ct.where}：plan_rows 应为月份列表的列表，例如 [[7, 8], [9]]")
+    calendar = Calendar(
+        autumn_start=ct.get("autumn_start", int, default.autumn_start),
+        plan_rows=tuple(tuple(r) for r in rows_raw),
+        monthly_report_day=ct.get("monthly_report_day", int, 0),
+    )
+    ct.done()
+    problem = calendar.check()
+    if not problem and not 0 <= calendar.monthly_report_day <= 31:
+        problem = "monthly_report_day 应为 0–31"
+    if problem:
+        raise ProfileError(f"{ct.where}：{problem}")
+    return calendar
 
 
 def available_programmes(root: Path | None = None) -> list[str]:

@@ -430,6 +430,21 @@ def _restore_conflicts(store: Store) -> list[str]:
         )
     ]
     problems += [
+        f"“{r['kg']}”已有名为“{r['name']}”的人员"
+        for r in store.query(
+            """SELECT p.name, k.name AS kg FROM person p JOIN kindergarten k ON k.id = p.kindergarten_id
+               WHERE p.deleted_at IS NULL GROUP BY p.name, p.kindergarten_id HAVING count(*) > 1"""
+        )
+    ]
+    problems += [
+        f"“{r['lead']}”与“{r['partner']}”已经结对"
+        for r in store.query(
+            """SELECT l.name AS lead, k.name AS partner FROM pairing p
+               JOIN kindergarten l ON l.id = p.lead_id JOIN kindergarten k ON k.id = p.partner_id
+               WHERE p.deleted_at IS NULL GROUP BY p.lead_id, p.partner_id HAVING count(*) > 1"""
+        )
+    ]
+    problems += [
         f"{r['label']}所引用的幼儿园或人员仍在回收站中，请先恢复它"
         for r in store.query(
             """SELECT DISTINCT '结对关系' AS label FROM pairing p

@@ -110,7 +110,7 @@ def test_print_annex1(capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_p
         (["print", "annex9"], "没有表格 annex9"),
         (["print", "annex1", "--term", "2024-summer"], "学期“2024-summer”格式不对"),
         (["print", "annex1", "--month", "2024-13"], "月份“2024-13”格式不对"),
-        (["print", "annex1", "--year", "24"], "年份“24”格式不对"),
+        (["print", "annex1", "--year", "24"], "学年“24”格式不对"),
     ],
 )
 def test_print_bad_input(

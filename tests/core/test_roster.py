@@ -202,3 +202,17 @@ def test_demo_has_the_yiyuan_shape(demo_store: Store, programme: Programme) -> N
     assert len(pairings) == 14 and len(leads) == 5
     assert demo_store.setting("demo") == "1" and "示例" in demo_store.kindergarten_name
     assert roster.roster_problems(demo_store, programme) == []
+
+
+def test_restore_refuses_duplicate_pairing_and_person(store: Store, programme: Programme) -> None:
+    core, partner = _kg(store, programme, "实验幼儿园"), _kg(store, programme, "西里镇学区", "学区")
+    first = _pairing(store, programme, core, partner)
+    batch = roster.delete_record(store, "pairing", first)
+    _pairing(store, programme, core, partner)
+    with pytest.raises(UserError, match="已经结对"):
+        roster.restore_batch(store, batch)
+    person = _person(store, programme, "张玲", core)
+    batch = roster.delete_record(store, "person", person)
+    _person(store, programme, "张玲", core)
+    with pytest.raises(UserError, match="已有名为“张玲”的人员"):
+        roster.restore_batch(store, batch)
