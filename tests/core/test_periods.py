@@ -75,7 +75,7 @@ def test_bad_month(text: str) -> None:
 def test_calendar_check_catches_mistakes() -> None:
     assert "1–12" in periods.Calendar(plan_rows=((9,), (10,))).check()
     assert (
-        "不连续"
+        "学年顺序"
         in periods.Calendar(
             autumn_start=9,
             plan_rows=((9, 11), (10,), (12,), (1,), (2,), (3,), (4,), (5,), (6,), (7,), (8,)),
