@@ -8,43 +8,26 @@ so the window builds its tables and forms from them instead of repeating the rul
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from gongtongti_desktop.core import records
 from gongtongti_desktop.core import validation as v
 from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store, new_id
-from gongtongti_desktop.core.timeutil import now_iso
-from gongtongti_desktop.errors import UserError, ValidationError
-
-FieldKind = Literal["name", "text", "choice", "phone", "date", "bool", "kindergarten", "person"]
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    kind: FieldKind
-    required: bool = False
-    vocab: str = ""  # for choice fields: attribute of the programme or "partner_roles"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of the roster tables shown in the window (key into the listed rows)."""
-
-    key: str
-    label: str
-
-
-@dataclass(frozen=True)
-class RecordType:
-    table: str
-    label: str
-    fields: tuple[Field, ...]
-    columns: tuple[Column, ...]
-
+from gongtongti_desktop.core.records import (  # noqa: F401  (the roster's public API)
+    Column,
+    DeletedBatch,
+    Field,
+    RecordType,
+    choices,
+    delete_record,
+    dependents,
+    recycle_bin,
+    restore_batch,
+    save_record,
+)
+from gongtongti_desktop.core.store import Store
 
 KINDERGARTEN = RecordType(
     "kindergarten",
@@ -147,282 +130,136 @@ STAFF_EXCHANGE = RecordType(
         Column("note", "备注"),
     ),
 )
+
+
+def _same(store: Store, sql: str, params: tuple[Any, ...]) -> bool:
+    return bool(store.query(sql, params))
+
+
+def _check_kindergarten(store: Store, c: dict[str, Any], record_id: str | None) -> dict[str, str]:
+    sql = "SELECT id FROM kindergarten WHERE name = ? AND deleted_at IS NULL AND id != ?"
+    if _same(store, sql, (c["name"], record_id or "")):
+        return {"name": f"已有名为“{c['name']}”的幼儿园"}
+    return {}
+
+
+def _check_person(store: Store, c: dict[str, Any], record_id: str | None) -> dict[str, str]:
+    sql = (
+        "SELECT id FROM person WHERE name = ? AND kindergarten_id = ? AND deleted_at IS NULL"
+        " AND id != ?"
+    )
+    if _same(store, sql, (c["name"], c["kindergarten_id"], record_id or "")):
+        return {"name": f"该园已有名为“{c['name']}”的人员"}
+    return {}
+
+
+def _check_pairing(store: Store, c: dict[str, Any], record_id: str | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if c["lead_id"] == c["partner_id"]:
+        errors["partner_id"] = "结对园不能与牵头园相同"
+    for side in ("lead", "partner"):
+        person_id = c[f"{side}_person_id"]
+        if person_id:
+            person = records.active(store, "person", person_id)
+            if person and person["kindergarten_id"] != c[f"{side}_id"]:
+                errors[f"{side}_person_id"] = "责任人应是本园人员"
+    sql = (
+        "SELECT id FROM pairing WHERE lead_id = ? AND partner_id = ? AND deleted_at IS NULL"
+        " AND id != ?"
+    )
+    if _same(store, sql, (c["lead_id"], c["partner_id"], record_id or "")):
+        errors["partner_id"] = "这两所幼儿园已经结对"
+    return errors
+
+
+def _check_mentor_pair(store: Store, c: dict[str, Any], record_id: str | None) -> dict[str, str]:
+    if c["mentor_id"] == c["mentee_id"]:
+        return {"mentee_id": "师傅和徒弟不能是同一人"}
+    return {}
+
+
+def _check_exchange(store: Store, c: dict[str, Any], record_id: str | None) -> dict[str, str]:
+    errors = {}
+    if c["from_id"] == c["to_id"]:
+        errors["to_id"] = "接收园不能与派出园相同"
+    person = records.active(store, "person", c["person_id"])
+    if person and person["kindergarten_id"] != c["from_id"]:
+        errors["person_id"] = "交流人员应是派出园的人员"
+    return errors
+
+
+def _pair_describer(a: str, b: str, ref: str, label: str) -> records.Describe:
+    def describe(store: Store, row: dict[str, Any]) -> str:
+        names = []
+        for key in (a, b):
+            found = store.query(f"SELECT name FROM {ref} WHERE id = ?", (row[key],))
+            names.append(found[0]["name"] if found else "?")
+        return f"{label}“{names[0]} — {names[1]}”"
+
+    return describe
+
+
+def _pairing_sort_order(store: Store, row: dict[str, Any]) -> None:
+    # Roster order is entry order (the bureau's table order), not alphabetical.
+    last = store.db.execute("SELECT coalesce(max(sort_order), 0) FROM pairing").fetchone()[0]
+    row["sort_order"] = last + 1
+
+
+KINDERGARTEN = records.register(
+    dataclasses.replace(
+        KINDERGARTEN,
+        cross_check=_check_kindergarten,
+        cascades=(
+            ("person", "kindergarten_id = :id"),
+            ("pairing", "lead_id = :id OR partner_id = :id"),
+            ("staff_exchange", "from_id = :id OR to_id = :id"),
+        ),
+    )
+)
+PERSON = records.register(
+    dataclasses.replace(
+        PERSON,
+        cross_check=_check_person,
+        cascades=(
+            ("mentor_pair", "mentor_id = :id OR mentee_id = :id"),
+            ("staff_exchange", "person_id = :id"),
+        ),
+    )
+)
+PAIRING = records.register(
+    dataclasses.replace(
+        PAIRING,
+        cross_check=_check_pairing,
+        describe=_pair_describer("lead_id", "partner_id", "kindergarten", "结对关系"),
+        on_insert=_pairing_sort_order,
+    )
+)
+MENTOR_PAIR = records.register(
+    dataclasses.replace(
+        MENTOR_PAIR,
+        cross_check=_check_mentor_pair,
+        describe=_pair_describer("mentor_id", "mentee_id", "person", "师徒结对"),
+    )
+)
+STAFF_EXCHANGE = records.register(
+    dataclasses.replace(
+        STAFF_EXCHANGE,
+        cross_check=_check_exchange,
+        describe=_pair_describer("from_id", "to_id", "kindergarten", "交流轮岗"),
+    )
+)
+# The roster's own record types, in the order the 结对名单 tab shows them.
 RECORD_TYPES: dict[str, RecordType] = {
     t.table: t for t in (KINDERGARTEN, PERSON, PAIRING, MENTOR_PAIR, STAFF_EXCHANGE)
 }
 
 
 def record_type(table: str) -> RecordType:
-    try:
-        return RECORD_TYPES[table]
-    except KeyError:
-        raise UserError(f"未知的记录类型 {table}") from None
-
-
-def choices(programme: Programme, field: Field) -> tuple[str, ...]:
-    if field.vocab == "partner_roles":
-        return programme.roles.partners
-    return tuple(getattr(programme, field.vocab))
-
-
-# -- validation -------------------------------------------------------------------------------
-
-
-def _active(store: Store, table: str, record_id: str) -> dict[str, Any] | None:
-    rows = store.query(f"SELECT * FROM {table} WHERE id = ? AND deleted_at IS NULL", (record_id,))
-    return rows[0] if rows else None
-
-
-def clean_record(
-    store: Store, programme: Programme, table: str, values: dict[str, Any], record_id: str | None
-) -> dict[str, Any]:
-    """Return the cleaned values, or raise ValidationError with a message per field."""
-    rtype = record_type(table)
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
-    for field in rtype.fields:
-        raw = values.get(field.name)
-        try:
-            cleaned[field.name] = _clean_field(store, programme, field, raw)
-        except ValueError as exc:
-            errors[field.name] = str(exc)
-    if not errors:
-        errors.update(_cross_checks(store, table, cleaned, record_id))
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
-def _clean_field(store: Store, programme: Programme, field: Field, raw: Any) -> Any:
-    if field.kind == "bool":
-        return 1 if raw in (True, 1, "1", "是", "true") else 0
-    text = "" if raw is None else str(raw)
-    if field.kind == "name":
-        return v.clean_name(text, field.label, required=field.required)
-    if field.kind == "text":
-        return v.clean_text(text, field.label)
-    if field.kind == "phone":
-        return v.clean_phone(text, required=field.required)
-    if field.kind == "date":
-        return v.clean_date(text, field.label, required=field.required)
-    if field.kind == "choice":
-        text = text.strip()
-        if not text:
-            if field.required:
-                raise ValueError(f"请选择{field.label}")
-            return ""
-        allowed = choices(programme, field)
-        if text not in allowed:
-            raise ValueError(f"{field.label}“{text}”不在可选范围内：{'、'.join(allowed)}")
-        return text
-    # references
-    text = text.strip()
-    if not text:
-        if field.required:
-            raise ValueError(f"请选择{field.label}")
-        return None
-    table = "kindergarten" if field.kind == "kindergarten" else "person"
-    if _active(store, table, text) is None:
-        raise ValueError(f"{field.label}不存在或已删除")
-    return text
-
-
-def _cross_checks(
-    store: Store, table: str, c: dict[str, Any], record_id: str | None
-) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    not_me = record_id or ""
-    if "start_date" in c and "end_date" in c:
-        try:
-            v.check_order(c["start_date"], c["end_date"])
-        except ValueError as exc:
-            errors["end_date"] = str(exc)
-    if table == "kindergarten":
-        same = store.query(
-            "SELECT id FROM kindergarten WHERE name = ? AND deleted_at IS NULL AND id != ?",
-            (c["name"], not_me),
-        )
-        if same:
-            errors["name"] = f"已有名为“{c['name']}”的幼儿园"
-    elif table == "person":
-        same = store.query(
-            "SELECT id FROM person WHERE name = ? AND kindergarten_id = ? AND deleted_at IS NULL"
-            " AND id != ?",
-            (c["name"], c["kindergarten_id"], not_me),
-        )
-        if same:
-            errors["name"] = f"该园已有名为“{c['name']}”的人员"
-    elif table == "pairing":
-        if c["lead_id"] == c["partner_id"]:
-            errors["partner_id"] = "结对园不能与牵头园相同"
-        for side in ("lead", "partner"):
-            person_id = c[f"{side}_person_id"]
-            if person_id:
-                person = _active(store, "person", person_id)
-                if person and person["kindergarten_id"] != c[f"{side}_id"]:
-                    errors[f"{side}_person_id"] = "责任人应是本园人员"
-        dup = store.query(
-            "SELECT id FROM pairing WHERE lead_id = ? AND partner_id = ? AND deleted_at IS NULL"
-            " AND id != ?",
-            (c["lead_id"], c["partner_id"], not_me),
-        )
-        if dup:
-            errors["partner_id"] = "这两所幼儿园已经结对"
-    elif table == "mentor_pair":
-        if c["mentor_id"] == c["mentee_id"]:
-            errors["mentee_id"] = "师傅和徒弟不能是同一人"
-    elif table == "staff_exchange":
-        if c["from_id"] == c["to_id"]:
-            errors["to_id"] = "接收园不能与派出园相同"
-        person = _active(store, "person", c["person_id"])
-        if person and person["kindergarten_id"] != c["from_id"]:
-            errors["person_id"] = "交流人员应是派出园的人员"
-    return errors
-
-
-# -- writing ------------------------------------------------------------------------------------
-
-
-def save_record(
-    store: Store,
-    programme: Programme,
-    table: str,
-    values: dict[str, Any],
-    record_id: str | None = None,
-) -> str:
-    """Insert (record_id None) or update one record after validation; returns its id."""
-    with store.atomic():
-        cleaned = clean_record(store, programme, table, values, record_id)
-        now = now_iso()
-        if record_id is None:
-            record_id = new_id()
-            row = {"id": record_id, "created_at": now, "updated_at": now, **cleaned}
-            if table == "pairing":
-                # Roster order is entry order (the bureau's table order), not alphabetical.
-                last = store.db.execute("SELECT coalesce(max(sort_order), 0) FROM pairing")
-                row["sort_order"] = last.fetchone()[0] + 1
-            store.db.table(table).insert(row)
-        else:
-            current = _active(store, table, record_id)
-            if current is None:
-                raise UserError(f"要修改的{record_type(table).label}不存在或已删除")
-            changed = {k: val for k, val in cleaned.items() if current.get(k) != val}
-            if changed:
-                store.db.table(table).update(record_id, {**changed, "updated_at": now})
-    return record_id
-
-
-# What else goes to the recycle bin with a record, so one restore brings all of it back.
-_CASCADES: dict[str, list[tuple[str, str]]] = {
-    "kindergarten": [
-        ("person", "kindergarten_id = :id"),
-        ("pairing", "lead_id = :id OR partner_id = :id"),
-        ("staff_exchange", "from_id = :id OR to_id = :id"),
-    ],
-    "person": [
-        ("mentor_pair", "mentor_id = :id OR mentee_id = :id"),
-        ("staff_exchange", "person_id = :id"),
-    ],
-}
-
-
-def delete_record(store: Store, table: str, record_id: str) -> str:
-    """Soft-delete a record and what depends on it; returns the batch id for restoring."""
-    record_type(table)
-    batch = new_id()
-    now = now_iso()
-    with store.atomic():
-        if _active(store, table, record_id) is None:
-            raise UserError("要删除的记录不存在或已删除")
-        _soft_delete(store, table, "id = :id", record_id, batch, now)
-    return batch
-
-
-def _soft_delete(
-    store: Store, table: str, where: str, record_id: str, batch: str, now: str
-) -> None:
-    ids = [
-        r["id"]
-        for r in store.query(
-            f"SELECT id FROM {table} WHERE ({where}) AND deleted_at IS NULL", {"id": record_id}
-        )
-    ]
-    for rid in ids:
-        store.db.execute(
-            f"UPDATE {table} SET deleted_at = ?, deleted_batch = ?, updated_at = ? WHERE id = ?",
-            [now, batch, now, rid],
-        )
-        for child, child_where in _CASCADES.get(table, []):
-            _soft_delete(store, child, child_where, rid, batch, now)
-
-
-@dataclass(frozen=True)
-class DeletedBatch:
-    batch: str
-    deleted_at: str
-    summary: str
-    count: int
-
-
-def _describe(store: Store, table: str, row: dict[str, Any]) -> str:
-    label = record_type(table).label
-    name = row.get("name")
-    if name:
-        return f"{label}“{name}”"
-    names = {
-        "pairing": ("lead_id", "partner_id", "kindergarten"),
-        "mentor_pair": ("mentor_id", "mentee_id", "person"),
-        "staff_exchange": ("from_id", "to_id", "kindergarten"),
-    }[table]
-    a, b, ref = names
-    pair = []
-    for key in (a, b):
-        found = store.query(f"SELECT name FROM {ref} WHERE id = ?", (row[key],))
-        pair.append(found[0]["name"] if found else "?")
-    return f"{label}“{pair[0]} — {pair[1]}”"
-
-
-def recycle_bin(store: Store) -> list[DeletedBatch]:
-    """What was deleted, newest first, one entry per delete action."""
-    found: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for table in RECORD_TYPES:
-        for row in store.query(f"SELECT * FROM {table} WHERE deleted_at IS NOT NULL"):
-            found.setdefault(row["deleted_batch"], []).append((table, row))
-    batches = []
-    order = list(RECORD_TYPES)
-    for batch, items in found.items():
-        items.sort(key=lambda item: (item[1]["deleted_at"], order.index(item[0])))
-        table, first = items[0]
-        summary = _describe(store, table, first)
-        if len(items) > 1:
-            summary += f"（连同 {len(items) - 1} 条关联记录）"
-        batches.append(DeletedBatch(batch, first["deleted_at"], summary, len(items)))
-    batches.sort(key=lambda b: b.deleted_at, reverse=True)
-    return batches
-
-
-def restore_batch(store: Store, batch: str) -> int:
-    """Bring back everything one delete removed; refuses when that would clash."""
-    with store.atomic():
-        restored = 0
-        for table in RECORD_TYPES:
-            rows = store.query(f"SELECT * FROM {table} WHERE deleted_batch = ?", (batch,))
-            for row in rows:
-                store.db.execute(
-                    f"UPDATE {table} SET deleted_at = NULL, deleted_batch = NULL, updated_at = ?"
-                    " WHERE id = ?",
-                    [now_iso(), row["id"]],
-                )
-                restored += 1
-        if not restored:
-            raise UserError("回收站中没有这批记录")
-        problems = _restore_conflicts(store)
-        if problems:
-            raise UserError("无法恢复：" + "；".join(problems))
-    return restored
+    return records.record_type(table)
 
 
 def _restore_conflicts(store: Store) -> list[str]:
+
     problems = [
         f"已有同名幼儿园“{r['name']}”"
         for r in store.query(
@@ -462,6 +299,8 @@ def _restore_conflicts(store: Store) -> list[str]:
     return problems
 
 
+records.RESTORE_CHECKS.append(_restore_conflicts)
+
 # -- reading -------------------------------------------------------------------------------------
 
 
@@ -472,10 +311,8 @@ def _period(start: str, end: str) -> str:
 
 
 def get_record(store: Store, table: str, record_id: str) -> dict[str, Any]:
-    record_type(table)
-    row = _active(store, table, record_id)
-    if row is None:
-        raise UserError("记录不存在或已删除")
+    row = records.get_record(store, table, record_id)
+    assert row is not None
     return row
 
 

@@ -106,3 +106,43 @@ def check_order(
 ) -> None:
     if start and end and end < start:
         raise ValueError(f"{end_label}不能早于{start_label}")
+
+
+def clean_time(text: str, label: str, *, required: bool = False) -> str:
+    """``H:MM`` or ``HH:MM`` (also with a full-width colon) to ``HH:MM``."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text:
+        if required:
+            raise ValueError(f"{label}不能为空")
+        return ""
+    m = re.fullmatch(r"(\d{1,2})[:：.](\d{2})", text)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError(f"{label}“{text[:10]}”不是有效时间（格式：09:30）")
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def clean_month(text: str, label: str, *, required: bool = False) -> str:
+    """``YYYY-MM`` (also ``YYYY-M``, ``YYYY/MM``) to ``YYYY-MM``."""
+    text = (text or "").strip().replace("/", "-").replace(".", "-")
+    if not text:
+        if required:
+            raise ValueError(f"{label}不能为空")
+        return ""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
+        raise ValueError(f"{label}“{text[:10]}”不是有效月份（格式：2024-09）")
+    return f"{m.group(1)}-{int(m.group(2)):02d}"
+
+
+def clean_int(text: str, label: str, *, required: bool = False, maximum: int = 100000) -> int:
+    text = unicodedata.normalize("NFKC", str(text or "")).strip()
+    if not text:
+        if required:
+            raise ValueError(f"{label}不能为空")
+        return 0
+    if not text.isdigit():
+        raise ValueError(f"{label}应为不小于 0 的整数")
+    value = int(text)
+    if value > maximum:
+        raise ValueError(f"{label}不能超过 {maximum}")
+    return value
