@@ -72,5 +72,85 @@ def _m0001_roster(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations(name="0002_plans_and_diary")
+def _m0002_plans_and_diary(db: Database) -> None:
+    statements = [
+        f"""CREATE TABLE plan_item ({_COMMON},
+            month TEXT NOT NULL,
+            day TEXT NOT NULL DEFAULT '',
+            task TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT '',
+            responsible_id TEXT REFERENCES person(id),
+            status TEXT NOT NULL DEFAULT '计划',
+            completion_note TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX plan_item_month ON plan_item(month)",
+        f"""CREATE TABLE activity ({_COMMON},
+            day TEXT NOT NULL,
+            start_time TEXT NOT NULL DEFAULT '',
+            end_time TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT '线下',
+            place TEXT NOT NULL DEFAULT '',
+            host_id TEXT REFERENCES kindergarten(id),
+            headcount INTEGER NOT NULL DEFAULT 0,
+            domain TEXT NOT NULL DEFAULT '',
+            plan_text TEXT NOT NULL DEFAULT '',
+            measures TEXT NOT NULL DEFAULT '',
+            record TEXT NOT NULL DEFAULT '',
+            summary TEXT NOT NULL DEFAULT '',
+            plan_item_id TEXT REFERENCES plan_item(id))""",
+        "CREATE INDEX activity_day ON activity(day)",
+        "CREATE INDEX activity_plan_item ON activity(plan_item_id)",
+        """CREATE TABLE activity_receiver (
+            record_id TEXT NOT NULL REFERENCES activity(id),
+            kindergarten_id TEXT NOT NULL REFERENCES kindergarten(id),
+            PRIMARY KEY (record_id, kindergarten_id))""",
+        """CREATE TABLE activity_participant (
+            record_id TEXT NOT NULL REFERENCES activity(id),
+            person_id TEXT NOT NULL REFERENCES person(id),
+            PRIMARY KEY (record_id, person_id))""",
+        f"""CREATE TABLE attachment ({_COMMON},
+            activity_id TEXT NOT NULL REFERENCES activity(id),
+            sha256 TEXT NOT NULL,
+            original_name TEXT NOT NULL,
+            suffix TEXT NOT NULL DEFAULT '',
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            caption TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX attachment_activity ON attachment(activity_id)",
+        # Chinese has no spaces between words: the trigram tokenizer finds any substring of
+        # three or more characters; shorter queries fall back to LIKE (core/diary.py).
+        """CREATE VIRTUAL TABLE activity_fts USING fts5(
+            title, place, plan_text, measures, record, summary,
+            content='activity', content_rowid='rowid', tokenize='trigram')""",
+        """CREATE TRIGGER activity_fts_insert AFTER INSERT ON activity BEGIN
+            INSERT INTO activity_fts(rowid, title, place, plan_text, measures, record, summary)
+            VALUES (new.rowid, new.title, new.place, new.plan_text, new.measures, new.record,
+                    new.summary);
+        END""",
+        """CREATE TRIGGER activity_fts_delete AFTER DELETE ON activity BEGIN
+            INSERT INTO activity_fts(activity_fts, rowid, title, place, plan_text, measures,
+                                     record, summary)
+            VALUES ('delete', old.rowid, old.title, old.place, old.plan_text, old.measures,
+                    old.record, old.summary);
+        END""",
+        """CREATE TRIGGER activity_fts_update AFTER UPDATE OF title, place, plan_text, measures,
+            record, summary ON activity BEGIN
+            INSERT INTO activity_fts(activity_fts, rowid, title, place, plan_text, measures,
+                                     record, summary)
+            VALUES ('delete', old.rowid, old.title, old.place, old.plan_text, old.measures,
+                    old.record, old.summary);
+            INSERT INTO activity_fts(rowid, title, place, plan_text, measures, record, summary)
+            VALUES (new.rowid, new.title, new.place, new.plan_text, new.measures, new.record,
+                    new.summary);
+        END""",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
 # pending() never writes; on an empty in-memory database it lists every migration.
 SCHEMA_VERSION = len(migrations.pending(Database(memory=True)))
