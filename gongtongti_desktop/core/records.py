@@ -32,6 +32,7 @@ FieldKind = Literal[
     "bool",
     "kindergarten",  # reference to one active kindergarten
     "person",  # reference to one active person
+    "plan_item",  # reference to one active plan item
     "kindergartens",  # several kindergartens (stored in a link table)
     "people",  # several people (stored in a link table)
 ]
@@ -55,7 +56,7 @@ class Column:
     label: str
 
 
-CrossCheck = Callable[[Store, dict[str, Any], str | None], dict[str, str]]
+CrossCheck = Callable[[Store, Programme, dict[str, Any], str | None], dict[str, str]]
 Describe = Callable[[Store, dict[str, Any]], str]
 
 
@@ -68,6 +69,7 @@ class RecordType:
     cross_check: CrossCheck | None = None
     describe: Describe | None = None  # how the 回收站 names a deleted record
     on_insert: Callable[[Store, dict[str, Any]], None] | None = None  # e.g. sort order
+    after_save: Callable[[Store, str, dict[str, Any]], None] | None = None  # same transaction
     cascades: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (table, where with :id)
 
     def field(self, name: str) -> Field:
@@ -131,7 +133,7 @@ def clean_record(
             except ValueError as exc:
                 errors["end_date"] = str(exc)
         if rtype.cross_check is not None:
-            errors.update(rtype.cross_check(store, cleaned, record_id))
+            errors.update(rtype.cross_check(store, programme, cleaned, record_id))
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -180,8 +182,7 @@ def _clean_field(store: Store, programme: Programme, f: Field, raw: Any) -> Any:
         if f.required:
             raise ValueError(f"请选择{f.label}")
         return None
-    table = "kindergarten" if f.kind == "kindergarten" else "person"
-    if active(store, table, text) is None:
+    if active(store, f.kind, text) is None:
         raise ValueError(f"{f.label}不存在或已删除")
     return text
 
@@ -268,6 +269,8 @@ def save_record(
                 _write_links(store, multi[name], record_id, cleaned[name])
             if changed or changed_links:
                 store.db.table(table).update(record_id, {**changed, "updated_at": now})
+        if rtype.after_save is not None:
+            rtype.after_save(store, record_id, cleaned)
     return record_id
 
 
@@ -290,7 +293,8 @@ def get_record(
 def delete_record(store: Store, table: str, record_id: str) -> str:
     """Soft-delete a record and what depends on it; returns the batch id for restoring."""
     record_type(table)
-    batch = new_id()
+    # The batch names its root record, so the 回收站 can say what the user deleted.
+    batch = f"{table}/{record_id}/{new_id()}"
     now = now_iso()
     with store.atomic():
         if active(store, table, record_id) is None:
@@ -353,7 +357,8 @@ def recycle_bin(store: Store) -> list[DeletedBatch]:
             found.setdefault(row["deleted_batch"], []).append((table, row))
     batches = []
     for batch, items in found.items():
-        items.sort(key=lambda item: (item[1]["deleted_at"], order.index(item[0])))
+        root_id = [*batch.split("/"), ""][1]
+        items.sort(key=lambda item: (item[1]["id"] != root_id, order.index(item[0])))
         table, first = items[0]
         summary = _describe(store, table, first)
         if len(items) > 1:

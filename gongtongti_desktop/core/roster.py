@@ -136,14 +136,18 @@ def _same(store: Store, sql: str, params: tuple[Any, ...]) -> bool:
     return bool(store.query(sql, params))
 
 
-def _check_kindergarten(store: Store, c: dict[str, Any], record_id: str | None) -> dict[str, str]:
+def _check_kindergarten(
+    store: Store, programme: Programme, c: dict[str, Any], record_id: str | None
+) -> dict[str, str]:
     sql = "SELECT id FROM kindergarten WHERE name = ? AND deleted_at IS NULL AND id != ?"
     if _same(store, sql, (c["name"], record_id or "")):
         return {"name": f"已有名为“{c['name']}”的幼儿园"}
     return {}
 
 
-def _check_person(store: Store, c: dict[str, Any], record_id: str | None) -> dict[str, str]:
+def _check_person(
+    store: Store, programme: Programme, c: dict[str, Any], record_id: str | None
+) -> dict[str, str]:
     sql = (
         "SELECT id FROM person WHERE name = ? AND kindergarten_id = ? AND deleted_at IS NULL"
         " AND id != ?"
@@ -153,7 +157,9 @@ def _check_person(store: Store, c: dict[str, Any], record_id: str | None) -> dic
     return {}
 
 
-def _check_pairing(store: Store, c: dict[str, Any], record_id: str | None) -> dict[str, str]:
+def _check_pairing(
+    store: Store, programme: Programme, c: dict[str, Any], record_id: str | None
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if c["lead_id"] == c["partner_id"]:
         errors["partner_id"] = "结对园不能与牵头园相同"
@@ -172,13 +178,17 @@ def _check_pairing(store: Store, c: dict[str, Any], record_id: str | None) -> di
     return errors
 
 
-def _check_mentor_pair(store: Store, c: dict[str, Any], record_id: str | None) -> dict[str, str]:
+def _check_mentor_pair(
+    store: Store, programme: Programme, c: dict[str, Any], record_id: str | None
+) -> dict[str, str]:
     if c["mentor_id"] == c["mentee_id"]:
         return {"mentee_id": "师傅和徒弟不能是同一人"}
     return {}
 
 
-def _check_exchange(store: Store, c: dict[str, Any], record_id: str | None) -> dict[str, str]:
+def _check_exchange(
+    store: Store, programme: Programme, c: dict[str, Any], record_id: str | None
+) -> dict[str, str]:
     errors = {}
     if c["from_id"] == c["to_id"]:
         errors["to_id"] = "接收园不能与派出园相同"

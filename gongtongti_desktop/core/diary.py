@@ -1,0 +1,225 @@
+"""The help-activity diary (帮扶日志): one record per activity, with the five parts the seeds
+demand (方案、措施、记录、总结、图片), linked to the plan item it carries out.
+
+Search uses SQLite FTS5 with the trigram tokenizer (Chinese has no spaces, so any substring of
+three or more characters is found through the index); one- and two-character queries such as
+"教研" fall back to LIKE. Lists are returned as ids first and rows by page, so a window can show
+100 000 records without holding them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gongtongti_desktop.core import records
+from gongtongti_desktop.core.periods import Period
+from gongtongti_desktop.core.plans import DONE, PLANNED, POSTPONED, row_for_month
+from gongtongti_desktop.core.programme import Programme
+from gongtongti_desktop.core.records import Column, Field, RecordType
+from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.timeutil import now_iso
+
+MODES = ("线下", "线上")
+DOMAINS = ("健康", "语言", "社会", "科学", "艺术", "游戏", "管理")
+records.VOCABULARIES["activity_modes"] = MODES
+records.VOCABULARIES["domains"] = DOMAINS
+SEARCH_COLUMNS = ("title", "place", "plan_text", "measures", "record", "summary")
+
+
+def _check_activity(
+    store: Store, programme: Programme, c: dict[str, Any], record_id: str | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if c["start_time"] and c["end_time"] and c["end_time"] < c["start_time"]:
+        errors["end_time"] = "结束时间不能早于开始时间"
+    if c["host_id"] and c["host_id"] in c["receiver_ids"]:
+        errors["receiver_ids"] = "参与园中不应包含主办园"
+    if c["plan_item_id"]:
+        item = records.active(store, "plan_item", c["plan_item_id"])
+        if item is not None:
+            row = row_for_month(programme, item["month"])
+            day = dt.date.fromisoformat(c["day"])
+            if not row.start <= day <= row.end:
+                errors["day"] = (
+                    f"活动日期 {c['day']} 不在所对应计划事项的“{row.label}”（{row.start} 至 {row.end}）内"
+                )
+    return errors
+
+
+def _mark_plan_item_done(store: Store, record_id: str, cleaned: dict[str, Any]) -> None:
+    """Linking an activity to a plan item means the item was carried out."""
+    if cleaned["plan_item_id"]:
+        store.db.execute(
+            "UPDATE plan_item SET status = ?, updated_at = ? WHERE id = ? AND status IN (?, ?)",
+            [DONE, now_iso(), cleaned["plan_item_id"], PLANNED, POSTPONED],
+        )
+
+
+ACTIVITY = records.register(
+    RecordType(
+        "activity",
+        "帮扶活动",
+        (
+            Field("day", "日期", "date", required=True),
+            Field("start_time", "开始时间", "time"),
+            Field("end_time", "结束时间", "time"),
+            Field("kind", "活动类型", "choice", required=True, vocab="activity_kinds"),
+            Field("title", "活动主题", "text", required=True),
+            Field("mode", "形式", "choice", required=True, vocab="activity_modes"),
+            Field("place", "地点/平台", "text"),
+            Field("host_id", "主办园", "kindergarten", required=True),
+            Field("receiver_ids", "参与园", "kindergartens", link_table="activity_receiver"),
+            Field("participant_ids", "参加人员", "people", link_table="activity_participant"),
+            Field("headcount", "参加人数", "int"),
+            Field("domain", "领域", "choice", vocab="domains"),
+            Field("plan_text", "活动方案", "longtext"),
+            Field("measures", "措施", "longtext"),
+            Field("record", "活动记录", "longtext"),
+            Field("summary", "总结/反思", "longtext"),
+            Field("plan_item_id", "对应计划事项", "plan_item"),
+        ),
+        (
+            Column("day", "日期"),
+            Column("time", "时间"),
+            Column("kind", "活动类型"),
+            Column("title", "活动主题"),
+            Column("mode", "形式"),
+            Column("host_name", "主办园"),
+            Column("receivers", "参与园"),
+            Column("headcount", "人数"),
+            Column("attachments", "附件"),
+            Column("planned", "计划"),
+        ),
+        cross_check=_check_activity,
+        after_save=_mark_plan_item_done,
+        cascades=(("attachment", "activity_id = :id"),),
+    )
+)
+
+
+@dataclass(frozen=True)
+class DiaryFilter:
+    text: str = ""
+    period: Period | None = None
+    kind: str = ""
+    kindergarten_id: str = ""  # host or receiver
+    plan_item_id: str = ""
+    unplanned_only: bool = False
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _where(f: DiaryFilter) -> tuple[str, list[Any]]:
+    clauses, params = ["a.deleted_at IS NULL"], []
+    text = f.text.strip()
+    if len(text) >= 3:
+        clauses.append("a.rowid IN (SELECT rowid FROM activity_fts WHERE activity_fts MATCH ?)")
+        params.append('"' + text.replace('"', '""') + '"')
+    elif text:
+        clauses.append("(" + " OR ".join(f"a.{c} LIKE ? ESCAPE '\\'" for c in SEARCH_COLUMNS) + ")")
+        params += [_like(text)] * len(SEARCH_COLUMNS)
+    if f.period is not None:
+        clauses.append("a.day BETWEEN ? AND ?")
+        params += [f.period.start.isoformat(), f.period.end.isoformat()]
+    if f.kind:
+        clauses.append("a.kind = ?")
+        params.append(f.kind)
+    if f.kindergarten_id:
+        clauses.append(
+            "(a.host_id = ? OR EXISTS (SELECT 1 FROM activity_receiver r"
+            " WHERE r.record_id = a.id AND r.kindergarten_id = ?))"
+        )
+        params += [f.kindergarten_id, f.kindergarten_id]
+    if f.plan_item_id:
+        clauses.append("a.plan_item_id = ?")
+        params.append(f.plan_item_id)
+    if f.unplanned_only:
+        clauses.append(
+            "(a.plan_item_id IS NULL OR NOT EXISTS (SELECT 1 FROM plan_item i"
+            " WHERE i.id = a.plan_item_id AND i.deleted_at IS NULL))"
+        )
+    return " AND ".join(clauses), params
+
+
+def search_ids(store: Store, f: DiaryFilter = DiaryFilter()) -> list[str]:
+    """Ids of matching activities, newest first (only ids: cheap even for 100 000 rows)."""
+    where, params = _where(f)
+    sql = f"SELECT a.id FROM activity a WHERE {where} ORDER BY a.day DESC, a.start_time DESC, a.rowid DESC"
+    return [r[0] for r in store.db.execute(sql, params).fetchall()]
+
+
+def rows_for(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Display rows for a page of ids, in the order given."""
+    if not ids:
+        return []
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" for _ in chunk)
+        for row in store.query(
+            f"""SELECT a.id, a.day, a.start_time, a.end_time, a.kind, a.title, a.mode,
+                   a.headcount, a.domain, a.plan_item_id, k.name AS host_name,
+                   (SELECT group_concat(r.name, '、') FROM activity_receiver x
+                      JOIN kindergarten r ON r.id = x.kindergarten_id
+                      WHERE x.record_id = a.id) AS receivers,
+                   (SELECT count(*) FROM attachment t WHERE t.activity_id = a.id
+                      AND t.deleted_at IS NULL) AS attachments,
+                   (SELECT i.task FROM plan_item i WHERE i.id = a.plan_item_id
+                      AND i.deleted_at IS NULL) AS planned
+                FROM activity a LEFT JOIN kindergarten k ON k.id = a.host_id
+                WHERE a.id IN ({marks})""",
+            tuple(chunk),
+        ):
+            row["time"] = "–".join(t for t in (row["start_time"], row["end_time"]) if t)
+            row["receivers"] = row["receivers"] or ""
+            row["host_name"] = row["host_name"] or ""
+            row["planned"] = row["planned"] or ""
+            out[row["id"]] = row
+    return [out[i] for i in ids if i in out]
+
+
+def list_activities(store: Store, f: DiaryFilter = DiaryFilter()) -> list[dict[str, Any]]:
+    return rows_for(store, search_ids(store, f))
+
+
+def full_record(store: Store, activity_id: str) -> dict[str, Any]:
+    """Everything about one activity, names resolved, for the record sheet (帮扶活动记录表)."""
+    row = records.get_record(store, "activity", activity_id)
+    assert row is not None
+    names = {
+        r["id"]: r["name"]
+        for r in store.query(
+            "SELECT id, name FROM kindergarten UNION ALL SELECT id, name FROM person"
+        )
+    }
+    row["host_name"] = names.get(row["host_id"] or "", "")
+    row["receiver_names"] = [names.get(i, "") for i in row["receiver_ids"]]
+    row["participant_names"] = [names.get(i, "") for i in row["participant_ids"]]
+    row["time"] = "–".join(t for t in (row["start_time"], row["end_time"]) if t)
+    plan = records.active(store, "plan_item", row["plan_item_id"]) if row["plan_item_id"] else None
+    row["plan_task"] = plan["task"] if plan else ""
+    row["attachments"] = store.query(
+        "SELECT * FROM attachment WHERE activity_id = ? AND deleted_at IS NULL ORDER BY sort_order, created_at",
+        (activity_id,),
+    )
+    return row
+
+
+def month_balance(
+    store: Store, programme: Programme, month_key: str
+) -> dict[str, list[dict[str, Any]]]:
+    """For one plan row: what was planned but not done, and what was done without a plan."""
+    row = row_for_month(programme, month_key)
+    not_done = store.query(
+        "SELECT * FROM plan_item WHERE deleted_at IS NULL AND month = ? AND status IN (?, ?)"
+        " ORDER BY sort_order",
+        (row.key, PLANNED, POSTPONED),
+    )
+    period = Period("month", row.start, row.end, row.label)
+    unplanned = list_activities(store, DiaryFilter(period=period, unplanned_only=True))
+    return {"planned_not_done": not_done, "done_without_plan": unplanned}
