@@ -8,6 +8,7 @@ The Yiyuan shape follows seed 000 附件1: 5 core kindergartens and 14 supported
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 from gongtongti_desktop.core import roster
@@ -15,6 +16,8 @@ from gongtongti_desktop.core.programme import DEFAULT_PROGRAMME, Programme, get_
 from gongtongti_desktop.core.store import Store
 
 DEMO_NOTE = "示例数据"
+# The school year whose plans and diary the demo fills, per profile (default 2024).
+DEMO_SCHOOL_YEAR = {"gaotai-2020": 2020}
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 _GIVEN = "玲芳静丽敏燕红霞娟英华慧梅琳雪婷颖洁晶倩欣悦雯蕾萍莉娜琴岚凤兰秀桂丹瑶宁佳昕彤明军伟强磊勇涛斌刚平辉超鹏"
 
@@ -200,9 +203,13 @@ def create_demo(path: Path, programme_id: str = DEFAULT_PROGRAMME) -> Store:
     )
     try:
         fill_demo(store, programme)
+        from gongtongti_desktop.core.demo_diary import fill_diary
+
+        fill_diary(store, programme, DEMO_SCHOOL_YEAR.get(programme.id, 2024))
     except BaseException:
         store.close()
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+        shutil.rmtree(Path(path).parent / "attachments", ignore_errors=True)
         raise
     return store

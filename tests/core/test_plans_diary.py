@@ -216,3 +216,19 @@ def test_deleting_an_activity_takes_its_attachments_and_restores(
     records.restore_batch(store, batch)
     assert len(attachments.list_attachments(store, act)) == 1
     assert diary.search_ids(store, diary.DiaryFilter(text="沉与浮")) == [act]
+
+
+def test_demo_has_a_year_of_plans_activities_and_photos(
+    demo_store: Store, programme: Programme
+) -> None:
+    year = periods.school_year_period(programme.calendar, 2024)
+    items = plans.list_items(demo_store, programme, year)
+    assert len(items) >= 3 * len(periods.plan_rows(programme.calendar, year))
+    activities = diary.list_activities(demo_store, diary.DiaryFilter(period=year))
+    assert len(activities) >= 3 * 12
+    photos = [a for a in activities if a["attachments"]]
+    assert photos, "some activities carry photos"
+    for row in attachments.list_attachments(demo_store, photos[0]["id"]):
+        assert row["is_image"] and not row["missing"]
+        assert Path(row["path"]).read_bytes().startswith(b"\x89PNG")
+    assert attachments.missing_files(demo_store) == []
