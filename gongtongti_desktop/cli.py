@@ -113,7 +113,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         from gongtongti_desktop.core.form_data import form_data
         from gongtongti_desktop.output.pdf import write_pdf
 
-        data = form_data(store, programme, args.form, period.label if period else "")
+        data = form_data(store, programme, args.form, period)
         write_pdf(data, out)
     _out(f"已生成 {out}（{data.spec.display_name}，{len(data.rows)} 行）")
     return EXIT_OK
@@ -133,8 +133,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         from gongtongti_desktop.core.form_data import form_data
         from gongtongti_desktop.output.xlsx import write_workbook
 
-        label = period.label if period else ""
-        datas = [form_data(store, programme, spec.id, label) for spec in programme.forms]
+        datas = [form_data(store, programme, spec.id, period) for spec in programme.forms]
         write_workbook(datas, out)
     _out(f"已导出 {out}（{len(datas)} 个工作表：{'、'.join(d.spec.display_name for d in datas)}）")
     return EXIT_OK

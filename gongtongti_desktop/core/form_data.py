@@ -6,11 +6,12 @@ rows of plain strings) and the template.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from gongtongti_desktop.core import roster
+from gongtongti_desktop.core.periods import Period
 from gongtongti_desktop.core.programme import FormSpec, Programme
 from gongtongti_desktop.core.store import Store
 
@@ -68,12 +69,23 @@ SOURCES: dict[str, Callable[[Store, Programme], list[dict[str, Any]]]] = {
 }
 
 
-def form_data(store: Store, programme: Programme, form_id: str, period_label: str = "") -> FormData:
-    """Everything needed to print or export one form of the data file's programme."""
+def form_data(
+    store: Store,
+    programme: Programme,
+    form_id: str,
+    period: Period | None = None,
+    *,
+    activity_ids: Sequence[str] | None = None,
+) -> FormData:
+    """Everything needed to print or export one form of the data file's programme.
+
+    ``period`` selects the month/term/school year for period forms (ignored by the roster);
+    ``activity_ids`` selects single diary records for the activity record sheet.
+    """
     spec = programme.form(form_id)
     header = {
         "kindergarten_name": store.kindergarten_name,
         "programme_name": programme.name,
-        "period_label": period_label,
+        "period_label": period.label if period else "",
     }
     return FormData(spec, header, SOURCES[spec.source](store, programme))
