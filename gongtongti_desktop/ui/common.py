@@ -1,0 +1,56 @@
+"""Small helpers every part of the window shares: error boxes, the wait cursor, questions."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from gongtongti_desktop.errors import UserError
+
+APP_TITLE = "共同体工作台"
+DISCARD_QUESTION = "放弃未保存的修改？"
+
+
+def error_text(exc: BaseException) -> str:
+    """The Chinese text shown for an error a user can cause (never a traceback)."""
+    if isinstance(exc, UserError):
+        return exc.message
+    if isinstance(exc, OSError):
+        name = f"{exc.filename} " if exc.filename else ""
+        return f"无法读写文件：{name}{exc.strerror or exc}"
+    return f"操作未完成：{exc}"
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = APP_TITLE) -> None:
+    """A warning box with the error's Chinese message."""
+    QMessageBox.warning(parent, title, error_text(exc))
+
+
+def show_info(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def ask_yes_no(parent: QWidget | None, text: str, title: str = APP_TITLE) -> bool:
+    """A question with 是/否 (否 is the default, so a stray Enter does nothing)."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+@contextlib.contextmanager
+def wait_cursor() -> Iterator[None]:
+    """Show the busy cursor while a (short) operation runs on the GUI thread."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()

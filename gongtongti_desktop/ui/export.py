@@ -1,0 +1,45 @@
+"""文件 → 导出表格（Excel）: every form of the programme into one workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from gongtongti_desktop.core.programme import Programme
+from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.errors import UserError
+from gongtongti_desktop.ui.common import show_error, show_info, wait_cursor
+from gongtongti_desktop.ui.print_preview import safe_file_name
+
+
+def write_workbook(store: Store, programme: Programme, path: Path) -> list[str]:
+    """Write the workbook; returns the names of the sheets' forms."""
+    from gongtongti_desktop.core.form_data import form_data
+    from gongtongti_desktop.output.xlsx import write_workbook as write
+
+    datas = [form_data(store, programme, spec.id) for spec in programme.forms]
+    write(datas, path)
+    return [d.spec.display_name for d in datas]
+
+
+def run_export(parent: QWidget | None, store: Store, programme: Programme) -> Path | None:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    suggested = Path(folder) / f"{safe_file_name(store.kindergarten_name or '共同体')}-表格.xlsx"
+    name, _filter = QFileDialog.getSaveFileName(
+        parent, "导出表格（Excel）", str(suggested), "Excel 工作簿 (*.xlsx)"
+    )
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_name(path.name + ".xlsx")
+    try:
+        with wait_cursor():
+            forms = write_workbook(store, programme, path)
+    except (UserError, OSError) as exc:
+        show_error(parent, exc, "导出表格")
+        return None
+    show_info(parent, f"已导出 {path}\n包含：{'、'.join(forms)}", "导出表格")
+    return path

@@ -1,0 +1,235 @@
+"""The main window: the six tabs, the 文件 / 打印 / 帮助 menus and the status bar.
+
+The window owns the open ``Store`` (closes it when the window closes or another data file
+is opened). Printing, importing and exporting load reportlab/openpyxl only when used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from gongtongti_desktop import __version__
+from gongtongti_desktop.core.programme import Programme, get_programme
+from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.errors import UserError
+from gongtongti_desktop.ui.common import APP_TITLE, show_error
+from gongtongti_desktop.ui.overview_tab import OverviewTab, PlaceholderTab
+from gongtongti_desktop.ui.roster_tab import RosterTab
+
+DATA_FILE_FILTER = "共同体工作台数据文件 (*.gtdb);;所有文件 (*)"
+DEMO_MARK = "【示例数据】"
+
+# The tabs not built yet, with one line of what each will do.
+PLACEHOLDERS = (
+    ("月计划", "每月填写工作计划（附件2 月工作计划表），到期提醒上报，并可打印签字。"),
+    (
+        "帮扶日志",
+        "记录每次帮扶活动的方案、措施、记录、总结和图片，按月统计活动次数，可按关键字查找。",
+    ),
+    ("考核评分", "按考核评估指标逐项自评打分，自动汇总各级得分，并列出缺少的佐证材料。"),
+    ("阶段总结", "撰写阶段工作总结（亮点工作、存在的问题、下一步打算），打印阶段工作总结上报表。"),
+)
+TAB_NAMES = ("概览", "结对名单", *(name for name, _ in PLACEHOLDERS))
+
+
+def open_data_file(path: Path) -> tuple[Store, Programme]:
+    """Open a data file and its programme; raises DataFileError / UserError untouched."""
+    store = Store.open(Path(path))
+    try:
+        return store, get_programme(store.programme_id)
+    except BaseException:
+        store.close()
+        raise
+
+
+def window_title(store: Store) -> str:
+    title = f"{APP_TITLE} — {store.kindergarten_name or '（未命名幼儿园）'}"
+    if store.setting("demo") == "1":
+        title += DEMO_MARK
+    return title
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, programme: Programme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.programme = programme
+        self.resize(1180, 760)
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+        self.path_label = QLabel()
+        self.programme_label = QLabel()
+        self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.programme_label)
+        self._build_menus()
+        self._install()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self.open_action = self._action(
+            file_menu, "打开数据文件…", self.choose_and_open, QKeySequence.StandardKey.Open
+        )
+        self.new_action = self._action(
+            file_menu, "新建数据文件…", self.choose_and_create, QKeySequence.StandardKey.New
+        )
+        file_menu.addSeparator()
+        self.import_action = self._action(file_menu, "导入结对名单（Excel）…", self.import_roster)
+        self.export_action = self._action(file_menu, "导出表格（Excel）…", self.export_tables)
+        file_menu.addSeparator()
+        self.recycle_action = self._action(file_menu, "回收站…", self.show_recycle_bin)
+        file_menu.addSeparator()
+        self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        self.print_menu = bar.addMenu("打印(&P)")
+        help_menu = bar.addMenu("帮助(&H)")
+        self._action(help_menu, "关于", self.show_about)
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _install(self) -> None:
+        """(Re)build everything that shows the open data file."""
+        self.setWindowTitle(window_title(self.store))
+        self.path_label.setText(f"数据文件：{self.store.path}")
+        self.programme_label.setText(f"方案：{self.programme.name}")
+
+        self.tabs.clear()
+        self.overview = OverviewTab(self.store, self.programme)
+        self.roster_tab = RosterTab(self.store, self.programme)
+        self.roster_tab.changed.connect(self.overview.refresh)
+        self.tabs.addTab(self.overview, "概览")
+        self.tabs.addTab(self.roster_tab, "结对名单")
+        for name, what in PLACEHOLDERS:
+            self.tabs.addTab(PlaceholderTab(what), name)
+
+        self.print_menu.clear()
+        self.print_actions: dict[str, QAction] = {}
+        for spec in self.programme.forms:
+            action = QAction(f"{spec.display_name}…", self)
+            if spec.description:
+                action.setStatusTip(spec.description)
+            action.triggered.connect(
+                lambda _checked=False, form_id=spec.id: self.print_form(form_id)
+            )
+            self.print_menu.addAction(action)
+            self.print_actions[spec.id] = action
+        if not self.programme.forms:
+            empty = self.print_menu.addAction("（当前方案没有可打印的表格）")
+            empty.setEnabled(False)
+
+    def status_text(self) -> str:
+        return f"{self.path_label.text()}  {self.programme_label.text()}"
+
+    def refresh(self) -> None:
+        self.roster_tab.refresh()
+        self.overview.refresh()
+
+    # -- data files ---------------------------------------------------------------------------
+
+    def switch_to(self, store: Store, programme: Programme) -> None:
+        """Show another data file; the current one is closed."""
+        old = self.store
+        self.store, self.programme = store, programme
+        self._install()
+        if old is not store:
+            old.close()
+
+    def open_path(self, path: Path) -> bool:
+        if Path(path).resolve() == Path(self.store.path).resolve():
+            return True
+        try:
+            store, programme = open_data_file(path)
+        except UserError as exc:
+            show_error(self, exc, "打开数据文件")
+            return False
+        self.switch_to(store, programme)
+        return True
+
+    def choose_and_open(self) -> bool:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, "打开数据文件", str(Path(self.store.path).parent), DATA_FILE_FILTER
+        )
+        return bool(name) and self.open_path(Path(name))
+
+    def choose_and_create(self) -> bool:
+        from gongtongti_desktop.ui.first_run import FirstRunDialog
+
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name, _filter = QFileDialog.getSaveFileName(
+            self, "新建数据文件", str(Path(folder) / "新数据文件.gtdb"), DATA_FILE_FILTER
+        )
+        if not name:
+            return False
+        path = Path(name)
+        if path.suffix.lower() != ".gtdb":
+            path = path.with_name(path.name + ".gtdb")
+        dialog = FirstRunDialog(path, self, first_run=False)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.store is None:
+                return False
+            assert dialog.programme is not None
+            self.switch_to(dialog.store, dialog.programme)
+            return True
+        finally:
+            dialog.deleteLater()
+
+    # -- menu actions -------------------------------------------------------------------------
+
+    def import_roster(self) -> None:
+        from gongtongti_desktop.ui.import_dialog import run_import
+
+        if run_import(self, self.store, self.programme):
+            self.refresh()
+
+    def export_tables(self) -> None:
+        from gongtongti_desktop.ui.export import run_export
+
+        run_export(self, self.store, self.programme)
+
+    def print_form(self, form_id: str):
+        from gongtongti_desktop.ui.print_preview import open_print_preview
+
+        return open_print_preview(self, self.store, self.programme, form_id)
+
+    def show_recycle_bin(self) -> QDialog:
+        from gongtongti_desktop.ui.recycle_bin import RecycleBinDialog
+
+        dialog = RecycleBinDialog(self.store, self)
+        dialog.restored.connect(lambda _count: self.refresh())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"关于{APP_TITLE}",
+            f"<p><b>{APP_TITLE}</b> {__version__}</p>"
+            "<p>幼儿园城乡教育共同体（结对帮扶）园长工作台：结对名单、表格打印与导出。</p>"
+            "<p>离线运行，所有数据只保存在本机的数据文件中。</p>"
+            f"<p>当前方案：{self.programme.name}<br>{self.programme.source_document}</p>"
+            f"<p>数据文件：{self.store.path}</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.store.close()
+        super().closeEvent(event)

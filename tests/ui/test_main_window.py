@@ -1,0 +1,203 @@
+"""The main window as a whole (one smoke test), its menus, and the start-up path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from gongtongti_desktop.core import roster
+from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.ui import app
+from gongtongti_desktop.ui.main_window import TAB_NAMES, MainWindow, open_data_file
+from gongtongti_desktop.ui.overview_tab import NOT_READY, OverviewTab, PlaceholderTab
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, demo_path) -> MainWindow:
+    store, programme = open_data_file(demo_path)
+    win = MainWindow(store, programme)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_window_opens_on_a_demo_file(window, demo_path) -> None:
+    tabs = window.tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "概览",
+        "结对名单",
+        "月计划",
+        "帮扶日志",
+        "考核评分",
+        "阶段总结",
+    ]
+    assert list(TAB_NAMES) == [tabs.tabText(i) for i in range(tabs.count())]
+    assert window.windowTitle() == "共同体工作台 — 示例：城关实验幼儿园（演示数据）【示例数据】"
+    status = window.status_text()
+    assert str(demo_path) in status and "沂源县 2022 城乡教育共同体" in status
+    for i in range(2, tabs.count()):
+        placeholder = tabs.widget(i)
+        assert isinstance(placeholder, PlaceholderTab)
+        assert placeholder.text().startswith(NOT_READY + "\n")
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["文件(&F)", "打印(&P)", "帮助(&H)"]
+    assert [a.text() for a in window.print_menu.actions()] == [
+        "附件1 沂源县幼儿园城乡教育共同体结对名单…"
+    ]
+
+
+def test_overview_counts_come_from_core(qtbot, demo_store, programme) -> None:
+    overview = OverviewTab(demo_store, programme)
+    qtbot.addWidget(overview)
+    for table, count in overview.counts().items():
+        assert count == len(roster.list_records(demo_store, programme, table))
+        assert overview.count_labels[table].text() == str(count)
+    assert overview.counts()["pairing"] == 14
+
+
+def test_overview_lists_roster_gaps(qtbot, store, programme) -> None:
+    lead = roster.save_record(store, programme, "kindergarten", {"name": "甲园"})
+    partner = roster.save_record(store, programme, "kindergarten", {"name": "乙学区"})
+    roster.save_record(
+        store,
+        programme,
+        "pairing",
+        {"lead_id": lead, "partner_id": partner, "partner_role": "受援学区"},
+    )
+    overview = OverviewTab(store, programme)
+    qtbot.addWidget(overview)
+    problems = roster.roster_problems(store, programme)
+    assert problems
+    assert [overview.problems.item(i).text() for i in range(overview.problems.count())] == problems
+
+
+def test_a_roster_change_updates_the_overview(window) -> None:
+    section = window.roster_tab.sections["kindergarten"]
+    dialog = section.add()
+    dialog.editors["name"].edit.setText("新来的园")
+    dialog.accept()
+    assert window.overview.count_labels["kindergarten"].text() == "20"
+
+
+def test_open_another_file_and_refuse_a_bad_one(window, tmp_path, file_dialogs, boxes) -> None:
+    other = tmp_path / "other.gtdb"
+    Store.create(other, kindergarten="另一所园", programme_id="gaotai-2020").close()
+    file_dialogs.open_name = str(other)
+    assert window.choose_and_open()
+    assert window.windowTitle() == "共同体工作台 — 另一所园"
+    assert "高台县 2020 结对帮扶" in window.status_text()
+    assert [a.text() for a in window.print_menu.actions()] == [
+        "附件2 高台县2020年幼儿园结对帮扶学校安排表…"
+    ]
+    bad = tmp_path / "bad.gtdb"
+    bad.write_bytes(b"not a database at all" * 10)
+    file_dialogs.open_name = str(bad)
+    assert not window.choose_and_open()
+    assert "不是共同体工作台的数据文件" in boxes.texts("warning")[0]
+    assert window.windowTitle() == "共同体工作台 — 另一所园"
+    assert bad.read_bytes() == b"not a database at all" * 10
+
+
+def test_export_tables(window, tmp_path, file_dialogs, boxes) -> None:
+    file_dialogs.save_name = str(tmp_path / "表格")
+    window.export_tables()
+    out = tmp_path / "表格.xlsx"
+    book = openpyxl.load_workbook(out)
+    assert len(book.sheetnames) == len(window.programme.forms)
+    assert boxes.texts("information")[0].startswith(f"已导出 {out}")
+
+
+def test_recycle_bin_restore_refreshes_the_window(window) -> None:
+    section = window.roster_tab.sections["pairing"]
+    first = section.model.record_id(0)
+    assert section.delete(first)
+    assert window.overview.count_labels["pairing"].text() == "13"
+    dialog = window.show_recycle_bin()
+    dialog.restore(dialog.model.batch(0).batch)
+    assert section.model.row_of(first) >= 0
+    assert window.overview.count_labels["pairing"].text() == "14"
+
+
+def test_closing_the_window_closes_the_data_file(qtbot, demo_path) -> None:
+    store, programme = open_data_file(demo_path)
+    win = MainWindow(store, programme)
+    qtbot.addWidget(win)
+    win.close()
+    with pytest.raises(Exception, match="closed"):
+        store.query("SELECT 1")
+
+
+# -- start-up -------------------------------------------------------------------------------------
+
+
+def test_translations_make_standard_buttons_chinese(qtbot) -> None:
+    qapp = QApplication.instance()
+    installed = app.install_translations(qapp)
+    try:
+        assert installed, "qtbase_zh_CN.qm ships with PySide6"
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        qtbot.addWidget(box)
+        assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+
+
+def test_damaged_file_is_left_alone_and_quit_is_offered(monkeypatch, tmp_path) -> None:
+    bad = tmp_path / "bad.gtdb"
+    content = b"SQLite format 3\x00" + b"\x00" * 200
+    bad.write_bytes(content)
+    messages: list[str] = []
+
+    def choose_quit(message, parent=None):
+        messages.append(message)
+        return app.QUIT
+
+    monkeypatch.setattr(app, "ask_after_failure", choose_quit)
+    assert app.obtain_store(bad) is None
+    assert len(messages) == 1 and "未做任何改动" in messages[0]
+    assert bad.read_bytes() == content
+
+
+def test_damaged_file_then_open_another(monkeypatch, tmp_path, demo_path, file_dialogs) -> None:
+    bad = tmp_path / "bad.gtdb"
+    bad.write_bytes(b"junk")
+    monkeypatch.setattr(app, "ask_after_failure", lambda message, parent=None: app.OPEN_OTHER)
+    file_dialogs.open_name = str(demo_path)
+    opened = app.obtain_store(bad)
+    assert opened is not None
+    store, programme = opened
+    try:
+        assert store.path == demo_path and programme.id == "yiyuan-2022"
+    finally:
+        store.close()
+
+
+def test_missing_file_starts_the_first_run(monkeypatch, tmp_path) -> None:
+    asked: list[Path] = []
+    monkeypatch.setattr(app, "run_first_run", lambda path, **kw: asked.append(path))
+    assert app.obtain_store(tmp_path / "new.gtdb") is None
+    assert asked == [tmp_path / "new.gtdb"]
+
+
+def test_window_start_does_not_load_output_libraries() -> None:
+    code = (
+        "import sys\n"
+        "import gongtongti_desktop.ui.app, gongtongti_desktop.ui.main_window\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    loaded = set(out.stdout.split())
+    assert "PySide6.QtWidgets" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("reportlab", "openpyxl")}
+    assert "gongtongti_desktop.core.roster_import" not in loaded
