@@ -169,8 +169,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     with store:
         from gongtongti_desktop.core import roster
 
+        from gongtongti_desktop.core import attachments
+
         problems = store.integrity_problems()
         problems += roster.roster_problems(store, programme)
+        problems += attachments.missing_files(store)
         pairings = len(roster.list_pairings(store))
         version = store.schema_version
     _out(f"数据文件：{args.data}（方案：{programme.name}，数据版本 {version}）")
