@@ -6,8 +6,8 @@ import contextlib
 from collections.abc import Iterator
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from gongtongti_desktop.errors import UserError
 
@@ -54,3 +54,19 @@ def wait_cursor() -> Iterator[None]:
         yield
     finally:
         QGuiApplication.restoreOverrideCursor()
+
+
+def muted(label: QLabel) -> QLabel:
+    """Secondary text: softer than the normal text but still easy to read (disabled grey is
+    too faint on an old laptop screen). Follows the palette, so dark themes work too."""
+    palette = label.palette()
+    text = palette.color(QPalette.ColorRole.WindowText)
+    back = palette.color(QPalette.ColorRole.Window)
+    mixed = QColor(
+        round(text.red() * 0.65 + back.red() * 0.35),
+        round(text.green() * 0.65 + back.green() * 0.35),
+        round(text.blue() * 0.65 + back.blue() * 0.35),
+    )
+    palette.setColor(QPalette.ColorRole.WindowText, mixed)
+    label.setPalette(palette)
+    return label

@@ -26,7 +26,7 @@ from gongtongti_desktop.core.programme import (
 )
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui.common import show_error
+from gongtongti_desktop.ui.common import muted, show_error
 from gongtongti_desktop.ui.record_dialog import ERROR_STYLE
 
 
@@ -52,7 +52,7 @@ class FirstRunDialog(QDialog):
         intro.setWordWrap(True)
         where = QLabel(f"数据文件：{self.path}")
         where.setWordWrap(True)
-        where.setEnabled(False)
+        muted(where)
 
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("例如：东岭镇中心幼儿园")
@@ -81,7 +81,7 @@ class FirstRunDialog(QDialog):
         group.addButton(self.demo_radio)
         self.demo_note = QLabel("示例数据全部是虚构的，使用虚构的园名，仅用于熟悉程序。")
         self.demo_note.setWordWrap(True)
-        self.demo_note.setEnabled(False)
+        muted(self.demo_note)
         self.demo_radio.toggled.connect(self._demo_toggled)
 
         form = QFormLayout()

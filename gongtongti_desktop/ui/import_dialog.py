@@ -46,7 +46,7 @@ class ImportPreviewDialog(QDialog):
         self.setWindowTitle("导入结对名单 — 预览")
         self.resize(620, 440)
 
-        head = QLabel(f"将从 {self.source.name} 导入以下内容（导入前会自动备份数据文件）：")
+        head = QLabel("点击“导入”后将做以下改动（导入前会自动备份数据文件；取消则不做任何改动）：")
         head.setWordWrap(True)
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)

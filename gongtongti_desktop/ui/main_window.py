@@ -112,7 +112,10 @@ class MainWindow(QMainWindow):
         self.path_label.setText(f"数据文件：{self.store.path}")
         self.programme_label.setText(f"方案：{self.programme.name}")
 
-        self.tabs.clear()
+        old_pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        self.tabs.clear()  # removes the pages without deleting them
+        for page in old_pages:
+            page.deleteLater()
         self.overview = OverviewTab(self.store, self.programme)
         self.roster_tab = RosterTab(self.store, self.programme)
         self.roster_tab.changed.connect(self.overview.refresh)

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
 from gongtongti_desktop.core import roster
 from gongtongti_desktop.core.programme import Programme
 from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.ui.common import muted
 
 NOT_READY = "此功能尚未完成，将在后续版本提供。"
+MAX_PROBLEM_LINES = 12
 
 
 class PlaceholderTab(QWidget):
@@ -32,7 +34,7 @@ class PlaceholderTab(QWidget):
         self.message.setFont(font)
         self.detail = QLabel(what_it_will_do)
         self.detail.setWordWrap(True)
-        self.detail.setEnabled(False)
+        muted(self.detail)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for label in (self.message, self.detail):
@@ -65,7 +67,7 @@ class OverviewTab(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.subtitle = QLabel()
-        self.subtitle.setEnabled(False)
+        muted(self.subtitle)
 
         counts_box = QGroupBox("结对名单")
         grid = QGridLayout(counts_box)
@@ -89,18 +91,19 @@ class OverviewTab(QWidget):
         self.problems.setFrameShape(QFrame.Shape.NoFrame)
         box = QVBoxLayout(problems_box)
         box.addWidget(self.problems_label)
-        box.addWidget(self.problems, 1)
+        box.addWidget(self.problems)
 
         later = QLabel("本月和本学期的规则达成情况、上报截止日期和统计图表将在后续版本提供。")
         later.setWordWrap(True)
-        later.setEnabled(False)
+        muted(later)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(counts_box)
-        layout.addWidget(problems_box, 1)
+        layout.addWidget(problems_box)
         layout.addWidget(later)
+        layout.addStretch(1)
         self.refresh()
 
     def counts(self) -> dict[str, int]:
@@ -122,3 +125,7 @@ class OverviewTab(QWidget):
         else:
             self.problems_label.setText("未发现问题。")
         self.problems.setVisible(bool(problems))
+        # As tall as its lines (up to MAX_PROBLEM_LINES, then it scrolls): no empty white box.
+        lines = min(len(problems), MAX_PROBLEM_LINES)
+        row = self.problems.sizeHintForRow(0) if problems else 0
+        self.problems.setFixedHeight(lines * row + 2 * self.problems.frameWidth() + 4)

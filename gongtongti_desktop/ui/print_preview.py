@@ -197,9 +197,9 @@ def open_print_preview(
         with wait_cursor():
             data = form_data(store, programme, form_id)
             pdf = render_pdf(data)
-            dialog = PrintPreviewDialog(
-                pdf, data.spec.display_name, lambda path: write_pdf(data, path), parent
-            )
+            # The printed title (placeholders filled) where core provides it.
+            title = getattr(data, "display_name", data.spec.display_name)
+            dialog = PrintPreviewDialog(pdf, title, lambda path: write_pdf(data, path), parent)
     except UserError as exc:
         show_error(parent, exc)
         return None

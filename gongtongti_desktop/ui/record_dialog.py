@@ -30,7 +30,7 @@ from gongtongti_desktop.core.programme import Programme
 from gongtongti_desktop.core.roster import Field
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError, ValidationError
-from gongtongti_desktop.ui.common import DISCARD_QUESTION, ask_yes_no, show_error
+from gongtongti_desktop.ui.common import DISCARD_QUESTION, ask_yes_no, muted, show_error
 from gongtongti_desktop.ui.labels import RoleLabels
 
 DATE_PLACEHOLDER = "2024-09-01"
@@ -226,7 +226,7 @@ class RecordDialog(QDialog):
         layout.addLayout(form)
         if any(f.required for f in self.record_type.fields):
             note = QLabel("带 * 的为必填项。")
-            note.setEnabled(False)
+            muted(note)
             layout.addWidget(note)
         layout.addWidget(self.buttons)
 

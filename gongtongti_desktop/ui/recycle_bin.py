@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from gongtongti_desktop.core import roster
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui.common import show_error
+from gongtongti_desktop.ui.common import muted, show_error
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -103,7 +103,7 @@ class RecycleBinDialog(QDialog):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.activated.connect(lambda _index: self.restore_selected())
         self.empty = QLabel("回收站是空的。")
-        self.empty.setEnabled(False)
+        muted(self.empty)
         intro = QLabel("删除的记录都在这里。恢复时，一次删除的全部记录（连同关联记录）一起恢复。")
         intro.setWordWrap(True)
 

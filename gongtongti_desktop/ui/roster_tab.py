@@ -21,7 +21,7 @@ from gongtongti_desktop.core import roster
 from gongtongti_desktop.core.programme import Programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui.common import ask_yes_no, show_error
+from gongtongti_desktop.ui.common import ask_yes_no, muted, show_error
 from gongtongti_desktop.ui.labels import RoleLabels
 from gongtongti_desktop.ui.record_dialog import RecordDialog
 from gongtongti_desktop.ui.roster_model import RecordTableModel
@@ -131,7 +131,7 @@ class RecordSection(QWidget):
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setEnabled(False)
+        muted(self.hint)
 
         bar = QHBoxLayout()
         bar.addWidget(self.filter_edit)

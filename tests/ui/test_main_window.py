@@ -48,9 +48,9 @@ def test_window_opens_on_a_demo_file(window, demo_path) -> None:
         assert placeholder.text().startswith(NOT_READY + "\n")
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "打印(&P)", "帮助(&H)"]
-    assert [a.text() for a in window.print_menu.actions()] == [
-        "附件1 沂源县幼儿园城乡教育共同体结对名单…"
-    ]
+    printed = [a.text() for a in window.print_menu.actions()]
+    assert printed == [f"{spec.display_name}…" for spec in window.programme.forms]
+    assert "附件1 沂源县幼儿园城乡教育共同体结对名单…" in printed
 
 
 def test_overview_counts_come_from_core(qtbot, demo_store, programme) -> None:
@@ -93,8 +93,8 @@ def test_open_another_file_and_refuse_a_bad_one(window, tmp_path, file_dialogs, 
     assert window.choose_and_open()
     assert window.windowTitle() == "共同体工作台 — 另一所园"
     assert "高台县 2020 结对帮扶" in window.status_text()
-    assert [a.text() for a in window.print_menu.actions()] == [
-        "附件2 高台县2020年幼儿园结对帮扶学校安排表…"
+    assert "附件2 高台县2020年幼儿园结对帮扶学校安排表…" in [
+        a.text() for a in window.print_menu.actions()
     ]
     bad = tmp_path / "bad.gtdb"
     bad.write_bytes(b"not a database at all" * 10)
@@ -201,3 +201,64 @@ def test_window_start_does_not_load_output_libraries() -> None:
     assert "PySide6.QtWidgets" in loaded
     assert not {m for m in loaded if m.split(".")[0] in ("reportlab", "openpyxl")}
     assert "gongtongti_desktop.core.roster_import" not in loaded
+
+
+@pytest.fixture
+def app_globals(monkeypatch, tmp_path):
+    """run_gui changes process-wide state: put it back afterwards (and write under tmp_path)."""
+    from PySide6.QtCore import QStandardPaths
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    qapp = QApplication.instance()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    names = (qapp.organizationName(), qapp.applicationName())
+    QStandardPaths.setTestModeEnabled(True)
+    installed: list = []
+    real_install = app.install_translations
+
+    def install(a):
+        installed.extend(real_install(a))
+        return installed
+
+    monkeypatch.setattr(app, "install_translations", install)
+    yield
+    for translator in installed:
+        qapp.removeTranslator(translator)
+    qapp.setOrganizationName(names[0])
+    qapp.setApplicationName(names[1])
+    QStandardPaths.setTestModeEnabled(False)
+
+
+def test_run_gui_uses_the_default_location(app_globals, monkeypatch, tmp_path) -> None:
+    asked: list[Path] = []
+    monkeypatch.setattr(app, "obtain_store", lambda path: asked.append(path))
+    assert app.run_gui(None) == 0  # the director cancelled the first-run setup
+    [path] = asked
+    assert path.name == "gongtongti.gtdb"
+    assert path.parent.parts[-2:] == ("gongtongti", "gongtongti-desktop")
+    assert path.parent.is_dir() and tmp_path in path.parents
+
+
+def test_unexpected_errors_show_a_message_not_a_traceback(
+    app_globals, boxes, capsys, tmp_path
+) -> None:
+    QApplication.instance().setApplicationName(app.APPLICATION)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        app._excepthook(type(exc), exc, exc.__traceback__)
+    [message] = boxes.texts("critical")
+    assert "程序出现意外错误" in message and "Traceback" not in message and "boom" not in message
+    log = app._error_log()
+    assert tmp_path in log.parents
+    assert "RuntimeError: boom" in log.read_text(encoding="utf-8")
+    capsys.readouterr()
+
+
+def test_user_errors_reaching_the_hook_are_plain_messages(app_globals, boxes) -> None:
+    from gongtongti_desktop.errors import UserError
+
+    err = UserError("文件打不开")
+    app._excepthook(UserError, err, None)
+    assert boxes.texts("warning") == ["文件打不开"]
