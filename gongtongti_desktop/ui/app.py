@@ -11,8 +11,10 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QStandardPaths, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from gongtongti_desktop.core.paths import resources_dir
 from gongtongti_desktop.core.programme import Programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
@@ -141,6 +143,9 @@ def run_gui(data_path: Path | None) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    icon = resources_dir() / "icon.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
     sys.excepthook = _excepthook
 
