@@ -137,8 +137,8 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
     )
 
 
-def run_gui(data_path: Path | None) -> int:
-    """Open the window on ``data_path`` (default: the user's data folder); the exit code."""
+def build_app() -> QApplication:
+    """The QApplication with our names, icon, Chinese Qt translations and error hook."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
@@ -148,7 +148,12 @@ def run_gui(data_path: Path | None) -> int:
         app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
     sys.excepthook = _excepthook
+    return app
 
+
+def run_gui(data_path: Path | None) -> int:
+    """Open the window on ``data_path`` (default: the user's data folder); the exit code."""
+    app = build_app()
     path = Path(data_path) if data_path is not None else default_data_path()
     opened = obtain_store(path)
     if opened is None:
