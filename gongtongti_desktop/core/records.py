@@ -321,15 +321,32 @@ def _soft_delete(
             _soft_delete(store, child, child_where, rid, batch, now)
 
 
-def dependents(store: Store, table: str, record_id: str) -> int:
-    """How many other active records a delete of this one would take along (for the prompt)."""
-    count = 0
+def _cascade_ids(store: Store, table: str, record_id: str, seen: set[tuple[str, str]]) -> None:
     for child, where in record_type(table).cascades:
         for row in store.query(
             f"SELECT id FROM {child} WHERE ({where}) AND deleted_at IS NULL", {"id": record_id}
         ):
-            count += 1 + dependents(store, child, row["id"])
-    return count
+            key = (child, row["id"])
+            if key not in seen:
+                seen.add(key)
+                _cascade_ids(store, child, row["id"], seen)
+
+
+def dependents(store: Store, table: str, record_id: str) -> int:
+    """How many other active records a delete of this one would take along (each counted
+    once, however many ways it is reached). Read-only."""
+    seen: set[tuple[str, str]] = set()
+    _cascade_ids(store, table, record_id, seen)
+    seen.discard((table, record_id))
+    return len(seen)
+
+
+def describe(store: Store, table: str, record_id: str) -> str:
+    """How the program names a record to the user, e.g. 幼儿园“实验幼儿园”."""
+    row = store.query(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
+    if not row:
+        raise UserError("记录不存在")
+    return _describe(store, table, row[0])
 
 
 @dataclass(frozen=True)

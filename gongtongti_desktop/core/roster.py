@@ -23,6 +23,7 @@ from gongtongti_desktop.core.records import (  # noqa: F401  (the roster's publi
     choices,
     delete_record,
     dependents,
+    describe,
     recycle_bin,
     restore_batch,
     save_record,
@@ -161,8 +162,9 @@ def _check_pairing(
     store: Store, programme: Programme, c: dict[str, Any], record_id: str | None
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
+    lead, partner = programme.roles.lead, "/".join(programme.roles.partners)
     if c["lead_id"] == c["partner_id"]:
-        errors["partner_id"] = "结对园不能与牵头园相同"
+        errors["partner_id"] = f"{partner}不能与{lead}相同"
     for side in ("lead", "partner"):
         person_id = c[f"{side}_person_id"]
         if person_id:
@@ -174,7 +176,7 @@ def _check_pairing(
         " AND id != ?"
     )
     if _same(store, sql, (c["lead_id"], c["partner_id"], record_id or "")):
-        errors["partner_id"] = "这两所幼儿园已经结对"
+        errors["partner_id"] = f"这所{partner}已与该{lead}结对"
     return errors
 
 
@@ -199,14 +201,14 @@ def _check_exchange(
 
 
 def _pair_describer(a: str, b: str, ref: str, label: str) -> records.Describe:
-    def describe(store: Store, row: dict[str, Any]) -> str:
+    def describe_pair(store: Store, row: dict[str, Any]) -> str:
         names = []
         for key in (a, b):
             found = store.query(f"SELECT name FROM {ref} WHERE id = ?", (row[key],))
             names.append(found[0]["name"] if found else "?")
         return f"{label}“{names[0]} — {names[1]}”"
 
-    return describe
+    return describe_pair
 
 
 def _pairing_sort_order(store: Store, row: dict[str, Any]) -> None:

@@ -87,7 +87,7 @@ def test_one_to_many_and_many_to_one(store: Store, programme: Programme) -> None
         ("实验幼儿园", "中庄镇学区"),
         ("第二实验幼儿园", "西里镇学区"),
     ]
-    with pytest.raises(ValidationError, match="已经结对"):
+    with pytest.raises(ValidationError, match="这所受援学区已与该核心幼儿园结对"):
         _pairing(store, programme, core1, a)
 
 
@@ -99,7 +99,7 @@ def test_pairing_checks(store: Store, programme: Programme) -> None:
             store, programme, core, core,
             lead_person_id=outsider, start_date="2024-09-01", end_date="2024-01-01",
         )  # fmt: skip
-    assert info.value.errors["partner_id"] == "结对园不能与牵头园相同"
+    assert info.value.errors["partner_id"] == "受援学区不能与核心幼儿园相同"
     assert info.value.errors["lead_person_id"] == "责任人应是本园人员"
     assert info.value.errors["end_date"] == "结束日期不能早于开始日期"
     with pytest.raises(ValidationError, match="结对园角色"):
@@ -216,3 +216,13 @@ def test_restore_refuses_duplicate_pairing_and_person(store: Store, programme: P
     _person(store, programme, "张玲", core)
     with pytest.raises(UserError, match="已有名为“张玲”的人员"):
         roster.restore_batch(store, batch)
+
+
+def test_dependents_counts_each_record_once(demo_store: Store) -> None:
+    """A staff exchange is reached both through its kindergarten and through its teacher."""
+    lead = roster.list_pairings(demo_store)[-1]["lead_id"]
+    expected = roster.dependents(demo_store, "kindergarten", lead)
+    roster.delete_record(demo_store, "kindergarten", lead)
+    [entry] = roster.recycle_bin(demo_store)
+    assert entry.count == expected + 1
+    assert roster.describe(demo_store, "kindergarten", lead) == "幼儿园“城南幼儿园”"
