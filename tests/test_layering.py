@@ -49,3 +49,19 @@ def test_cli_and_core_do_not_import_output_libraries() -> None:
     ]
     loaded = _loaded_after_import(modules)
     assert "reportlab" not in loaded and "openpyxl" not in loaded
+
+
+def test_opening_and_reading_does_not_load_sqlite_utils(demo_path) -> None:  # type: ignore[no-untyped-def]
+    """Start-up reads only; sqlite-utils (~70 ms to import) loads on the first write."""
+    code = (
+        "import sys\n"
+        "from gongtongti_desktop.core import roster, diary\n"
+        "from gongtongti_desktop.core.programme import get_programme\n"
+        "from gongtongti_desktop.core.store import Store\n"
+        f"store = Store.open({str(demo_path)!r})\n"
+        "programme = get_programme(store.programme_id)\n"
+        "assert roster.list_pairings(store) and diary.search_ids(store)\n"
+        "print('sqlite_utils' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "False"

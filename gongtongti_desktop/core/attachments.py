@@ -144,7 +144,7 @@ def add_attachment(store: Store, activity_id: str, source: Path, caption: str = 
             raise
     now = now_iso()
     with store.atomic():
-        last = store.db.execute(
+        last = store.execute(
             "SELECT coalesce(max(sort_order), 0) FROM attachment WHERE activity_id = ?",
             [activity_id],
         ).fetchone()[0]

@@ -52,7 +52,7 @@ def _check_activity(
 def _mark_plan_item_done(store: Store, record_id: str, cleaned: dict[str, Any]) -> None:
     """Linking an activity to a plan item means the item was carried out."""
     if cleaned["plan_item_id"]:
-        store.db.execute(
+        store.execute(
             "UPDATE plan_item SET status = ?, updated_at = ? WHERE id = ? AND status IN (?, ?)",
             [DONE, now_iso(), cleaned["plan_item_id"], PLANNED, POSTPONED],
         )
@@ -150,7 +150,7 @@ def search_ids(store: Store, f: DiaryFilter = DiaryFilter()) -> list[str]:
     """Ids of matching activities, newest first (only ids: cheap even for 100 000 rows)."""
     where, params = _where(f)
     sql = f"SELECT a.id FROM activity a WHERE {where} ORDER BY a.day DESC, a.start_time DESC, a.rowid DESC"
-    return [r[0] for r in store.db.execute(sql, params).fetchall()]
+    return [r[0] for r in store.execute(sql, params).fetchall()]
 
 
 def rows_for(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:

@@ -6,8 +6,28 @@ Kept apart from the code that computes rows so the programme loader can check a 
 
 from __future__ import annotations
 
-# Header fields every form may show (bind = one of these).
-HEADER_FIELDS: frozenset[str] = frozenset({"kindergarten_name", "programme_name", "period_label"})
+# Header fields every form may show (bind = one of these), and the placeholders a title may
+# hold ("{kindergarten_name}{year}年结对帮扶工作计划表").
+HEADER_FIELDS: frozenset[str] = frozenset(
+    {
+        "kindergarten_name",
+        "programme_name",
+        "period_label",  # the period printed, e.g. "2024年秋季学期" ("" for the roster)
+        "year",  # the calendar year the printed period starts in, e.g. "2020"
+        "filler",  # 填报人 of the plan table (settings; "" prints a blank line)
+        "principal",  # 主要负责人 (settings)
+    }
+)
+
+# What a list-of-forms shows for a title placeholder (the value is known only when printing).
+TITLE_PLACEHOLDER_HINTS: dict[str, str] = {
+    "kindergarten_name": "本园",
+    "programme_name": "",
+    "period_label": "",
+    "year": "××",
+    "filler": "",
+    "principal": "",
+}
 
 SOURCE_FIELDS: dict[str, frozenset[str]] = {
     # one row per pairing, grouped by lead kindergarten (附件1 结对名单)
@@ -27,4 +47,57 @@ SOURCE_FIELDS: dict[str, frozenset[str]] = {
     ),
     # one row per lead kindergarten, partners listed per role (高台 结对帮扶学校安排表)
     "lead_groups": frozenset({"lead_id", "lead_name", "persons", "partners", "partners_by_role"}),
+    # one row per plan-table row of the period, every row even when empty (沂源 附件2)
+    "plan_rows": frozenset({"month_key", "month_label", "plan", "note", "item_count"}),
+    # one row per plan item, grouped by calendar month, padded to rows_per_month (高台 计划表)
+    "plan_dated": frozenset(
+        {
+            "month_key",  # "2020-03": the group (merge) key
+            "month_cn",  # "三"
+            "month_label",  # "3月"
+            "date",  # "3月 5日"; "3月    日" without a day; "月    日" on a blank row
+            "task",
+            "kind",
+            "responsible",
+            "status",
+            "completion",  # status and completion note, e.g. "已完成" / "顺延：因故顺延至下月"
+        }
+    ),
+    # one row per diary activity, for the record sheet (帮扶活动记录表)
+    "activities": frozenset(
+        {
+            "title",
+            "day",  # "2024年10月8日"
+            "time",  # "08:30–10:30"
+            "when",  # day and time
+            "kind",
+            "mode",
+            "place",
+            "mode_place",  # "线下（城关实验幼儿园）"
+            "host_name",
+            "receivers",
+            "participants",
+            "headcount",
+            "domain",
+            "plan_task",
+            "plan_text",
+            "measures",
+            "record",
+            "summary",
+            "attachment_names",
+            "attachments",  # list of attachment rows: only for a record form's ``images``
+        }
+    ),
+}
+
+# Fields holding a list of attachments (path, is_image, missing, caption, original_name): a
+# record form's ``images`` must name one of these, and no column may print one as text.
+ATTACHMENT_FIELDS: dict[str, frozenset[str]] = {"activities": frozenset({"attachments"})}
+
+# Sources whose rows depend on a reporting period (month, term or school year).
+PERIODIC_SOURCES: frozenset[str] = frozenset({"plan_rows", "plan_dated", "activities"})
+
+# Template keys that only some sources read.
+SOURCE_OPTIONS: dict[str, frozenset[str]] = {
+    "plan_dated": frozenset({"months", "rows_per_month"}),
 }

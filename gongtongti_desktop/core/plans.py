@@ -48,7 +48,7 @@ def _check_item(
 
 
 def _next_sort_order(store: Store, row: dict[str, Any]) -> None:
-    last = store.db.execute(
+    last = store.execute(
         "SELECT coalesce(max(sort_order), 0) FROM plan_item WHERE month = ?", [row["month"]]
     ).fetchone()[0]
     row["sort_order"] = last + 1

@@ -12,9 +12,17 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
-from gongtongti_desktop.core.form_sources import HEADER_FIELDS, SOURCE_FIELDS
+from gongtongti_desktop.core.form_sources import (
+    ATTACHMENT_FIELDS,
+    HEADER_FIELDS,
+    PERIODIC_SOURCES,
+    SOURCE_FIELDS,
+    SOURCE_OPTIONS,
+    TITLE_PLACEHOLDER_HINTS,
+)
 from gongtongti_desktop.core.paths import forms_dir
 from gongtongti_desktop.core.periods import Calendar
 from gongtongti_desktop.errors import UserError
@@ -26,6 +34,11 @@ class ProfileError(UserError):
     """A profile file is malformed; the message names the file and the key."""
 
 
+LAYOUTS = ("table", "record")
+PERIOD_KINDS = ("month", "term", "school_year")
+FIELD_KINDS = ("short", "wide", "long")
+
+
 @dataclass(frozen=True)
 class Column:
     title: str
@@ -33,6 +46,7 @@ class Column:
     width: float = 1.0
     merge: bool = False
     align: str = "left"
+    valign: str = "middle"  # top / middle / bottom
 
 
 @dataclass(frozen=True)
@@ -42,12 +56,27 @@ class HeaderField:
 
 
 @dataclass(frozen=True)
+class RecordField:
+    """One entry of a record form (``layout = "record"``).
+
+    ``kind``: ``short`` fields are set two to a row (label, value, label, value), a ``wide``
+    one has a row to itself, a ``long`` one is running text that wraps and may continue on
+    the next page. ``min_height_mm`` keeps room to write by hand when the value is short.
+    """
+
+    label: str
+    bind: str
+    kind: str = "short"
+    min_height_mm: float = 0.0
+
+
+@dataclass(frozen=True)
 class FormSpec:
     id: str
     label: str
-    title: str
+    title: str  # may hold {header field} placeholders, filled in when printing
     source: str
-    columns: tuple[Column, ...]
+    columns: tuple[Column, ...]  # a record form: one per field, in order (derived)
     header_fields: tuple[HeaderField, ...] = ()
     group_by: str = ""
     orientation: str = "portrait"
@@ -55,10 +84,50 @@ class FormSpec:
     signature: str = ""
     description: str = ""
     empty_rows: int = 0
+    layout: str = "table"  # "table": one ruled table; "record": one block per row
+    default_period: str = "term"  # what a periodic form prints when given no period
+    calendar_year: str = ""  # "start"/"end": the form covers that calendar year of the period
+    min_row_height_mm: float = 0.0  # table: data rows at least this tall (room to write)
+    months: tuple[int, ...] = ()  # plan_dated: the months always printed, in order
+    rows_per_month: int = 0  # plan_dated: at least this many rows per month
+    fields: tuple[RecordField, ...] = ()  # record: the entries, in order
+    images: str = ""  # record: the attachments field shown as a grid of photos
+    images_label: str = "图片"
+    images_per_row: int = 2
+    image_height_mm: float = 55.0
+
+    @property
+    def periodic(self) -> bool:
+        """True when the form prints a month/term/school year (``form_data`` takes a period)."""
+        return self.source in PERIODIC_SOURCES
 
     @property
     def display_name(self) -> str:
-        return f"{self.label} {self.title}".strip()
+        """Label and title for lists and menus, title placeholders shown as hints ("本园")."""
+        title = fill_title(self.title, TITLE_PLACEHOLDER_HINTS)
+        return f"{self.label} {title}".strip()
+
+
+def title_placeholders(title: str) -> list[str]:
+    """The ``{name}`` placeholders of a title; ValueError on a malformed one."""
+    names = []
+    for _text, name, spec, conversion in Formatter().parse(title):
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            raise ValueError(name)
+        names.append(name)
+    return names
+
+
+def fill_title(title: str, values: dict[str, str], blank: str = "") -> str:
+    """The title with its placeholders replaced (a missing or empty value by ``blank``)."""
+    out = []
+    for text, name, _spec, _conversion in Formatter().parse(title):
+        out.append(text)
+        if name is not None:
+            out.append(values.get(name) or blank)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -153,6 +222,80 @@ def _check_bind(bind: str, source: str, where: str) -> None:
     if field not in SOURCE_FIELDS[source]:
         known = ", ".join(sorted(SOURCE_FIELDS[source]))
         raise ProfileError(f"{where}：bind = {bind!r} 不是数据源 {source} 的字段（可用：{known}）")
+    if field in ATTACHMENT_FIELDS.get(source, ()):
+        raise ProfileError(
+            f"{where}：bind = {bind!r} 是附件列表，只能用作记录表的 images（文件名请用 attachment_names）"
+        )
+
+
+# Keys read only by one layout: naming the layout in the message beats "不认识的键".
+_TABLE_KEYS = ("columns", "group_by", "empty_rows", "min_row_height_mm", "months", "rows_per_month")
+_RECORD_KEYS = ("fields", "images", "images_label", "images_per_row", "image_height_mm")
+
+
+def _choice(t: _Table, key: str, choices: tuple[str, ...], default: str) -> str:
+    value = t.get(key, str, default)
+    if value not in choices:
+        raise ProfileError(f"{t.where}：{key} 只能是 {' / '.join(choices)}，实际为 {value!r}")
+    return value
+
+
+def _positive(t: _Table, key: str, default: float, *, zero: bool = True) -> float:
+    value = t.get(key, float, default)
+    if value < 0 or (not zero and value == 0):
+        raise ProfileError(f"{t.where}：{key} 应大于{'或等于 ' if zero else ' '}0")
+    return value
+
+
+def _load_columns(t: _Table, source: str) -> list[Column]:
+    columns = []
+    for ct in t.tables("columns"):
+        column = Column(
+            title=ct.get("title", str, required=True),
+            bind=ct.get("bind", str, required=True),
+            width=ct.get("width", float, 1.0),
+            merge=ct.get("merge", bool, False),
+            align=ct.get("align", str, "left"),
+            valign=ct.get("valign", str, "middle"),
+        )
+        if column.align not in ("left", "center", "right"):
+            raise ProfileError(f"{ct.where}：align 只能是 left / center / right")
+        if column.valign not in ("top", "middle", "bottom"):
+            raise ProfileError(f"{ct.where}：valign 只能是 top / middle / bottom")
+        if column.width <= 0:
+            raise ProfileError(f"{ct.where}：width 应大于 0")
+        _check_bind(column.bind, source, ct.where)
+        ct.done()
+        columns.append(column)
+    if not columns:
+        raise ProfileError(f"{t.where}：至少需要一列 [[columns]]")
+    return columns
+
+
+def _load_fields(t: _Table, source: str) -> list[RecordField]:
+    fields = []
+    for ft in t.tables("fields"):
+        field = RecordField(
+            label=ft.get("label", str, required=True),
+            bind=ft.get("bind", str, required=True),
+            kind=_choice(ft, "kind", FIELD_KINDS, "short"),
+            min_height_mm=_positive(ft, "min_height_mm", 0.0),
+        )
+        _check_bind(field.bind, source, ft.where)
+        ft.done()
+        fields.append(field)
+    if not fields:
+        raise ProfileError(f'{t.where}：layout = "record" 至少需要一项 [[fields]]')
+    return fields
+
+
+def _load_months(t: _Table) -> tuple[int, ...]:
+    raw = t.get("months", list, [])
+    if not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in raw):
+        raise ProfileError(f"{t.where}：months 应为 1–12 的月份列表，例如 [3, 4, 5, 6]")
+    if len(set(raw)) != len(raw):
+        raise ProfileError(f"{t.where}：months 有重复的月份")
+    return tuple(raw)
 
 
 def load_form(path: Path) -> FormSpec:
@@ -165,24 +308,52 @@ def load_form(path: Path) -> FormSpec:
         raise ProfileError(
             f"{path}：未知的数据源 source = {source!r}（可用：{', '.join(SOURCE_FIELDS)}）"
         )
-    columns = []
-    for ct in t.tables("columns"):
-        column = Column(
-            title=ct.get("title", str, required=True),
-            bind=ct.get("bind", str, required=True),
-            width=ct.get("width", float, 1.0),
-            merge=ct.get("merge", bool, False),
-            align=ct.get("align", str, "left"),
+    layout = _choice(t, "layout", LAYOUTS, "table")
+    wrong = [k for k in (_RECORD_KEYS if layout == "table" else _TABLE_KEYS) if k in t.data]
+    if wrong:
+        other = "record" if layout == "table" else "table"
+        raise ProfileError(f'{path}：{", ".join(wrong)} 只用于 layout = "{other}" 的表格')
+    options = [k for k in ("months", "rows_per_month") if k in t.data]
+    unused = [k for k in options if k not in SOURCE_OPTIONS.get(source, ())]
+    if unused:
+        users = [s for s, keys in SOURCE_OPTIONS.items() if unused[0] in keys]
+        raise ProfileError(
+            f"{path}：{', '.join(unused)} 只用于数据源 {'、'.join(users)}（本表为 {source}）"
         )
-        if column.align not in ("left", "center", "right"):
-            raise ProfileError(f"{ct.where}：align 只能是 left / center / right")
-        if column.width <= 0:
-            raise ProfileError(f"{ct.where}：width 应大于 0")
-        _check_bind(column.bind, source, ct.where)
-        ct.done()
-        columns.append(column)
-    if not columns:
-        raise ProfileError(f"{path}：至少需要一列 [[columns]]")
+    periodic = source in PERIODIC_SOURCES
+    for key in ("default_period", "calendar_year"):
+        if key in t.data and not periodic:
+            raise ProfileError(f"{path}：{key} 只用于按期间打印的表格（数据源 {source} 不分期间）")
+    default_period = _choice(t, "default_period", PERIOD_KINDS, "term")
+    calendar_year = _choice(t, "calendar_year", ("", "start", "end"), "")
+
+    title = t.get("title", str, required=True)
+    try:
+        placeholders = title_placeholders(title)
+    except ValueError as exc:
+        raise ProfileError(
+            f"{path}：title 中的占位符 {{{exc}}} 写法不对（应为 {{kindergarten_name}} 这样的名字）"
+        ) from exc
+    unknown = [name for name in placeholders if name not in HEADER_FIELDS]
+    if unknown:
+        raise ProfileError(
+            f"{path}：title 中的占位符 {{{unknown[0]}}} 不是表头字段"
+            f"（可用：{', '.join(sorted(HEADER_FIELDS))}）"
+        )
+
+    fields: list[RecordField] = []
+    images = ""
+    if layout == "table":
+        columns = _load_columns(t, source)
+    else:
+        fields = _load_fields(t, source)
+        columns = [Column(title=f.label, bind=f.bind) for f in fields]
+        images = t.get("images", str, "")
+        if images and images not in ATTACHMENT_FIELDS.get(source, ()):
+            known = ", ".join(sorted(ATTACHMENT_FIELDS.get(source, ()))) or "（无）"
+            raise ProfileError(
+                f"{path}：images = {images!r} 不是数据源 {source} 的附件字段（可用：{known}）"
+            )
     header_fields = []
     for ht in t.tables("header_fields"):
         field = HeaderField(label=ht.get("label", str, required=True), bind=ht.get("bind", str, ""))
@@ -198,10 +369,19 @@ def load_form(path: Path) -> FormSpec:
     orientation = t.get("orientation", str, "portrait")
     if orientation not in ("portrait", "landscape"):
         raise ProfileError(f"{path}：orientation 只能是 portrait 或 landscape")
+    empty_rows = t.get("empty_rows", int, 0)
+    if empty_rows < 0:
+        raise ProfileError(f"{path}：empty_rows 应大于或等于 0")
+    rows_per_month = t.get("rows_per_month", int, 0)
+    if rows_per_month < 0:
+        raise ProfileError(f"{path}：rows_per_month 应大于或等于 0")
+    images_per_row = t.get("images_per_row", int, 2)
+    if not 1 <= images_per_row <= 4:
+        raise ProfileError(f"{path}：images_per_row 应为 1–4")
     spec = FormSpec(
         id=form_id,
         label=t.get("label", str, ""),
-        title=t.get("title", str, required=True),
+        title=title,
         source=source,
         columns=tuple(columns),
         header_fields=tuple(header_fields),
@@ -210,7 +390,18 @@ def load_form(path: Path) -> FormSpec:
         footnote=t.get("footnote", str, ""),
         signature=t.get("signature", str, ""),
         description=t.get("description", str, ""),
-        empty_rows=t.get("empty_rows", int, 0),
+        empty_rows=empty_rows,
+        layout=layout,
+        default_period=default_period,
+        calendar_year=calendar_year,
+        min_row_height_mm=_positive(t, "min_row_height_mm", 0.0),
+        months=_load_months(t),
+        rows_per_month=rows_per_month,
+        fields=tuple(fields),
+        images=images,
+        images_label=t.get("images_label", str, "图片"),
+        images_per_row=images_per_row,
+        image_height_mm=_positive(t, "image_height_mm", 55.0, zero=False),
     )
     t.done()
     return spec

@@ -210,7 +210,7 @@ def _check_choices(
 
 def _links(store: Store, f: Field, record_id: str) -> list[str]:
     own, other = _link_columns(f)
-    rows = store.db.execute(
+    rows = store.execute(
         f"SELECT {other} FROM {f.link_table} WHERE {own} = ? ORDER BY rowid", [record_id]
     ).fetchall()
     return [r[0] for r in rows]
@@ -223,11 +223,9 @@ def _link_columns(f: Field) -> tuple[str, str]:
 
 def _write_links(store: Store, f: Field, record_id: str, ids: list[str]) -> None:
     own, other = _link_columns(f)
-    store.db.execute(f"DELETE FROM {f.link_table} WHERE {own} = ?", [record_id])
+    store.execute(f"DELETE FROM {f.link_table} WHERE {own} = ?", [record_id])
     for i in ids:
-        store.db.execute(
-            f"INSERT INTO {f.link_table} ({own}, {other}) VALUES (?, ?)", [record_id, i]
-        )
+        store.execute(f"INSERT INTO {f.link_table} ({own}, {other}) VALUES (?, ?)", [record_id, i])
 
 
 def save_record(
@@ -313,7 +311,7 @@ def _soft_delete(
         )
     ]
     for rid in ids:
-        store.db.execute(
+        store.execute(
             f"UPDATE {table} SET deleted_at = ?, deleted_batch = ?, updated_at = ? WHERE id = ?",
             [now, batch, now, rid],
         )
@@ -397,7 +395,7 @@ def restore_batch(store: Store, batch: str) -> int:
         for table in REGISTRY:
             rows = store.query(f"SELECT id FROM {table} WHERE deleted_batch = ?", (batch,))
             for row in rows:
-                store.db.execute(
+                store.execute(
                     f"UPDATE {table} SET deleted_at = NULL, deleted_batch = NULL, updated_at = ?"
                     " WHERE id = ?",
                     [now_iso(), row["id"]],

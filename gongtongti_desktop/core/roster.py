@@ -213,7 +213,7 @@ def _pair_describer(a: str, b: str, ref: str, label: str) -> records.Describe:
 
 def _pairing_sort_order(store: Store, row: dict[str, Any]) -> None:
     # Roster order is entry order (the bureau's table order), not alphabetical.
-    last = store.db.execute("SELECT coalesce(max(sort_order), 0) FROM pairing").fetchone()[0]
+    last = store.execute("SELECT coalesce(max(sort_order), 0) FROM pairing").fetchone()[0]
     row["sort_order"] = last + 1
 
 

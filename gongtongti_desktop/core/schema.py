@@ -11,6 +11,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from gongtongti_desktop.core.version import SCHEMA_VERSION
+
 migrations = Migrations("gongtongti")
 
 # Columns every user record carries: a UUID stable across machines (for merging), times, and
@@ -153,4 +155,4 @@ def _m0002_plans_and_diary(db: Database) -> None:
 
 
 # pending() never writes; on an empty in-memory database it lists every migration.
-SCHEMA_VERSION = len(migrations.pending(Database(memory=True)))
+assert len(migrations.pending(Database(memory=True))) == SCHEMA_VERSION, "update core/version.py"

@@ -11,14 +11,15 @@ import contextlib
 import datetime as dt
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from gongtongti_desktop.core.schema import SCHEMA_VERSION, migrations
+from gongtongti_desktop.core.version import SCHEMA_VERSION
 from gongtongti_desktop.errors import DataFileError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 APPLICATION_ID = 0x47545444  # "GTTD"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -56,9 +57,23 @@ def _connect(path: Path) -> sqlite3.Connection:
 class Store:
     """An open data file. Use ``Store.open`` or ``Store.create``; close with ``close()``."""
 
-    def __init__(self, db: Database, path: Path) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
         self.path = path
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils view of the same connection, for table writes and migrations.
+
+        Made on first use: importing sqlite-utils costs about 70 ms, which a window that only
+        reads at start-up need not pay.
+        """
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     # -- opening -----------------------------------------------------------------------
 
@@ -126,10 +141,15 @@ class Store:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = Database(conn, execute_plugins=False)
-        return cls(db, path)
+        # sqlite-utils turns recursive triggers on; keep the same behaviour without it.
+        conn.execute("PRAGMA recursive_triggers = ON")
+        return cls(conn, path)
 
     def _migrate(self, *, backup_first: bool) -> None:
+        if self.schema_version == SCHEMA_VERSION:
+            return  # up to date: no need to load the migrations (and sqlite-utils)
+        from gongtongti_desktop.core.schema import migrations
+
         pending = migrations.pending(self.db)
         if not pending:
             return
@@ -137,11 +157,11 @@ class Store:
             self.backup(reason="before-migration")
         migrations.apply(self.db)
         applied = len(migrations.applied(self.db))
-        self.db.execute(f"PRAGMA user_version = {applied}")
-        self.db.conn.commit()
+        self.conn.execute(f"PRAGMA user_version = {applied}")
+        self.conn.commit()
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -152,29 +172,58 @@ class Store:
     # -- transactions and queries -----------------------------------------------------------
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[Database]:
-        """All writes of one user operation go through here: all or nothing."""
-        with self.db.atomic() as db:
-            yield db
+    def atomic(self) -> Iterator[None]:
+        """All writes of one user operation go through here: all or nothing.
 
-    def query(
-        self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
-    ) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+        Nested use becomes a savepoint (as sqlite-utils' ``atomic``), so an operation may call
+        other operations.
+        """
+        conn = self.conn
+        if conn.in_transaction:
+            name = f"sp_{uuid.uuid4().hex}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.rollback()
+            raise
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        keys = [d[0] for d in cursor.description or ()]
+        return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
 
     @property
     def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     # -- settings ------------------------------------------------------------------------------
 
     def setting(self, key: str, default: str = "") -> str:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
         with self.atomic():
-            self.db.execute(
+            self.conn.execute(
                 "INSERT INTO settings(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [key, value],
@@ -199,7 +248,7 @@ class Store:
             dest = folder / f"{self.path.stem}-{stamp}-{reason}{self.path.suffix or '.gtdb'}"
         target = sqlite3.connect(str(dest))
         try:
-            self.db.conn.backup(target)
+            self.conn.backup(target)
         finally:
             target.close()
         return dest
@@ -207,9 +256,9 @@ class Store:
     def integrity_problems(self) -> list[str]:
         """Findings of SQLite's own checks, in Chinese; empty when the file is sound."""
         problems: list[str] = []
-        result = self.db.execute("PRAGMA quick_check").fetchall()
+        result = self.conn.execute("PRAGMA quick_check").fetchall()
         if [r[0] for r in result] != ["ok"]:
             problems += [f"完整性检查：{r[0]}" for r in result]
-        for table, rowid, parent, _fk in self.db.execute("PRAGMA foreign_key_check").fetchall():
+        for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check").fetchall():
             problems.append(f"表 {table} 第 {rowid} 行引用了不存在的 {parent} 记录")
         return problems

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gongtongti_desktop.core import schema
+from gongtongti_desktop.core import store as store_module
 from gongtongti_desktop.core.store import APPLICATION_ID, Store
 from gongtongti_desktop.errors import DataFileError
 from tests.conftest import sha256
@@ -95,9 +96,18 @@ def test_open_refuses_damaged_file_untouched(demo_path: Path) -> None:
     assert sha256(demo_path) == before
 
 
-def test_pending_migration_backs_up_first_then_upgrades(demo_path: Path) -> None:
+def test_schema_version_counts_the_migrations() -> None:
+    from sqlite_utils import Database
+
+    assert len(schema.migrations.pending(Database(memory=True))) == schema.SCHEMA_VERSION
+
+
+def test_pending_migration_backs_up_first_then_upgrades(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A file written before the newest migration is backed up, then upgraded in place."""
     extra = schema.migrations
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
 
     @extra(name="9999_test_only")
     def _add_column(db) -> None:  # type: ignore[no-untyped-def]
@@ -118,8 +128,11 @@ def test_pending_migration_backs_up_first_then_upgrades(demo_path: Path) -> None
         extra._migrations.pop()
 
 
-def test_failed_migration_rolls_back_and_keeps_data(demo_path: Path) -> None:
+def test_failed_migration_rolls_back_and_keeps_data(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     extra = schema.migrations
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
 
     @extra(name="9998_broken")
     def _broken(db) -> None:  # type: ignore[no-untyped-def]
