@@ -189,11 +189,11 @@ def _plan_dated(req: _Request) -> list[dict[str, Any]]:
             "month_label": f"{m}月",
         }
         for _day, _n, item in sorted(entries, key=lambda e: e[:2]):
-            day = f"{int(item['day'][8:10])}日" if item["day"] else "    日"
+            day = f" {int(item['day'][8:10])}日" if item["day"] else "    日"
             out.append(
                 {
                     **base,
-                    "date": f"{m}月 {day}",
+                    "date": f"{m}月{day}",
                     "task": item["task"],
                     "kind": item["kind"] or "",
                     "responsible": item["responsible"],

@@ -1,8 +1,9 @@
 """The grid of a printable form, shared by the PDF and the xlsx writers.
 
 Turns a template (``FormSpec``) and its rows (``FormData``) into plain text cells, the merged
-spans of the ``merge`` columns and the header line, so both outputs print the same table. No
-drawing here, and nothing specific to one form.
+spans of the ``merge`` columns and the header line, so both outputs print the same table; for
+a record form (``layout = "record"``) into one ``RecordBlock`` per row: label/value rows, long
+texts and photos. No drawing here, and nothing specific to one form.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from gongtongti_desktop.core.form_data import FormData
 
@@ -60,6 +61,8 @@ class Grid:
     groups: tuple[int | None, ...]
     kind: Literal["data", "blank", "none"]
     data_rows: int
+    valigns: tuple[str, ...] = ()
+    min_height_mm: float = 0.0  # data rows at least this tall (template min_row_height_mm)
 
     def spans(self, breaks: Collection[int] = ()) -> list[Span]:
         """Merged cells: within a group, runs of equal text in a merge column.
@@ -136,6 +139,8 @@ def build_grid(data: FormData) -> Grid:
         groups=tuple(groups),
         kind=kind,
         data_rows=data_rows,
+        valigns=tuple(c.valign for c in columns),
+        min_height_mm=spec.min_row_height_mm,
     )
 
 
@@ -158,3 +163,120 @@ def header_line_text(data: FormData) -> str:
         f"{item.label}{item.value if item.value is not None else BLANK}"
         for item in header_items(data)
     )
+
+
+# -- record forms -------------------------------------------------------------------------------
+
+# Relative widths of a record table's four columns: label, value, label, value.
+RECORD_WIDTHS = (1.0, 2.2, 1.0, 2.2)
+NO_ATTACHMENTS = ""  # no photos: the photo box is left empty, to paste prints into
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """One or two (label, value) pairs side by side; a single pair's value spans the row."""
+
+    cells: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """A long text with its label; may continue on the next page."""
+
+    label: str
+    text: str
+    min_height_mm: float = 0.0
+
+
+@dataclass(frozen=True)
+class Photo:
+    name: str  # the original file name
+    caption: str  # printed under the photo (the caption, else the file name)
+    path: str  # the stored copy; "" when it cannot be shown (see ``problem``)
+    problem: str = ""  # printed instead of the photo, e.g. "（图片文件缺失：a.jpg）"
+
+
+@dataclass(frozen=True)
+class RecordBlock:
+    """One record (one activity) as printed: a page (or more) of the record form."""
+
+    rows: tuple[PairRow | TextRow, ...]
+    images_label: str = ""  # "" when the form shows no photos
+    photos: tuple[Photo, ...] = ()
+    files: tuple[str, ...] = ()  # attachments that are not images, by name
+    per_row: int = 2
+    image_height_mm: float = 55.0
+
+
+def missing_photo_text(name: str) -> str:
+    return f"（图片文件缺失：{name}）"
+
+
+def unreadable_photo_text(name: str) -> str:
+    return f"（图片无法读取：{name}）"
+
+
+def files_text(names: tuple[str, ...]) -> str:
+    return "其他附件：" + "、".join(names)
+
+
+def _record_rows(data: FormData, row: dict[str, Any]) -> tuple[PairRow | TextRow, ...]:
+    out: list[PairRow | TextRow] = []
+    waiting: tuple[str, str] | None = None  # a short field waiting for its partner
+    for f in data.spec.fields:
+        label = clean_text(f.label)
+        value = clean_text(data.cell(row, f.bind))
+        if f.kind == "short" and waiting is not None:
+            out.append(PairRow((waiting, (label, value))))
+            waiting = None
+            continue
+        if waiting is not None:
+            out.append(PairRow((waiting,)))
+            waiting = None
+        if f.kind == "short":
+            waiting = (label, value)
+        elif f.kind == "wide":
+            out.append(PairRow(((label, value),)))
+        else:
+            out.append(TextRow(label, value, f.min_height_mm))
+    if waiting is not None:
+        out.append(PairRow((waiting,)))
+    return tuple(out)
+
+
+def _photos(files: list[dict[str, Any]]) -> tuple[tuple[Photo, ...], tuple[str, ...]]:
+    photos, others = [], []
+    for f in files:
+        name = clean_text(str(f.get("original_name") or f.get("name") or ""))
+        if not f.get("is_image"):
+            others.append(name)
+            continue
+        caption = clean_text(str(f.get("caption") or "")).strip() or name
+        if f.get("missing") or not f.get("path"):
+            photos.append(Photo(name, caption, "", missing_photo_text(name)))
+        else:
+            photos.append(Photo(name, caption, str(f["path"])))
+    return tuple(photos), tuple(others)
+
+
+def record_blocks(data: FormData) -> list[RecordBlock]:
+    """One block per row; no rows gives one blank block (a record sheet to fill in by hand)."""
+    spec = data.spec
+    blocks = []
+    for row in data.rows or [{}]:
+        photos: tuple[Photo, ...] = ()
+        files: tuple[str, ...] = ()
+        if spec.images:
+            raw = row.get(spec.images) or []
+            photos, files = _photos(list(raw))
+        blocks.append(
+            RecordBlock(
+                rows=_record_rows(data, row),
+                images_label=clean_text(spec.images_label) if spec.images else "",
+                photos=photos,
+                files=files,
+                per_row=spec.images_per_row,
+                image_height_mm=spec.image_height_mm,
+            )
+        )
+    return blocks

@@ -3,7 +3,10 @@
 Everything comes from the template (``FormSpec``) and its rows (``FormData``): the label
 ("附件1") top left, the centred title, the header line with blanks to sign, the ruled table with
 the ``merge`` columns spanning each group's rows, the footnote, the signature line and page
-numbers. ``invariant=1`` makes the same input give byte-identical files.
+numbers. A record form (``layout = "record"``) prints the same heading for each row, then a
+ruled label/value table whose long texts may run onto the next page, then its photos scaled
+into a grid; a page break separates the rows. ``invariant=1`` makes the same input give
+byte-identical files.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as _textsplit_module
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -26,13 +30,16 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    Image,
     LayoutError,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import paragraph as _paragraph_module
 
 from gongtongti_desktop.core.form_data import FormData
 from gongtongti_desktop.errors import UserError
@@ -40,11 +47,20 @@ from gongtongti_desktop.output._files import atomic_write
 from gongtongti_desktop.output.fonts import register_cjk_font
 from gongtongti_desktop.output.layout import (
     NO_RECORDS,
+    RECORD_WIDTHS,
     Grid,
     HeaderItem,
+    PairRow,
+    Photo,
+    RecordBlock,
     Span,
+    TextRow,
     build_grid,
+    clean_text,
+    files_text,
     header_items,
+    record_blocks,
+    unreadable_photo_text,
 )
 
 CREATOR = "共同体工作台（gongtongti-desktop）"
@@ -68,10 +84,23 @@ MIN_ROW = 24  # a data row, tall enough to read and to correct by hand
 BLANK_ROW = 28  # a row left blank to fill in by hand
 
 SHRINK_LIMIT = 0.85  # set a cell up to 15 % smaller rather than wrap a character or two
+SHRINK_TITLE = 0.75  # and a title up to 25 % smaller rather than wrap it
+TEXT_PIECE = 6 * BODY_LEADING  # a long text is cut into pieces this tall, to break between
+PHOTO_DPI = 200  # photos are resampled to this resolution at their printed size
+PHOTO_QUALITY = 85
 
 _SPACES = re.compile(" {2,}")
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+# 标点禁则: reportlab keeps ASCII and some CJK closing marks off the start of a line, but not
+# the full-width comma, semicolon, colon and friends that Chinese text is full of.
+_CANNOT_START = "，；：？！）》」』】〕…、。"
+for _module in (_paragraph_module, _textsplit_module):
+    _module.ALL_CANNOT_START += "".join(
+        ch for ch in _CANNOT_START if ch not in _module.ALL_CANNOT_START
+    )
+_VALIGN = {"top": "TOP", "middle": "MIDDLE", "bottom": "BOTTOM"}
 
 
 def _markup(text: str) -> str:
@@ -119,31 +148,46 @@ class _HeaderLine(Flowable):
         self.line_height = size * 2.2
         self._lines: list[list[tuple[HeaderItem, float, float]]] = []
 
-    def _natural(self, item: HeaderItem) -> tuple[float, float]:
+    def _natural(self, item: HeaderItem, blank: float = 6, pad: float = 1) -> tuple[float, float]:
         label_w = stringWidth(item.label, self.font, self.size)
         if item.value is None:
-            return label_w, 6 * self.size
+            return label_w, blank * self.size
         return label_w, max(
-            stringWidth(item.value, self.font, self.size) + self.size, 5 * self.size
+            stringWidth(item.value, self.font, self.size) + pad * self.size, 5 * self.size
         )
 
     def _fits(self, line: list[tuple[HeaderItem, float, float]], width: float) -> bool:
         gap = 1.5 * self.size
         return sum(lw + uw for _, lw, uw in line) + gap * (len(line) - 1) <= width
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        gap = 1.5 * self.size
+    def _greedy(
+        self, avail_width: float, blank: float, pad: float = 1
+    ) -> tuple[list[tuple[HeaderItem, float, float]], list[list[tuple[HeaderItem, float, float]]]]:
+        """The fields measured with blanks ``blank`` characters long, and filled into lines."""
         measured = []
         for item in self.items:
-            label_w, line_w = self._natural(item)
+            label_w, line_w = self._natural(item, blank, pad)
             measured.append((item, label_w, min(line_w, max(avail_width - label_w, 3 * self.size))))
+        lines: list[list[tuple[HeaderItem, float, float]]] = [[]]
+        for entry in measured:
+            if lines[-1] and not self._fits([*lines[-1], entry], avail_width):
+                lines.append([])
+            lines[-1].append(entry)
+        return measured, lines
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        gap = 1.5 * self.size
+        # Blanks to sign on are six characters long, or four (and values set closer) when that
+        # keeps the header on fewer lines (a long kindergarten name).
+        measured, greedy = self._greedy(avail_width, 6)
+        for blank, pad in ((4, 1), (4, 0.4)):
+            if len(greedy) == 1:
+                break
+            shorter, fewer = self._greedy(avail_width, blank, pad)
+            if len(fewer) < len(greedy):
+                measured, greedy = shorter, fewer
         # Fewest lines (greedy), then the same number of fields on each line when that fits:
         # "时间 幼儿园 / 填报人 签字" reads better than three fields and one left over.
-        greedy: list[list[tuple[HeaderItem, float, float]]] = [[]]
-        for entry in measured:
-            if greedy[-1] and not self._fits([*greedy[-1], entry], avail_width):
-                greedy.append([])
-            greedy[-1].append(entry)
         per = math.ceil(len(measured) / len(greedy))
         even = [measured[i : i + per] for i in range(0, len(measured), per)]
         lines = (
@@ -236,6 +280,10 @@ class _Styles:
             spaceAfter=10,
         )
         self.footnote = ParagraphStyle("footnote", parent=self.base, leading=BODY_SIZE * 1.6)
+        self.text = ParagraphStyle("text", parent=self.base, alignment=TA_LEFT)
+        self.caption = ParagraphStyle(
+            "caption", parent=self.base, fontSize=9, leading=12, alignment=TA_CENTER
+        )
         self.signature = ParagraphStyle(
             "signature",
             parent=self.base,
@@ -243,6 +291,16 @@ class _Styles:
             leading=HEADER_LINE_SIZE * 1.8,
             alignment=TA_RIGHT,
         )
+
+    def title_for(self, title: str, width: float) -> ParagraphStyle:
+        """The title style, set up to ``SHRINK_TITLE`` smaller when that keeps it on one line
+        (a title holding a long kindergarten name)."""
+        natural = max(stringWidth(line, self.font, TITLE_SIZE) for line in title.split("\n"))
+        scale = (width - 2) / natural if natural else 1.0
+        if scale >= 1 or scale < SHRINK_TITLE:
+            return self.title
+        size = math.floor(TITLE_SIZE * scale * 4) / 4
+        return ParagraphStyle(f"title-{size}", parent=self.title, fontSize=size, leading=size * 1.4)
 
     def _cell_style(self, align: str, size: float, cjk: bool) -> ParagraphStyle:
         key = (align, size, cjk)
@@ -295,8 +353,9 @@ def _row_heights(
     """Row heights that fit every cell, a merged cell's text fitting its spanned rows."""
     covered = {(r, s.column) for s in spans for r in range(s.first, s.last + 1)}
     heights = []
+    data_floor = grid.min_height_mm * mm or MIN_ROW
     for i, row in enumerate(cells):
-        floor = MIN_ROW if i < grid.data_rows else BLANK_ROW
+        floor = data_floor if i < grid.data_rows else max(BLANK_ROW, data_floor)
         own = [
             _cell_height(para, col_w[col])
             for col, para in enumerate(row)
@@ -386,6 +445,9 @@ def _table(grid: Grid, styles: _Styles, frame_w: float, frame_h: float, used: fl
                 f"第 {i + 1} 行“{grid.headers[column]}”一格的内容太长（“{start}……”），"
                 "一页放不下，无法打印。请缩短这条记录后再试。"
             )
+    for col, valign in enumerate(grid.valigns):
+        if valign != "middle":
+            commands.append(("VALIGN", (col, 1), (col, -1), _VALIGN[valign]))
     data: list[list[Paragraph | str]] = [header, *cells]
     for span in spans:
         for r in range(span.first + 1, span.last + 1):
@@ -409,6 +471,252 @@ def _stack_height(flowables: list[Flowable], width: float, height: float) -> flo
     return total
 
 
+def _heading(data: FormData, styles: _Styles, frame_w: float) -> list[Flowable]:
+    """Label, title and header line, as at the top of the form."""
+    story: list[Flowable] = []
+    if data.spec.label:
+        story.append(_bold(data.spec.label, styles.label, 0.35))
+    story.append(_bold(data.title, styles.title_for(data.title, frame_w), 0.5))
+    items = header_items(data)
+    if items:
+        story.append(_HeaderLine(items, styles.font, HEADER_LINE_SIZE))
+        story.append(Spacer(1, 4))
+    return story
+
+
+def _tail(data: FormData, styles: _Styles) -> list[Flowable]:
+    """Footnote and signature line, below the table."""
+    story: list[Flowable] = []
+    if data.spec.footnote:
+        story.append(Spacer(1, 6))
+        story.append(Paragraph(_markup(data.spec.footnote), styles.footnote))
+    if data.spec.signature:
+        story.append(Spacer(1, 16))
+        story.append(Paragraph(_markup(data.spec.signature), styles.signature))
+    return story
+
+
+def _table_story(data: FormData, styles: _Styles, frame_w: float, frame_h: float) -> list[Flowable]:
+    story = _heading(data, styles, frame_w)
+    story.append(
+        _table(build_grid(data), styles, frame_w, frame_h, _stack_height(story, frame_w, frame_h))
+    )
+    return story + _tail(data, styles)
+
+
+# -- record forms -------------------------------------------------------------------------------
+
+
+class _ClosedTable(Table):
+    """A table whose pieces, when it breaks across pages, are each closed top and bottom.
+
+    (reportlab's "splitlast"/"splitfirst" line rows survive only the first break.)
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2:
+            first, rest = parts
+            first.setStyle([("LINEBELOW", (0, -1), (-1, -1), GRID_WIDTH, colors.black)])
+            rest.setStyle([("LINEABOVE", (0, 0), (-1, 0), GRID_WIDTH, colors.black)])
+        return parts
+
+
+def _text_pieces(text: str, style: ParagraphStyle, width: float) -> list[Paragraph]:
+    """A long text as paragraphs of at most ``TEXT_PIECE`` height, cut between lines.
+
+    Each piece is one table row, so the table can break between them and a text longer than
+    a page runs on to the next one. One paragraph per line of the text (reportlab mis-sets
+    the line after a ``<br/>`` in a split paragraph), a long one cut into pieces.
+    """
+    avail = max(width - 2 * PAD_X, 1.0)
+    pieces = []
+    for line in text.split("\n"):
+        para = Paragraph(_markup(line) or "\u00a0", style)
+        while True:
+            height = para.wrap(avail, 1e6)[1]
+            parts = para.split(avail, TEXT_PIECE) if height > TEXT_PIECE + 1 else []
+            if len(parts) < 2:
+                pieces.append(para)
+                break
+            pieces.append(parts[0])
+            para = parts[1]
+    return pieces
+
+
+def _record_table(block: RecordBlock, styles: _Styles, frame_w: float) -> Table:
+    """The ruled label/value table of one record: pairs, wide rows and long texts."""
+    total = sum(RECORD_WIDTHS)
+    col_w = [frame_w * w / total for w in RECORD_WIDTHS]
+    wide_w = sum(col_w[1:])
+    text_style = styles.text
+    data: list[list[Flowable | str]] = []
+    heights: list[float] = []
+    commands: list[tuple] = [
+        ("BOX", (0, 0), (-1, -1), GRID_WIDTH, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
+        ("TOPPADDING", (0, 0), (-1, -1), PAD_Y),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_Y),
+    ]
+    for row in block.rows:
+        r = len(data)
+        if isinstance(row, PairRow):
+            cells: list[Flowable | str] = []
+            for n, (label, value) in enumerate(row.cells):
+                value_w = col_w[1] if len(row.cells) == 2 else wide_w
+                cells += [
+                    styles.cell(label, "center", col_w[2 * n], bold=True),
+                    styles.cell(value, "left", value_w),
+                ]
+            cells += [""] * (4 - len(cells))
+            data.append(cells)
+            heights.append(MIN_ROW)
+            if len(row.cells) == 1:
+                commands.append(("SPAN", (1, r), (3, r)))
+                commands.append(("LINEAFTER", (0, r), (0, r), GRID_WIDTH, colors.black))
+            else:
+                commands.append(("LINEAFTER", (0, r), (2, r), GRID_WIDTH, colors.black))
+            commands.append(("LINEBELOW", (0, r), (-1, r), GRID_WIDTH, colors.black))
+            continue
+        assert isinstance(row, TextRow)
+        pieces = _text_pieces(row.text, text_style, wide_w)
+        for n, piece in enumerate(pieces):
+            label = styles.cell(row.label, "center", col_w[0], bold=True) if n == 0 else ""
+            data.append([label, piece, "", ""])
+            heights.append(MIN_ROW)
+            commands.append(("SPAN", (1, r + n), (3, r + n)))
+            if n > 0:
+                commands.append(("TOPPADDING", (1, r + n), (3, r + n), 0))
+            if n < len(pieces) - 1:
+                commands.append(("BOTTOMPADDING", (1, r + n), (3, r + n), 0))
+        if len(pieces) == 1:
+            heights[r] = max(MIN_ROW, row.min_height_mm * mm)
+        else:
+            commands.append(("VALIGN", (1, r), (3, r + len(pieces) - 1), "TOP"))
+            commands.append(("VALIGN", (0, r), (0, r), "TOP"))
+        last = r + len(pieces) - 1
+        commands.append(("LINEAFTER", (0, r), (0, last), GRID_WIDTH, colors.black))
+        commands.append(("LINEBELOW", (0, last), (-1, last), GRID_WIDTH, colors.black))
+    return _ClosedTable(
+        data,
+        colWidths=col_w,
+        minRowHeights=heights,
+        style=TableStyle(commands),
+        splitByRow=1,
+    )
+
+
+def _photo_image(photo: Photo, max_w: float, max_h: float) -> Flowable | None:
+    """The photo scaled to fit ``max_w`` × ``max_h`` points, or None when it cannot be read.
+
+    Turned upright (EXIF), flattened onto white and resampled to ``PHOTO_DPI`` at its printed
+    size, so a 12-megapixel phone photo does not make a 10 MB PDF.
+    """
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    try:
+        with PILImage.open(photo.path) as opened:
+            w, h = opened.size
+            if w <= 0 or h <= 0:
+                return None
+            # EXIF orientation 5-8 swaps width and height.
+            turned = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+            if turned:
+                w, h = h, w
+            scale = min(max_w / w, max_h / h)
+            out_w, out_h = w * scale, h * scale
+            pixels = (
+                max(1, round(out_w / 72 * PHOTO_DPI)),
+                max(1, round(out_h / 72 * PHOTO_DPI)),
+            )
+            opened.draft("RGB", pixels[::-1] if turned else pixels)
+            image = ImageOps.exif_transpose(opened)
+            if image.mode in ("RGBA", "LA", "P", "PA"):
+                image = image.convert("RGBA")
+                background = PILImage.new("RGB", image.size, (255, 255, 255))
+                background.paste(image, mask=image.getchannel("A"))
+                image = background
+            elif image.mode != "RGB":
+                image = image.convert("RGB")
+            if image.size[0] > pixels[0] or image.size[1] > pixels[1]:
+                image = image.resize(pixels, PILImage.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=PHOTO_QUALITY)
+    except Exception:  # a broken photo must not stop the record from printing
+        return None
+    buffer.seek(0)
+    return Image(buffer, width=out_w, height=out_h)
+
+
+def _photo_table(block: RecordBlock, styles: _Styles, frame_w: float) -> Table:
+    """The photos in a ruled grid, ``per_row`` to a row, each with its caption under it."""
+    per_row = block.per_row
+    col_w = frame_w / per_row
+    max_w = col_w - 2 * PAD_X
+    max_h = block.image_height_mm * mm
+    caption_style = styles.caption
+    data: list[list[Flowable | str | list[Flowable]]] = [
+        [styles.cell(block.images_label, "center", frame_w, bold=True)] + [""] * (per_row - 1)
+    ]
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), GRID_WIDTH, colors.black),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 1), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
+        ("TOPPADDING", (0, 0), (-1, -1), PAD_Y),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_Y),
+    ]
+    heights = [MIN_ROW]
+    cells: list[list[Flowable]] = []
+    for photo in block.photos:
+        image = None if photo.problem else _photo_image(photo, max_w, max_h)
+        if image is None:
+            problem = photo.problem or unreadable_photo_text(photo.name)
+            cells.append([Paragraph(_markup(problem), caption_style)])
+        else:
+            cells.append([image, Spacer(1, 3), Paragraph(_markup(photo.caption), caption_style)])
+    for start in range(0, len(cells), per_row):
+        chunk = cells[start : start + per_row]
+        data.append([*chunk, *[""] * (per_row - len(chunk))])
+        heights.append(MIN_ROW)
+    if not block.photos:  # an empty box to paste printed photos into
+        data.append([""] * per_row)
+        heights.append(max_h + 2 * PAD_Y)
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+    if block.files:
+        r = len(data)
+        data.append([styles.cell(files_text(block.files), "left", frame_w)] + [""] * (per_row - 1))
+        heights.append(MIN_ROW)
+        commands.append(("SPAN", (0, r), (-1, r)))
+    return Table(
+        data,
+        colWidths=[col_w] * per_row,
+        minRowHeights=heights,
+        style=TableStyle(commands),
+        splitByRow=1,
+    )
+
+
+def _record_story(
+    data: FormData, styles: _Styles, frame_w: float, frame_h: float
+) -> list[Flowable]:
+    story: list[Flowable] = []
+    for n, block in enumerate(record_blocks(data)):
+        if n:
+            story.append(PageBreak())
+        story += _heading(data, styles, frame_w)
+        story.append(_record_table(block, styles, frame_w))
+        if block.images_label:
+            story.append(_photo_table(block, styles, frame_w))
+        story += _tail(data, styles)
+    return story
+
+
 def render_pdf(data: FormData) -> bytes:
     """The form as PDF bytes (A4, landscape when the template says so)."""
     spec = data.spec
@@ -426,9 +734,9 @@ def render_pdf(data: FormData) -> bytes:
         rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
-        title=spec.display_name,
+        title=clean_text(data.display_name),
         author=data.header.get("kindergarten_name") or CREATOR,
-        subject=spec.description or spec.title,
+        subject=spec.description or clean_text(data.title),
         creator=CREATOR,
         lang="zh-CN",
         invariant=1,
@@ -445,29 +753,15 @@ def render_pdf(data: FormData) -> bytes:
         id="body",
     )
     doc.addPageTemplates([PageTemplate(id="form", frames=[frame])])
-
-    story: list[Flowable] = []
-    if spec.label:
-        story.append(_bold(spec.label, styles.label, 0.35))
-    story.append(_bold(spec.title, styles.title, 0.5))
-    items = header_items(data)
-    if items:
-        story.append(_HeaderLine(items, font, HEADER_LINE_SIZE))
-        story.append(Spacer(1, 4))
-    story.append(
-        _table(build_grid(data), styles, frame_w, frame_h, _stack_height(story, frame_w, frame_h))
-    )
-    if spec.footnote:
-        story.append(Spacer(1, 6))
-        story.append(Paragraph(_markup(spec.footnote), styles.footnote))
-    if spec.signature:
-        story.append(Spacer(1, 16))
-        story.append(Paragraph(_markup(spec.signature), styles.signature))
+    if spec.layout == "record":
+        story = _record_story(data, styles, frame_w, frame_h)
+    else:
+        story = _table_story(data, styles, frame_w, frame_h)
     try:
         doc.build(story, canvasmaker=_numbered_canvas(font))
     except LayoutError as exc:
         raise UserError(
-            f"“{spec.display_name}”无法排版：某一格的内容太长，一页放不下。请缩短这条记录后再打印。"
+            f"“{data.display_name}”无法排版：某一格的内容太长，一页放不下。请缩短这条记录后再打印。"
         ) from exc
     return buffer.getvalue()
 

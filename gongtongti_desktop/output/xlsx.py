@@ -2,9 +2,11 @@
 
 The same grid as the PDF (``layout.build_grid``): title, label, header line, the ruled table
 with the same merged cells, footnote and signature line; A4 print setup with the header row
-repeated on every page. Every cell is written as text, so a name such as ``=1+1`` or
-``@SUM(A1)`` can never become a formula (spreadsheet formula injection), and phone numbers keep
-their leading digits.
+repeated on every page. A record form (``layout = "record"``) is one sheet with a block per
+record, as the PDF pages (``layout.record_blocks``), a page break between blocks; photos are
+listed by file name, not embedded. Every cell is written as text, so a name such as ``=1+1``
+or ``@SUM(A1)`` can never become a formula (spreadsheet formula injection), and phone numbers
+keep their leading digits.
 """
 
 from __future__ import annotations
@@ -19,13 +21,25 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gongtongti_desktop.core.form_data import FormData
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.output._files import atomic_write
-from gongtongti_desktop.output.layout import NO_RECORDS, build_grid, clean_text, header_line_text
+from gongtongti_desktop.output.layout import (
+    NO_RECORDS,
+    RECORD_WIDTHS,
+    PairRow,
+    RecordBlock,
+    TextRow,
+    build_grid,
+    clean_text,
+    files_text,
+    header_line_text,
+    record_blocks,
+)
 
 FONT_NAME = "宋体"
 BODY = Font(name=FONT_NAME, size=11)
@@ -40,8 +54,11 @@ TOTAL_WIDTH = {"portrait": 92.0, "landscape": 136.0}
 LINE_POINTS = 15.0  # height of one line of 11-point text
 ROW_MIN = 22.0
 BLANK_ROW = 28.0
+MAX_ROW = 400.0  # Excel's limit is 409 points; a longer text continues on the next row
+POINTS_PER_MM = 72 / 25.4
 
 SHEET_TITLE_MAX = 31
+_VERTICAL = {"top": "top", "middle": "center", "bottom": "bottom"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 # Text Excel (or a user re-typing the cell) could read as a formula or a DDE command.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -90,32 +107,21 @@ def _merge_row(ws: Worksheet, row: int, ncols: int) -> None:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
 
 
-def add_form_sheet(wb: Workbook, data: FormData, sheet_title: str | None = None) -> Worksheet:
-    """Append a sheet showing the form; returns it. The sheet name is made valid and unique."""
+def _heading(ws: Worksheet, data: FormData, row: int, ncols: int, full_width: float) -> int:
+    """Label, title and header line from ``row``; returns the next free row."""
     spec = data.spec
-    grid = build_grid(data)
-    ncols = len(grid.headers)
-    title = sanitize_sheet_title(sheet_title or spec.display_name, set(wb.sheetnames))
-    ws = wb.create_sheet(title)
-
-    total = sum(grid.widths)
-    widths = [TOTAL_WIDTH[spec.orientation] * w / total for w in grid.widths]
-    for col, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(col)].width = round(width, 1)
-    full_width = sum(widths)
-
-    row = 1
     if spec.label:
         put_text(ws.cell(row, 1), spec.label)
         ws.cell(row, 1).font = LABEL
         ws.row_dimensions[row].height = 20
         row += 1
 
-    put_text(ws.cell(row, 1), spec.title)
+    title = data.title
+    put_text(ws.cell(row, 1), title)
     ws.cell(row, 1).font = TITLE
     ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     _merge_row(ws, row, ncols)
-    ws.row_dimensions[row].height = 32 * _lines_needed(spec.title, full_width / 1.5)
+    ws.row_dimensions[row].height = 32 * _lines_needed(title, full_width / 1.5)
     row += 1
 
     header_line = header_line_text(data)
@@ -126,6 +132,61 @@ def add_form_sheet(wb: Workbook, data: FormData, sheet_title: str | None = None)
         _merge_row(ws, row, ncols)
         ws.row_dimensions[row].height = 24 * _lines_needed(header_line, full_width)
         row += 1
+    return row
+
+
+def _tail(ws: Worksheet, data: FormData, row: int, ncols: int, full_width: float) -> int:
+    """Footnote and signature line from ``row``; returns the next free row."""
+    spec = data.spec
+    if spec.footnote:
+        put_text(ws.cell(row, 1), spec.footnote)
+        ws.cell(row, 1).font = BODY
+        ws.cell(row, 1).alignment = Alignment(vertical="top", wrap_text=True)
+        _merge_row(ws, row, ncols)
+        ws.row_dimensions[row].height = _lines_needed(spec.footnote, full_width) * LINE_POINTS + 8
+        row += 1
+    if spec.signature:
+        row += 1  # a blank line before the signature, as on paper
+        put_text(ws.cell(row, 1), spec.signature)
+        ws.cell(row, 1).font = BODY
+        ws.cell(row, 1).alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
+        _merge_row(ws, row, ncols)
+        ws.row_dimensions[row].height = 28
+        row += 1
+    return row
+
+
+def _page_setup(ws: Worksheet, orientation: str, ncols: int, last_row: int) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = orientation
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.print_area = f"A1:{get_column_letter(ncols)}{last_row}"
+    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+
+
+def add_form_sheet(wb: Workbook, data: FormData, sheet_title: str | None = None) -> Worksheet:
+    """Append a sheet showing the form; returns it. The sheet name is made valid and unique."""
+    spec = data.spec
+    title = sanitize_sheet_title(sheet_title or data.display_name, set(wb.sheetnames))
+    ws = wb.create_sheet(title)
+    if spec.layout == "record":
+        _fill_record_sheet(ws, data)
+        return ws
+    grid = build_grid(data)
+    ncols = len(grid.headers)
+
+    total = sum(grid.widths)
+    widths = [TOTAL_WIDTH[spec.orientation] * w / total for w in grid.widths]
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(col)].width = round(width, 1)
+    full_width = sum(widths)
+
+    row = _heading(ws, data, 1, ncols, full_width)
 
     head_row = row
     for col, text in enumerate(grid.headers, 1):
@@ -149,8 +210,9 @@ def add_form_sheet(wb: Workbook, data: FormData, sheet_title: str | None = None)
         spans = grid.spans()
         covered = {(r, s.column) for s in spans for r in range(s.first, s.last + 1)}
         heights = []
+        data_floor = grid.min_height_mm * POINTS_PER_MM or ROW_MIN
         for i, texts in enumerate(grid.rows):
-            floor = ROW_MIN if i < grid.data_rows else BLANK_ROW
+            floor = data_floor if i < grid.data_rows else max(BLANK_ROW, data_floor)
             lines = [
                 _lines_needed(t, widths[c]) for c, t in enumerate(texts) if (i, c) not in covered
             ]
@@ -182,42 +244,131 @@ def add_form_sheet(wb: Workbook, data: FormData, sheet_title: str | None = None)
             cell.border = GRID
             if r > head_row:
                 align = "center" if grid.kind == "none" else grid.aligns[col - 1]
+                valign = "middle" if grid.kind == "none" else grid.valigns[col - 1]
                 cell.font = BODY
-                cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+                cell.alignment = Alignment(
+                    horizontal=align, vertical=_VERTICAL[valign], wrap_text=True
+                )
     if grid.kind == "none":
         _merge_row(ws, body_start, ncols)
     row = last_table_row + 1
 
-    if spec.footnote:
-        put_text(ws.cell(row, 1), spec.footnote)
-        ws.cell(row, 1).font = BODY
-        ws.cell(row, 1).alignment = Alignment(vertical="top", wrap_text=True)
-        _merge_row(ws, row, ncols)
-        ws.row_dimensions[row].height = _lines_needed(spec.footnote, full_width) * LINE_POINTS + 8
-        row += 1
-    if spec.signature:
-        row += 1  # a blank line before the signature, as on paper
-        put_text(ws.cell(row, 1), spec.signature)
-        ws.cell(row, 1).font = BODY
-        ws.cell(row, 1).alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
-        _merge_row(ws, row, ncols)
-        ws.row_dimensions[row].height = 28
-        row += 1
-    last_row = row - 1
-
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = spec.orientation
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.6
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    last_row = _tail(ws, data, row, ncols, full_width) - 1
+    _page_setup(ws, spec.orientation, ncols, last_row)
     ws.print_title_rows = f"{head_row}:{head_row}"
-    ws.print_area = f"A1:{get_column_letter(ncols)}{last_row}"
-    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
     ws.freeze_panes = ws.cell(head_row + 1, 1)
     return ws
+
+
+# -- record forms -------------------------------------------------------------------------------
+
+
+def _ruled(ws: Worksheet, row: int, ncols: int) -> None:
+    for col in range(1, ncols + 1):
+        ws.cell(row, col).border = GRID
+
+
+def _put(
+    ws: Worksheet, row: int, col: int, text: str, *, bold: bool = False, align: str = "left"
+) -> None:
+    cell = ws.cell(row, col)
+    put_text(cell, text)
+    cell.font = BOLD if bold else BODY
+    cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+
+
+def _text_chunks(text: str, width: float) -> list[str]:
+    """A long text cut between lines into pieces that fit one row (Excel's row height limit)."""
+    chunks: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if current and _lines_needed("\n".join([*current, line]), width) * LINE_POINTS > MAX_ROW:
+            chunks.append("\n".join(current))
+            current = []
+        current.append(line)
+    chunks.append("\n".join(current))
+    return chunks
+
+
+def _record_block(ws: Worksheet, block: RecordBlock, row: int, widths: list[float]) -> int:
+    """The label/value rows, long texts and the photo list of one record; the next free row."""
+    wide = sum(widths[1:])
+    for entry in block.rows:
+        if isinstance(entry, PairRow):
+            heights = []
+            for n, (label, value) in enumerate(entry.cells):
+                _put(ws, row, 2 * n + 1, label, bold=True, align="center")
+                _put(ws, row, 2 * n + 2, value)
+                value_w = widths[1] if len(entry.cells) == 2 else wide
+                heights.append(_lines_needed(value, value_w))
+                heights.append(_lines_needed(label, widths[2 * n]))
+            if len(entry.cells) == 1:
+                ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+            ws.row_dimensions[row].height = max(ROW_MIN, max(heights) * LINE_POINTS + 6)
+            _ruled(ws, row, 4)
+            row += 1
+            continue
+        assert isinstance(entry, TextRow)
+        first = row
+        chunks = _text_chunks(entry.text, wide)
+        for chunk in chunks:
+            _put(ws, row, 2, chunk)
+            ws.cell(row, 2).alignment = Alignment(vertical="top", wrap_text=True)
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+            height = min(MAX_ROW + 9, _lines_needed(chunk, wide) * LINE_POINTS + 6)
+            if len(chunks) == 1:
+                height = max(height, entry.min_height_mm * POINTS_PER_MM)
+            ws.row_dimensions[row].height = max(ROW_MIN, height)
+            _ruled(ws, row, 4)
+            row += 1
+        _put(ws, first, 1, entry.label, bold=True, align="center")
+        if row - 1 > first:
+            ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
+    if not block.images_label:
+        return row
+    _put(ws, row, 1, block.images_label, bold=True, align="center")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+    ws.row_dimensions[row].height = ROW_MIN
+    _ruled(ws, row, 4)
+    row += 1
+    lines = [
+        photo.problem
+        or f"照片{n}：{photo.name}"
+        + (f"    说明：{photo.caption}" if photo.caption != photo.name else "")
+        for n, photo in enumerate(block.photos, 1)
+    ]
+    if block.files:
+        lines.append(files_text(block.files))
+    for text in lines or [""]:
+        _put(ws, row, 1, text)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        ws.row_dimensions[row].height = max(
+            ROW_MIN, _lines_needed(text, sum(widths)) * LINE_POINTS + 6
+        )
+        if not lines:  # room to paste a printed photo, as on paper
+            ws.row_dimensions[row].height = block.image_height_mm * POINTS_PER_MM
+        _ruled(ws, row, 4)
+        row += 1
+    return row
+
+
+def _fill_record_sheet(ws: Worksheet, data: FormData) -> None:
+    """One block per record, each starting a new printed page."""
+    spec = data.spec
+    total = sum(RECORD_WIDTHS)
+    widths = [TOTAL_WIDTH[spec.orientation] * w / total for w in RECORD_WIDTHS]
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(col)].width = round(width, 1)
+    full_width = sum(widths)
+    row = 1
+    for n, block in enumerate(record_blocks(data)):
+        if n:
+            ws.row_breaks.append(Break(id=row - 1))
+        row = _heading(ws, data, row, 4, full_width)
+        row = _record_block(ws, block, row, widths)
+        row = _tail(ws, data, row, 4, full_width)
+        row += 1  # a blank row between blocks
+    _page_setup(ws, spec.orientation, 4, row - 2)
 
 
 def write_workbook(datas: list[FormData], out: Path) -> Path:
@@ -227,7 +378,7 @@ def write_workbook(datas: list[FormData], out: Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "共同体工作台（gongtongti-desktop）"
-    wb.properties.title = "、".join(d.spec.display_name for d in datas)
+    wb.properties.title = "、".join(d.display_name for d in datas)
     for data in datas:
         add_form_sheet(wb, data)
     buffer = io.BytesIO()

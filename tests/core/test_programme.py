@@ -128,3 +128,82 @@ def test_a_new_county_is_a_folder_not_code(tmp_path: Path, monkeypatch: pytest.M
     assert "newcounty-2026" in available_programmes()
     programme = get_programme("newcounty-2026")
     assert programme.form("annex1").title == "新县幼儿园城乡教育共同体结对名单"
+
+
+# --- the plan tables and the record sheet (template keys added with them) ----------------------
+
+
+def test_new_template_keys_load() -> None:
+    yiyuan = get_programme("yiyuan-2022")
+    annex2 = yiyuan.form("annex2")
+    assert annex2.source == "plan_rows" and annex2.periodic
+    assert annex2.min_row_height_mm == 40 and annex2.default_period == "term"
+    assert [f.bind for f in annex2.header_fields] == ["kindergarten_name", "filler", ""]
+    assert [c.valign for c in annex2.columns] == ["middle", "top", "top"]
+    assert not yiyuan.form("annex1").periodic
+    plan = get_programme("gaotai-2020").form("plan")
+    assert plan.months == (3, 4, 5, 6, 9, 10, 11, 12) and plan.rows_per_month == 3
+    assert plan.calendar_year == "start" and plan.title.startswith("{kindergarten_name}{year}")
+    record = yiyuan.form("activity-record")
+    assert record.layout == "record" and record.default_period == "month"
+    assert [f.kind for f in record.fields if f.kind == "long"] == ["long"] * 4
+    assert [c.bind for c in record.columns] == [f.bind for f in record.fields]  # derived
+    assert record.images == "attachments" and record.images_per_row == 2
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        ("templates/annex2.toml", "min_row_height_mm = 40", 'min_row_height_mm = "tall"', "min_row_height_mm 应为 float"),
+        ("templates/annex2.toml", "min_row_height_mm = 40", "min_row_height_mm = -1", "min_row_height_mm 应大于"),
+        ("templates/annex2.toml", 'default_period = "term"', 'default_period = "week"', "default_period 只能是"),
+        ("templates/annex2.toml", 'default_period = "term"', 'calendar_yaer = "start"', "不认识的键 calendar_yaer"),
+        ("templates/annex2.toml", 'default_period = "term"', 'calendar_year = "middle"', "calendar_year 只能是"),
+        ("templates/annex2.toml", "min_row_height_mm = 40", "months = [3, 4]", "months 只用于数据源 plan_dated"),
+        ("templates/annex2.toml", 'valign = "top"', 'valign = "up"', "valign 只能是"),
+        ("templates/annex2.toml", 'title = "沂源县', 'title = "{kindergarten_nam}沂源县', "占位符 {kindergarten_nam}"),
+        ("templates/annex2.toml", 'title = "沂源县', 'title = "{year:>4}沂源县', "写法不对"),
+        ("templates/annex1.toml", 'group_by = "lead_id"', 'default_period = "month"', "只用于按期间打印的表格"),
+        ("templates/annex1.toml", 'group_by = "lead_id"', 'images = "photos"', "只用于 layout = \"record\""),
+        ("templates/activity-record.toml", 'layout = "record"', 'layout = "grid"', "layout 只能是"),
+        ("templates/activity-record.toml", 'kind = "wide"', 'kind = "huge"', "kind 只能是"),
+        ("templates/activity-record.toml", 'kind = "wide"', "kind = 2", "kind 应为 str"),
+        ("templates/activity-record.toml", 'images = "attachments"', 'images = "title"', "不是数据源 activities 的附件字段"),
+        ("templates/activity-record.toml", "images_per_row = 2", "images_per_row = 9", "images_per_row 应为 1–4"),
+        ("templates/activity-record.toml", "image_height_mm = 55", "image_height_mm = 0", "image_height_mm 应大于"),
+        ("templates/activity-record.toml", 'bind = "plan_text"', 'bind = "attachments"', "附件列表"),
+        ("templates/activity-record.toml", 'bind = "plan_text"', 'bind = "plan_txt"', "plan_txt"),
+        ("templates/activity-record.toml", "min_height_mm = 18", 'min_height_mm = "18"', "min_height_mm 应为 float"),
+        ("templates/activity-record.toml", 'images_label = "活动图片"', 'group_by = "title"', "只用于 layout = \"table\""),
+        ("templates/activity-record.toml", 'kind = "wide"', 'kind = "wide"\nwidth = 2', "不认识的键 width"),
+    ],
+)  # fmt: skip
+def test_malformed_new_keys_fail_naming_file_and_key(
+    profile_copy: Path, file: str, old: str, new: str, message: str
+) -> None:
+    target = profile_copy / file
+    _edit(target, old, new)
+    with pytest.raises(ProfileError) as info:
+        load_programme(profile_copy)
+    assert message in info.value.message
+    assert target.name in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("rows_per_month = 3", "rows_per_month = -3", "rows_per_month 应大于"),
+        ("rows_per_month = 3", 'rows_per_month = "3"', "rows_per_month 应为 int"),
+        ("months = [3, 4, 5, 6, 9, 10, 11, 12]", "months = [3, 13]", "months 应为 1–12"),
+        ("months = [3, 4, 5, 6, 9, 10, 11, 12]", "months = [3, 3]", "months 有重复"),
+        ("months = [3, 4, 5, 6, 9, 10, 11, 12]", 'months = "3-6"', "months 应为 list"),
+    ],
+)
+def test_malformed_plan_table_keys(tmp_path: Path, old: str, new: str, message: str) -> None:
+    folder = tmp_path / "gaotai-2020"
+    shutil.copytree(forms_dir() / "gaotai-2020", folder)
+    target = folder / "templates" / "plan.toml"
+    _edit(target, old, new)
+    with pytest.raises(ProfileError) as info:
+        load_programme(folder)
+    assert message in info.value.message and "plan.toml" in info.value.message

@@ -57,3 +57,31 @@ def roster_rows(groups: int, per_group: int, first: int = 0) -> list[dict[str, s
 
 def pdf_pages(content: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def pdf_text_y(content: bytes, page: int = 0) -> dict[str, float]:
+    """The baseline height (points from the page bottom) of each string drawn on a page."""
+    found: dict[str, float] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        text = text.strip()
+        if text and text not in found:
+            found[text] = tm[5] * cm[3] + tm[4] * cm[1] + cm[5]
+
+    PdfReader(io.BytesIO(content)).pages[page].extract_text(visitor_text=visit)
+    return found
+
+
+def pdf_images(content: bytes) -> list[list[tuple[int, int]]]:
+    """Per page, (width, height) in pixels of every image XObject it uses."""
+    out = []
+    for page in PdfReader(io.BytesIO(content)).pages:
+        sizes = []
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources else None
+        for ref in xobjects.get_object().values() if xobjects else []:
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                sizes.append((int(obj["/Width"]), int(obj["/Height"])))
+        out.append(sizes)
+    return out

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from _output_forms import make_spec, roster_rows
 
 from gongtongti_desktop.core.demo import create_demo
 from gongtongti_desktop.core.form_data import FormData, form_data
-from gongtongti_desktop.core.programme import HeaderField, get_programme
+from gongtongti_desktop.core.programme import HeaderField, Programme, get_programme
+from gongtongti_desktop.core.store import Store
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +45,33 @@ def long_roster() -> FormData:
         signature="主要负责人签字：＿＿＿＿＿＿    年  月  日",
     )
     return FormData(spec, {"kindergarten_name": "示例幼儿园"}, roster_rows(60, 3))
+
+
+@pytest.fixture(scope="session")
+def yiyuan_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Programme]]:
+    """The Yiyuan demo (school year 2024 of plans and activities); read only."""
+    store = create_demo(tmp_path_factory.mktemp("yiyuan-demo") / "d.gtdb")
+    try:
+        yield store, get_programme(store.programme_id)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def gaotai_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Programme]]:
+    """The Gaotai demo (school year 2020); read only."""
+    store = create_demo(tmp_path_factory.mktemp("gaotai-demo") / "d.gtdb", "gaotai-2020")
+    try:
+        yield store, get_programme(store.programme_id)
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def own_demo(tmp_path: Path) -> Iterator[tuple[Store, Programme]]:
+    """A Yiyuan demo of this test's own, to change."""
+    store = create_demo(tmp_path / "d.gtdb")
+    try:
+        yield store, get_programme(store.programme_id)
+    finally:
+        store.close()
