@@ -1,7 +1,8 @@
-"""The main window: the six tabs, the 文件 / 打印 / 帮助 menus and the status bar.
+"""The main window: the six tabs, the 文件 / 编辑 / 打印 / 帮助 menus and the status bar.
 
 The window owns the open ``Store`` (closes it when the window closes or another data file
 is opened). Printing, importing and exporting load reportlab/openpyxl only when used.
+编辑 → 撤销 / 重做 (Ctrl+Z / Ctrl+Y) act on the undo stack of the tab shown (月计划, 帮扶日志).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -25,7 +26,9 @@ from gongtongti_desktop.core.programme import Programme, get_programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.common import APP_TITLE, show_error
+from gongtongti_desktop.ui.diary_tab import DiaryTab
 from gongtongti_desktop.ui.overview_tab import OverviewTab, PlaceholderTab
+from gongtongti_desktop.ui.plan_tab import PlanTab
 from gongtongti_desktop.ui.roster_tab import RosterTab
 
 DATA_FILE_FILTER = "共同体工作台数据文件 (*.gtdb);;所有文件 (*)"
@@ -33,15 +36,10 @@ DEMO_MARK = "【示例数据】"
 
 # The tabs not built yet, with one line of what each will do.
 PLACEHOLDERS = (
-    ("月计划", "每月填写工作计划（附件2 月工作计划表），到期提醒上报，并可打印签字。"),
-    (
-        "帮扶日志",
-        "记录每次帮扶活动的方案、措施、记录、总结和图片，按月统计活动次数，可按关键字查找。",
-    ),
     ("考核评分", "按考核评估指标逐项自评打分，自动汇总各级得分，并列出缺少的佐证材料。"),
     ("阶段总结", "撰写阶段工作总结（亮点工作、存在的问题、下一步打算），打印阶段工作总结上报表。"),
 )
-TAB_NAMES = ("概览", "结对名单", *(name for name, _ in PLACEHOLDERS))
+TAB_NAMES = ("概览", "结对名单", "月计划", "帮扶日志", *(name for name, _ in PLACEHOLDERS))
 
 
 def open_data_file(path: Path) -> tuple[Store, Programme]:
@@ -69,6 +67,8 @@ class MainWindow(QMainWindow):
         self.resize(1180, 760)
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
+        self.undo_group = QUndoGroup(self)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.path_label = QLabel()
         self.programme_label = QLabel()
         self.statusBar().addWidget(self.path_label, 1)
@@ -94,6 +94,15 @@ class MainWindow(QMainWindow):
         self.recycle_action = self._action(file_menu, "回收站…", self.show_recycle_bin)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        edit_menu = bar.addMenu("编辑(&E)")
+        self.undo_action = self.undo_group.createUndoAction(self, "撤销")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = self.undo_group.createRedoAction(self, "重做")
+        redo_keys = [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")]
+        unique = [k for n, k in enumerate(redo_keys) if k not in redo_keys[:n] and not k.isEmpty()]
+        self.redo_action.setShortcuts(unique)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
         self.print_menu = bar.addMenu("打印(&P)")
         help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.show_about)
@@ -113,16 +122,35 @@ class MainWindow(QMainWindow):
         self.programme_label.setText(f"方案：{self.programme.name}")
 
         old_pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        for stack in self.undo_group.stacks():
+            self.undo_group.removeStack(stack)
+        self.tabs.blockSignals(True)
         self.tabs.clear()  # removes the pages without deleting them
+        self.tabs.blockSignals(False)
         for page in old_pages:
             page.deleteLater()
         self.overview = OverviewTab(self.store, self.programme)
         self.roster_tab = RosterTab(self.store, self.programme)
+        # The plan and the diary load their data when first shown (start-up stays cheap).
+        self.plan_tab = PlanTab(self.store, self.programme)
+        self.diary_tab = DiaryTab(self.store, self.programme)
         self.roster_tab.changed.connect(self.overview.refresh)
+        self.roster_tab.changed.connect(self.plan_tab.mark_stale)
+        self.roster_tab.changed.connect(self.diary_tab.mark_stale)
+        self.plan_tab.changed.connect(self.diary_tab.mark_stale)
+        self.diary_tab.changed.connect(self.plan_tab.mark_stale)
+        self.plan_tab.show_activities.connect(self.show_plan_item_activities)
+        self.plan_tab.open_activity.connect(self.show_activity)
+        self.plan_tab.record_activity.connect(self.record_activity_for)
+        for tab in (self.plan_tab, self.diary_tab):
+            self.undo_group.addStack(tab.undo_stack)
         self.tabs.addTab(self.overview, "概览")
         self.tabs.addTab(self.roster_tab, "结对名单")
+        self.tabs.addTab(self.plan_tab, "月计划")
+        self.tabs.addTab(self.diary_tab, "帮扶日志")
         for name, what in PLACEHOLDERS:
             self.tabs.addTab(PlaceholderTab(what), name)
+        self._tab_changed()
 
         self.print_menu.clear()
         self.print_actions: dict[str, QAction] = {}
@@ -145,6 +173,28 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.roster_tab.refresh()
         self.overview.refresh()
+        self.plan_tab.mark_stale()
+        self.diary_tab.mark_stale()
+
+    def _tab_changed(self, _index: int = -1) -> None:
+        """Undo / redo act on the tab shown (none for the tabs without an undo stack)."""
+        stack = getattr(self.tabs.currentWidget(), "undo_stack", None)
+        self.undo_group.setActiveStack(stack)
+
+    # -- between the plan and the diary -------------------------------------------------------
+
+    def show_plan_item_activities(self, item_id: str, text: str = "") -> None:
+        self.diary_tab.show_plan_item(item_id, text)
+        self.tabs.setCurrentWidget(self.diary_tab)
+
+    def show_activity(self, activity_id: str) -> None:
+        self.tabs.setCurrentWidget(self.diary_tab)
+        self.diary_tab.show_activity(activity_id)
+
+    def record_activity_for(self, item_id: str):
+        """A new activity carrying out a plan item, in the diary."""
+        self.tabs.setCurrentWidget(self.diary_tab)
+        return self.diary_tab.add(item_id)
 
     # -- data files ---------------------------------------------------------------------------
 
@@ -208,10 +258,12 @@ class MainWindow(QMainWindow):
 
         run_export(self, self.store, self.programme)
 
-    def print_form(self, form_id: str):
+    def print_form(self, form_id: str, period=None):
+        """The form's preview; a periodic form opens at ``period`` (default: the form's default,
+        normally this term) with a picker to choose another month / term / school year."""
         from gongtongti_desktop.ui.print_preview import open_print_preview
 
-        return open_print_preview(self, self.store, self.programme, form_id)
+        return open_print_preview(self, self.store, self.programme, form_id, period)
 
     def show_recycle_bin(self) -> QDialog:
         from gongtongti_desktop.ui.recycle_bin import RecycleBinDialog

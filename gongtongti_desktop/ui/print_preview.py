@@ -1,10 +1,17 @@
 """Print preview of one form: the PDF from the renderer shown with QtPdf, then 打印… (to a
-printer, page by page) or 另存为 PDF…."""
+printer, page by page), 另存为 PDF… or 另存为 Excel… (the same form as an xlsx sheet).
+
+A form that covers a period (the monthly plan table, the activity records) shows a period
+picker (月 / 学期 / 学年) above the pages, starting at the form's default period (normally the
+current term); changing it renders the form again. Single activities are printed by id.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
@@ -23,14 +30,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongtongti_desktop.core.programme import Programme
+from gongtongti_desktop.core.periods import Period
+from gongtongti_desktop.core.programme import FormSpec, Programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.common import show_error, show_info, wait_cursor
+from gongtongti_desktop.ui.period_picker import PeriodPicker
 
 # Pages are rasterised for the printer; above this the image only costs memory.
 MAX_PRINT_DPI = 300
 _ZOOMS = (("适合宽度", None), ("整页", 0.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0))
+# Forms that never take a period, for a programme loader without ``FormSpec.periodic``.
+_NOT_PERIODIC = ("annex1", "arrangement")
+
+
+def is_periodic(spec: FormSpec) -> bool:
+    """Whether the form prints a month / term / school year (core's flag when it has one)."""
+    flag = getattr(spec, "periodic", None)
+    return spec.id not in _NOT_PERIODIC if flag is None else bool(flag)
 
 
 def safe_file_name(text: str) -> str:
@@ -82,20 +99,15 @@ class PrintPreviewDialog(QDialog):
         title: str,
         save_pdf: Callable[[Path], None],
         parent: QWidget | None = None,
+        save_xlsx: Callable[[Path], None] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.title = title
-        self.save_pdf = save_pdf
-        self.setWindowTitle(f"打印预览 — {title}")
         self.resize(900, 760)
-
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._buffer: QBuffer | None = None
         self.document = QPdfDocument(self)
-        self.document.load(self._buffer)
-        if self.document.status() != QPdfDocument.Status.Ready:
-            raise UserError("生成的 PDF 无法显示。")
+        self.pages = QLabel()
+        self.picker: PeriodPicker | None = None
+        self.set_document(pdf, title, save_pdf, save_xlsx)
 
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
@@ -107,27 +119,63 @@ class PrintPreviewDialog(QDialog):
         for text, _factor in _ZOOMS:
             self.zoom.addItem(text)
         self.zoom.currentIndexChanged.connect(self._zoom_changed)
-        pages = QLabel(f"共 {self.document.pageCount()} 页")
 
         self.print_button = QPushButton("打印…")
         self.save_button = QPushButton("另存为 PDF…")
+        self.xlsx_button = QPushButton("另存为 Excel…")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.xlsx_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_as)
+        self.xlsx_button.clicked.connect(self.save_as_xlsx)
+        self.xlsx_button.setVisible(self.save_xlsx is not None)
         self.print_button.setDefault(True)
 
+        self.top_bar = QHBoxLayout()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("缩放："))
         bar.addWidget(self.zoom)
-        bar.addWidget(pages)
+        bar.addWidget(self.pages)
         bar.addStretch(1)
         bar.addWidget(self.buttons)
         layout = QVBoxLayout(self)
+        layout.addLayout(self.top_bar)
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
+
+    def set_document(
+        self,
+        pdf: bytes,
+        title: str,
+        save_pdf: Callable[[Path], None],
+        save_xlsx: Callable[[Path], None] | None = None,
+    ) -> None:
+        """Show another rendering (e.g. after the period changed)."""
+        old = self._buffer
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(pdf))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.close()
+        self.document.load(buffer)
+        if self.document.status() != QPdfDocument.Status.Ready:
+            raise UserError("生成的 PDF 无法显示。")
+        self._buffer = buffer
+        if old is not None:
+            old.deleteLater()
+        self.title = title
+        self.save_pdf = save_pdf
+        self.save_xlsx = save_xlsx
+        self.setWindowTitle(f"打印预览 — {title}")
+        self.pages.setText(f"共 {self.document.pageCount()} 页")
+
+    def add_period_picker(self, picker: PeriodPicker) -> None:
+        self.picker = picker
+        self.top_bar.addWidget(QLabel("打印期间："))
+        self.top_bar.addWidget(picker)
+        self.top_bar.addStretch(1)
 
     def _zoom_changed(self, index: int) -> None:
         factor = _ZOOMS[index][1]
@@ -185,24 +233,105 @@ class PrintPreviewDialog(QDialog):
         show_info(self, f"已保存：{path}")
         return path
 
+    def save_as_xlsx(self) -> Path | None:
+        if self.save_xlsx is None:
+            return None
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder) / f"{safe_file_name(self.title)}.xlsx")
+        name, _filter = QFileDialog.getSaveFileName(
+            self, "另存为 Excel", suggested, "Excel 工作簿 (*.xlsx)"
+        )
+        if not name:
+            return None
+        path = Path(name)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        try:
+            with wait_cursor():
+                self.save_xlsx(path)
+        except (UserError, OSError) as exc:
+            show_error(self, exc)
+            return None
+        show_info(self, f"已保存：{path}")
+        return path
 
-def open_print_preview(
-    parent: QWidget | None, store: Store, programme: Programme, form_id: str
-) -> PrintPreviewDialog | None:
-    """Render the form and open its preview (not modal for the rest of the program)."""
+
+def _render(
+    store: Store,
+    programme: Programme,
+    form_id: str,
+    period: Period | None,
+    activity_ids: Sequence[str] | None,
+) -> tuple[bytes, str, Callable[[Path], Any], Callable[[Path], Any]]:
+    """(pdf, title, save_pdf, save_xlsx) of one form; reportlab/openpyxl load only here."""
     from gongtongti_desktop.core.form_data import form_data
     from gongtongti_desktop.output.pdf import render_pdf, write_pdf
 
+    data = form_data(store, programme, form_id, period, activity_ids=activity_ids)
+    pdf = render_pdf(data)
+    # The printed title (placeholders filled) where core provides it.
+    title = getattr(data, "display_name", data.spec.display_name)
+
+    def save_xlsx(path: Path) -> Any:
+        from gongtongti_desktop.output.xlsx import write_workbook
+
+        return write_workbook([data], path)
+
+    return pdf, title, lambda path: write_pdf(data, path), save_xlsx
+
+
+def open_print_preview(
+    parent: QWidget | None,
+    store: Store,
+    programme: Programme,
+    form_id: str,
+    period: Period | None = None,
+    *,
+    activity_ids: Sequence[str] | None = None,
+    today: dt.date | None = None,
+) -> PrintPreviewDialog | None:
+    """Render the form and open its preview (not modal for the rest of the program).
+
+    A periodic form starts at ``period`` (default: the form's default period, normally this
+    term) and gets a period picker; ``activity_ids`` prints those activities only.
+    """
     try:
         with wait_cursor():
-            data = form_data(store, programme, form_id)
-            pdf = render_pdf(data)
-            # The printed title (placeholders filled) where core provides it.
-            title = getattr(data, "display_name", data.spec.display_name)
-            dialog = PrintPreviewDialog(pdf, title, lambda path: write_pdf(data, path), parent)
+            spec = programme.form(form_id)
+            periodic = is_periodic(spec) and activity_ids is None
+            if periodic and period is None:
+                from gongtongti_desktop.core.form_data import default_period
+
+                period = default_period(programme, spec, today)
+            rendered = _render(store, programme, form_id, period, activity_ids)
+            dialog = PrintPreviewDialog(
+                rendered[0], rendered[1], rendered[2], parent, save_xlsx=rendered[3]
+            )
     except UserError as exc:
         show_error(parent, exc)
         return None
+    if periodic and period is not None:
+        picker = PeriodPicker(
+            programme,
+            ("month", "term", "school_year"),
+            period.kind,
+            period.start,
+            today=today,
+        )
+
+        def rerender() -> None:
+            chosen = picker.period()
+            try:
+                with wait_cursor():
+                    pdf, title, save_pdf, save_xlsx = _render(
+                        store, programme, form_id, chosen, None
+                    )
+                    dialog.set_document(pdf, title, save_pdf, save_xlsx)
+            except UserError as exc:
+                show_error(dialog, exc)
+
+        picker.changed.connect(rerender)
+        dialog.add_period_picker(picker)
     dialog.setModal(False)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()

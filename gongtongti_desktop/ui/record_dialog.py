@@ -1,16 +1,20 @@
-"""The dialog to add or edit one roster record, built from ``RecordType.fields``.
+"""The dialog to add or edit one record (roster entry, plan item, diary activity), built from
+``RecordType.fields``.
 
-The dialog collects what was typed and hands it to ``roster.save_record``; every check is
-core's. A ``ValidationError`` puts each message in red under its field and keeps the dialog
-open with everything typed intact.
+The dialog collects what was typed and hands it to ``records.save_record`` (or to the saver a
+tab gives it, which records the save for undo); every check is core's. A ``ValidationError``
+puts each message in red under its field (switching to the page that holds it) and keeps the
+dialog open with everything typed intact. A record with several long texts (an activity's
+方案、措施、记录、总结) gets pages, so each text has room.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,14 +24,17 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from gongtongti_desktop.core import roster
+from gongtongti_desktop.core import periods, plans, records, roster
 from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.roster import Field
+from gongtongti_desktop.core.records import Field
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError, ValidationError
 from gongtongti_desktop.ui.common import DISCARD_QUESTION, ask_yes_no, muted, show_error
@@ -41,7 +48,13 @@ PLACEHOLDERS = {
     "phone": "手机号或带区号的固定电话",
 }
 LINE_KINDS = ("name", "phone", "date", "time", "month", "int")
+MULTI_KINDS = ("kindergartens", "people")
 ERROR_STYLE = "color: #c0392b;"
+NONE_TEXT = "（无）"
+# Above this many choices a checklist gets a filter box.
+FILTER_FROM = 8
+
+Saver = Callable[[dict[str, Any], str | None], str]
 
 # Which kindergarten field narrows a person field's choices (core checks the same pairs:
 # 责任人应是本园人员, 交流人员应是派出园的人员). Display help only.
@@ -136,8 +149,14 @@ class BoolEditor(FieldEditor):
 class ComboEditor(FieldEditor):
     """A choice or a reference: item text shown, item data (value or record id) saved."""
 
-    def __init__(self, field: Field, describe: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        field: Field,
+        describe: Callable[[str], str] | None = None,
+        empty_text: str = "",
+    ) -> None:
         self.describe = describe or (lambda value: value)
+        self.empty_text = empty_text
         self.combo = QComboBox()
         self.combo.setPlaceholderText("请选择…")
         self.combo.setMinimumContentsLength(16)
@@ -150,7 +169,7 @@ class ComboEditor(FieldEditor):
         self.combo.blockSignals(True)
         self.combo.clear()
         if not self.field.required:
-            self.combo.addItem("", "")
+            self.combo.addItem(self.empty_text, "")
         for text, value in items:
             self.combo.addItem(text, value)
         self.combo.blockSignals(False)
@@ -174,8 +193,110 @@ class ComboEditor(FieldEditor):
         self.combo.setCurrentIndex(index)
 
 
+class ChecklistEditor(FieldEditor):
+    """Several references (参与园, 参加人员): a checkable list, with a filter box when long.
+
+    The value keeps the stored order, then what was ticked, in the order ticked.
+    """
+
+    ID_ROLE = Qt.ItemDataRole.UserRole
+
+    def __init__(self, field: Field, items: list[tuple[str, str]], missing_text: str) -> None:
+        self.missing_text = missing_text
+        self.box = QWidget()
+        layout = QVBoxLayout(self.box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("筛选…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.list = QListWidget()
+        self.list.setMinimumHeight(QFontMetrics(self.list.font()).lineSpacing() * 7)
+        self.summary = QLabel()
+        muted(self.summary)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.summary)
+        self._order: list[str] = []
+        for text, value in items:
+            self._add_item(text, value)
+        self.filter.setVisible(len(items) > FILTER_FROM)
+        self.list.itemChanged.connect(self._item_changed)
+        super().__init__(field, self.box)
+        self._update_summary()
+
+    def _add_item(self, text: str, value: str) -> QListWidgetItem:
+        item = QListWidgetItem(text)
+        item.setData(self.ID_ROLE, value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        self.list.addItem(item)
+        return item
+
+    def _item(self, value: str) -> QListWidgetItem | None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(self.ID_ROLE) == value:
+                return item
+        return None
+
+    def _filter(self, text: str) -> None:
+        text = text.strip()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setHidden(bool(text) and text not in item.text())
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        value = item.data(self.ID_ROLE)
+        checked = item.checkState() == Qt.CheckState.Checked
+        if checked and value not in self._order:
+            self._order.append(value)
+        elif not checked and value in self._order:
+            self._order.remove(value)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        names = [self._item(v).text() for v in self._order if self._item(v) is not None]
+        if not names:
+            self.summary.setText("未选择")
+        else:
+            shown = "、".join(n.split("（")[0] for n in names[:6])
+            more = " 等" if len(names) > 6 else ""
+            self.summary.setText(f"已选 {len(names)} 项：{shown}{more}")
+
+    def checked_texts(self) -> list[str]:
+        return [self._item(v).text() for v in self._order if self._item(v) is not None]
+
+    def set_checked(self, value: str, checked: bool = True) -> None:
+        item = self._item(value)
+        if item is None:
+            raise KeyError(value)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def value(self) -> list[str]:
+        return list(self._order)
+
+    def set_value(self, value: Any) -> None:
+        wanted = [str(v) for v in (value or [])]
+        self.list.blockSignals(True)
+        for row in range(self.list.count()):
+            self.list.item(row).setCheckState(Qt.CheckState.Unchecked)
+        for v in wanted:
+            item = self._item(v) or self._add_item(self.missing_text, v)
+            item.setCheckState(Qt.CheckState.Checked)
+        self.list.blockSignals(False)
+        self._order = list(dict.fromkeys(wanted))
+        self._update_summary()
+
+
 class RecordDialog(QDialog):
-    """Add (``record_id`` None) or edit one record of ``table``; saves on 确定."""
+    """Add (``record_id`` None) or edit one record of ``table``; saves on 确定.
+
+    ``initial``: values a new record starts with (e.g. the plan row it goes into); they do not
+    count as changes. ``saver``: how to save (default ``records.save_record``); a tab passes
+    one that records the save for undo.
+    """
 
     saved = Signal(str)
 
@@ -186,6 +307,9 @@ class RecordDialog(QDialog):
         table: str,
         record_id: str | None = None,
         parent: QWidget | None = None,
+        *,
+        initial: dict[str, Any] | None = None,
+        saver: Saver | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -193,29 +317,32 @@ class RecordDialog(QDialog):
         self.table = table
         self.record_id = record_id
         self.saved_id: str | None = None
-        self.record_type = roster.RECORD_TYPES[table]
+        self.record_type = records.record_type(table)
         self.labels = RoleLabels(programme)
+        self.saver: Saver = saver or (
+            lambda values, rid: records.save_record(store, programme, table, values, rid)
+        )
         verb = "编辑" if record_id else "新增"
         self.setWindowTitle(f"{verb}{self.record_type.label}")
         self.setMinimumWidth(460)
 
+        stored = roster.get_record(store, table, record_id) if record_id is not None else None
+        start = stored if stored is not None else dict(initial or {})
         self._kindergartens = roster.list_kindergartens(store, programme)
         self._people = roster.list_people(store)
+        groups = self._groups()
+        # With pages the long texts have their own; short texts (主题, 地点) take one line.
+        self._paged = len(groups) > 1
         self.editors: dict[str, FieldEditor] = {}
-        form = QFormLayout()
         for field in self.record_type.fields:
-            editor = self._make_editor(field)
-            self.editors[field.name] = editor
-            if isinstance(editor, BoolEditor):
-                form.addRow("", editor.cell)
-            else:
-                form.addRow(editor.label, editor.cell)
-            editor.label.setBuddy(editor.widget)
+            self.editors[field.name] = self._make_editor(field, start)
+        self.pages: QTabWidget | None = None
+        self._page_of: dict[str, int] = {}
+
         self.general_error = QLabel()
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
         self.general_error.hide()
-
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -223,7 +350,23 @@ class RecordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_error)
-        layout.addLayout(form)
+        if not self._paged:
+            layout.addLayout(self._form(groups[0][1]))
+        else:
+            self.pages = QTabWidget()
+            for number, (title, fields) in enumerate(groups):
+                page = QWidget()
+                page_layout = QVBoxLayout(page)
+                if all(f.kind == "longtext" for f in fields):
+                    self._stack(page_layout, fields)
+                else:
+                    page_layout.addLayout(self._form(fields))
+                    page_layout.addStretch(1)
+                self.pages.addTab(page, title)
+                for f in fields:
+                    self._page_of[f.name] = number
+            layout.addWidget(self.pages, 1)
+            self.resize(760, 660)
         if any(f.required for f in self.record_type.fields):
             note = QLabel("带 * 的为必填项。")
             muted(note)
@@ -231,10 +374,9 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._connect_scopes()
-        if record_id is not None:
-            row = roster.get_record(store, table, record_id)
-            for name, editor in self.editors.items():
-                editor.set_value(row.get(name))
+        for name, editor in self.editors.items():
+            if name in start:
+                editor.set_value(start.get(name))
         self._update_scopes()
         self._update_labels()
         self._initial = self.values()
@@ -243,23 +385,108 @@ class RecordDialog(QDialog):
 
     # -- building ---------------------------------------------------------------------------
 
-    def _make_editor(self, field: Field) -> FieldEditor:
+    def _groups(self) -> list[tuple[str, list[Field]]]:
+        """One page of everything, or (with several long texts or multi references) pages:
+        the short fields, the multi references, the long texts."""
+        fields = list(self.record_type.fields)
+        long = [f for f in fields if f.kind == "longtext"]
+        multi = [f for f in fields if f.kind in MULTI_KINDS]
+        if len(long) < 2 and not multi:
+            return [("", fields)]
+        short = [f for f in fields if f not in long and f not in multi]
+        groups = [("基本信息", short)]
+        if multi:
+            groups.append(("·".join(_short_label(f.label) for f in multi), multi))
+        if len(long) >= 2:
+            groups.append(("·".join(_short_label(f.label) for f in long), long))
+        else:
+            groups[0][1].extend(long)
+        return groups
+
+    def _form(self, fields: list[Field]) -> QFormLayout:
+        form = QFormLayout()
+        for field in fields:
+            editor = self.editors[field.name]
+            if isinstance(editor, BoolEditor):
+                form.addRow("", editor.cell)
+            else:
+                form.addRow(editor.label, editor.cell)
+            editor.label.setBuddy(editor.widget)
+        return form
+
+    def _stack(self, layout: QVBoxLayout, fields: list[Field]) -> None:
+        """Long texts one under another, each with its label above it."""
+        for field in fields:
+            editor = self.editors[field.name]
+            editor.label.setBuddy(editor.widget)
+            layout.addWidget(editor.label)
+            layout.addWidget(editor.cell, 1)
+
+    def _make_editor(self, field: Field, start: dict[str, Any]) -> FieldEditor:
         if field.kind == "bool":
             return BoolEditor(field)
-        if field.kind in ("text", "longtext"):
+        if self.table == "plan_item" and field.name == "month":
+            return self._month_row_editor(field, start.get("month") or "")
+        if field.kind == "longtext" or (field.kind == "text" and not self._paged):
             return TextEditor(field)
-        if field.kind in LINE_KINDS:
+        if field.kind in LINE_KINDS or field.kind == "text":
             return LineEditor(field)
+        if field.kind == "kindergartens":
+            items = [(k["name"], k["id"]) for k in self._kindergartens]
+            return ChecklistEditor(field, items, "（已删除的幼儿园）")
+        if field.kind == "people":
+            return ChecklistEditor(field, self._person_items(""), "（已删除的人员）")
+        if field.kind == "plan_item":
+            editor = ComboEditor(field, self._describe_plan_item, NONE_TEXT)
+            editor.fill(self._plan_item_items(start.get("day") or ""), keep="")
+            return editor
         if field.kind not in ("choice", "kindergarten", "person"):
             raise NotImplementedError(f"no editor for {field.kind} fields yet ({field.name})")
         editor = ComboEditor(field, self._describe_person if field.kind == "person" else None)
         if field.kind == "choice":
-            editor.fill([(c, c) for c in roster.choices(self.programme, field)], keep="")
+            editor.fill([(c, c) for c in records.choices(self.programme, field)], keep="")
         elif field.kind == "kindergarten":
             editor.fill([(k["name"], k["id"]) for k in self._kindergartens], keep="")
         else:
             editor.fill(self._person_items(""), keep="")
         return editor
+
+    def _month_row_editor(self, field: Field, month: str) -> ComboEditor:
+        """A plan item's 月份: the rows of the plan table (7-8月, 9月, …) of the school year
+        around it, so a merged row cannot be split by typing "2024-08"."""
+        cal = self.programme.calendar
+        try:
+            anchor = dt.date.fromisoformat(f"{month}-01") if month else dt.date.today()
+        except ValueError:
+            anchor = dt.date.today()
+        year = periods.school_year_of(cal, anchor)
+        items = []
+        for sy in (year - 1, year, year + 1):
+            for row in periods.plan_rows(cal, periods.school_year_period(cal, sy)):
+                items.append((f"{row.start.year}年{row.label}", row.key))
+        editor = ComboEditor(field)
+        editor.fill(items, keep="")
+        return editor
+
+    def _plan_item_items(self, day: str) -> list[tuple[str, str]]:
+        """The active plan items of the plan row the activity's date falls in."""
+        try:
+            date = dt.date.fromisoformat(day.strip())
+        except ValueError:
+            return []
+        row = plans.row_for_month(self.programme, f"{date.year:04d}-{date.month:02d}")
+        period = periods.Period("month", row.start, row.end, row.label)
+        return [
+            (f"{row.label}：{_one_line(item['task'], 40)}（{item['status']}）", item["id"])
+            for item in plans.list_items(self.store, self.programme, period)
+        ]
+
+    def _describe_plan_item(self, item_id: str) -> str:
+        item = records.active(self.store, "plan_item", item_id)
+        if item is None:
+            return "（已删除的计划事项）"
+        row = plans.row_for_month(self.programme, item["month"])
+        return f"{row.start.year}年{row.label}：{_one_line(item['task'], 40)}（{item['status']}）"
 
     def _person_items(self, kindergarten_id: str) -> list[tuple[str, str]]:
         if kindergarten_id:
@@ -284,6 +511,23 @@ class RecordDialog(QDialog):
         role = self.editors.get("partner_role")
         if isinstance(role, ComboEditor):
             role.combo.currentIndexChanged.connect(self._update_labels)
+        day, plan_item = self._day_and_plan_item()
+        if day is not None and plan_item is not None:
+            day.edit.textChanged.connect(self._update_plan_items)
+
+    def _day_and_plan_item(self) -> tuple[LineEditor | None, ComboEditor | None]:
+        day = self.editors.get("day")
+        plan_item = next((e for e in self.editors.values() if e.field.kind == "plan_item"), None)
+        return (
+            day if isinstance(day, LineEditor) else None,
+            plan_item if isinstance(plan_item, ComboEditor) else None,
+        )
+
+    def _update_plan_items(self) -> None:
+        """Offer the plan items of the month the date is in (the chosen one stays)."""
+        day, plan_item = self._day_and_plan_item()
+        assert day is not None and plan_item is not None
+        plan_item.fill(self._plan_item_items(day.value()))
 
     def _update_scopes(self) -> None:
         """Offer only the people of the chosen kindergarten (all people while none is chosen)."""
@@ -333,8 +577,10 @@ class RecordDialog(QDialog):
                 unplaced.append(message)
         self.general_error.setText("\n".join(unplaced))
         self.general_error.setVisible(bool(unplaced))
-        for name in errors:
-            if name in self.editors:
+        for name in self.editors:
+            if name in errors:
+                if self.pages is not None:
+                    self.pages.setCurrentIndex(self._page_of[name])
                 self.editors[name].widget.setFocus()
                 break
 
@@ -350,9 +596,7 @@ class RecordDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.saved_id = roster.save_record(
-                self.store, self.programme, self.table, self.values(), self.record_id
-            )
+            self.saved_id = self.saver(self.values(), self.record_id)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
@@ -366,3 +610,13 @@ class RecordDialog(QDialog):
         if self.is_modified() and not ask_yes_no(self, DISCARD_QUESTION):
             return
         super().reject()
+
+
+def _short_label(label: str) -> str:
+    """ "活动方案" → "方案", "总结/反思" → "总结": page titles stay short."""
+    return label.removeprefix("活动").split("/")[0]
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -42,12 +42,13 @@ def test_window_opens_on_a_demo_file(window, demo_path) -> None:
     assert window.windowTitle() == "共同体工作台 — 示例：城关实验幼儿园（演示数据）【示例数据】"
     status = window.status_text()
     assert str(demo_path) in status and "沂源县 2022 城乡教育共同体" in status
-    for i in range(2, tabs.count()):
+    assert tabs.widget(2) is window.plan_tab and tabs.widget(3) is window.diary_tab
+    for i in range(4, tabs.count()):
         placeholder = tabs.widget(i)
         assert isinstance(placeholder, PlaceholderTab)
         assert placeholder.text().startswith(NOT_READY + "\n")
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "打印(&P)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "编辑(&E)", "打印(&P)", "帮助(&H)"]
     printed = [a.text() for a in window.print_menu.actions()]
     assert printed == [f"{spec.display_name}…" for spec in window.programme.forms]
     assert "附件1 沂源县幼儿园城乡教育共同体结对名单…" in printed

@@ -1,0 +1,146 @@
+"""The diary list as a lazy Qt table model: it holds only the ids of the matching activities
+(``diary.search_ids``, newest first) and fetches display rows a page at a time
+(``diary.rows_for``) when the view asks for them, keeping the last pages in a small cache.
+
+The row count is the number of ids, so the scroll bar is true from the start and "go to the
+end" fetches the last page only (instead of every page on the way, as ``fetchMore`` would):
+100 000 activities cost the id list (a few MB) and the pages on screen. After an edit the
+cache is dropped (``reload``), the ids stay. Data in, rows out, no widgets.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from gongtongti_desktop.core import diary, records
+from gongtongti_desktop.core.store import Store
+
+_Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE_SIZE = 200
+MAX_PAGES = 40  # pages kept in memory (8 000 rows)
+GONE = {"title": "（此活动已删除）"}
+_CENTRED = {"headcount", "attachments", "mode", "time", "day"}
+
+
+def _one_line(value: Any) -> str:
+    return " ".join(str(value).split()) if value not in (None, "") else ""
+
+
+class DiaryModel(QAbstractTableModel):
+    def __init__(
+        self,
+        store: Store,
+        parent=None,
+        page_size: int = PAGE_SIZE,
+        max_pages: int = MAX_PAGES,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.page_size = page_size
+        self.max_pages = max_pages
+        self.columns = records.REGISTRY["activity"].columns
+        self.keys = [c.key for c in self.columns]
+        self._ids: list[str] = []
+        self._positions: dict[str, int] | None = None
+        self._pages: OrderedDict[int, dict[str, dict[str, Any]]] = OrderedDict()
+        self.pages_fetched = 0  # how many pages were read from the data file (tests, bench)
+
+    # -- data in / rows out ---------------------------------------------------------------
+
+    def set_ids(self, ids: list[str]) -> None:
+        """A new result list (a search or filter): the view starts over."""
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._positions = None
+        self._pages.clear()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Rows changed but the list did not (an edit): drop the cache, repaint."""
+        self._pages.clear()
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(self.columns) - 1)
+            )
+
+    def ids(self) -> list[str]:
+        return list(self._ids)
+
+    def record_id(self, row: int) -> str:
+        return self._ids[row]
+
+    def row_of(self, record_id: str) -> int:
+        if self._positions is None:
+            self._positions = {rid: n for n, rid in enumerate(self._ids)}
+        return self._positions.get(record_id, -1)
+
+    def row_data(self, row: int) -> dict[str, Any]:
+        """The display row (fetching its page when not cached)."""
+        number = row // self.page_size
+        page = self._pages.get(number)
+        if page is None:
+            page = self._fetch(number)
+        else:
+            self._pages.move_to_end(number)
+        return page.get(self._ids[row], GONE)
+
+    def cached_pages(self) -> list[int]:
+        return list(self._pages)
+
+    def _fetch(self, number: int) -> dict[str, dict[str, Any]]:
+        start = number * self.page_size
+        ids = self._ids[start : start + self.page_size]
+        page = {row["id"]: row for row in diary.rows_for(self.store, ids)}
+        self.pages_fetched += 1
+        self._pages[number] = page
+        while len(self._pages) > self.max_pages:
+            self._pages.popitem(last=False)
+        return page
+
+    # -- Qt interface ----------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+        ):
+            return None
+        key = self.keys[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key in _CENTRED:
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return None
+        row = self.row_data(index.row())
+        value = row.get(key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key in ("headcount", "attachments"):
+                return str(value) if value else ""
+            return _one_line(value)
+        text = _one_line(value)
+        if key in ("title", "receivers", "planned") and text:
+            return f"对应计划：{text}" if key == "planned" else text
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].label if 0 <= section < len(self.columns) else None
+        return section + 1 if 0 <= section < len(self._ids) else None
