@@ -95,14 +95,21 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
         edit_menu = bar.addMenu("编辑(&E)")
-        self.undo_action = self.undo_group.createUndoAction(self, "撤销")
-        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        self.redo_action = self.undo_group.createRedoAction(self, "重做")
+        # Own actions rather than QUndoGroup's: "撤销删除计划事项…" without the space Qt puts
+        # after the prefix.
+        self.undo_action = self._action(
+            edit_menu, "撤销", self.undo_group.undo, QKeySequence.StandardKey.Undo
+        )
+        self.redo_action = self._action(edit_menu, "重做", self.undo_group.redo)
         redo_keys = [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")]
         unique = [k for n, k in enumerate(redo_keys) if k not in redo_keys[:n] and not k.isEmpty()]
         self.redo_action.setShortcuts(unique)
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
+        self.undo_group.canUndoChanged.connect(self._update_undo_actions)
+        self.undo_group.canRedoChanged.connect(self._update_undo_actions)
+        self.undo_group.undoTextChanged.connect(self._update_undo_actions)
+        self.undo_group.redoTextChanged.connect(self._update_undo_actions)
+        self.undo_group.activeStackChanged.connect(self._update_undo_actions)
+        self._update_undo_actions()
         self.print_menu = bar.addMenu("打印(&P)")
         help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.show_about)
@@ -175,6 +182,13 @@ class MainWindow(QMainWindow):
         self.overview.refresh()
         self.plan_tab.mark_stale()
         self.diary_tab.mark_stale()
+
+    def _update_undo_actions(self, *_args: object) -> None:
+        group = self.undo_group
+        self.undo_action.setEnabled(group.canUndo())
+        self.redo_action.setEnabled(group.canRedo())
+        self.undo_action.setText(f"撤销{group.undoText()}" if group.canUndo() else "撤销")
+        self.redo_action.setText(f"重做{group.redoText()}" if group.canRedo() else "重做")
 
     def _tab_changed(self, _index: int = -1) -> None:
         """Undo / redo act on the tab shown (none for the tabs without an undo stack)."""

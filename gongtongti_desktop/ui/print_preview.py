@@ -163,6 +163,7 @@ class PrintPreviewDialog(QDialog):
         if self.document.status() != QPdfDocument.Status.Ready:
             raise UserError("生成的 PDF 无法显示。")
         self._buffer = buffer
+        self.pdf = pdf
         if old is not None:
             old.deleteLater()
         self.title = title

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from gongtongti_desktop.core import roster
@@ -263,3 +264,120 @@ def test_user_errors_reaching_the_hook_are_plain_messages(app_globals, boxes) ->
     err = UserError("文件打不开")
     app._excepthook(UserError, err, None)
     assert boxes.texts("warning") == ["文件打不开"]
+
+
+# -- 月计划 and 帮扶日志 in the window ----------------------------------------------------------------
+
+
+def test_undo_acts_on_the_tab_shown(window, boxes) -> None:
+    import datetime as dt
+
+    window.tabs.setCurrentWidget(window.roster_tab)
+    assert not window.undo_action.isEnabled()
+    assert window.undo_action.text() == "撤销"
+    window.tabs.setCurrentWidget(window.plan_tab)
+    assert window.undo_group.activeStack() is window.plan_tab.undo_stack
+    tab = window.plan_tab
+    tab.picker.set_period("term", dt.date(2024, 9, 1))
+    item = tab.model.items_of("2024-10")[0]
+    assert tab.delete(item["id"])
+    assert window.undo_action.isEnabled()
+    assert window.undo_action.text() == f"撤销删除计划事项“{item['task'][:20]}”"
+    window.undo_action.trigger()
+    assert tab.model.item_index(item["id"]).isValid()
+    assert window.redo_action.text().startswith("重做删除计划事项")
+    window.redo_action.trigger()
+    assert not tab.model.item_index(item["id"]).isValid()
+    assert "Ctrl+Y" in [k.toString() for k in window.redo_action.shortcuts()]
+    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
+    # each tab has its own history
+    window.tabs.setCurrentWidget(window.diary_tab)
+    assert window.undo_group.activeStack() is window.diary_tab.undo_stack
+    assert not window.undo_action.isEnabled()
+
+
+def test_ctrl_z_undoes_in_the_plan_tab(qtbot, window) -> None:
+    import datetime as dt
+
+    window.tabs.setCurrentWidget(window.plan_tab)
+    tab = window.plan_tab
+    tab.picker.set_period("term", dt.date(2024, 9, 1))
+    item = tab.model.items_of("2024-10")[0]["id"]
+    assert tab.delete(item)
+    window.activateWindow()
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert tab.model.item_index(item).isValid()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert not tab.model.item_index(item).isValid()
+
+
+def test_from_a_plan_item_to_its_activities(window) -> None:
+    import datetime as dt
+
+    window.tabs.setCurrentWidget(window.plan_tab)
+    tab = window.plan_tab
+    tab.picker.set_period("term", dt.date(2024, 9, 1))
+    item = next(i for i in tab.model.items_of("2024-10") if i["activities"])
+    tab.select_item(item["id"])
+    tab.show_button.click()
+    assert window.tabs.currentWidget() is window.diary_tab
+    diary_tab = window.diary_tab
+    assert diary_tab.model.rowCount() == item["activities"]
+    assert diary_tab.plan_filter_bar.isVisible()
+    # and back: a new activity for a plan item opens the form in the diary
+    window.tabs.setCurrentWidget(window.plan_tab)
+    dialog = window.record_activity_for(item["id"])
+    assert window.tabs.currentWidget() is window.diary_tab
+    assert dialog.values()["plan_item_id"] == item["id"]
+    dialog.reject()
+
+
+def test_a_diary_change_refreshes_the_plan(window, demo_store, programme) -> None:
+    import datetime as dt
+
+    from gongtongti_desktop.core import records
+
+    plan, diary_tab = window.plan_tab, window.diary_tab
+    window.tabs.setCurrentWidget(plan)
+    plan.picker.set_period("term", dt.date(2024, 9, 1))
+    item = next(i for i in plan.model.items_of("2024-09") if i["status"] != "已完成")
+    window.tabs.setCurrentWidget(diary_tab)
+    dialog = diary_tab.add(item["id"])
+    host = records.get_record(demo_store, "kindergarten", dialog.values()["host_id"])
+    assert host is not None
+    dialog.accept()
+    window.tabs.setCurrentWidget(plan)
+    refreshed = next(i for i in plan.model.items_of("2024-09") if i["id"] == item["id"])
+    assert refreshed["status"] == "已完成"
+
+
+def test_recycle_bin_restore_refreshes_the_diary(window) -> None:
+    window.tabs.setCurrentWidget(window.diary_tab)
+    tab = window.diary_tab
+    count = tab.model.rowCount()
+    first = tab.selected_id()
+    assert tab.delete(first)
+    assert tab.model.rowCount() == count - 1
+    dialog = window.show_recycle_bin()
+    dialog.restore(dialog.model.batch(0).batch)
+    assert tab.model.rowCount() == count
+
+
+def test_printing_a_periodic_form_offers_a_period(window) -> None:
+    spec = next((s for s in window.programme.forms if s.periodic), None)
+    if spec is None:
+        pytest.skip("the programme has no periodic form yet")
+    preview = window.print_form(spec.id)
+    assert preview is not None
+    try:
+        assert preview.picker is not None
+        assert preview.picker.period() is not None
+    finally:
+        preview.close()
+    roster_form = next(s for s in window.programme.forms if not s.periodic)
+    preview = window.print_form(roster_form.id)
+    try:
+        assert preview.picker is None
+    finally:
+        preview.close()

@@ -79,3 +79,49 @@ def test_safe_file_name() -> None:
     assert safe_file_name('附件1 a/b:c*?"<>|') == "附件1 a_b_c______"
     assert safe_file_name("  ") == "表格"
     assert print_preview.MAX_PRINT_DPI == 300
+
+
+def _periodic_form(programme):
+    spec = next((s for s in programme.forms if s.periodic and s.source != "activities"), None)
+    if spec is None:
+        pytest.skip("the programme has no periodic table form yet")
+    return spec
+
+
+def test_a_periodic_form_has_a_period_picker(qtbot, demo_store, programme) -> None:
+    import datetime as dt
+
+    spec = _periodic_form(programme)
+    dialog = open_print_preview(None, demo_store, programme, spec.id, today=dt.date(2024, 10, 10))
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.picker is not None
+    assert dialog.picker.label.text() == "2024年秋季学期"  # the current term by default
+    assert "12-2025年1月" in pdf_text(dialog.pdf)
+    dialog.picker.set_kind("school_year")
+    assert dialog.picker.label.text() == "2024—2025学年"
+    dialog.picker.step(1)  # rendered again for the period chosen
+    assert dialog.picker.label.text() == "2025—2026学年"
+    assert "12-2026年1月" in pdf_text(dialog.pdf)
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_roster_form_has_no_period_picker(preview) -> None:
+    assert preview.picker is None
+
+
+def test_save_as_excel(qtbot, demo_store, programme, tmp_path, file_dialogs, boxes) -> None:
+    import openpyxl
+
+    spec = _periodic_form(programme)
+    dialog = open_print_preview(None, demo_store, programme, spec.id)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    file_dialogs.save_name = str(tmp_path / "计划表")
+    saved = dialog.save_as_xlsx()
+    assert saved == tmp_path / "计划表.xlsx"
+    assert len(openpyxl.load_workbook(saved).sheetnames) == 1
+    assert boxes.texts("information") == [f"已保存：{saved}"]
