@@ -48,15 +48,15 @@ from gongtongti_desktop.ui.undo import Key, UndoContext, perform
 
 SEARCH_DELAY_MS = 200
 COLUMN_WIDTHS = {
-    "day": 92,
-    "time": 96,
-    "kind": 84,
-    "title": 250,
-    "mode": 44,
-    "host_name": 110,
-    "receivers": 150,
-    "headcount": 44,
-    "attachments": 44,
+    "day": 84,
+    "time": 84,
+    "kind": 96,
+    "title": 236,
+    "mode": 40,
+    "host_name": 104,
+    "receivers": 120,
+    "headcount": 40,
+    "attachments": 40,
 }
 ALL_KINDS, ALL_KINDERGARTENS = "全部类型", "全部幼儿园"
 
