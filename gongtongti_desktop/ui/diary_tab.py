@@ -308,6 +308,8 @@ class DiaryTab(QWidget):
 
     def show_plan_item(self, item_id: str, text: str = "") -> None:
         """Only the activities that carried out this plan item (other filters cleared)."""
+        if self._stale:
+            self._fill_kindergartens()
         self.plan_item_id = item_id
         for widget in (self.search_edit, self.kind_combo, self.kindergarten_combo, self.picker):
             widget.blockSignals(True)

@@ -7,10 +7,12 @@ is opened). Printing, importing and exporting load reportlab/openpyxl only when 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -26,10 +29,12 @@ from gongtongti_desktop.core.programme import Programme, get_programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.common import APP_TITLE, show_error
-from gongtongti_desktop.ui.diary_tab import DiaryTab
 from gongtongti_desktop.ui.overview_tab import OverviewTab, PlaceholderTab
-from gongtongti_desktop.ui.plan_tab import PlanTab
 from gongtongti_desktop.ui.roster_tab import RosterTab
+
+if TYPE_CHECKING:
+    from gongtongti_desktop.ui.diary_tab import DiaryTab
+    from gongtongti_desktop.ui.plan_tab import PlanTab
 
 DATA_FILE_FILTER = "共同体工作台数据文件 (*.gtdb);;所有文件 (*)"
 DEMO_MARK = "【示例数据】"
@@ -57,6 +62,29 @@ def window_title(store: Store) -> str:
     if store.setting("demo") == "1":
         title += DEMO_MARK
     return title
+
+
+class LazyTab(QWidget):
+    """A tab page whose content (and its module) is made when first shown or first used:
+    the window opens without paying for tabs the director may not visit."""
+
+    def __init__(self, factory: Callable[[QWidget], QWidget], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._factory = factory
+        self.content: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def build(self) -> QWidget:
+        if self.content is None:
+            self.content = self._factory(self)
+            self.layout().addWidget(self.content)
+            self.content.show()
+        return self.content
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.build()
+        super().showEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -138,23 +166,15 @@ class MainWindow(QMainWindow):
             page.deleteLater()
         self.overview = OverviewTab(self.store, self.programme)
         self.roster_tab = RosterTab(self.store, self.programme)
-        # The plan and the diary load their data when first shown (start-up stays cheap).
-        self.plan_tab = PlanTab(self.store, self.programme)
-        self.diary_tab = DiaryTab(self.store, self.programme)
         self.roster_tab.changed.connect(self.overview.refresh)
-        self.roster_tab.changed.connect(self.plan_tab.mark_stale)
-        self.roster_tab.changed.connect(self.diary_tab.mark_stale)
-        self.plan_tab.changed.connect(self.diary_tab.mark_stale)
-        self.diary_tab.changed.connect(self.plan_tab.mark_stale)
-        self.plan_tab.show_activities.connect(self.show_plan_item_activities)
-        self.plan_tab.open_activity.connect(self.show_activity)
-        self.plan_tab.record_activity.connect(self.record_activity_for)
-        for tab in (self.plan_tab, self.diary_tab):
-            self.undo_group.addStack(tab.undo_stack)
+        self.roster_tab.changed.connect(lambda: self._mark_stale(self.plan_page, self.diary_page))
+        # The plan and the diary are made when first shown (start-up stays cheap).
+        self.plan_page = LazyTab(self._make_plan_tab)
+        self.diary_page = LazyTab(self._make_diary_tab)
         self.tabs.addTab(self.overview, "概览")
         self.tabs.addTab(self.roster_tab, "结对名单")
-        self.tabs.addTab(self.plan_tab, "月计划")
-        self.tabs.addTab(self.diary_tab, "帮扶日志")
+        self.tabs.addTab(self.plan_page, "月计划")
+        self.tabs.addTab(self.diary_page, "帮扶日志")
         for name, what in PLACEHOLDERS:
             self.tabs.addTab(PlaceholderTab(what), name)
         self._tab_changed()
@@ -174,14 +194,47 @@ class MainWindow(QMainWindow):
             empty = self.print_menu.addAction("（当前方案没有可打印的表格）")
             empty.setEnabled(False)
 
+    def _make_plan_tab(self, parent: QWidget) -> PlanTab:
+        from gongtongti_desktop.ui.plan_tab import PlanTab
+
+        tab = PlanTab(self.store, self.programme, parent)
+        tab.changed.connect(lambda: self._mark_stale(self.diary_page))
+        tab.show_activities.connect(self.show_plan_item_activities)
+        tab.open_activity.connect(self.show_activity)
+        tab.record_activity.connect(self.record_activity_for)
+        self.undo_group.addStack(tab.undo_stack)
+        return tab
+
+    def _make_diary_tab(self, parent: QWidget) -> DiaryTab:
+        from gongtongti_desktop.ui.diary_tab import DiaryTab
+
+        tab = DiaryTab(self.store, self.programme, parent)
+        tab.changed.connect(lambda: self._mark_stale(self.plan_page))
+        self.undo_group.addStack(tab.undo_stack)
+        return tab
+
+    @property
+    def plan_tab(self) -> PlanTab:
+        return self.plan_page.build()  # type: ignore[return-value]
+
+    @property
+    def diary_tab(self) -> DiaryTab:
+        return self.diary_page.build()  # type: ignore[return-value]
+
+    @staticmethod
+    def _mark_stale(*pages: LazyTab) -> None:
+        """Data changed: tabs already made reload (now if shown, else when next shown)."""
+        for page in pages:
+            if page.content is not None:
+                page.content.mark_stale()  # type: ignore[attr-defined]
+
     def status_text(self) -> str:
         return f"{self.path_label.text()}  {self.programme_label.text()}"
 
     def refresh(self) -> None:
         self.roster_tab.refresh()
         self.overview.refresh()
-        self.plan_tab.mark_stale()
-        self.diary_tab.mark_stale()
+        self._mark_stale(self.plan_page, self.diary_page)
 
     def _update_undo_actions(self, *_args: object) -> None:
         group = self.undo_group
@@ -192,22 +245,25 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, _index: int = -1) -> None:
         """Undo / redo act on the tab shown (none for the tabs without an undo stack)."""
-        stack = getattr(self.tabs.currentWidget(), "undo_stack", None)
+        page = self.tabs.currentWidget()
+        if isinstance(page, LazyTab):
+            page = page.build()
+        stack = getattr(page, "undo_stack", None)
         self.undo_group.setActiveStack(stack)
 
     # -- between the plan and the diary -------------------------------------------------------
 
     def show_plan_item_activities(self, item_id: str, text: str = "") -> None:
         self.diary_tab.show_plan_item(item_id, text)
-        self.tabs.setCurrentWidget(self.diary_tab)
+        self.tabs.setCurrentWidget(self.diary_page)
 
     def show_activity(self, activity_id: str) -> None:
-        self.tabs.setCurrentWidget(self.diary_tab)
+        self.tabs.setCurrentWidget(self.diary_page)
         self.diary_tab.show_activity(activity_id)
 
     def record_activity_for(self, item_id: str):
         """A new activity carrying out a plan item, in the diary."""
-        self.tabs.setCurrentWidget(self.diary_tab)
+        self.tabs.setCurrentWidget(self.diary_page)
         return self.diary_tab.add(item_id)
 
     # -- data files ---------------------------------------------------------------------------

@@ -43,7 +43,13 @@ def test_window_opens_on_a_demo_file(window, demo_path) -> None:
     assert window.windowTitle() == "共同体工作台 — 示例：城关实验幼儿园（演示数据）【示例数据】"
     status = window.status_text()
     assert str(demo_path) in status and "沂源县 2022 城乡教育共同体" in status
-    assert tabs.widget(2) is window.plan_tab and tabs.widget(3) is window.diary_tab
+    # made when first shown
+    assert window.plan_page.content is None and window.diary_page.content is None
+    tabs.setCurrentIndex(3)
+    assert window.diary_page.content is window.diary_tab
+    assert window.diary_tab.count_label.text() == "共 50 次活动"
+    assert window.plan_page.content is None
+    tabs.setCurrentIndex(0)
     for i in range(4, tabs.count()):
         placeholder = tabs.widget(i)
         assert isinstance(placeholder, PlaceholderTab)
@@ -203,6 +209,8 @@ def test_window_start_does_not_load_output_libraries() -> None:
     assert "PySide6.QtWidgets" in loaded
     assert not {m for m in loaded if m.split(".")[0] in ("reportlab", "openpyxl")}
     assert "gongtongti_desktop.core.roster_import" not in loaded
+    # the plan and diary tabs are imported when first shown
+    assert "gongtongti_desktop.ui.diary_tab" not in loaded
 
 
 @pytest.fixture
@@ -275,7 +283,7 @@ def test_undo_acts_on_the_tab_shown(window, boxes) -> None:
     window.tabs.setCurrentWidget(window.roster_tab)
     assert not window.undo_action.isEnabled()
     assert window.undo_action.text() == "撤销"
-    window.tabs.setCurrentWidget(window.plan_tab)
+    window.tabs.setCurrentWidget(window.plan_page)
     assert window.undo_group.activeStack() is window.plan_tab.undo_stack
     tab = window.plan_tab
     tab.picker.set_period("term", dt.date(2024, 9, 1))
@@ -291,7 +299,7 @@ def test_undo_acts_on_the_tab_shown(window, boxes) -> None:
     assert "Ctrl+Y" in [k.toString() for k in window.redo_action.shortcuts()]
     assert window.undo_action.shortcut().toString() == "Ctrl+Z"
     # each tab has its own history
-    window.tabs.setCurrentWidget(window.diary_tab)
+    window.tabs.setCurrentWidget(window.diary_page)
     assert window.undo_group.activeStack() is window.diary_tab.undo_stack
     assert not window.undo_action.isEnabled()
 
@@ -299,7 +307,7 @@ def test_undo_acts_on_the_tab_shown(window, boxes) -> None:
 def test_ctrl_z_undoes_in_the_plan_tab(qtbot, window) -> None:
     import datetime as dt
 
-    window.tabs.setCurrentWidget(window.plan_tab)
+    window.tabs.setCurrentWidget(window.plan_page)
     tab = window.plan_tab
     tab.picker.set_period("term", dt.date(2024, 9, 1))
     item = tab.model.items_of("2024-10")[0]["id"]
@@ -315,20 +323,20 @@ def test_ctrl_z_undoes_in_the_plan_tab(qtbot, window) -> None:
 def test_from_a_plan_item_to_its_activities(window) -> None:
     import datetime as dt
 
-    window.tabs.setCurrentWidget(window.plan_tab)
+    window.tabs.setCurrentWidget(window.plan_page)
     tab = window.plan_tab
     tab.picker.set_period("term", dt.date(2024, 9, 1))
     item = next(i for i in tab.model.items_of("2024-10") if i["activities"])
     tab.select_item(item["id"])
     tab.show_button.click()
-    assert window.tabs.currentWidget() is window.diary_tab
+    assert window.tabs.currentWidget() is window.diary_page
     diary_tab = window.diary_tab
     assert diary_tab.model.rowCount() == item["activities"]
     assert diary_tab.plan_filter_bar.isVisible()
     # and back: a new activity for a plan item opens the form in the diary
-    window.tabs.setCurrentWidget(window.plan_tab)
+    window.tabs.setCurrentWidget(window.plan_page)
     dialog = window.record_activity_for(item["id"])
-    assert window.tabs.currentWidget() is window.diary_tab
+    assert window.tabs.currentWidget() is window.diary_page
     assert dialog.values()["plan_item_id"] == item["id"]
     dialog.reject()
 
@@ -339,21 +347,21 @@ def test_a_diary_change_refreshes_the_plan(window, demo_store, programme) -> Non
     from gongtongti_desktop.core import records
 
     plan, diary_tab = window.plan_tab, window.diary_tab
-    window.tabs.setCurrentWidget(plan)
+    window.tabs.setCurrentWidget(window.plan_page)
     plan.picker.set_period("term", dt.date(2024, 9, 1))
     item = next(i for i in plan.model.items_of("2024-09") if i["status"] != "已完成")
-    window.tabs.setCurrentWidget(diary_tab)
+    window.tabs.setCurrentWidget(window.diary_page)
     dialog = diary_tab.add(item["id"])
     host = records.get_record(demo_store, "kindergarten", dialog.values()["host_id"])
     assert host is not None
     dialog.accept()
-    window.tabs.setCurrentWidget(plan)
+    window.tabs.setCurrentWidget(window.plan_page)
     refreshed = next(i for i in plan.model.items_of("2024-09") if i["id"] == item["id"])
     assert refreshed["status"] == "已完成"
 
 
 def test_recycle_bin_restore_refreshes_the_diary(window) -> None:
-    window.tabs.setCurrentWidget(window.diary_tab)
+    window.tabs.setCurrentWidget(window.diary_page)
     tab = window.diary_tab
     count = tab.model.rowCount()
     first = tab.selected_id()
