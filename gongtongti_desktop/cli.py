@@ -167,9 +167,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     store, programme = _open(args)
     with store:
-        from gongtongti_desktop.core import roster
-
-        from gongtongti_desktop.core import attachments
+        from gongtongti_desktop.core import attachments, roster
 
         problems = store.integrity_problems()
         problems += roster.roster_problems(store, programme)
