@@ -96,7 +96,9 @@ def cmd_forms(args: argparse.Namespace) -> int:
         programme = get_programme(args.programme or DEFAULT_PROGRAMME)
     _out(f"方案：{programme.name}（{programme.id}）")
     for spec in programme.forms:
-        line = f"  {spec.id:<14}{spec.display_name}"
+        line = f"  {spec.id:<16}{spec.display_name}"
+        if spec.periodic:
+            line += "（可加 --month / --term / --year）"
         if spec.description:
             line += f" —— {spec.description}"
         _out(line)
@@ -115,7 +117,8 @@ def cmd_print(args: argparse.Namespace) -> int:
 
         data = form_data(store, programme, args.form, period)
         write_pdf(data, out)
-    _out(f"已生成 {out}（{data.spec.display_name}，{len(data.rows)} 行）")
+    covered = f"，{data.period.label}" if data.period else ""
+    _out(f"已生成 {out}（{data.display_name}{covered}，{len(data.rows)} 行）")
     return EXIT_OK
 
 
@@ -135,7 +138,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         datas = [form_data(store, programme, spec.id, period) for spec in programme.forms]
         write_workbook(datas, out)
-    _out(f"已导出 {out}（{len(datas)} 个工作表：{'、'.join(d.spec.display_name for d in datas)}）")
+    _out(f"已导出 {out}（{len(datas)} 个工作表：{'、'.join(d.display_name for d in datas)}）")
     return EXIT_OK
 
 

@@ -198,8 +198,9 @@ def fill_demo(store: Store, programme: Programme, seed: int = 2022) -> None:
 def create_demo(path: Path, programme_id: str = DEFAULT_PROGRAMME) -> Store:
     """Write a new data file filled with 示例 data; refuses an existing path."""
     programme = get_programme(programme_id)
+    lead = _GAOTAI_SHAPE[0][0] if programme.id == "gaotai-2020" else _YIYUAN_SHAPE[0][0]
     store = Store.create(
-        Path(path), kindergarten="示例：城关实验幼儿园（演示数据）", programme_id=programme.id
+        Path(path), kindergarten=f"示例：{lead}（演示数据）", programme_id=programme.id
     )
     try:
         fill_demo(store, programme)
