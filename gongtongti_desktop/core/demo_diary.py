@@ -150,9 +150,10 @@ def fill_diary(store: Store, programme: Programme, school_year: int, seed: int =
             photos.append(path)
         with store.atomic():
             for row in periods.plan_rows(programme.calendar, year):
-                items = []
+                items, item_kinds = [], []
                 for n, (kind, task) in enumerate(rng.sample(_PLAN_TASKS, 3)):
                     kind = kind if kind in kinds else ""
+                    item_kinds.append(kind)
                     day = row.start + dt.timedelta(days=min(5 + n * 9, (row.end - row.start).days))
                     items.append(
                         records.save_record(store, programme, "plan_item", {
@@ -170,6 +171,9 @@ def fill_diary(store: Store, programme: Programme, school_year: int, seed: int =
                         first_month = (y, m) == row.months[0]
                         linked = n < len(items) and first_month and rng.random() < 0.8
                         planned = items[n] if linked else None
+                        same_kind = [t for t in templates if linked and t[0] == item_kinds[n]]
+                        if same_kind:  # an activity carries out an item of its own kind
+                            template = rng.choice(same_kind)
                         act = records.save_record(store, programme, "activity", {
                             "day": day.isoformat(), "start_time": f"{start_hour:02d}:30",
                             "end_time": f"{start_hour + 2:02d}:30", "kind": template[0],
