@@ -172,7 +172,7 @@ def rows_for(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
                    (SELECT i.task FROM plan_item i WHERE i.id = a.plan_item_id
                       AND i.deleted_at IS NULL) AS planned
                 FROM activity a LEFT JOIN kindergarten k ON k.id = a.host_id
-                WHERE a.id IN ({marks})""",
+                WHERE a.id IN ({marks}) AND a.deleted_at IS NULL""",
             tuple(chunk),
         ):
             row["time"] = "–".join(t for t in (row["start_time"], row["end_time"]) if t)

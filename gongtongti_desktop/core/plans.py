@@ -178,6 +178,13 @@ def header(store: Store) -> dict[str, str]:
 def set_header(store: Store, filler: str, principal: str) -> None:
     from gongtongti_desktop.core import validation as v
 
+    try:
+        cleaned = (
+            v.clean_name(filler, "填报人", required=False),
+            v.clean_name(principal, "主要负责人", required=False),
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
     with store.atomic():
-        store.set_setting(FILLER_KEY, v.clean_name(filler, "填报人", required=False))
-        store.set_setting(PRINCIPAL_KEY, v.clean_name(principal, "主要负责人", required=False))
+        store.set_setting(FILLER_KEY, cleaned[0])
+        store.set_setting(PRINCIPAL_KEY, cleaned[1])

@@ -232,3 +232,15 @@ def test_demo_has_a_year_of_plans_activities_and_photos(
         assert row["is_image"] and not row["missing"]
         assert Path(row["path"]).read_bytes().startswith(b"\x89PNG")
     assert attachments.missing_files(demo_store) == []
+
+
+def test_rows_for_skips_deleted_and_header_refuses_long_names(
+    store: Store, programme: Programme, kgs: dict[str, str]
+) -> None:
+    act = _activity(store, programme, kgs)
+    records.delete_record(store, "activity", act)
+    assert diary.rows_for(store, [act]) == []
+    with pytest.raises(UserError, match="填报人过长"):
+        plans.set_header(store, "张" * 80, "")
+    plans.set_header(store, " 张  玲 ", "李四")
+    assert plans.header(store)["filler"] == "张玲"
