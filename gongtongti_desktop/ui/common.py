@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
 from gongtongti_desktop.errors import UserError
 
@@ -70,3 +71,21 @@ def muted(label: QLabel) -> QLabel:
     palette.setColor(QPalette.ColorRole.WindowText, mixed)
     label.setPalette(palette)
     return label
+
+
+def ask_save_path(
+    parent: QWidget | None, caption: str, suggested: Path, file_filter: str
+) -> Path | None:
+    """A save-file dialog that returns the chosen path with ``suggested``'s suffix (added when
+    the director typed a name without it), or None when cancelled."""
+    name, _filter = QFileDialog.getSaveFileName(parent, caption, str(suggested), file_filter)
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() != suggested.suffix.lower():
+        path = path.with_name(path.name + suggested.suffix)
+    return path
+
+
+def documents_folder() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gongtongti_desktop.core.programme import Programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui.common import show_error, show_info, wait_cursor
+from gongtongti_desktop.ui.common import (
+    ask_save_path,
+    documents_folder,
+    show_error,
+    show_info,
+    wait_cursor,
+)
 from gongtongti_desktop.ui.print_preview import safe_file_name
 
 
@@ -25,16 +30,12 @@ def write_workbook(store: Store, programme: Programme, path: Path) -> list[str]:
 
 
 def run_export(parent: QWidget | None, store: Store, programme: Programme) -> Path | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    suggested = Path(folder) / f"{safe_file_name(store.kindergarten_name or '共同体')}-表格.xlsx"
-    name, _filter = QFileDialog.getSaveFileName(
-        parent, "导出表格（Excel）", str(suggested), "Excel 工作簿 (*.xlsx)"
+    suggested = (
+        documents_folder() / f"{safe_file_name(store.kindergarten_name or '共同体')}-表格.xlsx"
     )
-    if not name:
+    path = ask_save_path(parent, "导出表格（Excel）", suggested, "Excel 工作簿 (*.xlsx)")
+    if path is None:
         return None
-    path = Path(name)
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_name(path.name + ".xlsx")
     try:
         with wait_cursor():
             forms = write_workbook(store, programme, path)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,7 +27,7 @@ from gongtongti_desktop import __version__
 from gongtongti_desktop.core.programme import Programme, get_programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui.common import APP_TITLE, show_error
+from gongtongti_desktop.ui.common import APP_TITLE, ask_save_path, documents_folder, show_error
 from gongtongti_desktop.ui.overview_tab import OverviewTab, PlaceholderTab
 from gongtongti_desktop.ui.roster_tab import RosterTab
 
@@ -296,15 +295,11 @@ class MainWindow(QMainWindow):
     def choose_and_create(self) -> bool:
         from gongtongti_desktop.ui.first_run import FirstRunDialog
 
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name, _filter = QFileDialog.getSaveFileName(
-            self, "新建数据文件", str(Path(folder) / "新数据文件.gtdb"), DATA_FILE_FILTER
+        path = ask_save_path(
+            self, "新建数据文件", documents_folder() / "新数据文件.gtdb", DATA_FILE_FILTER
         )
-        if not name:
+        if path is None:
             return False
-        path = Path(name)
-        if path.suffix.lower() != ".gtdb":
-            path = path.with_name(path.name + ".gtdb")
         dialog = FirstRunDialog(path, self, first_run=False)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.store is None:

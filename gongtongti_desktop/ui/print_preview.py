@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -34,7 +33,13 @@ from gongtongti_desktop.core.periods import Period
 from gongtongti_desktop.core.programme import FormSpec, Programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui.common import show_error, show_info, wait_cursor
+from gongtongti_desktop.ui.common import (
+    ask_save_path,
+    documents_folder,
+    show_error,
+    show_info,
+    wait_cursor,
+)
 from gongtongti_desktop.ui.period_picker import PeriodPicker
 
 # Pages are rasterised for the printer; above this the image only costs memory.
@@ -215,16 +220,10 @@ class PrintPreviewDialog(QDialog):
             show_error(self, exc)
 
     def save_as(self) -> Path | None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder) / f"{safe_file_name(self.title)}.pdf")
-        name, _filter = QFileDialog.getSaveFileName(
-            self, "另存为 PDF", suggested, "PDF 文件 (*.pdf)"
-        )
-        if not name:
+        suggested = documents_folder() / f"{safe_file_name(self.title)}.pdf"
+        path = ask_save_path(self, "另存为 PDF", suggested, "PDF 文件 (*.pdf)")
+        if path is None:
             return None
-        path = Path(name)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
         try:
             with wait_cursor():
                 self.save_pdf(path)
@@ -237,16 +236,10 @@ class PrintPreviewDialog(QDialog):
     def save_as_xlsx(self) -> Path | None:
         if self.save_xlsx is None:
             return None
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder) / f"{safe_file_name(self.title)}.xlsx")
-        name, _filter = QFileDialog.getSaveFileName(
-            self, "另存为 Excel", suggested, "Excel 工作簿 (*.xlsx)"
-        )
-        if not name:
+        suggested = documents_folder() / f"{safe_file_name(self.title)}.xlsx"
+        path = ask_save_path(self, "另存为 Excel", suggested, "Excel 工作簿 (*.xlsx)")
+        if path is None:
             return None
-        path = Path(name)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
         try:
             with wait_cursor():
                 self.save_xlsx(path)
