@@ -183,3 +183,59 @@ def parse_school_year(cal: Calendar, text: str) -> Period:
     if not re.fullmatch(r"\d{4}", text.strip()):
         raise UserError(f"学年“{text}”格式不对，应为 YYYY（学年开始的年份），例如 2024")
     return school_year_period(cal, int(text))
+
+
+# -- keys: how scores, summaries and rule results name a period in the data file --------------
+
+
+def period_key(period: Period) -> str:
+    """ "2024-09" for a month or plan row (its first month), "2024-autumn" / "2025-spring" for
+    a term (the calendar year it starts in), "2024" for a school year."""
+    if period.kind == "month":
+        return f"{period.start.year:04d}-{period.start.month:02d}"
+    if period.kind == "term":
+        name = "spring" if period.start.month == 2 else "autumn"
+        return f"{period.start.year:04d}-{name}"
+    return f"{period.start.year:04d}"
+
+
+def period_from_key(cal: Calendar, key: str) -> Period:
+    """The inverse of ``period_key`` (a month key gives its plan row); UserError if malformed."""
+    if re.fullmatch(r"\d{4}-\d{2}", key):
+        return plan_row_period(cal, plan_row_of(cal, parse_month(key).start))
+    if re.fullmatch(r"\d{4}-(autumn|spring)", key):
+        return parse_term(cal, key)
+    return parse_school_year(cal, key)
+
+
+def plan_row_period(cal: Calendar, row: PlanRow) -> Period:
+    """A plan row as a "month" period: "2024年7-8月", "2024年12-2025年1月", "2024年9月"."""
+    return Period("month", row.start, row.end, f"{row.months[0][0]}年{row.label}")
+
+
+def periods_within(cal: Calendar, per: PeriodKind, period: Period) -> list[Period]:
+    """The months (plan rows), terms or school years overlapping ``period``, in order."""
+    if per == "month":
+        return [plan_row_period(cal, row) for row in plan_rows(cal, period)]
+    out: list[Period] = []
+    current = term_of(cal, period.start) if per == "term" else None
+    if per == "school_year":
+        current = school_year_period(cal, school_year_of(cal, period.start))
+    while current is not None and current.start <= period.end:
+        out.append(current)
+        current = period_containing(cal, per, current.end + dt.timedelta(days=1))
+    return out
+
+
+def period_containing(cal: Calendar, per: PeriodKind, day: dt.date) -> Period:
+    """The month (plan row), term or school year a day falls in."""
+    if per == "month":
+        return plan_row_period(cal, plan_row_of(cal, day))
+    if per == "term":
+        return term_of(cal, day)
+    return school_year_period(cal, school_year_of(cal, day))
+
+
+def previous_period(cal: Calendar, period: Period) -> Period:
+    """The month (plan row), term or school year just before ``period``."""
+    return period_containing(cal, period.kind, period.start - dt.timedelta(days=1))

@@ -8,12 +8,10 @@ not at print time.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from string import Formatter
-from typing import Any
 
 from gongtongti_desktop.core.form_sources import (
     ATTACHMENT_FIELDS,
@@ -23,15 +21,14 @@ from gongtongti_desktop.core.form_sources import (
     SOURCE_OPTIONS,
     TITLE_PLACEHOLDER_HINTS,
 )
+from gongtongti_desktop.core.indexes import Index, load_indexes
 from gongtongti_desktop.core.paths import forms_dir
 from gongtongti_desktop.core.periods import Calendar
+from gongtongti_desktop.core.rules import Rule, load_rules
+from gongtongti_desktop.core.toml_table import ProfileError, TomlTable, read_toml
 from gongtongti_desktop.errors import UserError
 
 DEFAULT_PROGRAMME = "yiyuan-2022"
-
-
-class ProfileError(UserError):
-    """A profile file is malformed; the message names the file and the key."""
 
 
 LAYOUTS = ("table", "record")
@@ -150,6 +147,15 @@ class Programme:
     forms: tuple[FormSpec, ...]
     folder: Path
     calendar: Calendar = field(default_factory=Calendar)
+    rules: tuple[Rule, ...] = ()  # rules.toml: what the engine checks (core/rules.py)
+    indexes: tuple[Index, ...] = ()  # indexes/*.toml: 考核评估指标, checklists
+
+    def index(self, index_id: str) -> Index:
+        for index in self.indexes:
+            if index.id == index_id:
+                return index
+        known = "、".join(i.id for i in self.indexes) or "（无）"
+        raise UserError(f"方案“{self.name}”没有考核指标 {index_id}。可用的：{known}")
 
     def form(self, form_id: str) -> FormSpec:
         for spec in self.forms:
@@ -161,60 +167,6 @@ class Programme:
     @property
     def all_roles(self) -> tuple[str, ...]:
         return (self.roles.lead, *self.roles.partners)
-
-
-class _Table:
-    """Reads keys out of one TOML table and remembers which were used, to reject the rest."""
-
-    def __init__(self, data: dict[str, Any], where: str) -> None:
-        self.data = data
-        self.where = where
-        self.used: set[str] = set()
-
-    def get(self, key: str, kind: type, default: Any = ..., *, required: bool = False) -> Any:
-        self.used.add(key)
-        if key not in self.data:
-            if required or default is ...:
-                raise ProfileError(f"{self.where}：缺少必填项 {key}")
-            return default
-        value = self.data[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ProfileError(f"{self.where}：{key} 应为 {kind.__name__}，实际为 {value!r}")
-        return value
-
-    def strings(self, key: str, *, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        value = self.get(key, list, list(default) if default is not None else ...)
-        if not all(isinstance(v, str) and v.strip() for v in value):
-            raise ProfileError(f"{self.where}：{key} 应为非空文字的列表")
-        if len(set(value)) != len(value):
-            raise ProfileError(f"{self.where}：{key} 有重复项")
-        return tuple(value)
-
-    def tables(self, key: str) -> list[_Table]:
-        raw = self.get(key, list, [])
-        out = []
-        for i, item in enumerate(raw, 1):
-            if not isinstance(item, dict):
-                raise ProfileError(f"{self.where}：{key} 第 {i} 项应为表")
-            out.append(_Table(item, f"{self.where} {key}[{i}]"))
-        return out
-
-    def done(self) -> None:
-        unknown = sorted(set(self.data) - self.used)
-        if unknown:
-            raise ProfileError(f"{self.where}：不认识的键 {', '.join(unknown)}")
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}：TOML 格式错误：{exc}") from exc
-    except OSError as exc:
-        raise ProfileError(f"无法读取 {path}：{exc}") from exc
 
 
 def _check_bind(bind: str, source: str, where: str) -> None:
@@ -233,21 +185,21 @@ _TABLE_KEYS = ("columns", "group_by", "empty_rows", "min_row_height_mm", "months
 _RECORD_KEYS = ("fields", "images", "images_label", "images_per_row", "image_height_mm")
 
 
-def _choice(t: _Table, key: str, choices: tuple[str, ...], default: str) -> str:
+def _choice(t: TomlTable, key: str, choices: tuple[str, ...], default: str) -> str:
     value = t.get(key, str, default)
     if value not in choices:
         raise ProfileError(f"{t.where}：{key} 只能是 {' / '.join(choices)}，实际为 {value!r}")
     return value
 
 
-def _positive(t: _Table, key: str, default: float, *, zero: bool = True) -> float:
+def _positive(t: TomlTable, key: str, default: float, *, zero: bool = True) -> float:
     value = t.get(key, float, default)
     if value < 0 or (not zero and value == 0):
         raise ProfileError(f"{t.where}：{key} 应大于{'或等于 ' if zero else ' '}0")
     return value
 
 
-def _load_columns(t: _Table, source: str) -> list[Column]:
+def _load_columns(t: TomlTable, source: str) -> list[Column]:
     columns = []
     for ct in t.tables("columns"):
         column = Column(
@@ -272,7 +224,7 @@ def _load_columns(t: _Table, source: str) -> list[Column]:
     return columns
 
 
-def _load_fields(t: _Table, source: str) -> list[RecordField]:
+def _load_fields(t: TomlTable, source: str) -> list[RecordField]:
     fields = []
     for ft in t.tables("fields"):
         field = RecordField(
@@ -289,7 +241,7 @@ def _load_fields(t: _Table, source: str) -> list[RecordField]:
     return fields
 
 
-def _load_months(t: _Table) -> tuple[int, ...]:
+def _load_months(t: TomlTable) -> tuple[int, ...]:
     raw = t.get("months", list, [])
     if not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in raw):
         raise ProfileError(f"{t.where}：months 应为 1–12 的月份列表，例如 [3, 4, 5, 6]")
@@ -299,7 +251,7 @@ def _load_months(t: _Table) -> tuple[int, ...]:
 
 
 def load_form(path: Path) -> FormSpec:
-    t = _Table(_read_toml(path), str(path))
+    t = TomlTable(read_toml(path), str(path))
     form_id = t.get("id", str, required=True)
     if form_id != path.stem:
         raise ProfileError(f"{path}：id = {form_id!r} 应与文件名 {path.stem!r} 相同")
@@ -409,23 +361,25 @@ def load_form(path: Path) -> FormSpec:
 
 def load_programme(folder: Path) -> Programme:
     path = folder / "programme.toml"
-    t = _Table(_read_toml(path), str(path))
+    t = TomlTable(read_toml(path), str(path))
     programme_id = t.get("id", str, required=True)
     if programme_id != folder.name:
         raise ProfileError(f"{path}：id = {programme_id!r} 应与文件夹名 {folder.name!r} 相同")
-    roles_t = _Table(t.get("roles", dict, required=True), f"{path} [roles]")
+    roles_t = TomlTable(t.get("roles", dict, required=True), f"{path} [roles]")
     roles = Roles(
         lead=roles_t.get("lead", str, required=True), partners=roles_t.strings("partners")
     )
     roles_t.done()
     if not roles.partners:
         raise ProfileError(f"{path} [roles]：partners 至少一项")
-    vocab = _Table(t.get("vocab", dict, required=True), f"{path} [vocab]")
+    vocab = TomlTable(t.get("vocab", dict, required=True), f"{path} [vocab]")
     kinds = vocab.strings("kindergarten_kinds")
     posts = vocab.strings("posts")
     activity_kinds = vocab.strings("activity_kinds")
     vocab.done()
     calendar = _load_calendar(t, path)
+    rules = load_rules(folder, activity_kinds, posts)
+    indexes = load_indexes(folder, frozenset(r.id for r in rules))
     template_dir = folder / "templates"
     forms = tuple(load_form(p) for p in sorted(template_dir.glob("*.toml")))
     programme = Programme(
@@ -441,16 +395,18 @@ def load_programme(folder: Path) -> Programme:
         forms=forms,
         folder=folder,
         calendar=calendar,
+        rules=rules,
+        indexes=indexes,
     )
     t.done()
     return programme
 
 
-def _load_calendar(t: _Table, path: Path) -> Calendar:
+def _load_calendar(t: TomlTable, path: Path) -> Calendar:
     raw = t.get("calendar", dict, None)
     if raw is None:
         return Calendar()
-    ct = _Table(raw, f"{path} [calendar]")
+    ct = TomlTable(raw, f"{path} [calendar]")
     default = Calendar()
     rows_raw = ct.get("plan_rows", list, [list(r) for r in default.plan_rows])
     if not all(isinstance(r, list) and r and all(isinstance(m, int) for m in r) for r in rows_raw):

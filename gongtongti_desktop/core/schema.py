@@ -154,5 +154,47 @@ def _m0002_plans_and_diary(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations(name="0003_scoring_and_summaries")
+def _m0003_scoring_and_summaries(db: Database) -> None:
+    statements = [
+        # One score per index, period ("2024", "2024-autumn") and item. Checklists keep a
+        # verdict instead of points. *_suggested: the score was accepted from a suggestion.
+        f"""CREATE TABLE score ({_COMMON},
+            index_id TEXT NOT NULL,
+            period TEXT NOT NULL,
+            item TEXT NOT NULL,
+            self_score REAL,
+            county_score REAL,
+            self_suggested INTEGER NOT NULL DEFAULT 0,
+            county_suggested INTEGER NOT NULL DEFAULT 0,
+            verdict TEXT NOT NULL DEFAULT '',
+            comment TEXT NOT NULL DEFAULT '')""",
+        "CREATE UNIQUE INDEX score_key ON score(index_id, period, item)",
+        # Evidence of a score: diary activities, attachments, plan items.
+        """CREATE TABLE score_evidence (
+            score_id TEXT NOT NULL REFERENCES score(id),
+            target_table TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            PRIMARY KEY (score_id, target_table, target_id))""",
+        # 阶段总结 (附件3): one per period key (a month, "2024-autumn", or "2024").
+        # draft_digest: sha256 of the text "draft from records" wrote, to warn while unedited.
+        f"""CREATE TABLE stage_summary ({_COMMON},
+            period TEXT NOT NULL,
+            filler TEXT NOT NULL DEFAULT '',
+            highlights TEXT NOT NULL DEFAULT '',
+            highlights_note TEXT NOT NULL DEFAULT '',
+            problems TEXT NOT NULL DEFAULT '',
+            problems_note TEXT NOT NULL DEFAULT '',
+            next_steps TEXT NOT NULL DEFAULT '',
+            next_steps_note TEXT NOT NULL DEFAULT '',
+            draft_digest TEXT NOT NULL DEFAULT '')""",
+        "CREATE UNIQUE INDEX stage_summary_period ON stage_summary(period)",
+        # The diary lists and the rule engine read activities in day order.
+        "CREATE INDEX activity_day_time ON activity(day, start_time)",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
 # pending() never writes; on an empty in-memory database it lists every migration.
 assert len(migrations.pending(Database(memory=True))) == SCHEMA_VERSION, "update core/version.py"
