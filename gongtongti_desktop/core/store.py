@@ -229,6 +229,16 @@ class Store:
                 [key, value],
             )
 
+    def today(self) -> dt.date:
+        """The day the program treats as today: the calendar's, except in a demo file, whose
+        records lie in a past school year — there the demo's own day (setting
+        ``demo_today``) so 概览, rules and scoring show something. The window says so."""
+        text = self.setting("demo_today") if self.setting("demo") == "1" else ""
+        try:
+            return dt.date.fromisoformat(text) if text else dt.date.today()
+        except ValueError:
+            return dt.date.today()
+
     @property
     def programme_id(self) -> str:
         return self.setting("programme", "yiyuan-2022")
