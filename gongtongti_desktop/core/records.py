@@ -263,10 +263,12 @@ def save_record(
             assert record_id is not None
             changed = {k: val for k, val in plain.items() if current.get(k) != val}
             changed_links = [n for n in multi if current.get(n) != cleaned[n]]
-            for name in changed_links:
-                _write_links(store, multi[name], record_id, cleaned[name])
+            # The row first: a reported record's revision trigger (migration 0004) then still
+            # sees the old links when it keeps the version before this edit.
             if changed or changed_links:
                 store.db.table(table).update(record_id, {**changed, "updated_at": now})
+            for name in changed_links:
+                _write_links(store, multi[name], record_id, cleaned[name])
         if rtype.after_save is not None:
             rtype.after_save(store, record_id, cleaned)
     return record_id

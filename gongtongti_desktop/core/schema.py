@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from gongtongti_desktop.core.schema_tables import LINKS, REPORTED_TABLES
 from gongtongti_desktop.core.version import SCHEMA_VERSION
 
 migrations = Migrations("gongtongti")
@@ -194,6 +195,64 @@ def _m0003_scoring_and_summaries(db: Database) -> None:
     ]
     for sql in statements:
         db.execute(sql)
+
+
+def _revision_trigger(db: Database, table: str) -> str:
+    """BEFORE UPDATE: when the record was reported (or received) and anything in the row
+    changes, keep the version before the change — with its links — as JSON in ``revision``.
+    Triggers catch every write path (forms, status updates, restores, imports) alike.
+    A later migration that adds columns to these tables must recreate the trigger."""
+    columns = [c.name for c in db[table].columns]
+    pairs = [f"'{c}', old.{c}" for c in columns]
+    for name, (link, own, value) in LINKS.get(table, {}).items():
+        pairs.append(
+            f"'{name}', (SELECT json_group_array({value}) FROM {link} WHERE {own} = old.id)"
+        )
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+    return f"""CREATE TRIGGER {table}_revision BEFORE UPDATE ON {table}
+        WHEN EXISTS (SELECT 1 FROM reported WHERE table_name = '{table}' AND record_id = old.id)
+             AND ({changed})
+        BEGIN
+            INSERT INTO revision (table_name, record_id, saved_at, data)
+            VALUES ('{table}', old.id, strftime('%Y-%m-%dT%H:%M:%f', 'now'),
+                    json_object({", ".join(pairs)}));
+        END"""
+
+
+@migrations(name="0004_reported_records")
+def _m0004_reported_records(db: Database) -> None:
+    statements = [
+        # One row per upload package written (or read): what, when, where to.
+        """CREATE TABLE export_log (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            period TEXT NOT NULL,
+            path TEXT NOT NULL,
+            record_count INTEGER NOT NULL,
+            changes TEXT NOT NULL DEFAULT '')""",
+        # Records that left (or came in) in a package, with the digest of what was exchanged:
+        # the base to tell "changed since" and to find real conflicts on the next import.
+        """CREATE TABLE reported (
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            export_id TEXT NOT NULL REFERENCES export_log(id),
+            digest TEXT NOT NULL,
+            reported_at TEXT NOT NULL,
+            PRIMARY KEY (table_name, record_id))""",
+        # Earlier versions of reported records (newest last), kept by the triggers below.
+        """CREATE TABLE revision (
+            id INTEGER PRIMARY KEY,
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            data TEXT NOT NULL)""",
+        "CREATE INDEX revision_record ON revision(table_name, record_id)",
+    ]
+    for sql in statements:
+        db.execute(sql)
+    for table in REPORTED_TABLES:
+        db.execute(_revision_trigger(db, table))
 
 
 # pending() never writes; on an empty in-memory database it lists every migration.

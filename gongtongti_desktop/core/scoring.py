@@ -144,6 +144,12 @@ def set_score(
 # -- evidence -------------------------------------------------------------------------------------
 
 
+def _touch(store: Store, score_id: str) -> None:
+    """Evidence is part of the score: changing it makes the score newer (for merging) and,
+    the row updated before its links, lets a reported score's revision keep the old list."""
+    store.execute("UPDATE score SET updated_at = ? WHERE id = ?", [now_iso(), score_id])
+
+
 def add_evidence(
     store: Store, index: Index, key: str, code: str, table: str, target_id: str
 ) -> None:
@@ -154,10 +160,16 @@ def add_evidence(
         raise UserError(f"要关联的{EVIDENCE_TABLES[table]}不存在或已删除")
     with store.atomic():
         row = _row(store, index, key, index.item(code))
-        store.execute(
-            "INSERT OR IGNORE INTO score_evidence (score_id, target_table, target_id) VALUES (?, ?, ?)",
+        linked = store.query(
+            "SELECT 1 FROM score_evidence WHERE score_id = ? AND target_table = ? AND target_id = ?",
             [row["id"], table, target_id],
         )
+        if not linked:
+            _touch(store, row["id"])
+            store.execute(
+                "INSERT INTO score_evidence (score_id, target_table, target_id) VALUES (?, ?, ?)",
+                [row["id"], table, target_id],
+            )
 
 
 def remove_evidence(
@@ -166,6 +178,7 @@ def remove_evidence(
     row = get_scores(store, index, key).get(code)
     if row is not None:
         with store.atomic():
+            _touch(store, row["id"])
             store.execute(
                 "DELETE FROM score_evidence WHERE score_id = ? AND target_table = ? AND target_id = ?",
                 [row["id"], table, target_id],
