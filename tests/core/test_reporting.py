@@ -44,7 +44,9 @@ def test_changes_since_last_export(store: Store, programme: Programme) -> None:
     first = reporting.collect(store, programme, term)
     changes = reporting.changes_since_last(store, first)
     assert len(changes.new) == 3 and not changes.changed  # two kindergartens, one activity
-    reporting.mark_exchanged(store, first, direction="export", period_key="2024-autumn", path="a.gtt")
+    reporting.mark_exchanged(
+        store, first, direction="export", period_key="2024-autumn", path="a.gtt"
+    )
     assert reporting.changes_since_last(store, first).empty
     records.save_record(
         store, programme, "activity",
@@ -68,7 +70,9 @@ def test_a_reported_record_keeps_every_earlier_version(store: Store, programme: 
     )  # fmt: skip
     assert reporting.revisions(store, "activity", ids["inside"]) == []  # not reported yet
     data = reporting.collect(store, programme, term)
-    reporting.mark_exchanged(store, data, direction="export", period_key="2024-autumn", path="a.gtt")
+    reporting.mark_exchanged(
+        store, data, direction="export", period_key="2024-autumn", path="a.gtt"
+    )
     before = records.get_record(store, "activity", ids["inside"])
     records.save_record(
         store, programme, "activity", {**before, "title": "改于上报后", "receiver_ids": []},
