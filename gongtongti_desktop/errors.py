@@ -37,3 +37,7 @@ class ImportRefused(UserError):
         shown = problems[:20]
         more = f"\n……另有 {len(problems) - 20} 处问题" if len(problems) > 20 else ""
         super().__init__(head + "\n" + "\n".join(shown) + more)
+
+
+class StorageError(UserError):
+    """Saving failed below us (disk full, read-only folder, I/O error); nothing was written."""

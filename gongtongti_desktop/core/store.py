@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongtongti_desktop.core.version import SCHEMA_VERSION
-from gongtongti_desktop.errors import DataFileError
+from gongtongti_desktop.errors import DataFileError, StorageError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -47,6 +47,23 @@ def read_header(path: Path) -> tuple[int, int]:
     user_version = int.from_bytes(head[60:64], "big")
     application_id = int.from_bytes(head[68:72], "big")
     return user_version, application_id
+
+
+def storage_error(exc: BaseException, path: Path) -> StorageError | None:
+    """The Chinese explanation of a failed write, or None when it is not the disk's fault."""
+    text = str(exc).lower()
+    if "full" in text or getattr(exc, "errno", None) == 28:  # SQLITE_FULL / ENOSPC
+        why = "磁盘空间不足（或数据文件已达到允许的大小）"
+    elif "readonly" in text or "read-only" in text or getattr(exc, "errno", None) in (13, 30):
+        why = "数据文件或它所在的文件夹是只读的（或没有写入权限）"
+    elif "disk i/o" in text or "unable to open" in text:
+        why = "读写磁盘出错（U 盘被拔出、网络盘断开或磁盘故障）"
+    else:
+        return None
+    return StorageError(
+        f"未能保存：{why}。本次修改没有写入，数据文件保持原样；"
+        f"输入的内容仍保留在窗口中，处理后可再试一次。（{path}）"
+    )
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -191,17 +208,23 @@ class Store:
                 raise
             conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        conn.execute("BEGIN")
         try:
-            yield
-        except BaseException:
-            conn.rollback()
-            raise
-        try:
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.rollback()
-            raise
+            conn.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                conn.rollback()
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.rollback()
+                raise
+        except (sqlite3.OperationalError, OSError) as exc:
+            explained = storage_error(exc, self.path)
+            if explained is None:
+                raise
+            raise explained from exc
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -253,14 +276,23 @@ class Store:
         """Copy the live database with SQLite's backup API (never a file copy: WAL)."""
         if dest is None:
             folder = self.path.parent / BACKUP_DIR_NAME
-            folder.mkdir(exist_ok=True)
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:
+                explained = storage_error(exc, folder)
+                raise explained or StorageError(f"无法建立备份文件夹 {folder}：{exc}") from exc
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
             dest = folder / f"{self.path.stem}-{stamp}-{reason}{self.path.suffix or '.gtdb'}"
-        target = sqlite3.connect(str(dest))
         try:
-            self.conn.backup(target)
-        finally:
-            target.close()
+            target = sqlite3.connect(str(dest))
+            try:
+                self.conn.backup(target)
+            finally:
+                target.close()
+        except (sqlite3.Error, OSError) as exc:
+            Path(dest).unlink(missing_ok=True)  # never leave a half-written backup
+            explained = storage_error(exc, Path(dest))
+            raise explained or StorageError(f"备份失败：{exc}（{dest}）") from exc
         return dest
 
     def integrity_problems(self) -> list[str]:
