@@ -8,6 +8,8 @@ when its row is expanded. Records already linked are shown but cannot be chosen 
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +39,12 @@ def _one_line(text: object) -> str:
     return " ".join(str(text or "").split())
 
 
+def activity_title(row: dict[str, Any]) -> str:
+    """ "网络研修：城乡同步教学" — the kind in front unless the title already starts with it."""
+    title = _one_line(row["title"])
+    return title if title.startswith(row["kind"]) else f"{row['kind']}：{title}"
+
+
 def _expands(entry: QTreeWidgetItem) -> bool:
     """An activity row with attachments (read when expanded)."""
     return entry.childIndicatorPolicy() == QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator
@@ -59,9 +67,10 @@ class EvidenceDialog(QDialog):
         self.programme = programme
         self.period = period
         self.linked = set(linked)
-        self.setWindowTitle("添加佐证")
+        self.setWindowTitle("添加佐证材料")
         self.resize(720, 560)
-        heading = QLabel(f"为 {item_label} 选择佐证材料（{period.label}）")
+        heading = QLabel(f"{period.label}　{item_label}")
+        heading.setToolTip(item_label)
         heading.setWordWrap(True)
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索活动标题、内容或计划事项…")
@@ -107,7 +116,7 @@ class EvidenceDialog(QDialog):
         for row in rows:
             entry = self._choice(
                 self.activities,
-                f"{row['day']}  {row['kind']}：{_one_line(row['title'])}",
+                f"{row['day']}  {activity_title(row)}",
                 ("activity", row["id"]),
             )
             if row["attachments"]:

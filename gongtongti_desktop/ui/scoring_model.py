@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from gongtongti_desktop.core.indexes import VERDICTS, Index, Item, fmt_points
+from gongtongti_desktop.core.indexes import VERDICTS, Group, Index, Item, fmt_points
 from gongtongti_desktop.core.scoring import SIDE_TEXT, Suggestion, Totals
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -44,6 +44,7 @@ PREVIOUS_HEADER = {"school_year": "上一学年", "term": "上一学期"}
 UP_COLOR = QColor("#1e7b34")
 DOWN_COLOR = QColor("#c0392b")
 BONUS_COLOR = QColor("#8a5a00")
+VERDICT_COLORS = {"符合": UP_COLOR, "不符合": DOWN_COLOR}
 
 Editor = Callable[[str, str, Any], bool]  # (item code, column key, value) → stored?
 
@@ -65,6 +66,14 @@ def verdict_counts(items: Iterable[Item], scores: dict[str, dict[str, Any]]) -> 
         verdict = (scores.get(item.code) or {}).get("verdict") or ""
         counts[verdict if verdict in counts else ""] += 1
     return counts
+
+
+def group_label(index: Index, group: Group) -> str:
+    """ "A1 管理机制" for a score index; a checklist's sections carry their own numbering
+    ("（一）办园条件"), their codes are only keys."""
+    if index.kind == "checklist" or group.code in group.name:
+        return group.name
+    return f"{group.code} {group.name}"
 
 
 @dataclass
@@ -282,6 +291,8 @@ class ScoringModel(QAbstractItemModel):
                 return self._change_brush(self._item_change(item))
             if key == "label" and self.index_def is not None and self.index_def.is_bonus(item):
                 return QBrush(BONUS_COLOR)
+            if key == "verdict" and row.get("verdict") in VERDICT_COLORS:
+                return QBrush(VERDICT_COLORS[row["verdict"]])
         return None
 
     def _item_text(self, item: Item, row: dict[str, Any], key: str) -> str:
@@ -404,7 +415,7 @@ class ScoringModel(QAbstractItemModel):
         assert self.index_def is not None
         if node.level == "group":
             group = next(g for g in self.index_def.groups if g.code == node.code)
-            return f"{group.code} {group.name}" if group.code not in group.name else group.name
+            return group_label(self.index_def, group)
         sub = next(s for s in self.index_def.subgroups if s.code == node.code)
         return f"{sub.code}．{sub.text}"
 

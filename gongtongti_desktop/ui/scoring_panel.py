@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from gongtongti_desktop.core.indexes import Index, Item, fmt_points
 from gongtongti_desktop.core.scoring import MAX_COMMENT, Suggestion
 from gongtongti_desktop.ui.common import muted
+from gongtongti_desktop.ui.scoring_model import group_label
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1  # (table, id) of an evidence row
 DELETED_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -156,13 +157,14 @@ class ScoringPanel(QWidget):
         meta = []
         if index.kind == "score":
             meta.append(f"满分 {fmt_points(item.points)} 分")
-        group = index.group_of(item)
-        meta.append(f"{group.code} {group.name}" if group.code not in group.name else group.name)
+        meta.append(group_label(index, index.group_of(item)))
         if index.is_bonus(item):
             meta.append("加分项（不计入基础分）")
         self.meta.setText(" · ".join(meta))
         self._set_comment(str(row.get("comment") or ""))
-        self._show_suggestion(suggestion if index.kind == "score" else None, bool(item.rules))
+        # A checklist is judged, not scored: no suggestion, and no hint about scoring.
+        scored = index.kind == "score"
+        self._show_suggestion(suggestion if scored else None, bool(item.rules) or not scored)
         self.show_evidence(evidence)
 
     def _show_suggestion(self, suggestion: Suggestion | None, has_rules: bool = False) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -45,17 +46,18 @@ from gongtongti_desktop.ui.scoring_model import ScoringModel, Values, verdict_co
 from gongtongti_desktop.ui.scoring_panel import ScoringPanel
 from gongtongti_desktop.ui.undo import CallCommand, UndoContext
 
+# The 指标 column takes what is left (its full text is in the side panel and the tooltip).
 SCORE_WIDTHS = {
-    "label": 300,
     "points": 44,
-    "self": 70,
-    "county": 76,
-    "suggested": 112,
+    "self": 68,
+    "county": 74,
+    "suggested": 106,
     "evidence": 44,
-    "previous": 70,
+    "previous": 66,
     "change": 52,
+    "comment": 130,
 }
-CHECKLIST_WIDTHS = {"label": 460, "verdict": 120}
+CHECKLIST_WIDTHS = {"verdict": 120, "comment": 260}
 COMPARE_LABELS = {"self": "对比自评分", "county": "对比考核得分"}
 
 
@@ -78,6 +80,7 @@ class ScoringTab(QWidget):
         self._stale = True
         self._shown: tuple[str, str] | None = None  # (index id, period key) shown now
         self._reverting = False
+        self._sized = False
 
         # -- top bar: index, period, comparison, print
         self.index_combo = QComboBox()
@@ -117,6 +120,7 @@ class ScoringTab(QWidget):
 
         # -- actions on suggestions
         self.title_label = QLabel()
+        self.count_label = muted(QLabel())
         font = self.title_label.font()
         font.setBold(True)
         self.title_label.setFont(font)
@@ -124,7 +128,10 @@ class ScoringTab(QWidget):
         self.accept_all_button.setToolTip("把每一项有建议分的指标的建议分填入自评分，先确认")
         self.accept_all_button.clicked.connect(lambda: self.accept_all())
         bar = QHBoxLayout()
-        bar.addWidget(self.title_label, 1)
+        bar.addWidget(self.title_label)
+        bar.addSpacing(12)
+        bar.addWidget(self.count_label)
+        bar.addStretch(1)
         bar.addWidget(self.accept_all_button)
 
         # -- the tree
@@ -141,7 +148,8 @@ class ScoringTab(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.view.setIndentation(14)
-        self.view.header().setStretchLastSection(True)
+        self.view.header().setStretchLastSection(False)
+        self.view.header().setMinimumSectionSize(36)
         self.score_delegate = ScoreDelegate(self.view)
         self.verdict_delegate = VerdictDelegate(self.view)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -154,14 +162,12 @@ class ScoringTab(QWidget):
             context=Qt.ShortcutContext.WidgetShortcut,
         )
         self.base_label, self.bonus_label, self.total_label = QLabel(), QLabel(), QLabel()
-        self.count_label = muted(QLabel())
         totals = QHBoxLayout()
         totals.setSpacing(28)
         for label in (self.base_label, self.bonus_label, self.total_label):
             label.setTextFormat(Qt.TextFormat.RichText)
             totals.addWidget(label)
         totals.addStretch(1)
-        totals.addWidget(self.count_label)
         self.note_label = muted(QLabel())
         self.note_label.setWordWrap(True)
         self.empty_label = QLabel()
@@ -189,7 +195,6 @@ class ScoringTab(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([900, 340])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.empty_label)
@@ -245,6 +250,12 @@ class ScoringTab(QWidget):
         # Loaded on first show (and after changes made elsewhere): start-up stays cheap.
         if self._stale:
             self.refresh()
+        if not self._sized:
+            # The side panel keeps a readable width; the tree gets the rest.
+            self._sized = True
+            width = max(self.width(), 800)
+            panel = min(340, max(280, width // 4))
+            self.splitter.setSizes([width - panel, panel])
         super().showEvent(event)
 
     def mark_stale(self) -> None:
@@ -267,9 +278,13 @@ class ScoringTab(QWidget):
                 self.model.column_of("verdict"), self.verdict_delegate
             )
         widths = SCORE_WIDTHS if scored else CHECKLIST_WIDTHS
+        header = self.view.header()
         for column, key in enumerate(self.model.keys):
-            if key in widths:
-                self.view.header().resizeSection(column, widths[key])
+            if key == "label":
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, widths[key])
         for widget in (self.accept_all_button, self.compare_combo):
             widget.setVisible(scored)
         self.title_label.setText(index.title)
@@ -282,6 +297,7 @@ class ScoringTab(QWidget):
         """Reload everything for the index and period shown, suggestions included."""
         if self.model.index_def is None:
             return
+        self.save_comment()  # typed but not yet stored: stored before anything is reloaded
         self._stale = False
         index, period = self.index(), self.period()
         with wait_cursor():
@@ -631,7 +647,7 @@ class ScoringTab(QWidget):
             (e["table"], e["id"]) for e in scoring.list_evidence(self.store, index, key, code)
         }
         dialog = EvidenceDialog(
-            self.store, self.programme, self.period(), index.item(code).label[:40], linked, self
+            self.store, self.programme, self.period(), index.item(code).label, linked, self
         )
         dialog.accepted.connect(lambda: self.link_evidence(code, dialog.chosen()))
         dialog.finished.connect(dialog.deleteLater)

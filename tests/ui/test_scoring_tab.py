@@ -309,6 +309,16 @@ def test_comment_saved_on_leaving_and_kept_when_switching(tab, qtbot, boxes) -> 
     assert tab.panel.comment.toPlainText() == too_long
 
 
+def test_comment_typed_in_the_tree_shows_in_the_panel(tab) -> None:
+    tab.select("C11")
+    assert tab.set_cell("C11", "comment", "园所文化墙已更新")
+    assert stored(tab, "C11")["comment"] == "园所文化墙已更新"
+    assert tab.panel.comment.toPlainText() == "园所文化墙已更新"
+    tab.panel.comment.setPlainText("园所文化墙已更新，有照片")
+    tab.mark_stale()  # a reload stores what was typed first
+    assert stored(tab, "C11")["comment"] == "园所文化墙已更新，有照片"
+
+
 def test_adding_and_removing_evidence(tab, qtbot, store, programme, tmp_path: Path) -> None:
     people = small_roster(store, programme)
     period = tab.period()
