@@ -1,0 +1,133 @@
+"""Crash safety, measured: a writing process is killed (SIGKILL) 200 times at random moments
+during edits, roster imports and exports; after every kill the data file passes
+``PRAGMA integrity_check`` and holds every record whose transaction had committed, and every
+export the process had finished is complete (exports are written to a temporary file and
+renamed, so a kill leaves either the old file or the new one, never half of one).
+
+The child is a fork of the test process (no interpreter start-up per kill); it reports each
+commit through a pipe *after* the call returned, so "reported" means "committed".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import sqlite3
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gongtongti_desktop.core import periods, records, roster, roster_import
+from gongtongti_desktop.core.form_data import form_data
+from gongtongti_desktop.core.programme import get_programme
+from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.output.xlsx import write_workbook
+from tests.core.test_roster_import import HEADER, SEED, write_book
+
+KILLS = 200
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (Linux, macOS)")
+
+
+def _roster_books(folder: Path) -> list[Path]:
+    """Two versions of seed 000's 附件1 differing in one phone: each import writes something."""
+    books = []
+    for n, phone in enumerate(("13583377048", "13583377049")):
+        rows = [list(r) for r in SEED]
+        rows[-1][5] = phone
+        books.append(write_book(folder / f"roster-{n}.xlsx", [HEADER, *rows]))
+    return books
+
+
+def _child(path: Path, books: list[Path], out_dir: Path, report: int, seed: int) -> None:
+    """Write forever, reporting each committed operation; killed from outside."""
+    rng = random.Random(seed)
+    programme = get_programme("yiyuan-2022")
+    store = Store.open(path)
+    lead = roster.list_pairings(store)[0]["lead_id"]
+    n = 0
+    while True:
+        n += 1
+        op = rng.choice(("edit", "edit", "import", "export"))
+        if op == "edit":
+            day = dt.date(2024, 9, 1) + dt.timedelta(days=rng.randrange(300))
+            new = records.save_record(
+                store, programme, "activity",
+                {"day": day.isoformat(), "kind": "送教下乡", "title": f"送教 {seed}-{n}",
+                 "mode": "线下", "host_id": lead, "record": "记录" * rng.randrange(1, 400)},
+            )  # fmt: skip
+            os.write(report, f"A {new}\n".encode())
+        elif op == "import":
+            parsed = roster_import.read_roster_xlsx(books[n % 2], programme)
+            plan = roster_import.plan_import(store, programme, parsed)
+            roster_import.apply_import(store, programme, plan)
+            os.write(report, f"I {n % 2}\n".encode())
+        else:
+            out = out_dir / f"export-{n % 3}.xlsx"
+            year = periods.parse_school_year(programme.calendar, "2024")
+            write_workbook(
+                [form_data(store, programme, f, year) for f in ("annex1", "annex2")], out
+            )
+            os.write(report, f"E {out}\n".encode())
+
+
+def _read_all(fd: int) -> str:
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks).decode()
+
+
+@pytest.mark.slow
+def test_killed_writers_never_lose_committed_records(tmp_path: Path) -> None:
+    programme = get_programme("yiyuan-2022")
+    path = tmp_path / "crash.gtdb"
+    books = _roster_books(tmp_path)
+    with Store.create(path, kindergarten="测试园", programme_id=programme.id) as store:
+        parsed = roster_import.read_roster_xlsx(books[0], programme)
+        plan = roster_import.plan_import(store, programme, parsed)
+        roster_import.apply_import(store, programme, plan)
+    committed: set[str] = set()
+    exports: set[Path] = set()
+    rng = random.Random(2026)
+    totals = {"A": 0, "I": 0, "E": 0}
+    for kill in range(KILLS):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            os.close(read_end)
+            try:
+                _child(path, books, tmp_path, write_end, kill)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        time.sleep(rng.uniform(0.005, 0.15))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        for line in _read_all(read_end).splitlines():
+            kind, _, value = line.partition(" ")
+            totals[kind] += 1
+            if kind == "A":
+                committed.add(value)
+            elif kind == "E":
+                exports.add(Path(value))
+        os.close(read_end)
+        conn = sqlite3.connect(path)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", kill
+            present = {r[0] for r in conn.execute("SELECT id FROM activity")}
+            assert committed <= present, f"kill {kill}: lost {committed - present}"
+        finally:
+            conn.close()
+        for export in exports:
+            with zipfile.ZipFile(export) as zf:  # complete: the zip's directory reads
+                assert zf.testzip() is None
+    with Store.open(path) as store:
+        assert store.integrity_problems() == []
+        assert len(roster.list_pairings(store)) == 14
+    # The kills landed in the middle of work of every kind.
+    assert totals["A"] > 50 and totals["I"] > 10 and totals["E"] > 10, totals
+    print(f"\n{KILLS} kills: {totals['A']} edits, {totals['I']} imports, {totals['E']} exports")
