@@ -121,6 +121,17 @@ def test_over_max_is_refused_with_the_message_and_nothing_stored(tab, qtbot, box
     assert stored(tab, "C1")["county_score"] is None
 
 
+def test_delete_key_clears_the_score_cell(tab, qtbot) -> None:
+    tab.set_cell("C5", "county", "3")
+    target = tab.model.index_of("C5", tab.model.column_of("county"))
+    tab.view.setFocus()
+    tab.view.setCurrentIndex(target)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert stored(tab, "C5")["county_score"] is None
+    tab.undo_stack.undo()
+    assert stored(tab, "C5")["county_score"] == 3.0
+
+
 def test_half_scores_and_full_width_digits_are_accepted(tab) -> None:
     assert tab.set_cell("C9", "self", "3.5")
     assert stored(tab, "C9")["self_score"] == 3.5
@@ -492,5 +503,6 @@ def test_a_programme_without_indexes_says_so(qtbot, tmp_path: Path, gaotai) -> N
     assert not gaotai.indexes
     assert tab.empty_label.isVisible() and "没有考核评估指标" in tab.empty_label.text()
     tab.mark_stale()
-    tab.print_button.click()  # disabled: nothing happens
+    with qtbot.assertNotEmitted(tab.print_requested):
+        tab.print_button.click()  # disabled: nothing to print
     store.close()
