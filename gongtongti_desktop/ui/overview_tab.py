@@ -1,26 +1,59 @@
-"""The 概览 tab (what the roster holds, and what core's check finds missing) and the honest
-placeholder shown by tabs whose function is not built yet."""
+"""The 概览 tab: this month, term and school year at a glance — each rule's progress and what
+was missed, the next reporting deadline, the last export, activities per month by kind, what the
+roster holds and the gaps core's check finds — and the honest placeholder shown by tabs whose
+function is not built yet.
+
+Every figure comes from core (``rules``, ``overview``, ``roster``); this module lays them out.
+The chart needs QtCharts, slow to import, and this is the first tab at start-up: it is made
+just after the tab is first on screen.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
+    QProgressBar,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from gongtongti_desktop.core import roster
+from gongtongti_desktop.core import overview, periods, roster, rules
+from gongtongti_desktop.core.overview import ActivityCounts
 from gongtongti_desktop.core.programme import Programme
+from gongtongti_desktop.core.rules import RuleResult
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.ui.common import muted
 
+if TYPE_CHECKING:
+    from gongtongti_desktop.ui.activity_chart import ActivityChart
+
 NOT_READY = "此功能尚未完成，将在后续版本提供。"
 MAX_PROBLEM_LINES = 12
+PER_NOW = {"month": "本月", "term": "本学期", "school_year": "本学年"}
+PER_LAST = {"month": "上月", "term": "上学期", "school_year": "上学年"}
+GREEN, RED = "#1e8449", "#c0392b"
+STATUS_COLORS = {rules.MET: GREEN, rules.MISSED: RED, rules.TOO_MANY: RED}
+NOTICE_STYLE = (
+    "background: #fff3bf; color: #5c4400; border: 1px solid #e0c560;"
+    " border-radius: 3px; padding: 3px 6px;"
+)
+
+
+def month_day(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
 
 
 class PlaceholderTab(QWidget):
@@ -46,8 +79,19 @@ class PlaceholderTab(QWidget):
         return f"{self.message.text()}\n{self.detail.text()}"
 
 
+@dataclass
+class RuleRow:
+    """The widgets showing one rule's result in its current period."""
+
+    result: RuleResult
+    name: QLabel
+    bar: QProgressBar
+    status: QLabel
+
+
 class OverviewTab(QWidget):
-    """Counts of the roster and the gaps ``check`` would report, both computed by core."""
+    """The rules this month / term / school year, the deadline, the last export, the chart of
+    activities, and the roster's counts and gaps — all computed by core."""
 
     COUNTS = (
         ("kindergarten", "幼儿园"),
@@ -61,6 +105,11 @@ class OverviewTab(QWidget):
         super().__init__(parent)
         self.store = store
         self.programme = programme
+        self._stale = False
+        self.rule_rows: list[RuleRow] = []
+        self.chart: ActivityChart | None = None
+
+        # -- heading
         self.title = QLabel()
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -68,22 +117,84 @@ class OverviewTab(QWidget):
         self.title.setFont(font)
         self.subtitle = QLabel()
         muted(self.subtitle)
+        self.demo_label = QLabel()
+        self.demo_label.setStyleSheet(NOTICE_STYLE)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addSpacing(12)
+        heading.addWidget(self.demo_label)
+        heading.addStretch(1)
+
+        # -- deadline, last export, roster counts
+        self.deadline_box = QGroupBox("上报截止")
+        self.deadline_day = QLabel()
+        self.deadline_day.setFont(self._scaled_font(1.6, bold=True))
+        self.deadline_left = QLabel()
+        self.deadline_note = QLabel()
+        self.deadline_note.setWordWrap(True)
+        muted(self.deadline_note)
+        box = QVBoxLayout(self.deadline_box)
+        line = QHBoxLayout()
+        line.addWidget(self.deadline_day)
+        line.addSpacing(8)
+        line.addWidget(self.deadline_left)
+        line.addStretch(1)
+        box.addLayout(line)
+        box.addWidget(self.deadline_note)
+
+        self.export_box = QGroupBox("上次导出")
+        self.export_label = QLabel()
+        self.export_label.setFont(self._scaled_font(1.2))
+        self.export_path = QLabel()
+        self.export_path.setWordWrap(True)
+        self.export_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        muted(self.export_path)
+        box = QVBoxLayout(self.export_box)
+        box.addWidget(self.export_label)
+        box.addWidget(self.export_path)
+        box.addStretch(1)
 
         counts_box = QGroupBox("结对名单")
         grid = QGridLayout(counts_box)
         self.count_labels: dict[str, QLabel] = {}
         for column, (table, label) in enumerate(self.COUNTS):
             number = QLabel("0")
-            big = number.font()
-            big.setPointSizeF(big.pointSizeF() * 2)
-            number.setFont(big)
+            number.setFont(self._scaled_font(1.8))
             number.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption = QLabel(label)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(number, 0, column)
             grid.addWidget(caption, 1, column)
             self.count_labels[table] = number
+        cards = QHBoxLayout()
+        cards.addWidget(self.deadline_box, 2)
+        cards.addWidget(self.export_box, 2)
+        cards.addWidget(counts_box, 3)
 
+        # -- rules
+        self.rules_box = QGroupBox("规则达成情况")
+        self.rules_layout = QVBoxLayout(self.rules_box)
+        self.rules_grid_holder: QWidget | None = None
+        self.misses_label = QLabel()
+        self.misses_label.setWordWrap(True)
+        self.misses_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.rules_layout.addWidget(self.misses_label)  # the rules go above it
+        self.rules_layout.addStretch(1)
+
+        # -- chart (made after the tab is first shown)
+        self.chart_box = QGroupBox("每月帮扶活动")
+        self.chart_layout = QVBoxLayout(self.chart_box)
+        self.chart_placeholder = QLabel("正在生成图表…")
+        self.chart_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart_placeholder.setMinimumHeight(220)
+        muted(self.chart_placeholder)
+        self.chart_layout.addWidget(self.chart_placeholder)
+        self._chart_timer = QTimer(self)
+        self._chart_timer.setSingleShot(True)
+        self._chart_timer.setInterval(0)
+        self._chart_timer.timeout.connect(self.ensure_chart)
+
+        # -- roster gaps
         problems_box = QGroupBox("名单检查（上报前请补齐）")
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
@@ -93,18 +204,36 @@ class OverviewTab(QWidget):
         box.addWidget(self.problems_label)
         box.addWidget(self.problems)
 
-        later = QLabel("本月和本学期的规则达成情况、上报截止日期和统计图表将在后续版本提供。")
-        later.setWordWrap(True)
-        muted(later)
+        right = QVBoxLayout()
+        right.addWidget(self.chart_box, 1)
+        right.addWidget(problems_box)
+        middle = QHBoxLayout()
+        middle.addWidget(self.rules_box, 4)
+        middle.addLayout(right, 5)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addLayout(heading)
         layout.addWidget(self.subtitle)
-        layout.addWidget(counts_box)
-        layout.addWidget(problems_box)
-        layout.addWidget(later)
+        layout.addLayout(cards)
+        layout.addLayout(middle)
         layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.refresh()
+
+    def _scaled_font(self, factor: float, bold: bool = False) -> QFont:
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * factor)
+        font.setBold(bold)
+        return font
+
+    # -- figures from core --------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
         return {
@@ -112,12 +241,193 @@ class OverviewTab(QWidget):
             for table, _ in self.COUNTS
         }
 
+    def rule_results(self) -> list[tuple[RuleResult, RuleResult]]:
+        return rules.current_and_last(
+            self.store, self.programme.calendar, self.programme.rules, self.store.today()
+        )
+
+    def activity_counts(self) -> ActivityCounts:
+        """This school year (of the file's today) by plan row and kind."""
+        cal = self.programme.calendar
+        year = periods.period_containing(cal, "school_year", self.store.today())
+        return overview.activity_counts(self.store, cal, year, self.programme.activity_kinds)
+
+    # -- showing them -------------------------------------------------------------------------
+
     def refresh(self) -> None:
+        self._stale = False
+        today = self.store.today()
         self.title.setText(self.store.kindergarten_name or "（未命名幼儿园）")
         self.subtitle.setText(f"方案：{self.programme.name}　　{self.programme.source_document}")
+        demo = self.store.setting("demo") == "1"
+        self.demo_label.setText(f"示例数据：以 {today.isoformat()} 作为今天" if demo else "")
+        self.demo_label.setVisible(demo)
+        self._show_deadline(today)
+        self._show_export()
+        self._show_rules(self.rule_results())
         for table, count in self.counts().items():
             self.count_labels[table].setText(str(count))
-        problems = roster.roster_problems(self.store, self.programme)
+        self._show_problems(roster.roster_problems(self.store, self.programme))
+        if self.chart is not None:
+            self.chart.set_counts(self.activity_counts())
+
+    def mark_stale(self) -> None:
+        """Data changed elsewhere: refresh now if shown, else when next shown."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        if self.chart is None:
+            self._chart_timer.start()  # after this show is painted: start-up stays quick
+        super().showEvent(event)
+
+    def ensure_chart(self) -> ActivityChart:
+        """Make the chart (importing QtCharts) if not made yet, with this year's counts."""
+        if self.chart is None:
+            from gongtongti_desktop.ui.activity_chart import ActivityChart
+
+            self.chart = ActivityChart()
+            self.chart_layout.replaceWidget(self.chart_placeholder, self.chart)
+            self.chart_placeholder.deleteLater()
+            self.chart.set_counts(self.activity_counts())
+        return self.chart
+
+    def _show_deadline(self, today: dt.date) -> None:
+        deadline = overview.next_deadline(self.programme.calendar, today)
+        row = deadline.period
+        self.deadline_day.setText(month_day(deadline.day))
+        if deadline.days_left == 0:
+            self.deadline_left.setText("今天截止")
+            self.deadline_left.setStyleSheet(f"color: {RED}; font-weight: bold;")
+        else:
+            self.deadline_left.setText(f"还有 {deadline.days_left} 天")
+            self.deadline_left.setStyleSheet(f"color: {RED};" if deadline.days_left <= 3 else "")
+        if deadline.report_day:
+            day = self.programme.calendar.monthly_report_day
+            self.deadline_box.setTitle("下次上报截止")
+            self.deadline_note.setText(f"每月 {day} 日前上报当月材料（本次：{row.label}）")
+        else:
+            self.deadline_box.setTitle("本月结束")
+            self.deadline_note.setText(f"本方案未规定每月上报日，此为{row.label}的最后一天")
+        self.deadline_box.setToolTip(f"{deadline.day.isoformat()}（{row.label}）")
+
+    def _show_export(self) -> None:
+        last = overview.last_export(self.store)
+        if last is None:
+            self.export_label.setText("尚未导出")
+            self.export_path.setText("用“文件 → 导出表格（Excel）…”导出，交给教育局。")
+            return
+        when = f"{last.at:%Y-%m-%d %H:%M}" if last.at else last.at_text
+        self.export_label.setText(when)
+        self.export_path.setText(last.path or "（未记录文件位置）")
+
+    def _show_rules(self, pairs: list[tuple[RuleResult, RuleResult]]) -> None:
+        """One section per 本月 / 本学期 / 本学年, rules of a group (e.g. "八个一") together
+        under its name, each with a bar "2/3" and its status; then what closed unmet."""
+        if self.rules_grid_holder is not None:
+            self.rules_layout.removeWidget(self.rules_grid_holder)
+            self.rules_grid_holder.deleteLater()
+        self.rule_rows = []
+        holder = QWidget()
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(0, 1)
+        row = 0
+        if not pairs:
+            empty = QLabel("本方案没有可从记录自动检查的规则。")
+            muted(empty)
+            grid.addWidget(empty, 0, 0)
+        for per in rules.PERS:
+            current = [now for now, _before in pairs if now.rule.per == per]
+            if not current:
+                continue
+            first = current[0]
+            due = f"截止 {first.deadline.isoformat()}{'，已过' if first.closed else ''}"
+            heading = QLabel(f"{PER_NOW[per]}　{first.period.label}　（{due}）")
+            heading.setFont(self._scaled_font(1.0, bold=True))
+            grid.addWidget(heading, row, 0, 1, 4)
+            row += 1
+            # ungrouped rules first, then each group, in file order within each
+            order = sorted(current, key=lambda r: bool(r.rule.group))
+            for group, results in groupby(order, key=lambda r: r.rule.group):
+                indent = ""
+                if group:
+                    sub = QLabel(f"“{group}”")
+                    muted(sub)
+                    grid.addWidget(sub, row, 0, 1, 4)
+                    row += 1
+                    indent = "　"
+                for result in results:
+                    self.rule_rows.append(self._rule_row(grid, row, result, indent))
+                    row += 1
+        self.rules_grid_holder = holder
+        self.rules_layout.insertWidget(0, holder)
+        self._show_misses(pairs)
+
+    def _rule_row(self, grid: QGridLayout, row: int, result: RuleResult, indent: str) -> RuleRow:
+        rule = result.rule
+        name = QLabel(f"{indent}{rule.label}")
+        tip = f"{rule.label}：{rule.description}"
+        if rule.source:
+            tip += f"\n依据：{rule.source}"
+        name.setToolTip(tip)
+        requirement = QLabel(rule.description)
+        muted(requirement)
+        bar = QProgressBar()
+        wanted = max(rule.min, 1)
+        bar.setRange(0, wanted)
+        bar.setValue(min(result.count, wanted))
+        bar.setFormat(result.progress)
+        bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        bar.setFixedWidth(110)
+        bar.setToolTip(tip)
+        color = STATUS_COLORS.get(result.status)
+        if color:
+            palette = bar.palette()
+            palette.setColor(QPalette.ColorRole.Highlight, QColor(color))
+            bar.setPalette(palette)
+        status = QLabel(result.status_text)
+        if color:
+            status.setStyleSheet(f"color: {color};")
+        grid.addWidget(name, row, 0)
+        grid.addWidget(requirement, row, 1)
+        grid.addWidget(bar, row, 2)
+        grid.addWidget(status, row, 3)
+        return RuleRow(result, name, bar, status)
+
+    def _show_misses(self, pairs: list[tuple[RuleResult, RuleResult]]) -> None:
+        """Closed periods that missed their rule: "上学期（2024年秋季学期）未达成：…"."""
+        lines = []
+        for per in rules.PERS:
+            found: dict[tuple[str, str], list[str]] = {}
+            for now, before in pairs:
+                if now.rule.per != per:
+                    continue
+                for result in rules.closed_failures([(now, before)]):
+                    which = PER_NOW[per] if result is now else PER_LAST[per]
+                    text = f"{result.rule.label} {result.progress}"
+                    if result.status == rules.TOO_MANY:
+                        text += "（超出上限）"
+                    found.setdefault((which, result.period.label), []).append(text)
+            for (which, label), texts in found.items():
+                lines.append(f"{which}（{label}）未达成：{'、'.join(texts)}")
+        if lines:
+            self.misses_label.setText("\n".join(lines))
+            self.misses_label.setStyleSheet(f"color: {RED};")
+        elif pairs:
+            self.misses_label.setText("已截止的期间，各项要求均已达成。")
+            self.misses_label.setStyleSheet("")
+        self.misses_label.setVisible(bool(pairs))
+
+    def misses(self) -> list[str]:
+        return [line for line in self.misses_label.text().split("\n") if "未达成" in line]
+
+    def _show_problems(self, problems: list[str]) -> None:
         self.problems.clear()
         self.problems.addItems(problems)
         if problems:
