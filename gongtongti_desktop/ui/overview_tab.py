@@ -107,6 +107,7 @@ class OverviewTab(QWidget):
         self.programme = programme
         self._stale = False
         self.rule_rows: list[RuleRow] = []
+        self.missed: list[RuleResult] = []  # listed under the rules: closed and not met
         self.chart: ActivityChart | None = None
 
         # -- heading
@@ -403,12 +404,14 @@ class OverviewTab(QWidget):
     def _show_misses(self, pairs: list[tuple[RuleResult, RuleResult]]) -> None:
         """Closed periods that missed their rule: "上学期（2024年秋季学期）未达成：…"."""
         lines = []
+        self.missed: list[RuleResult] = []
         for per in rules.PERS:
             found: dict[tuple[str, str], list[str]] = {}
             for now, before in pairs:
                 if now.rule.per != per:
                     continue
                 for result in rules.closed_failures([(now, before)]):
+                    self.missed.append(result)
                     which = PER_NOW[per] if result is now else PER_LAST[per]
                     text = f"{result.rule.label} {result.progress}"
                     if result.status == rules.TOO_MANY:

@@ -35,7 +35,8 @@ from gongtongti_desktop.ui.common import ask_yes_no, error_text, muted, show_err
 from gongtongti_desktop.ui.period_picker import PeriodPicker
 
 AUTOSAVE_MS = 1000
-PRINT_FORM = "annex3"
+PRINT_FORM = "annex3"  # Yiyuan's 附件3 阶段工作总结上报表
+PRINT_SOURCE = "summary_rows"  # any profile's form that prints a stage summary
 DRAFT_BANNER = "以下内容由系统根据记录起草，尚未修改，请核对、改写后再上报。"
 PRINT_DRAFT_QUESTION = "草稿尚未修改，仍要打印吗？"
 REPLACE_QUESTION = (
@@ -52,6 +53,15 @@ PLACEHOLDERS = {
     "problems": "工作中存在的问题与不足……",
     "next_steps": "下一步的工作打算与改进措施……",
 }
+
+
+def print_form_of(programme: Programme) -> str:
+    """The id of the programme's stage-summary form ("annex3" in Yiyuan), or "" if it has none
+    (Gaotai's seed has no such table: the button is disabled rather than failing)."""
+    for spec in programme.forms:
+        if spec.source == PRINT_SOURCE:
+            return spec.id
+    return next((spec.id for spec in programme.forms if spec.id == PRINT_FORM), "")
 
 
 class PlanRowPicker(PeriodPicker):
@@ -159,7 +169,12 @@ class SummaryTab(QWidget):
         )
         self.draft_button.clicked.connect(lambda: self.draft())
         self.print_button = QPushButton("打印…")
-        self.print_button.setToolTip("打印本期的阶段工作总结上报表（附件3）")
+        self.print_form = print_form_of(programme)
+        if self.print_form:
+            self.print_button.setToolTip("打印本期的阶段工作总结上报表")
+        else:
+            self.print_button.setEnabled(False)
+            self.print_button.setToolTip(f"方案“{programme.name}”没有阶段工作总结上报表可打印")
         self.print_button.clicked.connect(lambda: self.print_summary())
         self.status_label = QLabel()
         muted(self.status_label)
@@ -356,11 +371,11 @@ class SummaryTab(QWidget):
     def print_summary(self) -> bool:
         """Ask the window to print 附件3 for this period (after saving; an unedited draft only
         when the director confirms)."""
-        if not self.save_now(quiet=False):
+        if not self.print_form or not self.save_now(quiet=False):
             return False
         if self.is_unedited_draft() and not ask_yes_no(self, PRINT_DRAFT_QUESTION):
             return False
-        self.print_requested.emit(PRINT_FORM, self.period())
+        self.print_requested.emit(self.print_form, self.period())
         return True
 
     # -- when to save and reload --------------------------------------------------------------

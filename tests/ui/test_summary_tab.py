@@ -191,13 +191,24 @@ def test_print_asks_while_the_draft_is_unedited(qtbot, tab, boxes) -> None:
     assert emitted == []
     boxes.answer = QMessageBox.StandardButton.Yes
     assert tab.print_summary()
-    assert emitted == [("annex3", tab.period())]
+    assert emitted == [("annex3", tab.period())]  # Yiyuan's 附件3
     # once edited, printing does not ask
     tab.sections["next_steps"].edit.appendPlainText("由园长补充。")
     boxes.calls.clear()
     qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)
     assert boxes.texts("question") == []
     assert len(emitted) == 2
+
+
+def test_no_summary_form_no_print(qtbot, gaotai_store, gaotai) -> None:
+    assert not any(spec.source == summary_tab.PRINT_SOURCE for spec in gaotai.forms)
+    tab = SummaryTab(gaotai_store, gaotai)
+    qtbot.addWidget(tab)
+    emitted: list[object] = []
+    tab.print_requested.connect(lambda *args: emitted.append(args))
+    assert not tab.print_button.isEnabled()
+    assert "没有阶段工作总结上报表" in tab.print_button.toolTip()
+    assert not tab.print_summary() and emitted == []
 
 
 def test_month_is_a_row_of_the_plan_table(tab, store, programme) -> None:
