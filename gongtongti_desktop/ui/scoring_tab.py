@@ -42,8 +42,9 @@ from gongtongti_desktop.ui.common import ask_yes_no, muted, show_error, show_inf
 from gongtongti_desktop.ui.evidence_dialog import EvidenceDialog, Target
 from gongtongti_desktop.ui.period_picker import PeriodPicker
 from gongtongti_desktop.ui.scoring_delegates import ScoreDelegate, VerdictDelegate
-from gongtongti_desktop.ui.scoring_model import ScoringModel, Values, verdict_counts
+from gongtongti_desktop.ui.scoring_model import ScoringModel, Values
 from gongtongti_desktop.ui.scoring_panel import ScoringPanel
+from gongtongti_desktop.ui.scoring_totals import TotalsStrip, count_text
 from gongtongti_desktop.ui.undo import CallCommand, UndoContext
 
 # The 指标 column takes what is left (its full text is in the side panel and the tooltip).
@@ -161,13 +162,7 @@ class ScoringTab(QWidget):
             self._clear_current_cell,
             context=Qt.ShortcutContext.WidgetShortcut,
         )
-        self.base_label, self.bonus_label, self.total_label = QLabel(), QLabel(), QLabel()
-        totals = QHBoxLayout()
-        totals.setSpacing(28)
-        for label in (self.base_label, self.bonus_label, self.total_label):
-            label.setTextFormat(Qt.TextFormat.RichText)
-            totals.addWidget(label)
-        totals.addStretch(1)
+        self.totals = TotalsStrip()
         self.note_label = muted(QLabel())
         self.note_label.setWordWrap(True)
         self.empty_label = QLabel()
@@ -187,7 +182,7 @@ class ScoringTab(QWidget):
         main_layout.setContentsMargins(0, 0, 0, 0)
         main_layout.addLayout(bar)
         main_layout.addWidget(self.view, 1)
-        main_layout.addLayout(totals)
+        main_layout.addWidget(self.totals)
         main_layout.addWidget(self.note_label)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(main)
@@ -345,35 +340,9 @@ class ScoringTab(QWidget):
             self.compare_combo.blockSignals(False)
         values.compare = self.compare_combo.currentData()
         self.model.set_values(values)
-        self._update_totals()
+        self.totals.show_values(self.index(), values)
+        self.count_label.setText(count_text(self.index(), values))
         self._update_actions()
-
-    def _update_totals(self) -> None:
-        index, values = self.index(), self.values
-        if index.kind != "score":
-            counts = verdict_counts(index.items, values.scores)
-            parts = [f"{v} <b>{counts[v]}</b>" for v in counts if v]
-            self.base_label.setText("评定：" + " · ".join(parts))
-            self.bonus_label.setText(f"未评定 <b>{counts['']}</b>")
-            self.total_label.clear()
-            self.count_label.setText(f"共 {len(index.items)} 项")
-            return
-        own, county = values.totals["self"], values.totals["county"]
-
-        def pair(title: str, a: float, b: float, most: float) -> str:
-            m = fmt_points(most)
-            return f"{title}：自评 <b>{fmt_points(a)}</b> / {m} · 考核 <b>{fmt_points(b)}</b> / {m}"
-
-        self.base_label.setText(pair("基础分", own.base, county.base, own.base_max))
-        bonus = f"加分项（{'、'.join(index.bonus)}）"
-        self.bonus_label.setText(pair(bonus, own.bonus, county.bonus, own.bonus_max))
-        self.bonus_label.setVisible(bool(own.bonus_max))
-        most = own.base_max + own.bonus_max
-        self.total_label.setText(pair("总分", own.total, county.total, most))
-        self.count_label.setText(
-            f"已打分：自评 {own.scored_items} 项 · 考核 {county.scored_items} 项"
-            f"（共 {len(index.items)} 项）"
-        )
 
     def _update_actions(self) -> None:
         self.accept_all_button.setEnabled(bool(self.values.suggestions))

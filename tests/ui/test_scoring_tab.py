@@ -158,13 +158,13 @@ def test_sums_and_totals_follow_core_after_edits(tab) -> None:
             assert cell(tab, unit, side) == f"{fmt_points(have)} / {fmt_points(most)}"
         text = {"self": "自评", "county": "考核"}[side]
         for label, got, most in (
-            (tab.base_label, totals.base, totals.base_max),
-            (tab.bonus_label, totals.bonus, totals.bonus_max),
-            (tab.total_label, totals.total, totals.base_max + totals.bonus_max),
+            (tab.totals.base_label, totals.base, totals.base_max),
+            (tab.totals.bonus_label, totals.bonus, totals.bonus_max),
+            (tab.totals.total_label, totals.total, totals.base_max + totals.bonus_max),
         ):
             plain = re.sub("<[^>]+>", "", label.text())
             assert f"{text} {fmt_points(got)} / {fmt_points(most)}" in plain
-    assert "A6" in tab.bonus_label.text()  # the bonus shown apart from the base
+    assert "A6" in tab.totals.bonus_label.text()  # the bonus shown apart from the base
 
 
 # -- suggestions ------------------------------------------------------------------------------
@@ -470,7 +470,7 @@ def test_checklist_verdicts_saved_and_counted(qtbot, store, two_indexes) -> None
     assert tab.set_cell("1", "verdict", "符合")
     counts = verdict_counts(index.items, scoring.get_scores(store, index, tab.key()))
     assert counts == {"符合": 1, "基本符合": 1, "不符合": 0, "": 1}
-    assert f"符合 {counts['符合']}" in re.sub("<[^>]+>", "", tab.base_label.text())
+    assert f"符合 {counts['符合']}" in re.sub("<[^>]+>", "", tab.totals.base_label.text())
     assert cell(tab, "G1", "verdict") == "2 / 2 项已评"
     tab.undo_stack.undo()
     assert stored(tab, "1")["verdict"] == ""
