@@ -308,19 +308,23 @@ class SummaryTab(QWidget):
         return True
 
     def _show_saved_at(self, iso: str, loaded: bool = False) -> None:
+        """ "已保存 14:03:21" just after a save; "上次保存 …" for a summary opened from the file."""
         self.status_label.setStyleSheet("")
-        if not iso:
-            self.status_label.setText("")
-            return
         try:
-            at = dt.datetime.fromisoformat(iso)
+            at = dt.datetime.fromisoformat(iso) if iso else None
         except ValueError:
+            at = None
+        if at is None:
             self.status_label.setText("")
             return
-        if loaded and at.date() != dt.date.today():
-            self.status_label.setText(f"上次保存 {at:%Y-%m-%d %H:%M}")
-        else:
+        if at.tzinfo is not None:
+            at = at.astimezone()  # local time, as the director's clock shows it
+        if not loaded:
             self.status_label.setText(f"已保存 {at:%H:%M:%S}")
+        elif at.date() == dt.date.today():
+            self.status_label.setText(f"上次保存 今天 {at:%H:%M}")
+        else:
+            self.status_label.setText(f"上次保存 {at:%Y-%m-%d %H:%M}")
 
     # -- the draft ----------------------------------------------------------------------------
 

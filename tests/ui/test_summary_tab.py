@@ -255,3 +255,20 @@ def test_close_event_filter_only_saves(qtbot, tab, store) -> None:
     assert not tab.eventFilter(tab.window(), event)
     assert event.type() == QEvent.Type.Close
     assert stored(store, "2024-autumn") == "x"
+
+
+def test_status_says_when_it_was_saved(qtbot, tab, store) -> None:
+    assert tab.status_label.text() == ""  # nothing stored for this term yet
+    tab.sections["highlights"].edit.setPlainText("一")
+    tab.save_now()
+    row = summaries.get_summary(store, "2024-autumn")
+    at = dt.datetime.fromisoformat(row["updated_at"]).astimezone()
+    assert tab.status_label.text() == f"已保存 {at:%H:%M:%S}"
+    summaries.save_summary(store, "2025-spring", {"highlights": "春"})
+    store.execute(
+        "UPDATE stage_summary SET updated_at = ? WHERE period = ?",
+        ["2025-03-01T08:05:00+00:00", "2025-spring"],
+    )
+    tab.picker.step(1)
+    shown = dt.datetime.fromisoformat("2025-03-01T08:05:00+00:00").astimezone()
+    assert tab.status_label.text() == f"上次保存 {shown:%Y-%m-%d %H:%M}"
