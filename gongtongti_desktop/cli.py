@@ -9,6 +9,7 @@ openpyxl are imported only by the commands that need them.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,6 +30,10 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
 def _out(text: str = "") -> None:
     print(text)
+
+
+def _warn(text: str) -> None:
+    print(f"注意：{text}", file=sys.stderr)
 
 
 def _open(args: argparse.Namespace) -> tuple[Store, Programme]:
@@ -97,7 +102,9 @@ def cmd_forms(args: argparse.Namespace) -> int:
     _out(f"方案：{programme.name}（{programme.id}）")
     for spec in programme.forms:
         line = f"  {spec.id:<16}{spec.display_name}"
-        if spec.periodic:
+        if spec.index:
+            line += "（可加 --month / --term / --year；--blank 打印空白表）"
+        elif spec.periodic:
             line += "（可加 --month / --term / --year）"
         if spec.description:
             line += f" —— {spec.description}"
@@ -115,10 +122,13 @@ def cmd_print(args: argparse.Namespace) -> int:
         from gongtongti_desktop.core.form_data import form_data
         from gongtongti_desktop.output.pdf import write_pdf
 
-        data = form_data(store, programme, args.form, period)
+        data = form_data(store, programme, args.form, period, blank=args.blank)
         write_pdf(data, out)
+    for warning in data.warnings:
+        _warn(warning)
     covered = f"，{data.period.label}" if data.period else ""
-    _out(f"已生成 {out}（{data.display_name}{covered}，{len(data.rows)} 行）")
+    blank = "，空白表" if data.blank else ""
+    _out(f"已生成 {out}（{data.display_name}{covered}{blank}，{len(data.rows)} 行）")
     return EXIT_OK
 
 
@@ -133,11 +143,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     store, programme = _open(args)
     with store:
         period = _period(args, programme)
-        from gongtongti_desktop.core.form_data import form_data
+        from gongtongti_desktop.core.form_data import note_export, workbook_datas
         from gongtongti_desktop.output.xlsx import write_workbook
 
-        datas = [form_data(store, programme, spec.id, period) for spec in programme.forms]
+        datas = workbook_datas(store, programme, period)
         write_workbook(datas, out)
+        note_export(store, out.resolve())
     _out(f"已导出 {out}（{len(datas)} 个工作表：{'、'.join(d.display_name for d in datas)}）")
     return EXIT_OK
 
@@ -167,25 +178,37 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"日期“{text}”格式不对，应为 YYYY-MM-DD，例如 2025-01-15") from None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    day = _day(args.date) if args.date else None  # refused before the file is opened
     store, programme = _open(args)
     with store:
-        from gongtongti_desktop.core import attachments, roster
+        from gongtongti_desktop.core import attachments, check_report, roster
 
         problems = store.integrity_problems()
         problems += roster.roster_problems(store, programme)
         problems += attachments.missing_files(store)
         pairings = len(roster.list_pairings(store))
         version = store.schema_version
+        report = check_report.rules_report(store, programme, day)
     _out(f"数据文件：{args.data}（方案：{programme.name}，数据版本 {version}）")
     _out(f"结对：{pairings} 个")
     if not problems:
-        _out("检查通过：未发现问题。")
-        return EXIT_OK
-    _out(f"发现 {len(problems)} 个问题：")
-    for problem in problems:
-        _out(f"  - {problem}")
-    return EXIT_PROBLEMS
+        _out("数据检查通过：未发现问题。")
+    else:
+        _out(f"发现 {len(problems)} 个问题：")
+        for problem in problems:
+            _out(f"  - {problem}")
+    _out()
+    for line in report.lines:
+        _out(line)
+    return EXIT_PROBLEMS if problems or report.failures else EXIT_OK
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -257,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     _data_option(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
     _period_options(p)
+    p.add_argument(
+        "--blank", action="store_true", help="考核评估指标、检查表：打印不带分数的空白表（手填）"
+    )
     p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("export", help="导出表格工作簿（.xlsx）")
@@ -271,8 +297,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("check", help="检查数据文件完整性和结对名单；有问题时退出码为 1")
+    p = sub.add_parser(
+        "check",
+        help="检查数据文件完整性、结对名单和各项工作要求（本期、上期）；有问题或已截止的要求未达成时退出码为 1",
+    )
     _data_option(p)
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="按这一天检查工作要求（默认今天；示例数据文件用其设定的日期）",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("backup", help="备份数据文件（SQLite 备份接口）")

@@ -1,7 +1,8 @@
 """Rows for printable forms: one function per template ``source`` (see form_sources.py).
 
 The renderer knows nothing of the database; it receives a ``FormData`` (header values and
-rows of plain strings, plus attachment lists for a record form's photos) and the template.
+rows of plain strings, plus attachment lists for a record form's photos, sum rows and notes)
+and the template. The assessment and report sources live in ``form_reports``.
 """
 
 from __future__ import annotations
@@ -9,12 +10,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from gongtongti_desktop.core import attachments, diary, periods, plans, records, roster
+from gongtongti_desktop.core import (
+    attachments,
+    diary,
+    form_reports,
+    periods,
+    plans,
+    records,
+    roster,
+)
+from gongtongti_desktop.core.form_reports import TotalRow
+from gongtongti_desktop.core.form_sources import INDEX_SOURCES
 from gongtongti_desktop.core.periods import Period
 from gongtongti_desktop.core.programme import FormSpec, Programme, fill_title
 from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.timeutil import now_iso
 from gongtongti_desktop.errors import UserError
 
 TITLE_BLANK = "＿＿＿＿"  # a title placeholder with no value: a line to write on
@@ -36,6 +49,10 @@ class FormData:
     header: dict[str, str]
     rows: list[dict[str, Any]] = field(default_factory=list)
     period: Period | None = None  # what the form covers (None: the roster, or chosen records)
+    totals: list[TotalRow] = field(default_factory=list)  # sum rows under the table
+    notes: list[str] = field(default_factory=list)  # printed under the table
+    warnings: list[str] = field(default_factory=list)  # for whoever prints, not printed
+    blank: bool = False  # printed to fill in by hand (no scores, no sums)
 
     def cell(self, row: dict[str, Any], bind: str) -> str:
         """The text of one cell; ``field:arg`` binds look up ``row[field][arg]``."""
@@ -64,6 +81,16 @@ class _Request:
     spec: FormSpec
     period: Period | None
     activity_ids: Sequence[str] | None
+    blank: bool = False
+    today: dt.date | None = None
+
+
+def _report(req: _Request) -> form_reports.Report:
+    """A report source's rows, sums and notes (form_reports)."""
+    assert req.period is not None
+    source = form_reports.SOURCES[req.spec.source]
+    today = req.today or req.store.today()
+    return source(req.store, req.programme, req.spec, req.period, req.blank, today)
 
 
 # -- the roster -------------------------------------------------------------------------------
@@ -261,7 +288,24 @@ SOURCES: dict[str, Callable[[_Request], list[dict[str, Any]]]] = {
     "plan_rows": _plan_rows,
     "plan_dated": _plan_dated,
     "activities": _activities,
+    **{name: lambda req: _report(req).rows for name in form_reports.SOURCES},
 }
+
+
+# -- the workbook of every form -------------------------------------------------------------------
+
+
+def workbook_datas(
+    store: Store, programme: Programme, period: Period | None = None
+) -> list[FormData]:
+    """Every form of the programme for one workbook (``export --xlsx``, 文件 → 导出表格)."""
+    return [form_data(store, programme, s.id, period, fit_period=True) for s in programme.forms]
+
+
+def note_export(store: Store, path: Path) -> None:
+    """Remember the export (概览 shows when and where the tables were last handed over)."""
+    store.set_setting("last_export_at", now_iso())
+    store.set_setting("last_export_path", str(path))
 
 
 # -- periods ------------------------------------------------------------------------------------
@@ -297,21 +341,35 @@ def form_data(
     period: Period | None = None,
     *,
     activity_ids: Sequence[str] | None = None,
+    blank: bool = False,
+    today: dt.date | None = None,
+    fit_period: bool = False,
 ) -> FormData:
     """Everything needed to print or export one form of the data file's programme.
 
     ``period`` selects the month/term/school year for periodic forms (``spec.periodic``;
     None: ``default_period``, normally the current term) and is ignored by the roster;
     ``activity_ids`` selects single diary records for a form of activities (then the period
-    is not used).
+    is not used). ``blank``: an assessment form with nothing filled in, to write on by hand.
+    ``today``: the day the default period contains (default: the calendar's today) and rule
+    statuses are judged on (default: ``store.today()``, a demo file's own day).
+    ``fit_period``: a period holding several of an index's scoring periods (a school year for
+    a per-term checklist) gives the one of ``today`` instead of an error (a whole workbook).
     """
     spec = programme.form(form_id)
+    if blank and spec.source not in INDEX_SOURCES:
+        raise UserError(
+            f"“{spec.display_name}”没有评分栏，不能打印空白评分表（空白表只用于考核评估指标和检查表）"
+        )
     if activity_ids is not None:
         if spec.source != "activities":
             raise UserError(f"“{spec.display_name}”不是活动记录表，不能按活动打印")
         period = None
     elif spec.periodic:
-        period = covered_period(spec, period or default_period(programme, spec))
+        period = covered_period(spec, period or default_period(programme, spec, today))
+        if spec.source in form_reports.SOURCES:
+            fit = (today or dt.date.today()) if fit_period else None
+            period = form_reports.report_period(programme, spec, period, fit)
     filler = plans.header(store)
     header = {
         "kindergarten_name": store.kindergarten_name,
@@ -321,5 +379,18 @@ def form_data(
         "filler": filler["filler"],
         "principal": filler["principal"],
     }
-    request = _Request(store, programme, spec, period, activity_ids)
+    request = _Request(store, programme, spec, period, activity_ids, blank, today)
+    if spec.source in form_reports.SOURCES:
+        report = _report(request)
+        header.update(report.header)
+        return FormData(
+            spec,
+            header,
+            report.rows,
+            period,
+            totals=report.totals,
+            notes=report.notes,
+            warnings=report.warnings,
+            blank=blank,
+        )
     return FormData(spec, header, SOURCES[spec.source](request), period if spec.periodic else None)

@@ -88,16 +88,80 @@ SOURCE_FIELDS: dict[str, frozenset[str]] = {
             "attachments",  # list of attachment rows: only for a record form's ``images``
         }
     ),
+    # one row per item of a scored index (附件4 考核评估指标), then the sums (``FormData.totals``)
+    "index_items": frozenset(
+        {
+            "group_code",  # "A1": the group (merge) key
+            "group",  # "A1管理机制\n（15分）", as the seed prints it
+            "subgroup",  # "B1．共同体发展规划科学，目标明确（7分）。"
+            "item",  # "C1．有适合本共同体发展的共同愿景……（2分）"
+            "code",  # "C1"
+            "points",  # "2"
+            "self_score",  # "1.5", "2※" (accepted from a suggestion), "" (not scored, or blank)
+            "county_score",
+            "comment",
+            "evidence_count",  # "3" ("" when none, or blank)
+        }
+    ),
+    # one row per item of a checklist index (督导评估), verdicts ticked in their column
+    "checklist_items": frozenset(
+        {
+            "group_code",
+            "group",  # the section ("（一）办园条件")
+            "number",  # the item's number as printed ("1")
+            "item",  # the item's text, without its number
+            "marks",  # {"符合": "√", …}: bind "marks:符合"
+            "verdict",
+            "comment",
+        }
+    ),
+    # the three rows of a stage summary (沂源 附件3 阶段工作总结上报表)
+    "summary_rows": frozenset({"section", "name", "text", "note"}),
+    # one row per rule and period within the printed period (规则达成情况)
+    "rule_results": frozenset(
+        {
+            "rule_id",  # the group (merge) key
+            "rule",  # "核心园领导到受援园调研指导\n（每学期 ≥ 2 次）"
+            "label",
+            "requirement",  # "每学期 ≥ 2 次"
+            "group",  # the rule's group ("八个一"), often ""
+            "period",  # "2024年秋季学期"
+            "count",
+            "progress",  # "1/2"
+            "status",  # "已达成" / "进行中" / "未达成" / "超出上限" / "未开始"
+            "deadline",  # "2025年1月31日"
+            "evidence",  # the records that counted, short: "10月8日 调研：……"
+            "source",  # where the seed says so
+        }
+    ),
 }
+
+# Sources that print an assessment index: the kind of index (indexes/*.toml) each needs. A
+# template of one of these names its index (``index = "annex4"``), checked once the
+# programme's indexes are loaded; column titles may then hold ``{heading1}``… (the index's
+# own column headings, "一级指标（6项）").
+INDEX_SOURCES: dict[str, str] = {"index_items": "score", "checklist_items": "checklist"}
 
 # Fields holding a list of attachments (path, is_image, missing, caption, original_name): a
 # record form's ``images`` must name one of these, and no column may print one as text.
 ATTACHMENT_FIELDS: dict[str, frozenset[str]] = {"activities": frozenset({"attachments"})}
 
 # Sources whose rows depend on a reporting period (month, term or school year).
-PERIODIC_SOURCES: frozenset[str] = frozenset({"plan_rows", "plan_dated", "activities"})
+PERIODIC_SOURCES: frozenset[str] = frozenset(
+    {
+        "plan_rows",
+        "plan_dated",
+        "activities",
+        "index_items",
+        "checklist_items",
+        "summary_rows",
+        "rule_results",
+    }
+)
 
 # Template keys that only some sources read.
 SOURCE_OPTIONS: dict[str, frozenset[str]] = {
     "plan_dated": frozenset({"months", "rows_per_month"}),
+    "index_items": frozenset({"index"}),
+    "checklist_items": frozenset({"index"}),
 }

@@ -8,7 +8,8 @@ not at print time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from string import Formatter
@@ -16,6 +17,7 @@ from string import Formatter
 from gongtongti_desktop.core.form_sources import (
     ATTACHMENT_FIELDS,
     HEADER_FIELDS,
+    INDEX_SOURCES,
     PERIODIC_SOURCES,
     SOURCE_FIELDS,
     SOURCE_OPTIONS,
@@ -92,6 +94,7 @@ class FormSpec:
     images_label: str = "图片"
     images_per_row: int = 2
     image_height_mm: float = 55.0
+    index: str = ""  # index_items / checklist_items: the index printed (indexes/<id>.toml)
 
     @property
     def periodic(self) -> bool:
@@ -199,6 +202,29 @@ def _positive(t: TomlTable, key: str, default: float, *, zero: bool = True) -> f
     return value
 
 
+_HEADING = re.compile(r"heading[1-9]")
+
+
+def _check_column_title(title: str, source: str, where: str) -> None:
+    """A column title may hold ``{heading1}``… (the index's own headings) in an index form."""
+    try:
+        names = title_placeholders(title)
+    except ValueError as exc:
+        raise ProfileError(f"{where}：title 中的占位符 {{{exc}}} 写法不对") from exc
+    if not names:
+        return
+    if source not in INDEX_SOURCES:
+        raise ProfileError(
+            f"{where}：title 中的占位符只用于考核指标表（数据源 {'、'.join(INDEX_SOURCES)}）"
+        )
+    wrong = [n for n in names if not _HEADING.fullmatch(n)]
+    if wrong:
+        raise ProfileError(
+            f"{where}：title 中的占位符 {{{wrong[0]}}} 不认识（可用 {{heading1}}、{{heading2}}…，"
+            "即指标文件 headings 的第 1、2…项）"
+        )
+
+
 def _load_columns(t: TomlTable, source: str) -> list[Column]:
     columns = []
     for ct in t.tables("columns"):
@@ -217,6 +243,7 @@ def _load_columns(t: TomlTable, source: str) -> list[Column]:
         if column.width <= 0:
             raise ProfileError(f"{ct.where}：width 应大于 0")
         _check_bind(column.bind, source, ct.where)
+        _check_column_title(column.title, source, ct.where)
         ct.done()
         columns.append(column)
     if not columns:
@@ -265,7 +292,7 @@ def load_form(path: Path) -> FormSpec:
     if wrong:
         other = "record" if layout == "table" else "table"
         raise ProfileError(f'{path}：{", ".join(wrong)} 只用于 layout = "{other}" 的表格')
-    options = [k for k in ("months", "rows_per_month") if k in t.data]
+    options = [k for k in ("months", "rows_per_month", "index") if k in t.data]
     unused = [k for k in options if k not in SOURCE_OPTIONS.get(source, ())]
     if unused:
         users = [s for s, keys in SOURCE_OPTIONS.items() if unused[0] in keys]
@@ -327,6 +354,11 @@ def load_form(path: Path) -> FormSpec:
     rows_per_month = t.get("rows_per_month", int, 0)
     if rows_per_month < 0:
         raise ProfileError(f"{path}：rows_per_month 应大于或等于 0")
+    index = t.get("index", str, "")
+    if source in INDEX_SOURCES and not index:
+        raise ProfileError(
+            f'{path}：数据源 {source} 需要 index = "指标编号"（indexes/ 中的文件名）'
+        )
     images_per_row = t.get("images_per_row", int, 2)
     if not 1 <= images_per_row <= 4:
         raise ProfileError(f"{path}：images_per_row 应为 1–4")
@@ -354,9 +386,48 @@ def load_form(path: Path) -> FormSpec:
         images_label=t.get("images_label", str, "图片"),
         images_per_row=images_per_row,
         image_height_mm=_positive(t, "image_height_mm", 55.0, zero=False),
+        index=index,
     )
     t.done()
     return spec
+
+
+def bind_indexes(
+    forms: tuple[FormSpec, ...], indexes: tuple[Index, ...], template_dir: Path
+) -> tuple[FormSpec, ...]:
+    """The forms with their ``index`` checked against the programme's indexes (it exists and
+    is of the kind the source prints) and ``{headingN}`` column titles filled from it.
+
+    Templates load before the programme knows its indexes, so this runs once both are loaded.
+    """
+    by_id = {i.id: i for i in indexes}
+    out = []
+    for spec in forms:
+        if not spec.index:
+            out.append(spec)
+            continue
+        where = str(template_dir / f"{spec.id}.toml")
+        index = by_id.get(spec.index)
+        if index is None:
+            known = "、".join(by_id) or "（无）"
+            raise ProfileError(f"{where}：index = {spec.index!r} 不在 indexes/ 中（可用：{known}）")
+        wanted = INDEX_SOURCES[spec.source]
+        if index.kind != wanted:
+            raise ProfileError(
+                f"{where}：指标 {index.id} 是 kind = {index.kind!r}，数据源 {spec.source} 需要 {wanted!r}"
+            )
+        headings = {f"heading{n}": h for n, h in enumerate(index.headings, 1)}
+        columns = []
+        for column in spec.columns:
+            missing = [n for n in title_placeholders(column.title) if n not in headings]
+            if missing:
+                raise ProfileError(
+                    f"{where}：列标题 {column.title!r} 中的 {{{missing[0]}}} 超出了指标 {index.id}"
+                    f" 的 headings（共 {len(index.headings)} 项）"
+                )
+            columns.append(replace(column, title=fill_title(column.title, headings)))
+        out.append(replace(spec, columns=tuple(columns)))
+    return tuple(out)
 
 
 def load_programme(folder: Path) -> Programme:
@@ -381,7 +452,9 @@ def load_programme(folder: Path) -> Programme:
     rules = load_rules(folder, activity_kinds, posts)
     indexes = load_indexes(folder, frozenset(r.id for r in rules))
     template_dir = folder / "templates"
-    forms = tuple(load_form(p) for p in sorted(template_dir.glob("*.toml")))
+    forms = bind_indexes(
+        tuple(load_form(p) for p in sorted(template_dir.glob("*.toml"))), indexes, template_dir
+    )
     programme = Programme(
         id=programme_id,
         name=t.get("name", str, required=True),

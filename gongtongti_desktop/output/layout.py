@@ -38,6 +38,16 @@ class Span:
 
 
 @dataclass(frozen=True)
+class HSpan:
+    """Columns ``first``..``last`` (inclusive, 0-based) of body row ``row`` are one cell (the
+    label of a sum row, e.g. "基础项合计（满分90分）" across the index columns)."""
+
+    row: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
 class HeaderItem:
     label: str
     value: str | None  # None: a blank line to fill in by hand
@@ -47,8 +57,9 @@ class HeaderItem:
 class Grid:
     """The body of a form table as text.
 
-    ``kind`` is ``"data"`` (rows from the data, then any blank rows), ``"blank"`` (only
-    ``empty_rows`` blank rows) or ``"none"`` (one row saying ``NO_RECORDS`` across the table).
+    ``kind`` is ``"data"`` (rows from the data, then the sum rows, then any blank rows),
+    ``"blank"`` (only ``empty_rows`` blank rows) or ``"none"`` (one row saying ``NO_RECORDS``
+    across the table). Body rows ``data_rows``..``data_rows + total_rows - 1`` are sum rows.
     ``groups[i]`` is the group number of body row ``i``; rows may merge only within a group,
     and ``None`` marks rows that never merge (blank rows, rows with an empty group key).
     """
@@ -63,6 +74,13 @@ class Grid:
     data_rows: int
     valigns: tuple[str, ...] = ()
     min_height_mm: float = 0.0  # data rows at least this tall (template min_row_height_mm)
+    total_rows: int = 0
+    hspans: tuple[HSpan, ...] = ()
+
+    def row_kind(self, i: int) -> Literal["data", "total", "blank"]:
+        if i < self.data_rows:
+            return "data"
+        return "total" if i < self.data_rows + self.total_rows else "blank"
 
     def spans(self, breaks: Collection[int] = ()) -> list[Span]:
         """Merged cells: within a group, runs of equal text in a merge column.
@@ -124,11 +142,23 @@ def build_grid(data: FormData) -> Grid:
             previous_key = key
         groups.append(group_no)
     data_rows = len(rows)
+    hspans = []
+    for total in data.totals:
+        fields = set(total.values)
+        first_value = next(
+            (n for n, c in enumerate(columns) if c.bind.split(":", 1)[0] in fields), len(columns)
+        )
+        texts = [clean_text(total.label)] + [""] * (max(first_value, 1) - 1)
+        texts += [clean_text(data.cell(total.values, c.bind)) for c in columns[len(texts) :]]
+        if first_value > 1:
+            hspans.append(HSpan(len(rows), 0, first_value - 1))
+        rows.append(tuple(texts))
+        groups.append(None)
     for _ in range(max(spec.empty_rows, 0)):
         rows.append(("",) * len(columns))
         groups.append(None)
     kind: Literal["data", "blank", "none"] = "data"
-    if not data_rows:
+    if not data_rows and not data.totals:
         kind = "blank" if rows else "none"
     return Grid(
         headers=tuple(clean_text(c.title) for c in columns),
@@ -141,6 +171,8 @@ def build_grid(data: FormData) -> Grid:
         data_rows=data_rows,
         valigns=tuple(c.valign for c in columns),
         min_height_mm=spec.min_row_height_mm,
+        total_rows=len(data.totals),
+        hspans=tuple(hspans),
     )
 
 
@@ -155,6 +187,14 @@ def header_items(data: FormData) -> list[HeaderItem]:
         value = value.replace("\n", " ").replace("\t", " ")
         items.append(HeaderItem(label.replace("\n", " ").replace("\t", " "), value or None))
     return items
+
+
+def notes_lines(data: FormData) -> list[str]:
+    """The notes under the table: "注：…" for one, "注：" then "1．…" lines for several."""
+    notes = [clean_text(n).strip() for n in data.notes if n.strip()]
+    if len(notes) <= 1:
+        return [f"注：{n}" for n in notes]
+    return ["注：", *(f"{n}．{text}" for n, text in enumerate(notes, 1))]
 
 
 def header_line_text(data: FormData) -> str:

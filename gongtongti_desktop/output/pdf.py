@@ -59,6 +59,7 @@ from gongtongti_desktop.output.layout import (
     clean_text,
     files_text,
     header_items,
+    notes_lines,
     record_blocks,
     unreadable_photo_text,
 )
@@ -76,16 +77,20 @@ HEADER_LINE_SIZE = 11
 BODY_SIZE = 10.5  # 五号
 BODY_LEADING = 14
 FOOTER_SIZE = 9
+NOTE_SIZE = 9  # notes under a table (the seed's contradictions, what ※ means)
 
 GRID_WIDTH = 0.5
 PAD_X = 4
 PAD_Y = 4
 MIN_ROW = 24  # a data row, tall enough to read and to correct by hand
 BLANK_ROW = 28  # a row left blank to fill in by hand
+TOTAL_ROW = 19  # a sum row (one line)
 
 SHRINK_LIMIT = 0.85  # set a cell up to 15 % smaller rather than wrap a character or two
 SHRINK_TITLE = 0.75  # and a title up to 25 % smaller rather than wrap it
 TEXT_PIECE = 6 * BODY_LEADING  # a long text is cut into pieces this tall, to break between
+SPLIT_ABOVE = 2 * TEXT_PIECE  # a table row whose text is taller is cut into such pieces
+KEEP_GROUP_BELOW = 1 / 3  # a group moves whole to the next page only from the last third
 PHOTO_DPI = 200  # photos are resampled to this resolution at their printed size
 PHOTO_QUALITY = 85
 
@@ -280,6 +285,9 @@ class _Styles:
             spaceAfter=10,
         )
         self.footnote = ParagraphStyle("footnote", parent=self.base, leading=BODY_SIZE * 1.6)
+        self.note = ParagraphStyle(
+            "note", parent=self.base, fontSize=NOTE_SIZE, leading=NOTE_SIZE * 1.4
+        )
         self.text = ParagraphStyle("text", parent=self.base, alignment=TA_LEFT)
         self.caption = ParagraphStyle(
             "caption", parent=self.base, fontSize=9, leading=12, alignment=TA_CENTER
@@ -348,44 +356,58 @@ def _cell_height(para: Paragraph, width: float) -> float:
 
 
 def _row_heights(
-    grid: Grid, cells: list[list[Paragraph]], col_w: list[float], spans: list[Span]
+    grid: Grid,
+    cells: list[list[Flowable | str]],
+    widths: list[list[float]],
+    spans: list[Span],
 ) -> list[float]:
-    """Row heights that fit every cell, a merged cell's text fitting its spanned rows."""
+    """Row heights that fit every cell, a merged cell's text fitting its spanned rows.
+
+    ``widths[i][c]``: the width cell ``c`` of row ``i`` is set in (a sum row's label spans
+    several columns; covered cells are ``""``).
+    """
     covered = {(r, s.column) for s in spans for r in range(s.first, s.last + 1)}
     heights = []
     data_floor = grid.min_height_mm * mm or MIN_ROW
+    floors = {"data": data_floor, "total": TOTAL_ROW, "blank": max(BLANK_ROW, data_floor)}
     for i, row in enumerate(cells):
-        floor = data_floor if i < grid.data_rows else max(BLANK_ROW, data_floor)
         own = [
-            _cell_height(para, col_w[col])
+            _cell_height(para, widths[i][col])
             for col, para in enumerate(row)
-            if (i, col) not in covered
+            if (i, col) not in covered and isinstance(para, Paragraph)
         ]
-        heights.append(max([floor, *own]))
+        heights.append(max([floors[grid.row_kind(i)], *own]))
     for span in spans:
-        need = _cell_height(cells[span.first][span.column], col_w[span.column])
+        para = cells[span.first][span.column]
+        if not isinstance(para, Paragraph):
+            continue
+        need = _cell_height(para, widths[span.first][span.column])
         have = sum(heights[span.first : span.last + 1])
         if need > have:
             heights[span.last] += need - have
     return heights
 
 
-def _group_breaks(grid: Grid, heights: list[float], first_room: float, room: float) -> list[int]:
-    """Where to cut groups taller than a page, so the table can break inside them.
+def _breaks(
+    runs: list[tuple[int, int, bool]], heights: list[float], first_room: float, room: float
+) -> list[int]:
+    """Where the pages will break inside runs of rows, so their merged cells can be cut there.
 
-    Follows how reportlab will fill the pages: a group that fits the rest of the page stays
-    there, one that fits a fresh page moves to it whole (a SPAN is never split), and a group
-    taller than a page fills the rest of this page and then whole pages, each piece repeating
-    the merged text.
+    Follows how reportlab will fill the pages: a run (a group, or the pieces of one long row)
+    that fits the rest of the page stays there; one that fits a fresh page moves to it whole
+    (a SPAN is never split) when little of this page is left (``KEEP_GROUP_BELOW``) and it
+    does not ``flow`` (hold a long text, which should start where the table is); else, like
+    one taller than a page, it fills the rest of this page and then whole pages, each piece
+    repeating the merged text.
     """
     breaks: list[int] = []
     remaining = first_room
-    for first, last in grid.group_runs():
+    for first, last, flows in runs:
         height = sum(heights[first : last + 1])
         if height <= remaining:
             remaining -= height
             continue
-        if height <= room:
+        if height <= room and not flows and remaining < room * KEEP_GROUP_BELOW:
             remaining = room - height
             continue
         for i in range(first, last + 1):
@@ -397,6 +419,153 @@ def _group_breaks(grid: Grid, heights: list[float], first_room: float, room: flo
     return breaks
 
 
+def _cut(spans: list[Span], breaks: list[int]) -> list[Span]:
+    """The spans cut at the page breaks (a piece of one row is no span)."""
+    out = []
+    for span in spans:
+        start = span.first
+        for b in sorted(breaks):
+            if start < b <= span.last:
+                if b - 1 > start:
+                    out.append(Span(span.column, start, b - 1))
+                start = b
+        if span.last > start:
+            out.append(Span(span.column, start, span.last))
+    return out
+
+
+_Cell = Flowable | str | list[Paragraph]  # a table cell: a list is a piece of a long text
+
+
+@dataclass
+class _Bands:
+    """The printed rows of a table body: a grid row whose text is taller than ``SPLIT_ABOVE``
+    becomes several bands (pieces of its long cells, no rule between them) so it can run on
+    to the next page; its short cells span all its bands.
+
+    Only running text is cut: the cells of a ``valign = "top"`` column (附件2's plans, 附件3's
+    工作开展情况). A name or a date set in the middle of its cell must fit a page.
+    """
+
+    cells: list[list[_Cell]]
+    widths: list[list[float]]
+    texts: list[list[str]]  # the text of each cell's grid cell (to repeat a cut span)
+    rows: list[int]  # the grid row of each band
+    heights: list[float]
+    spans: list[Span]
+    runs: list[tuple[int, int, bool]]  # (first, last, flows)
+    joined: set[int]  # bands continuing the band above (no rule between)
+    padding: list[tuple]  # TOPPADDING/BOTTOMPADDING commands of the pieces (table rows)
+
+
+def _stack(paras: list[Paragraph], width: float) -> float:
+    """Height of paragraphs set one under another in a cell, padding included."""
+    avail = max(width - 2 * PAD_X, 1.0)
+    return sum(p.wrap(avail, 1e6)[1] for p in paras) + 2 * PAD_Y
+
+
+def _chunks(paras: list[Paragraph], width: float) -> list[list[Paragraph]]:
+    """Lines grouped into pieces of at most ``TEXT_PIECE`` height: a page breaks only between
+    pieces, so no page ends on a lone line of a long text."""
+    out: list[list[Paragraph]] = []
+    for para in paras:
+        if out and _stack([*out[-1], para], width) - 2 * PAD_Y <= TEXT_PIECE:
+            out[-1].append(para)
+        else:
+            out.append([para])
+    return out
+
+
+def _bands(grid: Grid, styles: _Styles, col_w: list[float]) -> _Bands:
+    ncols = len(col_w)
+    hspan = {h.row: h for h in grid.hspans}
+    widths = []
+    cells: list[list[Flowable | str]] = []
+    for i, row in enumerate(grid.rows):
+        w = list(col_w)
+        line: list[Flowable | str] = []
+        if i in hspan:
+            h = hspan[i]
+            w[h.first] = sum(col_w[h.first : h.last + 1])
+            for c in range(h.first + 1, h.last + 1):
+                w[c] = 0.0
+        for c, text in enumerate(row):
+            if w[c] == 0.0:
+                line.append("")
+            elif i in hspan and c == hspan[i].first:
+                line.append(styles.cell(text, "center", w[c]))
+            else:
+                line.append(styles.cell(text, grid.aligns[c], w[c]))
+        widths.append(w)
+        cells.append(line)
+    merged = grid.spans()
+    heights = _row_heights(grid, cells, widths, merged)
+    covered = {(r, s.column) for s in merged for r in range(s.first, s.last + 1)}
+
+    out = _Bands([], [], [], [], [], [], [], set(), [])
+    first_band: list[int] = []
+    last_band: list[int] = []
+    split_rows = set()
+    for i, row in enumerate(cells):
+        start = len(out.cells)
+        first_band.append(start)
+        pieces: dict[int, list[list[Paragraph]]] = {}
+        for c in range(ncols) if i not in hspan else ():
+            para = row[c]
+            if (i, c) in covered or grid.valigns[c] != "top" or not isinstance(para, Paragraph):
+                continue
+            if _cell_height(para, col_w[c]) > SPLIT_ABOVE:
+                found = _chunks(_text_pieces(grid.rows[i][c], para.style, col_w[c]), col_w[c])
+                if len(found) > 1:
+                    pieces[c] = found
+        if not pieces:
+            out.cells.append(row)
+            out.widths.append(widths[i])
+            out.texts.append(list(grid.rows[i]))
+            out.rows.append(i)
+            out.heights.append(heights[i])
+            last_band.append(start)
+            continue
+        split_rows.add(i)
+        count = max(len(p) for p in pieces.values())
+        for j in range(count):
+            band: list[_Cell] = [
+                (pieces[c][j] if j < len(pieces[c]) else "")
+                if c in pieces
+                else (row[c] if j == 0 else "")
+                for c in range(ncols)
+            ]
+            tall = [_stack(pieces[c][j], col_w[c]) for c in pieces if j < len(pieces[c])]
+            top, bottom = (PAD_Y if j == 0 else 0), (PAD_Y if j == count - 1 else 0)
+            out.cells.append(band)
+            out.widths.append(widths[i])
+            out.texts.append(list(grid.rows[i]))
+            out.rows.append(i)
+            out.heights.append(max(tall, default=0) - 2 * PAD_Y + top + bottom)
+            for c in pieces:
+                r = start + j + 1  # table row (the header is row 0)
+                if j > 0:
+                    out.padding.append(("TOPPADDING", (c, r), (c, r), 0))
+                if j < count - 1:
+                    out.padding.append(("BOTTOMPADDING", (c, r), (c, r), 0))
+            if j:
+                out.joined.add(start + j)
+        last = start + count - 1
+        last_band.append(last)
+        short = sum(out.heights[start : last + 1])
+        if short < heights[i]:  # the row's floor, or a merged neighbour's text
+            out.heights[last] += heights[i] - short
+        for c in range(ncols):
+            if c not in pieces and (i, c) not in covered:
+                out.spans.append(Span(c, start, last))
+    for s in merged:
+        out.spans.append(Span(s.column, first_band[s.first], last_band[s.last]))
+    for first, last in grid.group_runs():
+        flows = any(i in split_rows for i in range(first, last + 1))
+        out.runs.append((first_band[first], last_band[last], flows))
+    return out
+
+
 def _table(grid: Grid, styles: _Styles, frame_w: float, frame_h: float, used: float) -> Table:
     """The ruled table; ``used`` is the height already taken on the first page."""
     total = sum(grid.widths)
@@ -406,8 +575,7 @@ def _table(grid: Grid, styles: _Styles, frame_w: float, frame_h: float, used: fl
         styles.cell(h, "center", w, bold=True) for h, w in zip(grid.headers, col_w, strict=True)
     ]
     header_h = max([MIN_ROW, *(_cell_height(p, w) for p, w in zip(header, col_w, strict=True))])
-    commands: list[tuple] = [
-        ("GRID", (0, 0), (-1, -1), GRID_WIDTH, colors.black),
+    padding: list[tuple] = [
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
@@ -415,6 +583,7 @@ def _table(grid: Grid, styles: _Styles, frame_w: float, frame_h: float, used: fl
         ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_Y),
     ]
     if grid.kind == "none":
+        commands = [("GRID", (0, 0), (-1, -1), GRID_WIDTH, colors.black), *padding]
         commands.append(("SPAN", (0, 1), (-1, 1)))
         body = [[styles.cell(NO_RECORDS, "center", frame_w)] + [""] * (ncols - 1)]
         return Table(
@@ -425,35 +594,55 @@ def _table(grid: Grid, styles: _Styles, frame_w: float, frame_h: float, used: fl
             style=TableStyle(commands),
         )
 
-    cells = [
-        [
-            styles.cell(text, align, w)
-            for text, align, w in zip(row, grid.aligns, col_w, strict=True)
-        ]
-        for row in grid.rows
-    ]
+    bands = _bands(grid, styles, col_w)
     slack = 3  # points kept free so a rounding difference never pushes a piece to the next page
     room = frame_h - header_h - slack
-    breaks = _group_breaks(grid, _row_heights(grid, cells, col_w, grid.spans()), room - used, room)
-    spans = grid.spans(breaks)
-    heights = _row_heights(grid, cells, col_w, spans)
+    breaks = _breaks(bands.runs, bands.heights, room - used, room)
+    spans = _cut(bands.spans, breaks)
+    data: list[list[_Cell]] = [header, *(list(row) for row in bands.cells)]
+    heights = list(bands.heights)
+    for span in spans:
+        text = bands.texts[span.first][span.column]
+        width = bands.widths[span.first][span.column]
+        if not isinstance(data[span.first + 1][span.column], Paragraph):  # a cut span's piece
+            data[span.first + 1][span.column] = styles.cell(text, grid.aligns[span.column], width)
+        for r in range(span.first + 1, span.last + 1):
+            data[r + 1][span.column] = ""
+        cell = data[span.first + 1][span.column]
+        assert isinstance(cell, Paragraph)
+        need = _cell_height(cell, width)
+        have = sum(heights[span.first : span.last + 1])
+        if need > have:
+            heights[span.last] += need - have
     for i, height in enumerate(heights):
         if height > room:
-            column = max(range(ncols), key=lambda c: len(grid.rows[i][c]))
-            start = grid.rows[i][column][:12].replace("\n", " ")
+            column = max(range(ncols), key=lambda c: len(bands.texts[i][c]))
+            start = bands.texts[i][column][:12].replace("\n", " ")
             raise UserError(
-                f"第 {i + 1} 行“{grid.headers[column]}”一格的内容太长（“{start}……”），"
+                f"第 {bands.rows[i] + 1} 行“{grid.headers[column]}”一格的内容太长（“{start}……”），"
                 "一页放不下，无法打印。请缩短这条记录后再试。"
             )
+
+    commands: list[tuple] = [
+        ("BOX", (0, 0), (-1, -1), GRID_WIDTH, colors.black),
+        ("LINEBELOW", (0, 0), (-1, 0), GRID_WIDTH, colors.black),
+        *padding,
+    ]
+    if ncols > 1:
+        commands.append(("LINEAFTER", (0, 0), (ncols - 2, -1), GRID_WIDTH, colors.black))
+    for r in range(len(heights) - 1):
+        if r + 1 not in bands.joined:
+            commands.append(("LINEBELOW", (0, r + 1), (-1, r + 1), GRID_WIDTH, colors.black))
     for col, valign in enumerate(grid.valigns):
         if valign != "middle":
             commands.append(("VALIGN", (col, 1), (col, -1), _VALIGN[valign]))
-    data: list[list[Paragraph | str]] = [header, *cells]
+    commands += bands.padding
+    for h in grid.hspans:
+        commands.append(("SPAN", (h.first, h.row + 1), (h.last, h.row + 1)))
+        commands.append(("VALIGN", (h.first, h.row + 1), (h.last, h.row + 1), "MIDDLE"))
     for span in spans:
-        for r in range(span.first + 1, span.last + 1):
-            data[r + 1][span.column] = ""
         commands.append(("SPAN", (span.column, span.first + 1), (span.column, span.last + 1)))
-    return Table(
+    return _ClosedTable(
         data,
         colWidths=col_w,
         rowHeights=[header_h, *heights],
@@ -485,8 +674,12 @@ def _heading(data: FormData, styles: _Styles, frame_w: float) -> list[Flowable]:
 
 
 def _tail(data: FormData, styles: _Styles) -> list[Flowable]:
-    """Footnote and signature line, below the table."""
+    """Notes, footnote and signature line, below the table."""
     story: list[Flowable] = []
+    notes = notes_lines(data)
+    if notes:
+        story.append(Spacer(1, 4))
+        story += [Paragraph(_markup(line), styles.note) for line in notes]
     if data.spec.footnote:
         story.append(Spacer(1, 6))
         story.append(Paragraph(_markup(data.spec.footnote), styles.footnote))

@@ -31,6 +31,7 @@ from gongtongti_desktop.output._files import atomic_write
 from gongtongti_desktop.output.layout import (
     NO_RECORDS,
     RECORD_WIDTHS,
+    Grid,
     PairRow,
     RecordBlock,
     TextRow,
@@ -38,6 +39,7 @@ from gongtongti_desktop.output.layout import (
     clean_text,
     files_text,
     header_line_text,
+    notes_lines,
     record_blocks,
 )
 
@@ -46,6 +48,7 @@ BODY = Font(name=FONT_NAME, size=11)
 BOLD = Font(name=FONT_NAME, size=11, bold=True)
 LABEL = Font(name="黑体", size=12, bold=True)
 TITLE = Font(name=FONT_NAME, size=16, bold=True)
+NOTE = Font(name=FONT_NAME, size=10)
 THIN = Side(style="thin", color="000000")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -136,8 +139,15 @@ def _heading(ws: Worksheet, data: FormData, row: int, ncols: int, full_width: fl
 
 
 def _tail(ws: Worksheet, data: FormData, row: int, ncols: int, full_width: float) -> int:
-    """Footnote and signature line from ``row``; returns the next free row."""
+    """Notes, footnote and signature line from ``row``; returns the next free row."""
     spec = data.spec
+    for line in notes_lines(data):
+        put_text(ws.cell(row, 1), line)
+        ws.cell(row, 1).font = NOTE
+        ws.cell(row, 1).alignment = Alignment(vertical="top", wrap_text=True)
+        _merge_row(ws, row, ncols)
+        ws.row_dimensions[row].height = _lines_needed(line, full_width) * LINE_POINTS + 2
+        row += 1
     if spec.footnote:
         put_text(ws.cell(row, 1), spec.footnote)
         ws.cell(row, 1).font = BODY
@@ -206,42 +216,41 @@ def add_form_sheet(wb: Workbook, data: FormData, sheet_title: str | None = None)
         put_text(ws.cell(row, 1), NO_RECORDS)
         ws.row_dimensions[row].height = ROW_MIN
         body_rows = 1
+        _style_body(ws, grid, head_row, body_start, ncols, {})
     else:
-        spans = grid.spans()
-        covered = {(r, s.column) for s in spans for r in range(s.first, s.last + 1)}
-        heights = []
-        data_floor = grid.min_height_mm * POINTS_PER_MM or ROW_MIN
-        for i, texts in enumerate(grid.rows):
-            floor = data_floor if i < grid.data_rows else max(BLANK_ROW, data_floor)
-            lines = [
-                _lines_needed(t, widths[c]) for c, t in enumerate(texts) if (i, c) not in covered
-            ]
-            heights.append(max(floor, max(lines, default=1) * LINE_POINTS + 6))
-            for col, text in enumerate(texts, 1):
-                put_text(ws.cell(body_start + i, col), text)
-        for span in spans:
-            text = grid.rows[span.first][span.column]
-            need = _lines_needed(text, widths[span.column]) * LINE_POINTS + 6
-            have = sum(heights[span.first : span.last + 1])
-            if need > have:
-                heights[span.last] += need - have
-            for r in range(span.first + 1, span.last + 1):
-                ws.cell(body_start + r, span.column + 1).value = None
-            ws.merge_cells(
-                start_row=body_start + span.first,
-                start_column=span.column + 1,
-                end_row=body_start + span.last,
-                end_column=span.column + 1,
-            )
-        for i, height in enumerate(heights):
-            ws.row_dimensions[body_start + i].height = height
-        body_rows = len(grid.rows)
+        body_rows, open_edges = _fill_body(ws, grid, body_start, widths)
+        _style_body(ws, grid, head_row, body_start + body_rows - 1, ncols, open_edges)
+    if grid.kind == "none":
+        _merge_row(ws, body_start, ncols)
+    row = body_start + body_rows
 
-    last_table_row = body_start + body_rows - 1
-    for r in range(head_row, last_table_row + 1):
+    last_row = _tail(ws, data, row, ncols, full_width) - 1
+    _page_setup(ws, spec.orientation, ncols, last_row)
+    ws.print_title_rows = f"{head_row}:{head_row}"
+    ws.freeze_panes = ws.cell(head_row + 1, 1)
+    return ws
+
+
+def _style_body(
+    ws: Worksheet,
+    grid: Grid,
+    head_row: int,
+    last_row: int,
+    ncols: int,
+    open_edges: dict[tuple[int, int], tuple[bool, bool]],
+) -> None:
+    """Rules, font and alignment of the table; ``open_edges[(row, col)]``: (no top rule, no
+    bottom rule) for the pieces of a long text continued on the next sheet row."""
+    for r in range(head_row, last_row + 1):
         for col in range(1, ncols + 1):
             cell = ws.cell(r, col)
-            cell.border = GRID
+            no_top, no_bottom = open_edges.get((r, col), (False, False))
+            cell.border = Border(
+                left=THIN,
+                right=THIN,
+                top=None if no_top else THIN,
+                bottom=None if no_bottom else THIN,
+            )
             if r > head_row:
                 align = "center" if grid.kind == "none" else grid.aligns[col - 1]
                 valign = "middle" if grid.kind == "none" else grid.valigns[col - 1]
@@ -249,15 +258,91 @@ def add_form_sheet(wb: Workbook, data: FormData, sheet_title: str | None = None)
                 cell.alignment = Alignment(
                     horizontal=align, vertical=_VERTICAL[valign], wrap_text=True
                 )
-    if grid.kind == "none":
-        _merge_row(ws, body_start, ncols)
-    row = last_table_row + 1
 
-    last_row = _tail(ws, data, row, ncols, full_width) - 1
-    _page_setup(ws, spec.orientation, ncols, last_row)
-    ws.print_title_rows = f"{head_row}:{head_row}"
-    ws.freeze_panes = ws.cell(head_row + 1, 1)
-    return ws
+
+def _fill_body(
+    ws: Worksheet, grid: Grid, start: int, widths: list[float]
+) -> tuple[int, dict[tuple[int, int], tuple[bool, bool]]]:
+    """The body rows from sheet row ``start``: texts, merged cells (the template's merge
+    columns, a sum row's label across columns) and heights. A running text (a ``valign =
+    "top"`` column) too tall for one Excel row (409 points at most) continues on the next
+    sheet rows, the other cells of its row merged down beside it, as in the PDF.
+
+    Returns the number of sheet rows and the open edges of the continued pieces.
+    """
+    hspans = {h.row: h for h in grid.hspans}
+    merged = grid.spans()
+    covered = {(r, s.column) for s in merged for r in range(s.first, s.last + 1)}
+    data_floor = grid.min_height_mm * POINTS_PER_MM or ROW_MIN
+    floors = {"data": data_floor, "total": ROW_MIN, "blank": max(BLANK_ROW, data_floor)}
+    heights: list[float] = []
+    first_row: list[int] = []  # the first sheet row (0-based from ``start``) of each grid row
+    last_row: list[int] = []
+    open_edges: dict[tuple[int, int], tuple[bool, bool]] = {}
+    merges: list[tuple[int, int, int, int]] = []  # (first row, first col, last row, last col)
+    for i, texts in enumerate(grid.rows):
+        top = len(heights)
+        first_row.append(top)
+        h = hspans.get(i)
+        width = list(widths)
+        if h is not None:
+            width[h.first] = sum(widths[h.first : h.last + 1])
+            merges.append((top, h.first, top, h.last))
+        chunks: dict[int, list[str]] = {}
+        for c, text in enumerate(texts):
+            if (i, c) in covered or (h and h.first < c <= h.last):
+                continue
+            if grid.valigns[c] == "top" and _lines_needed(text, width[c]) * LINE_POINTS > MAX_ROW:
+                chunks[c] = _text_chunks(text, width[c])
+        count = max((len(v) for v in chunks.values()), default=1)
+        own = [
+            _lines_needed(t, width[c])
+            for c, t in enumerate(texts)
+            if (i, c) not in covered and c not in chunks and not (h and h.first < c <= h.last)
+        ]
+        for j in range(count):
+            lines = [_lines_needed(v[j], width[c]) for c, v in chunks.items() if j < len(v)]
+            if j == 0:
+                lines += own
+            heights.append(min(MAX_ROW + 9, max(lines, default=1) * LINE_POINTS + 6))
+            for c, text in enumerate(texts):
+                value = (chunks[c][j] if j < len(chunks[c]) else "") if c in chunks else text
+                if c in chunks or j == 0:
+                    put_text(ws.cell(start + top + j, c + 1), value)
+        last = top + count - 1
+        last_row.append(last)
+        short = sum(heights[top:])
+        floor = floors[grid.row_kind(i)]
+        if short < floor:
+            heights[last] += floor - short
+        if count > 1:
+            for c in range(len(texts)):
+                if c in chunks:
+                    for j in range(count):
+                        open_edges[(start + top + j, c + 1)] = (j > 0, j < count - 1)
+                elif (i, c) not in covered:
+                    merges.append((top, c, last, c))
+    for span in merged:
+        text = grid.rows[span.first][span.column]
+        first, last = first_row[span.first], last_row[span.last]
+        need = _lines_needed(text, widths[span.column]) * LINE_POINTS + 6
+        have = sum(heights[first : last + 1])
+        if need > have:
+            heights[last] = min(MAX_ROW, heights[last] + need - have)
+        for r in range(first + 1, last + 1):
+            ws.cell(start + r, span.column + 1).value = None
+        merges.append((first, span.column, last, span.column))
+    for first, col, last, end_col in merges:
+        if (first, col) != (last, end_col):
+            ws.merge_cells(
+                start_row=start + first,
+                start_column=col + 1,
+                end_row=start + last,
+                end_column=end_col + 1,
+            )
+    for n, height in enumerate(heights):
+        ws.row_dimensions[start + n].height = height
+    return len(heights), open_edges
 
 
 # -- record forms -------------------------------------------------------------------------------
@@ -277,11 +362,29 @@ def _put(
     cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
 
 
+def _split_line(line: str, width: float) -> list[str]:
+    """A line too long for one Excel row cut into pieces that each fit one."""
+    most = max(int(MAX_ROW // LINE_POINTS) - 1, 1)  # wrapped lines a piece may take
+    if _lines_needed(line, width) <= most:
+        return [line]
+    room = most * max(width - 1.5, 1.0)  # as _lines_needed counts
+    pieces, current, used = [], "", 0.0
+    for ch in line:
+        step = _text_width(ch)
+        if current and used + step > room:
+            pieces.append(current)
+            current, used = "", 0.0
+        current += ch
+        used += step
+    return [*pieces, current]
+
+
 def _text_chunks(text: str, width: float) -> list[str]:
     """A long text cut between lines into pieces that fit one row (Excel's row height limit)."""
     chunks: list[str] = []
     current: list[str] = []
-    for line in text.split("\n"):
+    lines = [piece for line in text.split("\n") for piece in _split_line(line, width)]
+    for line in lines:
         if current and _lines_needed("\n".join([*current, line]), width) * LINE_POINTS > MAX_ROW:
             chunks.append("\n".join(current))
             current = []

@@ -20,12 +20,14 @@ from gongtongti_desktop.ui.print_preview import safe_file_name
 
 
 def write_workbook(store: Store, programme: Programme, path: Path) -> list[str]:
-    """Write the workbook; returns the names of the sheets' forms."""
-    from gongtongti_desktop.core.form_data import form_data
+    """Write the workbook and remember it (概览 shows the last export); returns the names of
+    the sheets' forms."""
+    from gongtongti_desktop.core.form_data import note_export, workbook_datas
     from gongtongti_desktop.output.xlsx import write_workbook as write
 
-    datas = [form_data(store, programme, spec.id) for spec in programme.forms]
+    datas = workbook_datas(store, programme)
     write(datas, path)
+    note_export(store, Path(path).resolve())
     return [d.spec.display_name for d in datas]
 
 
