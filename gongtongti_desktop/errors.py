@@ -20,6 +20,10 @@ class DataFileError(UserError):
     """The data file cannot be used (missing, damaged, foreign, or from a newer version)."""
 
 
+class DamagedFileError(DataFileError):
+    """The data file fails SQLite's checks; it is left exactly as it is (a backup may help)."""
+
+
 class ValidationError(UserError):
     """One or more fields of a record are invalid; ``errors`` maps field name to message."""
 

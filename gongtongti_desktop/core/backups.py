@@ -71,7 +71,8 @@ def list_backups(data_file: Path) -> list[BackupInfo]:
     found = []
     for path in folder.iterdir():
         match = _NAME.match(path.stem)
-        if not match or match["stem"] != Path(data_file).stem or not path.is_file():
+        wanted = path.suffix == (Path(data_file).suffix or ".gtdb")
+        if not wanted or not match or match["stem"] != Path(data_file).stem or not path.is_file():
             continue
         made = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S-%f")
         found.append(BackupInfo(path, made, match["reason"], path.stat().st_size))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongtongti_desktop.core.version import SCHEMA_VERSION
-from gongtongti_desktop.errors import DataFileError, StorageError
+from gongtongti_desktop.errors import DamagedFileError, DataFileError, StorageError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -141,11 +141,13 @@ class Store:
             try:
                 result = conn.execute("PRAGMA quick_check").fetchone()[0]
             except sqlite3.DatabaseError as exc:
-                raise DataFileError(
+                raise DamagedFileError(
                     f"{path} 已损坏，无法读取（{exc}）。文件未做任何改动。"
                 ) from exc
             if result != "ok":
-                raise DataFileError(f"{path} 已损坏（完整性检查：{result}）。文件未做任何改动。")
+                raise DamagedFileError(
+                    f"{path} 已损坏（完整性检查：{result}）。文件未做任何改动。"
+                )
             store = cls._configure(conn, path)
             store._migrate(backup_first=True)
         except BaseException:
@@ -287,6 +289,9 @@ class Store:
             target = sqlite3.connect(str(dest))
             try:
                 self.conn.backup(target)
+                # One self-contained file: a copy in WAL mode would grow -wal/-shm files
+                # beside it whenever it is read.
+                target.execute("PRAGMA journal_mode = DELETE")
             finally:
                 target.close()
         except (sqlite3.Error, OSError) as exc:

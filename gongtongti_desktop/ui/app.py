@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from gongtongti_desktop.core.paths import resources_dir
 from gongtongti_desktop.core.programme import Programme
 from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.errors import UserError
+from gongtongti_desktop.errors import DamagedFileError, UserError
 from gongtongti_desktop.ui.common import APP_TITLE, error_text
 
 ORGANIZATION = "gongtongti"
@@ -80,6 +80,7 @@ def obtain_store(path: Path) -> tuple[Store, Programme] | None:
     """The data file to work on: ``path`` if usable, the first-run setup if it does not exist,
     otherwise whatever the director chooses instead. None: the director gave up (quit).
     A file that cannot be opened is never modified."""
+    from gongtongti_desktop.ui import data_file_guard
     from gongtongti_desktop.ui.main_window import DATA_FILE_FILTER, open_data_file
 
     while True:
@@ -87,6 +88,10 @@ def obtain_store(path: Path) -> tuple[Store, Programme] | None:
             return run_first_run(path)
         try:
             return open_data_file(path)
+        except DamagedFileError as exc:
+            if data_file_guard.offer_backup(None, path, exc):
+                continue
+            choice = ask_after_failure(exc.message)
         except UserError as exc:
             choice = ask_after_failure(exc.message)
         if choice == OPEN_OTHER:

@@ -27,32 +27,38 @@ from gongtongti_desktop import __version__
 from gongtongti_desktop.core.programme import Programme, get_programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
+from gongtongti_desktop.ui import data_file_guard as guard
 from gongtongti_desktop.ui.common import APP_TITLE, ask_save_path, documents_folder, show_error
-from gongtongti_desktop.ui.overview_tab import OverviewTab, PlaceholderTab
+from gongtongti_desktop.ui.overview_tab import OverviewTab
 from gongtongti_desktop.ui.roster_tab import RosterTab
 
 if TYPE_CHECKING:
+    from gongtongti_desktop.core.periods import Period
     from gongtongti_desktop.ui.diary_tab import DiaryTab
     from gongtongti_desktop.ui.plan_tab import PlanTab
+    from gongtongti_desktop.ui.scoring_tab import ScoringTab
+    from gongtongti_desktop.ui.summary_tab import SummaryTab
 
 DATA_FILE_FILTER = "共同体工作台数据文件 (*.gtdb);;所有文件 (*)"
 DEMO_MARK = "【示例数据】"
 
-# The tabs not built yet, with one line of what each will do.
-PLACEHOLDERS = (
-    ("考核评分", "按考核评估指标逐项自评打分，自动汇总各级得分，并列出缺少的佐证材料。"),
-    ("阶段总结", "撰写阶段工作总结（亮点工作、存在的问题、下一步打算），打印阶段工作总结上报表。"),
-)
-TAB_NAMES = ("概览", "结对名单", "月计划", "帮扶日志", *(name for name, _ in PLACEHOLDERS))
+TAB_NAMES = ("概览", "结对名单", "月计划", "帮扶日志", "考核评分", "阶段总结")
 
 
 def open_data_file(path: Path) -> tuple[Store, Programme]:
-    """Open a data file and its programme; raises DataFileError / UserError untouched."""
-    store = Store.open(Path(path))
+    """Hold the data file (one writer) and open it with its programme; raises DataFileError /
+    UserError with the file untouched."""
+    guard.acquire(Path(path))
+    try:
+        store = Store.open(Path(path))
+    except BaseException:
+        guard.release(Path(path))
+        raise
     try:
         return store, get_programme(store.programme_id)
     except BaseException:
         store.close()
+        guard.release(Path(path))
         raise
 
 
@@ -102,6 +108,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.programme_label)
         self._build_menus()
         self._install()
+        guard.acquire(Path(store.path))  # already held when opened through open_data_file
+        guard.after_open(self, store)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -119,6 +127,7 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(file_menu, "导出表格（Excel）…", self.export_tables)
         file_menu.addSeparator()
         self.recycle_action = self._action(file_menu, "回收站…", self.show_recycle_bin)
+        self.backup_action = self._action(file_menu, "备份与恢复…", self.show_backups)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
         edit_menu = bar.addMenu("编辑(&E)")
@@ -166,16 +175,20 @@ class MainWindow(QMainWindow):
         self.overview = OverviewTab(self.store, self.programme)
         self.roster_tab = RosterTab(self.store, self.programme)
         self.roster_tab.changed.connect(self.overview.refresh)
-        self.roster_tab.changed.connect(lambda: self._mark_stale(self.plan_page, self.diary_page))
-        # The plan and the diary are made when first shown (start-up stays cheap).
+        self.roster_tab.changed.connect(
+            lambda: self._mark_stale(self.plan_page, self.diary_page, self.scoring_page)
+        )
+        # Every tab but the first two is made when first shown (start-up stays cheap).
         self.plan_page = LazyTab(self._make_plan_tab)
         self.diary_page = LazyTab(self._make_diary_tab)
-        self.tabs.addTab(self.overview, "概览")
-        self.tabs.addTab(self.roster_tab, "结对名单")
-        self.tabs.addTab(self.plan_page, "月计划")
-        self.tabs.addTab(self.diary_page, "帮扶日志")
-        for name, what in PLACEHOLDERS:
-            self.tabs.addTab(PlaceholderTab(what), name)
+        self.scoring_page = LazyTab(self._make_scoring_tab)
+        self.summary_page = LazyTab(self._make_summary_tab)
+        pages = (
+            self.overview, self.roster_tab, self.plan_page, self.diary_page,
+            self.scoring_page, self.summary_page,
+        )  # fmt: skip
+        for page, name in zip(pages, TAB_NAMES, strict=True):
+            self.tabs.addTab(page, name)
         self._tab_changed()
 
         self.print_menu.clear()
@@ -197,7 +210,7 @@ class MainWindow(QMainWindow):
         from gongtongti_desktop.ui.plan_tab import PlanTab
 
         tab = PlanTab(self.store, self.programme, parent)
-        tab.changed.connect(lambda: self._mark_stale(self.diary_page))
+        tab.changed.connect(lambda: self._records_changed(self.diary_page))
         tab.show_activities.connect(self.show_plan_item_activities)
         tab.open_activity.connect(self.show_activity)
         tab.record_activity.connect(self.record_activity_for)
@@ -208,9 +221,32 @@ class MainWindow(QMainWindow):
         from gongtongti_desktop.ui.diary_tab import DiaryTab
 
         tab = DiaryTab(self.store, self.programme, parent)
-        tab.changed.connect(lambda: self._mark_stale(self.plan_page))
+        tab.changed.connect(lambda: self._records_changed(self.plan_page))
         self.undo_group.addStack(tab.undo_stack)
         return tab
+
+    def _make_scoring_tab(self, parent: QWidget) -> ScoringTab:
+        from gongtongti_desktop.ui.scoring_tab import ScoringTab
+
+        tab = ScoringTab(self.store, self.programme, parent)
+        tab.open_activity.connect(self.show_activity)
+        tab.print_requested.connect(self.print_index)
+        tab.changed.connect(self.overview.mark_stale)
+        self.undo_group.addStack(tab.undo_stack)
+        return tab
+
+    def _make_summary_tab(self, parent: QWidget) -> SummaryTab:
+        from gongtongti_desktop.ui.summary_tab import SummaryTab
+
+        tab = SummaryTab(self.store, self.programme, parent)
+        tab.print_requested.connect(self.print_form)
+        tab.changed.connect(self.overview.mark_stale)
+        return tab
+
+    def _records_changed(self, *pages: LazyTab) -> None:
+        """The plan or the diary changed: rule counts, suggestions and the other tab follow."""
+        self._mark_stale(*pages, self.scoring_page)
+        self.overview.mark_stale()
 
     @property
     def plan_tab(self) -> PlanTab:
@@ -219,6 +255,14 @@ class MainWindow(QMainWindow):
     @property
     def diary_tab(self) -> DiaryTab:
         return self.diary_page.build()  # type: ignore[return-value]
+
+    @property
+    def scoring_tab(self) -> ScoringTab:
+        return self.scoring_page.build()  # type: ignore[return-value]
+
+    @property
+    def summary_tab(self) -> SummaryTab:
+        return self.summary_page.build()  # type: ignore[return-value]
 
     @staticmethod
     def _mark_stale(*pages: LazyTab) -> None:
@@ -233,7 +277,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.roster_tab.refresh()
         self.overview.refresh()
-        self._mark_stale(self.plan_page, self.diary_page)
+        self._mark_stale(self.plan_page, self.diary_page, self.scoring_page, self.summary_page)
 
     def _update_undo_actions(self, *_args: object) -> None:
         group = self.undo_group
@@ -274,6 +318,9 @@ class MainWindow(QMainWindow):
         self._install()
         if old is not store:
             old.close()
+            guard.release(Path(old.path))
+            guard.acquire(Path(store.path))
+            guard.after_open(self, store)
 
     def open_path(self, path: Path) -> bool:
         if Path(path).resolve() == Path(self.store.path).resolve():
@@ -330,6 +377,14 @@ class MainWindow(QMainWindow):
 
         return open_print_preview(self, self.store, self.programme, form_id, period)
 
+    def print_index(self, index_id: str, period: Period | None = None):
+        """The printable form of an assessment index (附件4, a checklist) for a period."""
+        for spec in self.programme.forms:
+            if spec.index == index_id:
+                return self.print_form(spec.id, period)
+        show_error(self, UserError(f"当前方案没有“{index_id}”的打印表格"), "打印")
+        return None
+
     def show_recycle_bin(self) -> QDialog:
         from gongtongti_desktop.ui.recycle_bin import RecycleBinDialog
 
@@ -350,6 +405,38 @@ class MainWindow(QMainWindow):
             f"<p>数据文件：{self.store.path}</p>",
         )
 
+    def show_backups(self) -> QDialog:
+        from gongtongti_desktop.ui.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self.store, self)
+        dialog.restore_requested.connect(self.restore_backup)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def restore_backup(self, backup: Path) -> bool:
+        """Put a backup in place of the open data file (core backs the current content up
+        first) and show it. SQLite's backup API writes through the open file, so nothing
+        typed in a tab is lost on the way: the tabs save, then reload from the restored file."""
+        from gongtongti_desktop.core import backups
+
+        path = Path(self.store.path)
+        summary = self.summary_page.content
+        if summary is not None and not summary.save_now(quiet=False):  # type: ignore[attr-defined]
+            return False  # typed text first: it goes into the before-restore backup
+        try:
+            kept = backups.restore(path, backup)
+            store = Store.open(path)
+        except UserError as exc:
+            show_error(self, exc, "恢复备份")
+            return False
+        self.switch_to(store, get_programme(store.programme_id))
+        QMessageBox.information(
+            self, "恢复备份", f"已恢复 {backup.name}。\n恢复前的数据保存在：{kept}"
+        )
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.store.close()
+        guard.release(Path(self.store.path))
         super().closeEvent(event)

@@ -15,7 +15,7 @@ from gongtongti_desktop.core import roster
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.ui import app
 from gongtongti_desktop.ui.main_window import TAB_NAMES, MainWindow, open_data_file
-from gongtongti_desktop.ui.overview_tab import NOT_READY, OverviewTab, PlaceholderTab
+from gongtongti_desktop.ui.overview_tab import OverviewTab
 
 pytestmark = pytest.mark.gui
 
@@ -53,11 +53,12 @@ def test_window_opens_on_a_demo_file(window, demo_path) -> None:
     assert expected > 0
     assert window.diary_tab.count_label.text() == f"共 {expected} 次活动"
     assert window.plan_page.content is None
+    assert window.scoring_page.content is None and window.summary_page.content is None
+    tabs.setCurrentIndex(4)
+    assert window.scoring_page.content is window.scoring_tab
+    tabs.setCurrentIndex(5)
+    assert window.summary_page.content is window.summary_tab
     tabs.setCurrentIndex(0)
-    for i in range(4, tabs.count()):
-        placeholder = tabs.widget(i)
-        assert isinstance(placeholder, PlaceholderTab)
-        assert placeholder.text().startswith(NOT_READY + "\n")
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "编辑(&E)", "打印(&P)", "帮助(&H)"]
     printed = [a.text() for a in window.print_menu.actions()]
