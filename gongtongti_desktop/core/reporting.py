@@ -234,3 +234,31 @@ def revisions(store: Store, table: str, record_id: str) -> list[dict[str, Any]]:
         [table, record_id],
     )
     return [{"saved_at": r["saved_at"], "data": json.loads(r["data"])} for r in rows]
+
+
+@dataclass(frozen=True)
+class ReportStatus:
+    reported_at: str  # "" when never reported (nor received)
+    direction: str  # "export" / "import" / ""
+    revisions: int  # earlier versions kept since
+
+
+def report_status(store: Store, table: str, record_id: str) -> ReportStatus:
+    rows = store.query(
+        "SELECT r.reported_at, l.direction FROM reported r JOIN export_log l ON l.id = r.export_id"
+        " WHERE r.table_name = ? AND r.record_id = ?",
+        [table, record_id],
+    )
+    count = store.conn.execute(
+        "SELECT count(*) FROM revision WHERE table_name = ? AND record_id = ?", [table, record_id]
+    ).fetchone()[0]
+    if not rows:
+        return ReportStatus("", "", count)
+    return ReportStatus(rows[0]["reported_at"], rows[0]["direction"], count)
+
+
+def changed_fields(older: dict[str, Any], newer: dict[str, Any]) -> list[str]:
+    """Names of the fields that differ between two versions (times and bookkeeping left out)."""
+    skip = {*_NOT_CONTENT, "_source"}
+    names = [k for k in {**older, **newer} if k not in skip]
+    return [k for k in names if older.get(k) != newer.get(k)]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongtongti_desktop.core import attachments, diary, periods, plans, records, roster
+from gongtongti_desktop.core import attachments, diary, periods, plans, records, reporting, roster
 from gongtongti_desktop.core.programme import Programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
@@ -198,6 +199,7 @@ class DiaryTab(QWidget):
         self.detail_meta = QLabel()
         self.detail_meta.setWordWrap(True)
         self.detail_meta.setTextFormat(Qt.TextFormat.RichText)
+        self.detail_meta.linkActivated.connect(lambda _link: self.show_revisions())
         self.detail_text = QTextBrowser()
         self.detail_text.setOpenLinks(False)
         self.strip = AttachmentStrip()
@@ -418,6 +420,16 @@ class DiaryTab(QWidget):
             if plan
             else "<b>对应计划：</b>（无，计划外活动）"
         )
+        status = reporting.report_status(self.store, "activity", activity_id)
+        if status.reported_at:
+            when = status.reported_at[:10]
+            verb = "上报" if status.direction == "export" else "导入"
+            changed = (
+                f"，此后修改 {status.revisions} 次 <a href='revisions'>查看修改记录</a>"
+                if status.revisions
+                else "，此后未修改"
+            )
+            meta.append(f"<b>上报：</b>已于 {when} {verb}{changed}")
         self.detail_meta.setText("<br>".join(meta))
         parts = []
         for key in ("plan_text", "measures", "record", "summary"):
@@ -427,6 +439,18 @@ class DiaryTab(QWidget):
             parts.append(f"<p><b>{html.escape(label)}</b><br>{body}</p>")
         self.detail_text.setHtml("".join(parts))
         self.strip.set_attachments(attachments.list_attachments(self.store, activity_id))
+
+    def show_revisions(self, activity_id: str | None = None) -> QDialog | None:
+        """修改记录 of a reported activity: every version kept since it was reported."""
+        from gongtongti_desktop.ui.revision_dialog import RevisionDialog
+
+        activity_id = activity_id or self._shown_id
+        if activity_id is None:
+            return None
+        dialog = RevisionDialog(self.store, "activity", activity_id, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     # -- changing -----------------------------------------------------------------------------
 
