@@ -33,7 +33,9 @@ def write_zip(
         warnings.simplefilter("ignore")  # zipfile warns about duplicate names
         with zipfile.ZipFile(path, "w", compression) as archive:
             for name, content in items:
-                archive.writestr(zipfile.ZipInfo(name, (2025, 1, 1, 0, 0, 0)), content)
+                info = zipfile.ZipInfo(name, (2025, 1, 1, 0, 0, 0))
+                info.compress_type = compression
+                archive.writestr(info, content)
     return path
 
 
@@ -55,9 +57,11 @@ def repack(
     drop: tuple[str, ...] = (),
     rehash: bool = True,
     extra: list[tuple[str, bytes]] | None = None,
+    tweak: Callable[[dict[str, bytes]], None] | None = None,
 ) -> Path:
     """A copy of ``src`` with data.json/manifest.json edited, members added or dropped, the
-    manifest's member list recomputed (``rehash``), and ``extra`` raw entries not listed."""
+    manifest's member list recomputed (``rehash``), ``tweak`` changing members' bytes after
+    that, and ``extra`` raw entries not listed."""
     items = read_members(src)
     man = json.loads(items.pop("manifest.json"))
     if data is not None:
@@ -71,6 +75,8 @@ def repack(
         man["members"] = {name: entry(content) for name, content in items.items()}
     if manifest is not None:
         manifest(man)
+    if tweak is not None:
+        tweak(items)
     pairs = [*items.items(), ("manifest.json", dumps(man)), *(extra or [])]
     return write_zip(dest, pairs)
 
