@@ -1,5 +1,10 @@
-"""A school year of invented plans and activities for the demo data file (示例), with a few
-photos the program draws itself (nothing is downloaded).
+"""Invented plans and activities for the demo data file (示例), with a few photos the program
+draws itself (nothing is downloaded).
+
+Two sources: ``fill_diary`` writes plans for a span of plan rows and 3–5 random activities a
+month up to the demo's today; ``fill_rule_samples`` writes what a profile's rules ask for, period
+by period (the "八个一", a 自我评估 per term, …), so a profile whose activity kinds the random
+templates do not know still gets a diary, and a designed gap is one number in a table.
 
 Kept apart from demo.py (the roster) so each stays readable; both write only through the same
 core operations a director uses.

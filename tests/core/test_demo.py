@@ -5,6 +5,7 @@ here from the records themselves (SQL), not copied from the engine."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -322,3 +323,23 @@ def test_qingshanhu_joint_research_counts_both_kinds(demos) -> None:
         )
         assert _result(store, programme, rule.id, key).count == held
     assert _result(store, programme, rule.id, "2024-spring").status == rules.MISSED
+
+
+def test_a_profile_without_a_demo_of_its_own_gets_the_generic_one(tmp_path: Path) -> None:
+    from gongtongti_desktop.core.demo import fill_demo, fill_records
+    from gongtongti_desktop.core.paths import forms_dir
+    from gongtongti_desktop.core.programme import load_programme
+
+    folder = tmp_path / "newcounty-2026"
+    shutil.copytree(forms_dir() / "qingshanhu-1plus1plusn", folder)
+    toml = folder / "programme.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('id = "qingshanhu-1plus1plusn"', 'id = "newcounty-2026"'), "utf-8")
+    programme = load_programme(folder)
+    with Store.create(tmp_path / "d.gtdb", kindergarten="示例", programme_id=programme.id) as store:
+        fill_demo(store, programme)
+        fill_records(store, programme)
+        roles = {r[0] for r in store.conn.execute("SELECT partner_role FROM pairing")}
+        assert roles == set(programme.roles.partners)
+        pairs = rules.current_and_last(store, programme.calendar, programme.rules, store.today())
+        assert rules.MET in {result.status for pair in pairs for result in pair}
