@@ -164,7 +164,7 @@ def _kind(programme: Programme, name: str, role: str) -> str:
         kind = "学区"
     elif "中心幼儿园" in name:
         kind = "乡镇中心园"
-    elif "村" in name and "村级" in role:
+    elif "村" in name:
         kind = "村级园"
     elif "民办" in role or "民办" in name:
         kind = "民办园"
