@@ -122,7 +122,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         from gongtongti_desktop.core.form_data import form_data
         from gongtongti_desktop.output.pdf import write_pdf
 
-        data = form_data(store, programme, args.form, period, blank=args.blank)
+        data = form_data(store, programme, args.form, period, blank=args.blank, today=store.today())
         write_pdf(data, out)
     for warning in data.warnings:
         _warn(warning)

@@ -298,8 +298,13 @@ SOURCES: dict[str, Callable[[_Request], list[dict[str, Any]]]] = {
 def workbook_datas(
     store: Store, programme: Programme, period: Period | None = None
 ) -> list[FormData]:
-    """Every form of the programme for one workbook (``export --xlsx``, 文件 → 导出表格)."""
-    return [form_data(store, programme, s.id, period, fit_period=True) for s in programme.forms]
+    """Every form of the programme for one workbook (``export --xlsx``, 文件 → 导出表格); with
+    no period each form prints its default one around ``store.today()`` (a demo file's day)."""
+    today = store.today()
+    return [
+        form_data(store, programme, s.id, period, today=today, fit_period=True)
+        for s in programme.forms
+    ]
 
 
 def note_export(store: Store, path: Path) -> None:

@@ -27,7 +27,7 @@ TICK = "√"  # in every Chinese system font (GB2312), unlike ✓
 DRAFT_WARNING = "阶段总结仍是系统起草的原文，尚未修改"
 NOT_STARTED = "未开始"
 EVIDENCE_LINES = 3  # records named in a rules-report cell; the rest are counted
-EVIDENCE_TITLE = 14  # characters of a record's title shown there
+EVIDENCE_TITLE = 18  # characters of a record's title (with its kind) shown there
 PERIOD_TEXT = {"month": "月", "term": "学期", "school_year": "学年"}
 
 
@@ -201,7 +201,7 @@ def checklist_items(
         rows.append(
             {
                 "group_code": group.code,
-                "group": group.name,
+                "group": f"{group.code}\n{group.name}",  # "（一）\n办园条件"
                 "number": item.code,
                 "item": item.text,
                 "marks": {v: TICK if v == verdict else "" for v in VERDICTS},
@@ -264,7 +264,10 @@ def _short(text: str) -> str:
 
 
 def evidence_lines(store: Store, result: rules.RuleResult) -> list[str]:
-    """The records that counted, one short line each: "10月8日 调研：……", "9月 计划：……"."""
+    """The records that counted, one short line each: "10月8日　调研：……", "9月计划　……".
+
+    The space is a CJK one: with a plain space the cell would wrap between words, as it does
+    for a list of names."""
     ids = list(result.record_ids)
     shown = ids if len(ids) <= EVIDENCE_LINES else ids[: EVIDENCE_LINES - 1]
     lines = []
@@ -276,7 +279,8 @@ def evidence_lines(store: Store, result: rules.RuleResult) -> list[str]:
         by_id = {r["id"]: r for r in found}
         for i in shown:
             a = by_id[i]
-            lines.append(f"{_md(a['day'])} {a['kind']}：{_short(a['title'])}")
+            title = a["title"] if a["title"].startswith(a["kind"]) else f"{a['kind']}：{a['title']}"
+            lines.append(f"{_md(a['day'])}\u3000{_short(title)}")
     elif result.table == "plan_item" and shown:
         found = store.query(
             f"SELECT id, month, task FROM plan_item WHERE id IN ({', '.join('?' * len(shown))})",
@@ -285,11 +289,11 @@ def evidence_lines(store: Store, result: rules.RuleResult) -> list[str]:
         by_id = {r["id"]: r for r in found}
         for i in shown:
             p = by_id[i]
-            lines.append(f"{int(p['month'][5:7])}月计划：{_short(p['task'])}")
+            lines.append(f"{int(p['month'][5:7])}月计划\u3000{_short(p['task'])}")
     elif shown:
         lines.append(f"{result.period.label}阶段总结已填写")
     if len(ids) > len(shown):
-        lines.append(f"等共 {len(ids)} {result.rule.unit}")
+        lines.append(f"等共{len(ids)}{result.rule.unit}")  # no spaces: see above
     return lines
 
 

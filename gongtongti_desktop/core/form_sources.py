@@ -107,7 +107,7 @@ SOURCE_FIELDS: dict[str, frozenset[str]] = {
     "checklist_items": frozenset(
         {
             "group_code",
-            "group",  # the section ("（一）办园条件")
+            "group",  # the section, code over name ("（一）\n办园条件")
             "number",  # the item's number as printed ("1")
             "item",  # the item's text, without its number
             "marks",  # {"符合": "√", …}: bind "marks:符合"
