@@ -104,6 +104,31 @@ def test_every_profile_prints_its_rules(tmp_path, programme_id: str) -> None:
         assert _flat(rule.label) in text
 
 
+def test_xlsx_mirrors_the_rows_with_each_rule_merged_down(tmp_path, yiyuan_demo) -> None:
+    import openpyxl
+
+    from gongtongti_desktop.output.xlsx import write_workbook
+
+    store, programme = yiyuan_demo
+    term = periods.parse_term(programme.calendar, "2024-autumn")
+    data = _report(yiyuan_demo, term, store.today())
+    ws = openpyxl.load_workbook(write_workbook([data], tmp_path / "r.xlsx")).worksheets[0]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "要求")
+    assert [ws.cell(head, c).value for c in range(1, 8)] == [c.title for c in data.spec.columns]
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    r = head + 1
+    for rule in programme.rules:
+        mine = [row for row in data.rows if row["rule_id"] == rule.id]
+        assert ws.cell(r, 1).value == mine[0]["rule"]
+        for n, row in enumerate(mine):
+            assert ws.cell(r + n, 2).value == row["period"]
+            assert ws.cell(r + n, 3).value == row["progress"]
+            assert ws.cell(r + n, 4).value == row["status"]
+        if len(mine) > 1:
+            assert f"A{r}:A{r + len(mine) - 1}" in merged
+        r += len(mine)
+
+
 # -- layout pieces the report forms use ------------------------------------------------------------
 
 

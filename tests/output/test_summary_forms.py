@@ -87,6 +87,27 @@ def test_annex3_shows_the_summary_text_notes_and_filler(own_demo) -> None:
                 assert _flat(values[field]) in text, field
 
 
+def test_annex3_xlsx_mirrors_rows_and_header(tmp_path: Path, own_demo) -> None:
+    store, programme = own_demo
+    values = {"highlights": "送教下乡 5 次", "problems": "参与率不高", "next_steps": "每月一次"}
+    notes = {"highlights_note": "见照片", "next_steps_note": "需支持"}
+    summaries.save_summary(store, "2024-autumn", {**values, **notes})
+    data = _annex3(store, programme)
+    ws = openpyxl.load_workbook(write_workbook([data], tmp_path / "a.xlsx")).worksheets[0]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0][0] == "附件3" and rows[1][0] == data.title
+    assert f"时间：{_term(programme).label}" in rows[2][0]
+    head = next(n for n, row in enumerate(rows) if row[0] == "名称")
+    assert rows[head] == ["名称", "工作开展情况", "备注"]
+    body = rows[head + 1 : head + 4]
+    assert [r[0] for r in body] == SEED_ROWS
+    for row, (name, _) in zip(body, summaries.SECTIONS, strict=True):
+        assert row[1] == values[name] and (row[2] or "") == notes.get(f"{name}_note", "")
+    floor = programme.form("annex3").min_row_height_mm * 72 / 25.4
+    for r in range(head + 2, head + 5):
+        assert ws.row_dimensions[r].height >= floor - 0.5
+
+
 def test_empty_summary_prints_rows_to_write_in_and_says_so(own_demo) -> None:
     store, programme = own_demo
     data = _annex3(store, programme, "2023-autumn")
