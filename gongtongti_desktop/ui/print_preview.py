@@ -19,6 +19,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -256,12 +257,14 @@ def _render(
     form_id: str,
     period: Period | None,
     activity_ids: Sequence[str] | None,
+    blank: bool = False,
 ) -> tuple[bytes, str, Callable[[Path], Any], Callable[[Path], Any]]:
-    """(pdf, title, save_pdf, save_xlsx) of one form; reportlab/openpyxl load only here."""
+    """(pdf, title, save_pdf, save_xlsx) of one form; reportlab/openpyxl load only here.
+    ``blank``: an index form without scores, to fill in by hand."""
     from gongtongti_desktop.core.form_data import form_data
     from gongtongti_desktop.output.pdf import render_pdf, write_pdf
 
-    data = form_data(store, programme, form_id, period, activity_ids=activity_ids)
+    data = form_data(store, programme, form_id, period, activity_ids=activity_ids, blank=blank)
     pdf = render_pdf(data)
     # The printed title (placeholders filled) where core provides it.
     title = getattr(data, "display_name", data.spec.display_name)
@@ -289,6 +292,7 @@ def open_print_preview(
     A periodic form starts at ``period`` (default: the form's default period, normally this
     term) and gets a period picker; ``activity_ids`` prints those activities only.
     """
+    today = today or store.today()
     try:
         with wait_cursor():
             spec = programme.form(form_id)
@@ -304,6 +308,11 @@ def open_print_preview(
     except UserError as exc:
         show_error(parent, exc)
         return None
+    blank_box: QCheckBox | None = None
+    if spec.index:
+        blank_box = QCheckBox("空白表（手填）")
+        blank_box.setToolTip("不填分数和合计，打印出来手写")
+        dialog.top_bar.addWidget(blank_box)
     if periodic and period is not None:
         picker = PeriodPicker(
             programme,
@@ -318,14 +327,17 @@ def open_print_preview(
             try:
                 with wait_cursor():
                     pdf, title, save_pdf, save_xlsx = _render(
-                        store, programme, form_id, chosen, None
-                    )
+                        store, programme, form_id, chosen, None,
+                        blank_box is not None and blank_box.isChecked(),
+                    )  # fmt: skip
                     dialog.set_document(pdf, title, save_pdf, save_xlsx)
             except UserError as exc:
                 show_error(dialog, exc)
 
         picker.changed.connect(rerender)
         dialog.add_period_picker(picker)
+        if blank_box is not None:
+            blank_box.toggled.connect(lambda _on: rerender())
     dialog.setModal(False)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
