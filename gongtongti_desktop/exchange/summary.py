@@ -90,7 +90,8 @@ def _read_all(
     packages = []
     for n, path in enumerate(paths, 1):
         try:
-            packages.append(read_package(path, limits=limits))
+            # The workbook is never opened here: its byte checks suffice (see read_package).
+            packages.append(read_package(path, limits=limits, open_workbook=False))
         except UserError as exc:
             report.bad.append((path, exc.message))
         if progress is not None:

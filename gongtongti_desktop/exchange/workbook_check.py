@@ -17,8 +17,10 @@ import zipfile
 from gongtongti_desktop.exchange.package_format import Limits
 
 
-def check_workbook(content: bytes, limits: Limits) -> str:
-    """'' when the workbook is safe to open, else why not (Chinese, after the file's name)."""
+def check_workbook(content: bytes, limits: Limits, *, open_it: bool = True) -> str:
+    """'' when the workbook is safe to open, else why not (Chinese, after the file's name).
+    ``open_it`` False: only the zip checks and the DTD scan — for a caller that never opens
+    the workbook, where counting cells for openpyxl's sake would be wasted work."""
     from gongtongti_desktop.core import roster_import as ri
 
     if not content.startswith(b"PK\x03\x04"):
@@ -34,15 +36,16 @@ def check_workbook(content: bytes, limits: Limits) -> str:
                 text = ri._part_bytes(book, info)
                 if any(mark in text for mark in ri._DTD_MARKS):
                     return f"的部件 {info.filename} 含有 XML 实体/DTD 声明，可能是恶意构造的文件"
-                cells += sum(1 for _ in ri._CELL_TAG.finditer(text))
-                merged += sum(ri._merged_area(m.group(1)) for m in ri._MERGE_REF.finditer(text))
+                if open_it:  # the counts only bound what openpyxl would build
+                    cells += sum(1 for _ in ri._CELL_TAG.finditer(text))
+                    merged += sum(ri._merged_area(m.group(1)) for m in ri._MERGE_REF.finditer(text))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         return "已损坏，无法作为 Excel 工作簿读取"
     if cells > limits.max_xlsx_cells:
         return f"有 {cells} 个单元格，超过 {limits.max_xlsx_cells} 个的上限"
     if merged > limits.max_xlsx_merged_cells:
         return f"的合并单元格覆盖 {merged} 个单元格，可能是恶意构造的文件"
-    return _open_problem(content)
+    return _open_problem(content) if open_it else ""
 
 
 def _parts_problem(infos: list[zipfile.ZipInfo], limits: Limits) -> str:
