@@ -28,6 +28,7 @@ from typing import Any
 from gongtongti_desktop.core import attachments, package_merge
 from gongtongti_desktop.core.package_merge import Conflict, MergePlan, PackageDataError
 from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.version import SCHEMA_VERSION
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package_format import DEFAULT_LIMITS, Limits, PackageError
 from gongtongti_desktop.exchange.package_read import Package, open_member, read_package, refuse
@@ -61,6 +62,7 @@ class ImportResult:
     path: Path
     applied: bool
     lines: list[str]  # the plan as shown, for the closing message
+    declined: bool = False  # the user answered no to the plan
     inserted: int = 0
     updated: int = 0
     kept_local: int = 0
@@ -84,7 +86,13 @@ def plan_import(
     try:
         merge = package_merge.plan_merge(store, package.data)
     except PackageDataError as exc:
-        raise PackageError(f"数据包“{package.path.name}”被拒绝：{exc.message}") from exc
+        newer = package.manifest.get("schema_version")
+        hint = ""
+        if isinstance(newer, int) and newer > SCHEMA_VERSION:
+            hint = "（数据包由更新版本的共同体工作台写出，请升级本程序）"
+        raise PackageError(
+            f"数据包“{package.path.name}”被拒绝：{exc.message}{hint}。未做任何改动。"
+        ) from exc
     return ImportPlan(package, merge, _files_to_copy(store, package))
 
 
@@ -131,7 +139,7 @@ def import_package(
     """Plan, ask ``confirm`` (None: go ahead), apply. Not applied when the answer is no."""
     plan = plan_import(store, path, limits=limits, progress=progress)
     if confirm is not None and not plan.is_empty and not confirm(plan):
-        return ImportResult(plan.package.path, False, plan.summary_lines())
+        return ImportResult(plan.package.path, False, plan.summary_lines(), declined=True)
     return apply_import(store, plan, progress=progress)
 
 

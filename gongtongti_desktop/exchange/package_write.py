@@ -88,13 +88,19 @@ def write_package(
     changes = reporting.changes_since_last(store, records)
     result = ExportResult(out, period, key, {t: len(rows) for t, rows in records.items()}, changes)
     result.warnings += _draft_warnings(records)
-    kindergarten = {"uuid": reporting.kindergarten_uuid(store), "name": store.kindergarten_name}
-    period_json = {
-        "kind": period.kind,
-        "key": key,
-        "label": period.label,
-        "start": period.start.isoformat(),
-        "end": period.end.isoformat(),
+    identity = {
+        "programme": programme.id,
+        "kindergarten": {
+            "uuid": reporting.kindergarten_uuid(store),
+            "name": store.kindergarten_name,
+        },
+        "period": {
+            "kind": period.kind,
+            "key": key,
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
     }
     files = _evidence(store, records) if photos else []
     datas = _form_datas(store, programme, period, result)
@@ -103,9 +109,7 @@ def write_package(
     data_doc = {
         "format": reporting.DATA_FORMAT,
         "version": reporting.DATA_VERSION,
-        "programme": programme.id,
-        "kindergarten": kindergarten,
-        "period": period_json,
+        **identity,
         "records": records,
     }
     tmp = _temp_beside(out)
@@ -119,10 +123,8 @@ def write_package(
                     "format_version": fmt.FORMAT_VERSION,
                     "app_version": gongtongti_desktop.__version__,
                     "schema_version": store.schema_version,
-                    "programme": programme.id,
+                    **identity,
                     "programme_name": programme.name,
-                    "kindergarten": kindergarten,
-                    "period": period_json,
                     "created_at": now.isoformat(timespec="seconds"),
                     "counts": result.counts,
                     "changes": changes.as_json(),

@@ -85,7 +85,8 @@ def test_declining_the_plan_writes_nothing(exported: Exported, tmp_path: Path) -
 
     with Store.open(path) as store:
         result = import_package(store, exported.package, confirm=decline)
-    assert not result.applied and any(line.startswith("新增") for line in shown)
+    assert not result.applied and result.declined
+    assert any(line.startswith("新增") for line in shown)
     assert dump(path) == before and sorted(p.name for p in tmp_path.rglob("*")) == listing
 
 
