@@ -57,11 +57,11 @@ def _make(
     def data(doc: dict[str, Any]) -> None:
         as_kindergarten(doc, i, _name(i))
         drop_activities(doc, lambda n, _row: (n + i) % keep_every != 0)
-        for score in doc["records"]["score"]:
-            if score["self_score"] is not None:
-                score["self_score"] = float(int(score["self_score"] * (i % 9 + 1) / 9 * 2) / 2)
-            if i % 2:
-                score["county_score"] = None
+        assert doc["records"]["score"], "the demo's school year has scores"
+        for n, score in enumerate(doc["records"]["score"]):
+            # Self scores scaled per kindergarten; county scores on every other one only.
+            score["self_score"] = float((n + i) % 5)
+            score["county_score"] = None if i % 2 else float((n * i) % 4)
         made.update(doc)
 
     def manifest(man: dict[str, Any]) -> None:
