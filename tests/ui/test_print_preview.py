@@ -125,3 +125,29 @@ def test_save_as_excel(qtbot, demo_store, programme, tmp_path, file_dialogs, box
     assert saved == tmp_path / "计划表.xlsx"
     assert len(openpyxl.load_workbook(saved).sheetnames) == 1
     assert boxes.texts("information") == [f"已保存：{saved}"]
+
+
+def test_an_index_form_can_be_printed_blank(qtbot, demo_store, programme) -> None:
+    from PySide6.QtWidgets import QCheckBox
+
+    from gongtongti_desktop.core.form_data import form_data
+    from gongtongti_desktop.output.pdf import render_pdf
+
+    dialog = open_print_preview(None, demo_store, programme, "annex4")
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    [blank] = [b for b in dialog.findChildren(QCheckBox) if b.text() == "空白表（手填）"]
+    filled = dialog.pdf
+    blank.setChecked(True)
+    period = dialog.picker.period() if dialog.picker else None
+    expected = render_pdf(form_data(demo_store, programme, "annex4", period, blank=True))
+    assert dialog.pdf != filled
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(dialog.pdf)).pages)
+    want = "".join(p.extract_text() for p in PdfReader(io.BytesIO(expected)).pages)
+    assert text == want
+    dialog.close()
+    preview = open_print_preview(None, demo_store, programme, "annex1")
+    assert preview is not None
+    qtbot.addWidget(preview)
+    assert not [b for b in preview.findChildren(QCheckBox) if b.text() == "空白表（手填）"]
+    preview.close()
