@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from gongtongti_desktop.core.attachments import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES
 from gongtongti_desktop.errors import UserError
 
 PACKAGE_FORMAT = "gongtongti-package"
@@ -28,6 +30,7 @@ _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # A photo member: photos/<sha256 of the attachment><suffix>.
 PHOTO_NAME = re.compile(r"^photos/([0-9a-f]{64})(\.[a-z0-9]{1,5})$")
+_PHOTO_SUFFIXES = {".jpg", *IMAGE_SUFFIXES, *DOCUMENT_SUFFIXES}
 
 
 class PackageError(UserError):
@@ -82,3 +85,25 @@ def member_name_problem(name: str) -> str:
 
 def is_sha256(value: object) -> bool:
     return isinstance(value, str) and bool(_SHA256.match(value))
+
+
+def layout_problem(name: str) -> str:
+    """Only the package's own members: manifest, data, workbook, pdf/*.pdf, photos/<sha>.<ext>."""
+    if name in (MANIFEST, DATA, ANNEXES):
+        return ""
+    if name.startswith(PDF_FOLDER) and name.endswith(".pdf") and name.count("/") == 1:
+        return ""
+    found = PHOTO_NAME.match(name)
+    if found and found.group(2) in _PHOTO_SUFFIXES:
+        return ""
+    return "不是数据包应有的文件"
+
+
+def refuse(path: Path, why: str) -> PackageError:
+    return PackageError(f"数据包“{path.name}”被拒绝：{why}。未做任何改动。")
+
+
+def not_ours(path: Path) -> PackageError:
+    return PackageError(
+        f"“{path.name}”不是共同体工作台的数据包（不是 .gtt 压缩包，或文件已损坏）。未做任何改动。"
+    )

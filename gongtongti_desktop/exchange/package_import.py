@@ -30,8 +30,8 @@ from gongtongti_desktop.core.package_merge import Conflict, MergePlan, PackageDa
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.core.version import SCHEMA_VERSION
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.exchange.package_format import DEFAULT_LIMITS, Limits, PackageError
-from gongtongti_desktop.exchange.package_read import Package, open_member, read_package, refuse
+from gongtongti_desktop.exchange.package_format import DEFAULT_LIMITS, Limits, PackageError, refuse
+from gongtongti_desktop.exchange.package_read import Package, open_member, read_package
 
 Progress = Callable[[int, int, str], None]
 _JPEG = b"\xff\xd8\xff"
