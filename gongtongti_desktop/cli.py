@@ -36,9 +36,15 @@ def _warn(text: str) -> None:
     print(f"注意：{text}", file=sys.stderr)
 
 
-def _open(args: argparse.Namespace) -> tuple[Store, Programme]:
+def _open(args: argparse.Namespace, *, writes: bool = False) -> tuple[Store, Programme]:
+    """The data file of ``--data``. ``writes``: the command changes it, so it must not be open
+    in a window (one writer at a time)."""
     if not args.data:
         raise UserError("请用 --data 指定数据文件，例如：gongtongti check --data 我的园.gtdb")
+    if writes:
+        from gongtongti_desktop.core.file_safety import refuse_if_open_elsewhere
+
+        refuse_if_open_elsewhere(Path(args.data))
     store = Store.open(Path(args.data))
     try:
         return store, get_programme(store.programme_id)
@@ -132,11 +138,17 @@ def cmd_print(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress(done: int, total: int, text: str) -> None:
+    """Progress of long commands on stderr (stdout stays the result)."""
+    if sys.stderr.isatty():
+        print(f"\r[{done}/{total}] {text}\033[K", end="" if done < total else "\n", file=sys.stderr)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if bool(args.output) == bool(args.xlsx):
+        raise UserError("请指定一种输出：-o 上报包.gtt 或 --xlsx 表格.xlsx")
     if args.output:
-        raise UserError("上报数据包（-o 文件.gtt）尚未实现；目前可用 --xlsx 文件.xlsx 导出表格。")
-    if not args.xlsx:
-        raise UserError("请指定输出：--xlsx 文件.xlsx")
+        return _export_package(args)
     out = Path(args.xlsx)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"输出文件应以 .xlsx 结尾：{out}")
@@ -153,15 +165,32 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_package(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.suffix.lower() != ".gtt":
+        raise UserError(f"上报数据包应以 .gtt 结尾：{out}")
+    store, programme = _open(args, writes=True)  # marks the records it carries as reported
+    with store:
+        period = _period(args, programme) or periods.term_of(programme.calendar, store.today())
+        from gongtongti_desktop.exchange.package_write import write_package
+
+        result = write_package(
+            store, programme, period, out, photos=args.photos, progress=_progress
+        )
+    for line in result.summary_lines():
+        _out(line)
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise UserError(f"要导入的文件不存在：{source}")
     if source.suffix.lower() == ".gtt":
-        raise UserError("导入上报数据包（.gtt）尚未实现；目前可导入结对名单 Excel（.xlsx）。")
+        return _import_package(args, source)
     if source.suffix.lower() != ".xlsx":
-        raise UserError(f"只能导入 Excel 工作簿（.xlsx）：{source}")
-    store, programme = _open(args)
+        raise UserError(f"只能导入结对名单工作簿（.xlsx）或上报数据包（.gtt）：{source}")
+    store, programme = _open(args, writes=True)
     with store:
         from gongtongti_desktop.core import roster_import
 
@@ -175,6 +204,71 @@ def cmd_import(args: argparse.Namespace) -> int:
     _out(f"已导入 {source}（导入前已备份到 {backup}）：")
     for line in applied.summary_lines():
         _out(f"  {line}")
+    return EXIT_OK
+
+
+def _import_package(args: argparse.Namespace, source: Path) -> int:
+    store, _programme = _open(args, writes=True)
+    with store:
+        from gongtongti_desktop.exchange.package_import import import_package
+
+        result = import_package(store, source, progress=_progress)
+    if not result.applied:
+        for line in result.lines:
+            _out(line)
+        return EXIT_OK
+    _out(f"已导入 {source}（导入前已备份到 {result.backup}）：")
+    for line in result.lines[1:]:
+        _out(f"  {line}")
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from gongtongti_desktop.exchange.summary import merge_packages
+
+    paths = [Path(p) for p in args.files]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise UserError(f"找不到数据包：{'、'.join(str(p) for p in missing)}")
+    report = merge_packages(paths, Path(args.output), progress=_progress)
+    for line in report.summary_lines():
+        _out(line)
+    if not report.rows:
+        raise UserError("没有可汇总的数据包，未生成汇总表。")
+    return EXIT_PROBLEMS if report.bad else EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from gongtongti_desktop.core import backups
+
+    if not args.data:
+        raise UserError("请用 --data 指定要恢复的数据文件")
+    data = Path(args.data)
+    from gongtongti_desktop.core.file_safety import refuse_if_open_elsewhere
+
+    refuse_if_open_elsewhere(data)
+    if args.list or not args.backup:
+        found = backups.list_backups(data)
+        if not found:
+            _out(f"{backups.backup_folder(data)} 中没有 {data.name} 的备份。")
+            return EXIT_OK
+        _out(f"{data.name} 的备份（新的在前）：")
+        for info in found:
+            try:
+                content = backups.describe_counts(backups.check_backup(info.path))
+            except UserError as exc:
+                content = f"不可用：{exc.message}"
+            _out(
+                f"  {info.made_at:%Y-%m-%d %H:%M:%S}  {info.reason_text:<8}  {content}  {info.path}"
+            )
+        if not args.list:
+            _out("用 gongtongti restore --data 数据文件 备份文件 恢复其中一份。")
+        return EXIT_OK
+    backup = Path(args.backup)
+    if not backup.is_file():
+        raise UserError(f"备份文件不存在：{backup}")
+    kept = backups.restore(data, backup)
+    _out(f"已用 {backup} 恢复 {data}。恢复前的数据保存在：{kept}")
     return EXIT_OK
 
 
@@ -285,17 +379,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_print)
 
-    p = sub.add_parser("export", help="导出表格工作簿（.xlsx）")
+    p = sub.add_parser("export", help="导出上报数据包（.gtt）或表格工作簿（.xlsx）")
     _data_option(p)
-    p.add_argument("-o", "--output", metavar="OUT.gtt", help="上报数据包（尚未实现）")
+    p.add_argument(
+        "-o", "--output", metavar="OUT.gtt",
+        help="上报数据包：记录、表格工作簿和 PDF，打包时的记录标记为已上报（默认本学期）",
+    )  # fmt: skip
     p.add_argument("--xlsx", metavar="OUT.xlsx", help="只导出表格工作簿")
+    p.add_argument("--photos", action="store_true", help="上报数据包中附带照片（压缩后）")
     _period_options(p)
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("import", help="导入结对名单（.xlsx），全部成功或全部不导入")
+    p = sub.add_parser(
+        "import", help="导入结对名单（.xlsx）或上报数据包（.gtt），全部成功或全部不导入"
+    )
     _data_option(p)
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "merge", help="把多个幼儿园的上报数据包汇总成一个工作簿；有文件未能汇总时退出码为 1"
+    )
+    p.add_argument("-o", "--output", required=True, metavar="SUMMARY.xlsx")
+    p.add_argument("files", metavar="FILE.gtt", nargs="+")
+    p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser(
         "check",
@@ -315,6 +422,12 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="DEST", help="备份到此文件（默认：数据文件旁的 backups/）"
     )
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="列出备份，或用一份备份恢复数据文件（先备份当前文件）")
+    _data_option(p)
+    p.add_argument("backup", metavar="BACKUP", nargs="?", help="要恢复的备份文件；不给则列出备份")
+    p.add_argument("--list", action="store_true", help="只列出备份")
+    p.set_defaults(func=cmd_restore)
     return parser
 
 

@@ -154,14 +154,6 @@ def test_export_xlsx(capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_pa
     assert "沂源县幼儿园城乡教育共同体结对名单" in values and "核心幼儿园" in values
 
 
-def test_export_package_not_yet_available(
-    capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_path: Path
-) -> None:
-    code, _, err = run(capsys, "export", "--data", str(demo_path), "-o", str(tmp_path / "x.gtt"))
-    assert code == 2 and "尚未实现" in err
-    assert not (tmp_path / "x.gtt").exists()
-
-
 def _annex1_xlsx(path: Path, rows: list[list[object]]) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
