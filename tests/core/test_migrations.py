@@ -23,12 +23,19 @@ def test_there_is_a_fixture_for_every_old_version() -> None:
 def test_old_file_upgrades_after_a_backup(fixture: Path, tmp_path: Path) -> None:
     path = tmp_path / "old.gtdb"
     shutil.copy(fixture, path)
-    old_version = sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+    old = sqlite3.connect(path)
+    old_version = old.execute("PRAGMA user_version").fetchone()[0]
+    tables = [r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    counts = {t: old.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    old.close()
     assert old_version < schema.SCHEMA_VERSION
     with Store.open(path) as store:
         assert store.schema_version == schema.SCHEMA_VERSION
         assert store.integrity_problems() == []
         assert len(roster.list_pairings(store)) == 14
+        for table, n in counts.items():  # every record of the old file is still there
+            if table != "_sqlite_migrations" and not table.startswith("activity_fts"):
+                assert store.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == n
     (backup,) = (tmp_path / "backups").glob("*before-migration*")
     conn = sqlite3.connect(backup)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == old_version
