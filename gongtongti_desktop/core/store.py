@@ -78,6 +78,8 @@ class Store:
         self.conn = conn
         self.path = path
         self._db: Database | None = None
+        # Facts that change only with the schema (fixed once the file is open), e.g. columns.
+        self.schema_cache: dict[str, Any] = {}
 
     @property
     def db(self) -> Database:
@@ -145,9 +147,7 @@ class Store:
                     f"{path} 已损坏，无法读取（{exc}）。文件未做任何改动。"
                 ) from exc
             if result != "ok":
-                raise DamagedFileError(
-                    f"{path} 已损坏（完整性检查：{result}）。文件未做任何改动。"
-                )
+                raise DamagedFileError(f"{path} 已损坏（完整性检查：{result}）。文件未做任何改动。")
             store = cls._configure(conn, path)
             store._migrate(backup_first=True)
         except BaseException:

@@ -196,10 +196,14 @@ def _draft_warnings(records: dict[str, list[dict[str, Any]]]) -> list[str]:
 def _form_datas(
     store: Store, programme: Programme, period: Period, result: ExportResult
 ) -> list[FormData]:
-    """Every form of the programme for the period — what ``export --xlsx`` writes."""
-    from gongtongti_desktop.core.form_data import form_data
+    """The programme's tables (the annexes) for the period, as ``export --xlsx`` fills them.
 
-    datas = [form_data(store, programme, spec.id, period) for spec in programme.forms]
+    Record forms (one page per activity, e.g. 帮扶活动记录表) are left out: the diary travels
+    whole in data.json, and a year of 2 000 activities would add 2 000 pages and ~15 s to every
+    export. They print from the program on demand."""
+    from gongtongti_desktop.core.form_data import workbook_datas
+
+    datas = [d for d in workbook_datas(store, programme, period) if d.spec.layout == "table"]
     for data in datas:
         result.warnings += [f"{data.display_name}：{w}" for w in data.warnings]
     return datas
@@ -217,11 +221,6 @@ def _evidence(store: Store, records: dict[str, list[dict[str, Any]]]) -> list[di
 def _pdf_name(form_id: str) -> str:
     safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in form_id)
     return f"{fmt.PDF_FOLDER}{safe.strip('_') or 'form'}.pdf"
-
-
-def _wanted_pdf(data: FormData) -> bool:
-    """A record form of activities prints one page per activity: none when there are none."""
-    return not (data.spec.layout == "record" and not data.rows)
 
 
 class _Writer:
@@ -259,8 +258,7 @@ def _write_members(
     writer.add(fmt.ANNEXES, _workbook_bytes(datas))
     steps.tick("已生成 Excel 表格")
     for data in datas:
-        if _wanted_pdf(data):
-            _add_pdf(writer, data, result)
+        _add_pdf(writer, data, result)
         steps.tick(f"已生成 {data.display_name}")
     for row in files:
         _add_file(store, writer, row, result)

@@ -17,7 +17,7 @@ from PIL import Image
 
 import gongtongti_desktop
 from gongtongti_desktop.core import attachments, periods, records, reporting, summaries
-from gongtongti_desktop.core.form_data import form_data
+from gongtongti_desktop.core.form_data import workbook_datas
 from gongtongti_desktop.core.programme import Programme, get_programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
@@ -74,34 +74,21 @@ def test_workbook_and_pdfs_are_the_programmes_forms(exported: Exported, tmp_path
     from openpyxl import load_workbook
 
     programme = get_programme("yiyuan-2022")
+    tables = [s for s in programme.forms if s.layout == "table"]  # the annexes
+    assert len(tables) < len(programme.forms)  # the 帮扶活动记录表 travels as data.json only
     with Store.open(exported.demo) as store:
-        datas = [form_data(store, programme, s.id, exported.period) for s in programme.forms]
-    write_workbook(datas, tmp_path / "export.xlsx")  # what `export --xlsx` writes
+        datas = [d for d in workbook_datas(store, programme, exported.period) if d.spec in tables]
+    write_workbook(datas, tmp_path / "export.xlsx")  # what `export --xlsx` writes for them
     items = read_members(exported.package)
     ours = load_workbook(io.BytesIO(items["annexes.xlsx"]))
     theirs = load_workbook(tmp_path / "export.xlsx")
-    assert ours.sheetnames == theirs.sheetnames and len(ours.sheetnames) == len(programme.forms)
+    assert ours.sheetnames == theirs.sheetnames and len(ours.sheetnames) == len(tables)
     for sheet in ours.sheetnames:
         mine = [[c.value for c in row] for row in ours[sheet].iter_rows()]
         assert mine == [[c.value for c in row] for row in theirs[sheet].iter_rows()]
     pdfs = sorted(n for n in items if n.startswith("pdf/"))
-    assert pdfs == sorted(f"pdf/{s.id}.pdf" for s in programme.forms)
+    assert pdfs == sorted(f"pdf/{s.id}.pdf" for s in tables)
     assert all(items[n].startswith(b"%PDF") for n in pdfs)
-
-
-def test_a_record_form_without_records_has_no_pdf(exported: Exported, tmp_path: Path) -> None:
-    programme = get_programme("yiyuan-2022")
-    path = exported.copy_demo(tmp_path)
-    with Store.open(path) as store:
-        month = periods.period_containing(programme.calendar, "month", store.today())
-        later = periods.period_containing(programme.calendar, "month", month.end + dt.timedelta(1))
-        days = [later.start.isoformat(), later.end.isoformat()]
-        assert not store.query("SELECT 1 FROM activity WHERE day BETWEEN ? AND ?", days)
-        write_package(store, programme, later, tmp_path / "m.gtt")
-    names = set(read_members(tmp_path / "m.gtt"))
-    record_forms = {f"pdf/{s.id}.pdf" for s in programme.forms if s.layout == "record"}
-    assert record_forms and not names & record_forms
-    assert {f"pdf/{s.id}.pdf" for s in programme.forms} - record_forms <= names
 
 
 def test_photos_travel_reduced_and_missing_ones_are_listed(
