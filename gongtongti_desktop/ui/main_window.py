@@ -126,6 +126,10 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(file_menu, "导入结对名单（Excel）…", self.import_roster)
         self.export_action = self._action(file_menu, "导出表格（Excel）…", self.export_tables)
         file_menu.addSeparator()
+        self.export_package_action = self._action(file_menu, "导出上报包…", self.export_package)
+        self.import_package_action = self._action(file_menu, "导入上报包…", self.import_package)
+        self.summary_action = self._action(file_menu, "汇总多个上报包…", self.show_package_summary)
+        file_menu.addSeparator()
         self.recycle_action = self._action(file_menu, "回收站…", self.show_recycle_bin)
         self.backup_action = self._action(file_menu, "备份与恢复…", self.show_backups)
         file_menu.addSeparator()
@@ -369,6 +373,49 @@ class MainWindow(QMainWindow):
         from gongtongti_desktop.ui.export import run_export
 
         run_export(self, self.store, self.programme)
+
+    def export_package(self) -> QDialog | None:
+        """文件 → 导出上报包…: the preview dialog; the tabs reload after a package is written
+        (its records are marked reported). Typed summary text is saved first, so it goes in."""
+        from gongtongti_desktop.ui.package_export import open_export_dialog
+
+        summary = self.summary_page.content
+        if summary is not None and not summary.save_now(quiet=False):  # type: ignore[attr-defined]
+            return None
+        dialog = open_export_dialog(self, self.store, self.programme)
+        dialog.exported.connect(self.refresh)
+        return dialog
+
+    def import_package(self) -> QDialog | None:
+        """文件 → 导入上报包…: choose, check, preview; on 导入 the window shows the merged data
+        (an empty data file takes the package's kindergarten: the title follows)."""
+        from gongtongti_desktop.ui.package_import import run_package_import
+
+        summary = self.summary_page.content
+        if summary is not None and not summary.save_now(quiet=False):  # type: ignore[attr-defined]
+            return None  # typed text first: the import may bring a newer version of it
+
+        def imported() -> None:
+            self.setWindowTitle(window_title(self.store))
+            self.refresh()
+
+        dialog = run_package_import(self, self.store)
+        if dialog is not None:
+            dialog.imported.connect(imported)
+        return dialog
+
+    def show_package_summary(self) -> QWidget:
+        """文件 → 汇总多个上报包…: one 汇总 window, brought to the front when already open;
+        closing only hides it, so the files listed and the last result are there next time."""
+        from gongtongti_desktop.ui.summary_window import SummaryWindow
+
+        window = getattr(self, "summary_window", None)
+        if window is None:
+            window = self.summary_window = SummaryWindow(self)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     def print_form(self, form_id: str, period=None):
         """The form's preview; a periodic form opens at ``period`` (default: the form's default,
