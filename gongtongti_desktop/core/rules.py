@@ -46,6 +46,13 @@ class Rule:
     require_any: tuple[str, ...] = ()  # e.g. ("record", "attachments"): minutes or a photo
     group: str = ""  # shown together, e.g. "八个一"
     source: str = ""  # where the seed says so
+    months: tuple[int, ...] = ()  # per "month": only these months count (高台's plan: 3–6, 9–12)
+
+    def applies_to(self, period: Period) -> bool:
+        """False for a month the rule leaves out (a holiday month of a ``months`` rule)."""
+        if self.per != "month" or not self.months:
+            return True
+        return any(m in self.months for _y, m in period.months())
 
     @property
     def requirement(self) -> str:
@@ -102,6 +109,15 @@ def _choice(t: TomlTable, key: str, choices: tuple[str, ...], default: str) -> s
     return value
 
 
+def _months(t: TomlTable) -> tuple[int, ...]:
+    raw = t.get("months", list, [])
+    if not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in raw):
+        raise ProfileError(f"{t.where}：months 应为 1–12 的月份列表，例如 [3, 4, 5, 6]")
+    if raw and t.data.get("per", "month") != "month":
+        raise ProfileError(f'{t.where}：months 只用于 per = "month" 的规则')
+    return tuple(raw)
+
+
 def load_rules(
     folder: Path, activity_kinds: tuple[str, ...], posts: tuple[str, ...]
 ) -> tuple[Rule, ...]:
@@ -126,6 +142,7 @@ def load_rules(
             require_any=rt.strings("require_any", default=()),
             group=rt.get("group", str, ""),
             source=rt.get("source", str, ""),
+            months=_months(rt),
         )
         rt.done()
         if rule.min < 0 or rule.max < 0 or (rule.max and rule.max < rule.min):
@@ -239,6 +256,8 @@ def evaluate(
     today = today or dt.date.today()
     out = []
     for period in periods.periods_within(cal, rule.per, within):
+        if not rule.applies_to(period):
+            continue
         ids = counted_ids(store, cal, rule, period)
         due = deadline(cal, rule, period)
         status = status_of(rule, len(ids), due, today)
@@ -253,8 +272,18 @@ def current_and_last(
     today = today or dt.date.today()
     out = []
     for rule in rules:
+        # A rule that leaves months out (holidays) is shown on its next month that counts,
+        # and compared with the last one that counted.
         current = periods.period_containing(cal, rule.per, today)
+        for _ in range(12):
+            if rule.applies_to(current):
+                break
+            current = periods.period_containing(cal, rule.per, current.end + dt.timedelta(days=1))
         last = periods.previous_period(cal, current)
+        for _ in range(12):
+            if rule.applies_to(last):
+                break
+            last = periods.previous_period(cal, last)
         (now,) = evaluate(store, cal, rule, current, today)
         (before,) = evaluate(store, cal, rule, last, today)
         out.append((now, before))

@@ -264,3 +264,15 @@ def test_every_profile_rule_names_known_kinds() -> None:
         programme = get_programme(programme_id)
         for rule in programme.rules:
             assert set(rule.kinds) <= set(programme.activity_kinds), rule.id
+
+
+def test_a_months_rule_leaves_the_holidays_out(store: Store) -> None:
+    gaotai = get_programme("gaotai-2020")
+    rule = next(r for r in gaotai.rules if r.id == "helper-monthly")
+    assert rule.months == (3, 4, 5, 6, 9, 10, 11, 12)
+    year = periods.parse_school_year(gaotai.calendar, "2020")
+    shown = [r.period.label for r in rules.evaluate(store, gaotai.calendar, rule, year)]
+    assert "2021年7月" not in shown and "2021年1月" not in shown and len(shown) == 8
+    [(now, last)] = rules.current_and_last(store, gaotai.calendar, (rule,), dt.date(2021, 7, 20))
+    assert (now.period.label, last.period.label) == ("2021年9月", "2021年6月")
+    assert now.status == rules.NOT_YET and last.status == rules.MISSED
