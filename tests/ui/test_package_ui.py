@@ -142,6 +142,38 @@ def test_cancelled_save_dialog_writes_nothing(qtbot, demo_copy, tmp_path, boxes)
     assert not list(tmp_path.glob("*.gtt"))
 
 
+def test_photos_go_in_when_ticked(qtbot, demo_copy, tmp_path, year_package, file_dialogs) -> None:
+    shutil.copytree(year_package.demo.parent / "attachments", tmp_path / "attachments")
+    programme = get_programme("yiyuan-2022")
+    with Store.open(demo_copy) as store:
+        dialog = PackageExportDialog(store, programme)
+        qtbot.addWidget(dialog)
+        dialog.picker.set_kind("school_year")
+        dialog.photos_box.setChecked(True)
+        _export_through(qtbot, dialog, tmp_path / "photos.gtt", file_dialogs)
+        hashes = {
+            row["sha256"] for row in _records(tmp_path / "photos.gtt")["records"]["attachment"]
+        }
+    photos = [n for n in read_members(tmp_path / "photos.gtt") if n.startswith("photos/")]
+    assert hashes and dialog.written.photos == len(hashes) == len(photos)
+    assert {n.removeprefix("photos/").split(".")[0] for n in photos} == hashes
+
+
+def test_a_refused_export_shows_the_message_and_marks_nothing(
+    qtbot, demo_copy, tmp_path, file_dialogs, boxes
+) -> None:
+    programme = get_programme("yiyuan-2022")
+    with Store.open(demo_copy) as store:
+        dialog = PackageExportDialog(store, programme)
+        qtbot.addWidget(dialog)
+        file_dialogs.save_name = str(tmp_path / "没有这个文件夹" / "x.gtt")
+        assert dialog.export() is None
+        [message] = boxes.texts("warning")
+        assert message == f"无法保存上报数据包：文件夹不存在：{tmp_path / '没有这个文件夹'}"
+        assert reporting.last_export(store) is None and dialog.written is None
+        assert dialog.headline.text().startswith(FIRST_REPORT)
+
+
 def test_preview_shows_changes_since_the_last_export(
     qtbot, demo_copy, tmp_path, file_dialogs
 ) -> None:
@@ -321,6 +353,28 @@ def test_records_changed_on_both_sides_are_listed(
         assert dump(local) == before
 
 
+def test_reading_a_package_can_be_cancelled(qtbot, demo_copy, year_package, boxes) -> None:
+    """Planning writes nothing, so its progress dialog has 取消: the import stops silently."""
+    from gongtongti_desktop.ui import package_import
+    from gongtongti_desktop.ui.package_progress import Progress
+
+    shown: list[tuple[int, int, str]] = []
+
+    def press_cancel(self: Progress, done: int, total: int, text: str) -> None:
+        shown.append((done, total, text))
+        self.dialog.cancel()
+        original(self, done, total, text)
+
+    original = Progress.__call__
+    with Store.open(demo_copy) as store:
+        before = dump(demo_copy)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Progress, "__call__", press_cancel)
+            assert package_import.read_plan(None, store, year_package.package) is None
+    assert len(shown) == 1 and boxes.calls == []
+    assert dump(demo_copy) == before
+
+
 def _not_a_zip(src: Path, dest: Path) -> Path:
     dest.write_text("这不是压缩包", encoding="utf-8")
     return dest
@@ -491,6 +545,26 @@ def test_summary_rows_show_the_packages_figures(qtbot, tmp_path, inbox, file_dia
         assert window.table.item(r, 5).text().startswith(f"{row.self_total:g} / ")
     totals = [row.self_total for row in report.rows]
     assert totals == sorted(totals, reverse=True) and len(set(totals)) == 3
+
+
+def test_summary_can_be_stopped(qtbot, tmp_path, inbox) -> None:
+    _folder, made, _bad = inbox
+    window = SummaryWindow()
+    qtbot.addWidget(window)
+    window.add_paths([m.path for m in made])
+    out = tmp_path / "s.xlsx"
+    window.out_edit.setText(str(out))
+    original = window._progress
+
+    def press_stop(done: int, total: int, text: str) -> None:
+        assert window.stop_button.isVisibleTo(window) and not window.run_button.isEnabled()
+        window.stop()
+        original(done, total, text)
+
+    window._progress = press_stop  # type: ignore[method-assign]
+    assert window.run() is None
+    assert window.status.text() == "已停止，未生成汇总表。" and not out.exists()
+    assert window.run_button.isEnabled() and not window.stop_button.isVisibleTo(window)
 
 
 def test_summary_without_files_or_with_only_bad_ones(qtbot, tmp_path, inbox, boxes) -> None:
