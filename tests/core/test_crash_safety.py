@@ -1,5 +1,6 @@
 """Crash safety, measured: a writing process is killed (SIGKILL) 200 times at random moments
-during edits, roster imports and exports; after every kill the data file passes
+during edits, roster imports, package imports, workbook exports and package exports (which
+also mark records reported); after every kill the data file passes
 ``PRAGMA integrity_check`` and holds every record whose transaction had committed, and every
 export the process had finished is complete (exports are written to a temporary file and
 renamed, so a kill leaves either the old file or the new one, never half of one).
@@ -25,6 +26,9 @@ from gongtongti_desktop.core import periods, records, roster, roster_import
 from gongtongti_desktop.core.form_data import form_data
 from gongtongti_desktop.core.programme import get_programme
 from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.exchange.package_import import import_package
+from gongtongti_desktop.exchange.package_read import read_package
+from gongtongti_desktop.exchange.package_write import write_package
 from gongtongti_desktop.output.xlsx import write_workbook
 from tests.core.test_roster_import import HEADER, SEED, write_book
 
@@ -42,7 +46,29 @@ def _roster_books(folder: Path) -> list[Path]:
     return books
 
 
-def _child(path: Path, books: list[Path], out_dir: Path, report: int, seed: int) -> None:
+def _partner_packages(folder: Path, programme_id: str, n: int) -> list[Path]:
+    """Packages of other kindergartens, each with activities this file does not have yet."""
+    programme = get_programme(programme_id)
+    out = []
+    for k in range(n):
+        path = folder / f"partner-{k}.gtdb"
+        with Store.create(path, kindergarten=f"伙伴园{k}", programme_id=programme_id) as store:
+            host = records.save_record(store, programme, "kindergarten", {"name": f"伙伴园{k}"})
+            for d in range(15):
+                records.save_record(
+                    store, programme, "activity",
+                    {"day": f"2024-10-{d + 1:02d}", "kind": "网络研修", "title": f"伙伴{k}-{d}",
+                     "mode": "线上", "host_id": host},
+                )  # fmt: skip
+            year = periods.parse_school_year(programme.calendar, "2024")
+            write_package(store, programme, year, folder / f"partner-{k}.gtt")
+        out.append(folder / f"partner-{k}.gtt")
+    return out
+
+
+def _child(
+    path: Path, books: list[Path], packages: list[Path], out_dir: Path, report: int, seed: int
+) -> None:
     """Write forever, reporting each committed operation; killed from outside."""
     rng = random.Random(seed)
     programme = get_programme("yiyuan-2022")
@@ -51,7 +77,7 @@ def _child(path: Path, books: list[Path], out_dir: Path, report: int, seed: int)
     n = 0
     while True:
         n += 1
-        op = rng.choice(("edit", "edit", "import", "export"))
+        op = rng.choice(("edit", "edit", "import", "export", "package", "package-import"))
         if op == "edit":
             day = dt.date(2024, 9, 1) + dt.timedelta(days=rng.randrange(300))
             new = records.save_record(
@@ -65,6 +91,14 @@ def _child(path: Path, books: list[Path], out_dir: Path, report: int, seed: int)
             plan = roster_import.plan_import(store, programme, parsed)
             roster_import.apply_import(store, programme, plan)
             os.write(report, f"I {n % 2}\n".encode())
+        elif op == "package":
+            out = out_dir / f"export-{n % 3}.gtt"
+            year = periods.parse_school_year(programme.calendar, "2024")
+            write_package(store, programme, year, out)
+            os.write(report, f"P {out}\n".encode())
+        elif op == "package-import":
+            import_package(store, rng.choice(packages))
+            os.write(report, b"Q 1\n")
         else:
             out = out_dir / f"export-{n % 3}.xlsx"
             year = periods.parse_school_year(programme.calendar, "2024")
@@ -90,21 +124,24 @@ def test_killed_writers_never_lose_committed_records(tmp_path: Path) -> None:
         parsed = roster_import.read_roster_xlsx(books[0], programme)
         plan = roster_import.plan_import(store, programme, parsed)
         roster_import.apply_import(store, programme, plan)
+    packages = _partner_packages(tmp_path, programme.id, 3)
     committed: set[str] = set()
     exports: set[Path] = set()
+    gtts: set[Path] = set()
     rng = random.Random(2026)
-    totals = {"A": 0, "I": 0, "E": 0}
+    totals = {"A": 0, "I": 0, "E": 0, "P": 0, "Q": 0}
     for kill in range(KILLS):
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns into pytest
             os.close(read_end)
             try:
-                _child(path, books, tmp_path, write_end, kill)
+                _child(path, books, packages, tmp_path, write_end, kill)
             finally:
                 os._exit(0)
         os.close(write_end)
-        time.sleep(rng.uniform(0.005, 0.15))
+        # Mostly early kills (mid-edit, mid-import); some late enough for a whole package.
+        time.sleep(rng.uniform(0.005, 0.15) if rng.random() < 0.75 else rng.uniform(0.3, 0.9))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         for line in _read_all(read_end).splitlines():
@@ -114,6 +151,8 @@ def test_killed_writers_never_lose_committed_records(tmp_path: Path) -> None:
                 committed.add(value)
             elif kind == "E":
                 exports.add(Path(value))
+            elif kind == "P":
+                gtts.add(Path(value))
         os.close(read_end)
         conn = sqlite3.connect(path)
         try:
@@ -125,9 +164,15 @@ def test_killed_writers_never_lose_committed_records(tmp_path: Path) -> None:
         for export in exports:
             with zipfile.ZipFile(export) as zf:  # complete: the zip's directory reads
                 assert zf.testzip() is None
+        for package in gtts:
+            read_package(package)  # complete and consistent: every hash checks
     with Store.open(path) as store:
         assert store.integrity_problems() == []
         assert len(roster.list_pairings(store)) == 14
     # The kills landed in the middle of work of every kind.
-    assert totals["A"] > 50 and totals["I"] > 10 and totals["E"] > 10, totals
-    print(f"\n{KILLS} kills: {totals['A']} edits, {totals['I']} imports, {totals['E']} exports")
+    assert all(n >= 5 for n in totals.values()), totals
+    print(
+        f"\n{KILLS} kills: {totals['A']} edits, {totals['I']} roster imports, "
+        f"{totals['Q']} package imports, {totals['E']} workbook exports, "
+        f"{totals['P']} package exports committed"
+    )
