@@ -64,7 +64,9 @@ class MergePlan:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.inserts or self.updates or self.adopt)
+        """Nothing to write. A conflict is something: even when this file's version stays,
+        the package's version is kept in 修改记录 — and the conflict is said."""
+        return not (self.inserts or self.updates or self.adopt or self.conflicts)
 
     def summary_lines(self) -> list[str]:
         def count(entries: list[Any]) -> str:

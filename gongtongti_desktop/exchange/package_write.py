@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import gongtongti_desktop
 from gongtongti_desktop.core import attachments, periods, reporting, summaries
+from gongtongti_desktop.core.form_data import note_export
 from gongtongti_desktop.core.periods import Period
 from gongtongti_desktop.core.programme import Programme
 from gongtongti_desktop.core.reporting import Changes
@@ -316,6 +317,7 @@ def _publish(
                 store, records, direction="export", period_key=key, path=str(out),
                 changes=changes,
             )  # fmt: skip
+            note_export(store, out.resolve())  # 概览 shows the last export, whatever its kind
             try:
                 os.replace(tmp, out)
             except OSError as exc:  # raised as ours: the data file is not what failed

@@ -50,19 +50,6 @@ def result_lines(result: ImportResult) -> list[str]:
     return [head, *(f"  {line}" for line in result.lines[1:])]
 
 
-def nothing_to_import_lines(plan: ImportPlan) -> list[str]:
-    """The message when there is nothing to import. Records changed on both sides where this
-    data file's version is the newer one still make an "empty" plan; they are named, never
-    passed over in silence (core's empty-plan summary leaves them out)."""
-    lines = plan.summary_lines()
-    for c in plan.merge.conflicts:
-        lines.append(
-            f"冲突：{c.label} 两边都改过（本机 {c.local_updated}，数据包 {c.incoming_updated}），"
-            f"保留{c.kept}的版本，未导入数据包中的版本"
-        )
-    return lines
-
-
 class PackageImportDialog(QDialog):
     """The plan's lines; 导入 applies them (``imported`` fires), 取消 leaves everything as is."""
 
@@ -148,7 +135,7 @@ def run_package_import(parent: QWidget | None, store: Store) -> PackageImportDia
     if plan is None:
         return None
     if plan.is_empty:
-        show_info(parent, "\n".join(nothing_to_import_lines(plan)), TITLE)
+        show_info(parent, "\n".join(plan.summary_lines()), TITLE)  # a conflict is never "empty"
         return None
     dialog = PackageImportDialog(store, plan, parent)
     dialog.finished.connect(dialog.deleteLater)

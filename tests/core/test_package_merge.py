@@ -192,3 +192,21 @@ def test_scores_travel_with_their_evidence(
         [link] = scoring.list_evidence(copy_store, index, "2024", "C3")
         assert (link["table"], link["id"]) == ("activity", act)
         assert scoring.get_scores(copy_store, index, "2024")["C3"]["comment"] == "有纪要"
+
+
+def test_a_conflict_alone_is_not_nothing(store: Store, programme: Programme) -> None:
+    """This file's version is newer: it stays, but the package's is kept and the conflict said."""
+    lead = records.save_record(store, programme, "kindergarten", {"name": "城关实验幼儿园"})
+    doc = json.loads(json.dumps(_document(store, programme)))
+    reporting.mark_exchanged(store, doc["records"], direction="export", period_key="2024", path="a")
+    theirs = copy.deepcopy(doc)
+    theirs["records"]["kindergarten"][0].update(name="对方改名", updated_at="2000-01-01T00:00:00")
+    records.save_record(store, programme, "kindergarten", {"name": "本机改名"}, lead)
+    plan = package_merge.plan_merge(store, theirs)
+    assert not plan.is_empty and not plan.updates
+    assert [c.kept for c in plan.conflicts] == ["本机"]
+    package_merge.apply_merge(store, plan, "b.gtt", "2024")
+    assert records.get_record(store, "kindergarten", lead)["name"] == "本机改名"
+    kept = [r["data"]["name"] for r in reporting.revisions(store, "kindergarten", lead)]
+    assert "对方改名" in kept
+    assert package_merge.plan_merge(store, theirs).is_empty  # said once, not on every import
