@@ -373,3 +373,26 @@ def test_print_one_activity_and_a_month(tab, store, programme, ids) -> None:
         assert month.picker is not None and month.picker.label.text() == "2024年10月"
     finally:
         month.close()
+
+
+def test_disk_full_keeps_the_typing_in_the_form(qtbot, tab, store, ids, boxes) -> None:
+    """A save the disk refuses: a clear message, the form stays open with every word, nothing
+    half-written; once there is room, the same OK saves it."""
+    dialog = tab.add()
+    dialog.editors["title"].edit.setText("送教下乡：中班语言《小猫钓鱼》")
+    dialog.editors["kind"].set_value("送教下乡")
+    dialog.editors["host_id"].set_value(ids["host"])
+    record = "幼儿分角色讲述故事。" * 150
+    dialog.editors["record"].edit.setPlainText(record)
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full
+    click_ok(dialog)
+    assert any("磁盘空间不足" in text for text in boxes.texts("warning") + boxes.texts("critical"))
+    assert dialog.isVisible()
+    assert dialog.editors["record"].edit.toPlainText() == record
+    assert store.query("SELECT count(*) AS n FROM activity")[0]["n"] == 0
+    assert store.integrity_problems() == []
+    store.conn.execute("PRAGMA max_page_count = 1073741823")  # room again
+    with qtbot.waitSignal(tab.changed):
+        click_ok(dialog)
+    assert titles(tab) == ["送教下乡：中班语言《小猫钓鱼》"]
