@@ -262,3 +262,30 @@ def changed_fields(older: dict[str, Any], newer: dict[str, Any]) -> list[str]:
     skip = {*_NOT_CONTENT, "_source"}
     names = [k for k in {**older, **newer} if k not in skip]
     return [k for k in names if older.get(k) != newer.get(k)]
+
+
+def revised_records(store: Store) -> list[dict[str, Any]]:
+    """Every record with earlier versions kept (edited after it was reported or received),
+    newest change first: table, id, label, reported_at, revisions, last_saved."""
+    rows = store.query(
+        "SELECT table_name, record_id, count(*) AS n, max(saved_at) AS last_saved"
+        " FROM revision GROUP BY table_name, record_id ORDER BY last_saved DESC"
+    )
+    out = []
+    for r in rows:
+        table, record_id = r["table_name"], r["record_id"]
+        current = store.query(f"SELECT * FROM {table} WHERE id = ?", [record_id])
+        label = record_label(table, current[0]) if current else TABLE_LABELS.get(table, table)
+        status = report_status(store, table, record_id)
+        out.append(
+            {
+                "table": table,
+                "id": record_id,
+                "label": label,
+                "deleted": bool(current and current[0].get("deleted_at")),
+                "reported_at": status.reported_at,
+                "revisions": r["n"],
+                "last_saved": r["last_saved"],
+            }
+        )
+    return out

@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.summary_action = self._action(file_menu, "汇总多个上报包…", self.show_package_summary)
         file_menu.addSeparator()
         self.recycle_action = self._action(file_menu, "回收站…", self.show_recycle_bin)
+        self.revised_action = self._action(file_menu, "上报后的修改…", self.show_revised)
         self.backup_action = self._action(file_menu, "备份与恢复…", self.show_backups)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
@@ -451,6 +452,14 @@ class MainWindow(QMainWindow):
             f"<p>当前方案：{self.programme.name}<br>{self.programme.source_document}</p>"
             f"<p>数据文件：{self.store.path}</p>",
         )
+
+    def show_revised(self) -> QDialog:
+        from gongtongti_desktop.ui.revised_records_dialog import RevisedRecordsDialog
+
+        dialog = RevisedRecordsDialog(self.store, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def show_backups(self) -> QDialog:
         from gongtongti_desktop.ui.backup_dialog import BackupDialog

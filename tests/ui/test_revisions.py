@@ -29,3 +29,32 @@ def test_reported_activity_shows_its_revisions(qtbot, demo_store, programme) -> 
     assert dialog is not None
     assert ("活动主题", before["title"], "上报后改过的主题") in [row[1:] for row in dialog.rows]
     dialog.close()
+
+
+def test_every_kind_of_revised_record_is_listed(qtbot, demo_path) -> None:  # type: ignore[no-untyped-def]
+    from gongtongti_desktop.core import scoring
+    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.ui.main_window import MainWindow, open_data_file
+
+    store, programme = open_data_file(demo_path)
+    window = MainWindow(store, programme)
+    qtbot.addWidget(window)
+    year = periods.parse_school_year(programme.calendar, "2024")
+    data = reporting.collect(store, programme, year)
+    reporting.mark_exchanged(store, data, direction="export", period_key="2024", path="x.gtt")
+    plan = data["plan_item"][0]
+    records.save_record(
+        store, programme, "plan_item",
+        {**records.get_record(store, "plan_item", plan["id"]), "task": "上报后改的计划"}, plan["id"],
+    )  # fmt: skip
+    index = get_programme(store.programme_id).index("annex4")
+    scoring.set_score(store, index, "2024", "C1", self_score=0.5)
+    dialog = window.show_revised()
+    tables = sorted(row["table"] for row in dialog.rows)
+    assert tables == ["plan_item", "score"]
+    assert dialog.table.rowCount() == 2
+    shown = dialog.show_revisions([r["table"] for r in dialog.rows].index("plan_item"))
+    assert any(row[3] == "上报后改的计划" for row in shown.rows)
+    shown.close()
+    dialog.close()
+    window.close()
