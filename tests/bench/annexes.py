@@ -1,0 +1,133 @@
+"""The annex rows: each Yiyuan annex built as PDF inside a running program vs LibreOffice
+converting an equivalent .docx, and the whole ``gongtongti print annex1`` command vs an empty
+Python process.
+
+"Equivalent": the .docx holds the same title, header line, table cells (as the PDF's grid has
+them: ``output.layout.build_grid``) and notes, so LibreOffice lays out the same text.
+Both sides are warm: our renderer after one build (fonts registered, modules imported), and
+LibreOffice after one conversion (its user profile made).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import libreoffice
+
+from gongtongti_desktop.core.store import Store
+
+ANNEXES = ("annex1", "annex2", "annex3", "annex4")
+
+
+@dataclass
+class AnnexTiming:
+    form_id: str
+    label: str
+    pdf: float  # seconds, median
+    pages_rows: str  # what the form held ("12 行")
+    soffice: float | None  # seconds, median; None when LibreOffice is unavailable
+
+
+def median_call(func: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def median_process(args: list[str], repeat: int, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, env=env, capture_output=True, timeout=120)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _docx_for(store: Store, form_id: str, folder: Path) -> Path:
+    from gongtongti_desktop.core.form_data import form_data
+    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.output.layout import build_grid, header_line_text, notes_lines
+
+    data = form_data(store, get_programme(store.programme_id), form_id, today=store.today())
+    grid = build_grid(data)
+    merged = [
+        [
+            n > 0
+            and grid.merge[c]
+            and grid.groups[n] is not None
+            and grid.groups[n] == grid.groups[n - 1]
+            and row[c] == grid.rows[n - 1][c]
+            for c in range(len(row))
+        ]
+        for n, row in enumerate(grid.rows)
+    ]
+    return libreoffice.write_docx(
+        folder / f"{form_id}.docx",
+        data.title,
+        header_line_text(data),
+        list(grid.headers),
+        [list(r) for r in grid.rows],
+        list(grid.widths),
+        notes_lines(data),
+        merged=merged,
+        min_height_mm=grid.min_height_mm if grid.kind == "data" else 0.0,
+    )
+
+
+def measure(
+    store: Store, folder: Path, repeat: int, lo_repeat: int, soffice: str | None
+) -> list[AnnexTiming]:
+    from gongtongti_desktop.core.form_data import form_data
+    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.output.pdf import render_pdf
+
+    programme = get_programme(store.programme_id)
+    today = store.today()
+    profile = folder / "lo-profile"
+    out = []
+    for form_id in ANNEXES:
+
+        def build(form_id: str = form_id, today: dt.date = today) -> bytes:
+            return render_pdf(form_data(store, programme, form_id, today=today))
+
+        build()  # warm: fonts registered, reportlab imported
+        pdf = median_call(build, repeat)
+        data = form_data(store, programme, form_id, today=today)
+        lo = None
+        if soffice is not None:
+            docx = _docx_for(store, form_id, folder)
+            libreoffice.convert_seconds(soffice, docx, profile)  # warm: profile, disk cache
+            lo = statistics.median(
+                libreoffice.convert_seconds(soffice, docx, profile) for _ in range(lo_repeat)
+            )
+        out.append(AnnexTiming(form_id, data.spec.label, pdf, f"{len(data.rows)} 行", lo))
+    return out
+
+
+def print_command(data_file: Path, folder: Path, repeat: int, env: dict[str, str]):
+    """(whole ``gongtongti print annex1`` command, empty ``python -c pass``), medians."""
+    command = [
+        sys.executable,
+        "-m",
+        "gongtongti_desktop",
+        "print",
+        "annex1",
+        "--data",
+        str(data_file),
+        "-o",
+        str(folder / "annex1.pdf"),
+    ]
+    subprocess.run(command, check=True, env=env, capture_output=True)  # warm the disk cache
+    whole = median_process(command, repeat, env)
+    python = median_process([sys.executable, "-c", "pass"], repeat, env)
+    return whole, python

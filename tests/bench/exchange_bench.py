@@ -1,0 +1,153 @@
+"""Export and merge rows: writing the upload package (.gtt) of a school year with 2 000
+activities and no photos, and the 汇总 of 200 kindergartens' packages.
+
+Baselines, measured in the same run, are the floors of each job written without the program:
+for the export, the same period's rows read with plain SQL and written as one JSON file in a
+zip (no forms, no checks, no marking); for the merge, reading every package and hashing each
+member (what any checked read must at least do).
+
+The 200 packages are variants of one real export — each with its own kindergarten (uuid and
+name) and its data.json and manifest rewritten with fresh hashes — so every one passes every
+check of ``read_package`` and is merged in full; exporting 200 data files would take minutes
+and measure the export again, not the merge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import statistics
+import time
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gongtongti_desktop.core import periods
+from gongtongti_desktop.core.programme import get_programme
+from gongtongti_desktop.core.store import Store
+
+PACKAGES = 200
+
+
+@dataclass
+class ExchangeTimings:
+    export: float
+    export_floor: float
+    activities: int
+    merge: float
+    merge_floor: float
+    packages: int
+    package_size: int
+
+
+def available() -> str:
+    """'' when the exchange code is there, else why not."""
+    try:
+        from gongtongti_desktop.exchange.package_write import write_package  # noqa: F401
+        from gongtongti_desktop.exchange.summary import merge_packages  # noqa: F401
+    except ImportError as exc:
+        return f"不可用：{exc}"
+    return ""
+
+
+def _median(func: Callable[[int], object], repeat: int) -> float:
+    times = []
+    for n in range(repeat):
+        start = time.perf_counter()
+        func(n)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _floor_export(store: Store, period: periods.Period, out: Path) -> None:
+    """The period's activities (with their links) and every other table, as JSON in a zip."""
+    tables: dict[str, Any] = {}
+    days = (period.start.isoformat(), period.end.isoformat())
+    tables["activity"] = store.query("SELECT * FROM activity WHERE day BETWEEN ? AND ?", days)
+    for link in ("activity_receiver", "activity_participant"):
+        tables[link] = store.query(
+            f"SELECT l.* FROM {link} l JOIN activity a ON a.id = l.record_id"
+            " WHERE a.day BETWEEN ? AND ?",
+            days,
+        )
+    for table in ("kindergarten", "person", "pairing", "plan_item", "score", "stage_summary"):
+        tables[table] = store.query(f"SELECT * FROM {table}")
+    with out.open("wb") as fh:
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("data.json", json.dumps(tables, ensure_ascii=False))
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _variants(source: Path, folder: Path, count: int) -> list[Path]:
+    """``count`` copies of a package, each from another kindergarten, hashes recomputed."""
+    with zipfile.ZipFile(source) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    manifest = json.loads(members.pop("manifest.json"))
+    data = json.loads(members.pop("data.json"))
+    paths = []
+    for n in range(count):
+        kindergarten = {"uuid": str(uuid.uuid4()), "name": f"基准测试园{n + 1:03d}"}
+        data["kindergarten"] = manifest["kindergarten"] = kindergarten
+        items = {**members, "data.json": json.dumps(data, ensure_ascii=False).encode("utf-8")}
+        manifest["members"] = {
+            name: {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+            for name, content in items.items()
+        }
+        items["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+        path = folder / f"package-{n + 1:03d}.gtt"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in items.items():
+                archive.writestr(name, content)
+        paths.append(path)
+    return paths
+
+
+def _floor_merge(paths: list[Path]) -> None:
+    for path in paths:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                hashlib.sha256(archive.read(info)).hexdigest()
+
+
+def measure(data_file: Path, folder: Path, repeat: int, merge_repeat: int) -> ExchangeTimings:
+    from gongtongti_desktop.exchange.package_write import write_package
+    from gongtongti_desktop.exchange.summary import merge_packages
+
+    store = Store.open(data_file)
+    try:
+        programme = get_programme(store.programme_id)
+        cal = programme.calendar
+        year = periods.school_year_of(cal, store.today()) - 1  # the last complete school year
+        period = periods.school_year_period(cal, year)
+        activities = store.execute(
+            "SELECT count(*) FROM activity WHERE deleted_at IS NULL AND day BETWEEN ? AND ?",
+            (period.start.isoformat(), period.end.isoformat()),
+        ).fetchone()[0]
+        exports = folder / "exports"
+        exports.mkdir()
+        write_package(store, programme, period, exports / "warm.gtt")  # imports, fonts
+        export = _median(
+            lambda n: write_package(store, programme, period, exports / f"e{n}.gtt"), repeat
+        )
+        floor = _median(lambda n: _floor_export(store, period, exports / f"f{n}.zip"), repeat)
+    finally:
+        store.close()
+    packages = folder / "packages"
+    packages.mkdir()
+    paths = _variants(exports / "e0.gtt", packages, PACKAGES)
+    merge_floor = _median(lambda _n: _floor_merge(paths), merge_repeat)
+    merge = _median(lambda n: merge_packages(paths, folder / f"summary-{n}.xlsx"), merge_repeat)
+    return ExchangeTimings(
+        export,
+        floor,
+        activities,
+        merge,
+        merge_floor,
+        len(paths),
+        (exports / "e0.gtt").stat().st_size,
+    )
