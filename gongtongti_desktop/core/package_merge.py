@@ -316,6 +316,44 @@ def _write_links(store: Store, table: str, row: dict[str, Any]) -> None:
                 )
 
 
+def _runs(entries: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Consecutive entries of one table together, in order (a table after those it refers to)."""
+    runs: list[tuple[str, list[dict[str, Any]]]] = []
+    for table, row in entries:
+        if runs and runs[-1][0] == table:
+            runs[-1][1].append(row)
+        else:
+            runs.append((table, [row]))
+    return runs
+
+
+def _insert_rows(store: Store, table: str, rows: list[dict[str, Any]]) -> None:
+    """New records and their links, a statement per shape rather than per row (a 汇总 of 200
+    packages inserts half a million rows)."""
+    schema = _schema(store, table)
+    shapes: dict[tuple[str, ...], list[list[Any]]] = {}
+    for row in rows:
+        columns = tuple(k for k in row if k in schema)
+        shapes.setdefault(columns, []).append([row[k] for k in columns])
+    for columns, values in shapes.items():
+        store.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            values,
+        )
+    for name, (link, own, _value) in LINKS.get(table, {}).items():
+        if table == "score":
+            store.conn.executemany(
+                "INSERT INTO score_evidence (score_id, target_table, target_id) VALUES (?, ?, ?)",
+                [(row["id"], *v.partition(":")[::2]) for row in rows for v in row.get(name, [])],
+            )
+        else:
+            other = "kindergarten_id" if name == "receiver_ids" else "person_id"
+            store.conn.executemany(
+                f"INSERT INTO {link} ({own}, {other}) VALUES (?, ?)",
+                [(row["id"], v) for row in rows for v in row.get(name, [])],
+            )
+
+
 def _columns(store: Store, table: str, row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k in _schema(store, table)}
 
@@ -328,13 +366,8 @@ def apply_merge(store: Store, plan: MergePlan, source: str, period_key: str) -> 
             store.set_setting("kindergarten_uuid", plan.adopt[0])
             if plan.adopt[1] and not store.kindergarten_name:
                 store.set_setting("kindergarten_name", plan.adopt[1])
-        for table, row in plan.inserts:
-            values = _columns(store, table, row)
-            store.execute(
-                f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                list(values.values()),
-            )
-            _write_links(store, table, row)
+        for table, rows in _runs(plan.inserts):
+            _insert_rows(store, table, rows)
         for table, incoming, local in plan.updates:
             if not reporting.is_reported(store, table, local["id"]):  # else the trigger keeps it
                 _keep_revision(store, table, local, f"导入前的本机版本（{source}）")

@@ -199,15 +199,17 @@ def mark_exchanged(
                 json.dumps(changes.as_json() if changes else {}, ensure_ascii=False),
             ],
         )
-        for table, rows in records.items():
-            for row in rows:
-                store.execute(
-                    "INSERT INTO reported (table_name, record_id, export_id, digest, reported_at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (table_name, record_id) DO UPDATE SET"
-                    " export_id = excluded.export_id, digest = excluded.digest,"
-                    " reported_at = excluded.reported_at",
-                    [table, row["id"], log_id, digest(row), now],
-                )
+        store.conn.executemany(
+            "INSERT INTO reported (table_name, record_id, export_id, digest, reported_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (table_name, record_id) DO UPDATE SET"
+            " export_id = excluded.export_id, digest = excluded.digest,"
+            " reported_at = excluded.reported_at",
+            [
+                (table, row["id"], log_id, digest(row), now)
+                for table, rows in records.items()
+                for row in rows
+            ],
+        )
     return log_id
 
 

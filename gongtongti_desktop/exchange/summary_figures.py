@@ -83,6 +83,12 @@ class Scratch:
                 source.backup(template)
             finally:
                 source.close()
+            # Figures never search the diary: without the full-text triggers a package of
+            # 2 000 activities goes in several times faster.
+            for (name,) in template.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'activity_fts_%'"
+            ).fetchall():
+                template.execute(f"DROP TRIGGER {name}")
             self._templates[programme_id] = template
         conn = sqlite3.connect(":memory:")
         template.backup(conn)

@@ -159,17 +159,18 @@ def test_a_failure_while_applying_writes_nothing(
     with Store.open(path) as target:
         plan = package_merge.plan_merge(target, doc)
         calls = {"n": 0}
-        real = package_merge._write_links
+        real = package_merge._insert_rows
 
-        def failing(store: Store, table: str, row: dict[str, Any]) -> None:
+        def failing(store: Store, table: str, rows: list[dict[str, Any]]) -> None:
             calls["n"] += 1
-            if calls["n"] == 40:
+            if table == "activity":  # after the roster and the plans went in
                 raise OSError("磁盘已满")
-            real(store, table, row)
+            real(store, table, rows)
 
-        monkeypatch.setattr(package_merge, "_write_links", failing)
+        monkeypatch.setattr(package_merge, "_insert_rows", failing)
         with pytest.raises(OSError):
             package_merge.apply_merge(target, plan, "a.gtt", "2024")
+        assert calls["n"] > 3
     assert dump(path) == before
 
 
