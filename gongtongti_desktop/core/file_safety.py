@@ -13,7 +13,6 @@ file here — without Qt — and refuse while a live window holds it.
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 from gongtongti_desktop.errors import UserError
@@ -94,6 +93,8 @@ def lock_holder(data_file: Path) -> int | None:
         pid = int(lines[0])
     except (IndexError, ValueError):
         return None
+    import socket  # only when a lock file exists: not on every start-up
+
     host = lines[2] if len(lines) > 2 else ""
     if host and host != socket.gethostname():
         return None  # another computer's lock (a shared folder): cannot tell, QLockFile decides

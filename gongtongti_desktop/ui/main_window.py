@@ -30,12 +30,12 @@ from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui import data_file_guard as guard
 from gongtongti_desktop.ui.common import APP_TITLE, ask_save_path, documents_folder, show_error
 from gongtongti_desktop.ui.overview_tab import OverviewTab
-from gongtongti_desktop.ui.roster_tab import RosterTab
 
 if TYPE_CHECKING:
     from gongtongti_desktop.core.periods import Period
     from gongtongti_desktop.ui.diary_tab import DiaryTab
     from gongtongti_desktop.ui.plan_tab import PlanTab
+    from gongtongti_desktop.ui.roster_tab import RosterTab
     from gongtongti_desktop.ui.scoring_tab import ScoringTab
     from gongtongti_desktop.ui.summary_tab import SummaryTab
 
@@ -178,18 +178,14 @@ class MainWindow(QMainWindow):
         for page in old_pages:
             page.deleteLater()
         self.overview = OverviewTab(self.store, self.programme)
-        self.roster_tab = RosterTab(self.store, self.programme)
-        self.roster_tab.changed.connect(self.overview.refresh)
-        self.roster_tab.changed.connect(
-            lambda: self._mark_stale(self.plan_page, self.diary_page, self.scoring_page)
-        )
-        # Every tab but the first two is made when first shown (start-up stays cheap).
+        # Every tab but 概览 is made when first shown (start-up stays cheap).
+        self.roster_page = LazyTab(self._make_roster_tab)
         self.plan_page = LazyTab(self._make_plan_tab)
         self.diary_page = LazyTab(self._make_diary_tab)
         self.scoring_page = LazyTab(self._make_scoring_tab)
         self.summary_page = LazyTab(self._make_summary_tab)
         pages = (
-            self.overview, self.roster_tab, self.plan_page, self.diary_page,
+            self.overview, self.roster_page, self.plan_page, self.diary_page,
             self.scoring_page, self.summary_page,
         )  # fmt: skip
         for page, name in zip(pages, TAB_NAMES, strict=True):
@@ -210,6 +206,16 @@ class MainWindow(QMainWindow):
         if not self.programme.forms:
             empty = self.print_menu.addAction("（当前方案没有可打印的表格）")
             empty.setEnabled(False)
+
+    def _make_roster_tab(self, parent: QWidget) -> RosterTab:
+        from gongtongti_desktop.ui.roster_tab import RosterTab
+
+        tab = RosterTab(self.store, self.programme, parent)
+        tab.changed.connect(self.overview.refresh)
+        tab.changed.connect(
+            lambda: self._mark_stale(self.plan_page, self.diary_page, self.scoring_page)
+        )
+        return tab
 
     def _make_plan_tab(self, parent: QWidget) -> PlanTab:
         from gongtongti_desktop.ui.plan_tab import PlanTab
@@ -254,6 +260,10 @@ class MainWindow(QMainWindow):
         self.overview.mark_stale()
 
     @property
+    def roster_tab(self) -> RosterTab:
+        return self.roster_page.build()  # type: ignore[return-value]
+
+    @property
     def plan_tab(self) -> PlanTab:
         return self.plan_page.build()  # type: ignore[return-value]
 
@@ -280,7 +290,8 @@ class MainWindow(QMainWindow):
         return f"{self.path_label.text()}  {self.programme_label.text()}"
 
     def refresh(self) -> None:
-        self.roster_tab.refresh()
+        if self.roster_page.content is not None:
+            self.roster_tab.refresh()
         self.overview.refresh()
         self._mark_stale(self.plan_page, self.diary_page, self.scoring_page, self.summary_page)
 
