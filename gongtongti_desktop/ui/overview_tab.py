@@ -192,7 +192,7 @@ class OverviewTab(QWidget):
         self.chart_layout.addWidget(self.chart_placeholder)
         self._chart_timer = QTimer(self)
         self._chart_timer.setSingleShot(True)
-        self._chart_timer.setInterval(0)
+        self._chart_timer.setInterval(100)  # the first frame is painted before QtCharts loads
         self._chart_timer.timeout.connect(self.ensure_chart)
 
         # -- roster gaps
