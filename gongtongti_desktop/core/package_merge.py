@@ -358,9 +358,12 @@ def _columns(store: Store, table: str, row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k in _schema(store, table)}
 
 
-def apply_merge(store: Store, plan: MergePlan, source: str, period_key: str) -> str:
+def apply_merge(
+    store: Store, plan: MergePlan, source: str, period_key: str, *, mark: bool = True
+) -> str:
     """Write the plan in one transaction (all or nothing) and log the import; returns the
-    log id. The records taken become "exchanged": later edits keep revisions."""
+    log id. The records taken become "exchanged": later edits keep revisions. ``mark=False``:
+    a throw-away file (the 汇总's) that only computes figures: no log, no marks, returns ""."""
     with store.atomic():
         if plan.adopt is not None:
             store.set_setting("kindergarten_uuid", plan.adopt[0])
@@ -380,6 +383,8 @@ def apply_merge(store: Store, plan: MergePlan, source: str, period_key: str) -> 
             _write_links(store, table, incoming)
         for table, incoming, _local in plan.kept_local:
             _keep_revision(store, table, incoming, f"未采用的导入版本（{source}，本机较新）")
+        if not mark:
+            return ""
         taken = {
             table: [row for row in rows if table not in OWN_DOCUMENTS or not plan.skipped]
             for table, rows in plan.records.items()

@@ -131,7 +131,7 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
     today = package.created_at.date()  # a period still open at export cannot be judged
     with scratch.store(programme.id) as store:
         plan = package_merge.plan_merge(store, package.data)
-        package_merge.apply_merge(store, plan, package.path.name, package.period_key)
+        package_merge.apply_merge(store, plan, package.path.name, package.period_key, mark=False)
         counts = overview.activity_counts(
             store, programme.calendar, period, programme.activity_kinds
         )
