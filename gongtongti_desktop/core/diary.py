@@ -3,8 +3,11 @@ demand (方案、措施、记录、总结、图片), linked to the plan item it 
 
 Search uses SQLite FTS5 with the trigram tokenizer (Chinese has no spaces, so any substring of
 three or more characters is found through the index); one- and two-character queries such as
-"教研" fall back to LIKE. Lists are returned as ids first and rows by page, so a window can show
-100 000 records without holding them all.
+"教研" use the single-character index of migration 0005 (the phrase "教 研"), which gives the
+same rows as LIKE. Only a short query with an ASCII space or punctuation mark ("a-", "%")
+still scans with LIKE: the index keeps those characters as a token that matches nothing.
+Lists are returned as ids first and rows by page, so a window can show 100 000 records without
+holding them all.
 """
 
 from __future__ import annotations
@@ -114,12 +117,23 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _indexed_character(char: str) -> bool:
+    """Whether the single-character index (ascii tokenizer) keeps ``char`` as its own token:
+    every non-ASCII character, and ASCII letters and digits (case-folded, as LIKE does)."""
+    return ord(char) > 127 or (char.isascii() and char.isalnum())
+
+
 def _where(f: DiaryFilter) -> tuple[str, list[Any]]:
     clauses, params = ["a.deleted_at IS NULL"], []
     text = f.text.strip()
     if len(text) >= 3:
         clauses.append("a.rowid IN (SELECT rowid FROM activity_fts WHERE activity_fts MATCH ?)")
         params.append('"' + text.replace('"', '""') + '"')
+    elif text and all(_indexed_character(c) for c in text):
+        clauses.append(
+            "a.rowid IN (SELECT rowid FROM activity_fts_chars WHERE activity_fts_chars MATCH ?)"
+        )
+        params.append('"' + " ".join(text) + '"')
     elif text:
         clauses.append("(" + " OR ".join(f"a.{c} LIKE ? ESCAPE '\\'" for c in SEARCH_COLUMNS) + ")")
         params += [_like(text)] * len(SEARCH_COLUMNS)

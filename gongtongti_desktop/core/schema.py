@@ -255,5 +255,65 @@ def _m0004_reported_records(db: Database) -> None:
         db.execute(_revision_trigger(db, table))
 
 
+# The one- and two-character index (migration 0005): each column's text as single-character
+# tokens, so "教研" is the phrase "教 研". Spacing is done by SQL (a view with a recursive CTE),
+# not a Python function, so the triggers work on every connection that writes the file
+# (sqlite3 shell, throw-away copies). The ascii tokenizer folds ASCII case only, as LIKE does,
+# and keeps every non-ASCII character (。，、 too) as a token; an ASCII space or punctuation
+# mark becomes the token "xx", which no phrase of single characters can match, so "a-b" never
+# matches "ab". Trigger names start with "activity_fts_" so code that drops the full-text
+# triggers for speed (exchange/summary_figures.py) drops these as well.
+_SPACED_COLUMNS = ("title", "place", "plan_text", "measures", "record", "summary")
+
+
+def _spaced(column: str) -> str:
+    """SQL for ``a.<column>`` with one space between characters (NULL when empty)."""
+    return f"""(WITH RECURSIVE s(i, c) AS (
+            SELECT 1, substr(a.{column}, 1, 1) WHERE length(a.{column}) > 0
+            UNION ALL
+            SELECT i + 1, substr(a.{column}, i + 1, 1) FROM s WHERE i < length(a.{column}))
+        SELECT group_concat(
+            CASE WHEN unicode(c) > 127 OR c GLOB '[A-Za-z0-9]' THEN c ELSE 'xx' END, ' ')
+        FROM s)"""
+
+
+@migrations(name="0005_short_search_index")
+def _m0005_short_search_index(db: Database) -> None:
+    columns = ", ".join(_SPACED_COLUMNS)
+    olds = ", ".join(f"s.{c}" for c in _SPACED_COLUMNS)
+    spaced = ",\n            ".join(f"{_spaced(c)} AS {c}" for c in _SPACED_COLUMNS)
+    delete_old = f"""INSERT INTO activity_fts_chars(activity_fts_chars, rowid, {columns})
+                SELECT 'delete', s.rid, {olds} FROM activity_spaced s WHERE s.rid = old.rowid;"""
+    insert_new = f"""INSERT INTO activity_fts_chars(rowid, {columns})
+                SELECT s.rid, {olds} FROM activity_spaced s WHERE s.rid = new.rowid;"""
+    statements = [
+        # External content: the view is the "content table", so 'rebuild' and
+        # 'integrity-check' read the same spaced text the triggers index.
+        f"""CREATE VIEW activity_spaced AS SELECT a.rowid AS rid,
+            {spaced}
+            FROM activity a""",
+        f"""CREATE VIRTUAL TABLE activity_fts_chars USING fts5({columns},
+            content='activity_spaced', content_rowid='rid', tokenize='ascii')""",
+        "INSERT INTO activity_fts_chars(activity_fts_chars) VALUES ('rebuild')",
+        f"""CREATE TRIGGER activity_fts_chars_insert AFTER INSERT ON activity BEGIN
+            {insert_new}
+        END""",
+        # The old text is read through the view while the row is still there: BEFORE.
+        f"""CREATE TRIGGER activity_fts_chars_delete BEFORE DELETE ON activity BEGIN
+            {delete_old}
+        END""",
+        f"""CREATE TRIGGER activity_fts_chars_unindex BEFORE UPDATE OF {columns} ON activity
+        BEGIN
+            {delete_old}
+        END""",
+        f"""CREATE TRIGGER activity_fts_chars_reindex AFTER UPDATE OF {columns} ON activity
+        BEGIN
+            {insert_new}
+        END""",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
 # pending() never writes; on an empty in-memory database it lists every migration.
 assert len(migrations.pending(Database(memory=True))) == SCHEMA_VERSION, "update core/version.py"
