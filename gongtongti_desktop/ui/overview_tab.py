@@ -5,17 +5,20 @@ function is not built yet.
 
 Every figure comes from core (``rules``, ``overview``, ``roster``); this module lays them out.
 The chart needs QtCharts, slow to import, and this is the first tab at start-up: it is made
-just after the tab is first on screen.
+just after the tab is first on screen. The rule rows (every rule counted over the records, the
+slowest figure) are likewise filled just after the first frame, which already shows the
+heading, the deadline, the last export and the roster, with "正在统计…" where the rules go.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -46,6 +49,8 @@ PER_NOW = {"month": "本月", "term": "本学期", "school_year": "本学年"}
 PER_LAST = {"month": "上月", "term": "上学期", "school_year": "上学年"}
 GREEN, RED = "#1e8449", "#c0392b"
 STATUS_COLORS = {rules.MET: GREEN, rules.MISSED: RED, rules.TOO_MANY: RED}
+RULES_PENDING = "正在统计规则达成情况…"
+RULES_AFTER_PAINT_MS = 10
 NOTICE_STYLE = (
     "background: #fff3bf; color: #5c4400; border: 1px solid #e0c560;"
     " border-radius: 3px; padding: 3px 6px;"
@@ -106,6 +111,7 @@ class OverviewTab(QWidget):
         self.store = store
         self.programme = programme
         self._stale = False
+        self._rules_pending = True  # filled just after the first frame (ensure_rules)
         self.rule_rows: list[RuleRow] = []
         self.missed: list[RuleResult] = []  # listed under the rules: closed and not met
         self.chart: ActivityChart | None = None
@@ -176,6 +182,8 @@ class OverviewTab(QWidget):
         self.rules_box = QGroupBox("规则达成情况")
         self.rules_layout = QVBoxLayout(self.rules_box)
         self.rules_grid_holder: QWidget | None = None
+        self.rules_placeholder: QLabel | None = muted(QLabel(RULES_PENDING))
+        self.rules_layout.addWidget(self.rules_placeholder)
         self.misses_label = QLabel()
         self.misses_label.setWordWrap(True)
         self.misses_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -193,7 +201,7 @@ class OverviewTab(QWidget):
         self._chart_timer = QTimer(self)
         self._chart_timer.setSingleShot(True)
         self._chart_timer.setInterval(100)  # the first frame is painted before QtCharts loads
-        self._chart_timer.timeout.connect(self.ensure_chart)
+        self._chart_timer.timeout.connect(self._when_shown(self.ensure_chart))
 
         # -- roster gaps
         problems_box = QGroupBox("名单检查（上报前请补齐）")
@@ -226,7 +234,7 @@ class OverviewTab(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self.refresh()
+        self.refresh(rules_now=False)
 
     def _scaled_font(self, factor: float, bold: bool = False) -> QFont:
         font = self.font()
@@ -255,7 +263,9 @@ class OverviewTab(QWidget):
 
     # -- showing them -------------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def refresh(self, rules_now: bool = True) -> None:
+        """Show core's figures. ``rules_now=False`` (construction): everything but the rule rows,
+        which ``ensure_rules`` fills just after the first frame."""
         self._stale = False
         today = self.store.today()
         self.title.setText(self.store.kindergarten_name or "（未命名幼儿园）")
@@ -265,7 +275,9 @@ class OverviewTab(QWidget):
         self.demo_label.setVisible(demo)
         self._show_deadline(today)
         self._show_export()
-        self._show_rules(self.rule_results())
+        if rules_now:
+            self._rules_pending = False
+            self._show_rules(self.rule_results())
         for table, count in self.counts().items():
             self.count_labels[table].setText(str(count))
         self._show_problems(roster.roster_problems(self.store, self.programme))
@@ -278,12 +290,40 @@ class OverviewTab(QWidget):
         if self.isVisible():
             self.refresh()
 
+    def ensure_rules(self) -> list[RuleRow]:
+        """Fill the rule rows if construction left them for later; the rows."""
+        if self._rules_pending:
+            self._rules_pending = False
+            self._show_rules(self.rule_results())
+        return self.rule_rows
+
     def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
             self.refresh()
+        if self._rules_pending:
+            # After the window's next paint (the first frame at start-up), not before it.
+            self.window().installEventFilter(self)
+            QTimer.singleShot(250, self, self._when_shown(self.ensure_rules))  # if no paint comes
         if self.chart is None:
             self._chart_timer.start()  # after this show is painted: start-up stays quick
         super().showEvent(event)
+
+    def _when_shown(self, fill: Callable[[], object]) -> Callable[[], None]:
+        """A delayed fill that does nothing once the tab is hidden: the window may have been
+        closed (its data file with it) or another file opened in the meantime."""
+
+        def run() -> None:
+            if self.isVisible():
+                fill()
+
+        return run
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            # A moment after the paint, so the frame is on screen before the ~20 ms of counting.
+            QTimer.singleShot(RULES_AFTER_PAINT_MS, self, self._when_shown(self.ensure_rules))
+        return False
 
     def ensure_chart(self) -> ActivityChart:
         """Make the chart (importing QtCharts) if not made yet, with this year's counts."""
@@ -331,6 +371,10 @@ class OverviewTab(QWidget):
         if self.rules_grid_holder is not None:
             self.rules_layout.removeWidget(self.rules_grid_holder)
             self.rules_grid_holder.deleteLater()
+        if self.rules_placeholder is not None:
+            self.rules_layout.removeWidget(self.rules_placeholder)
+            self.rules_placeholder.deleteLater()
+            self.rules_placeholder = None
         self.rule_rows = []
         holder = QWidget()
         grid = QGridLayout(holder)

@@ -30,10 +30,33 @@ def set_today(store: Store, day: dt.date) -> None:
 
 
 def make_tab(qtbot, store: Store, programme: Programme) -> OverviewTab:
+    """The tab with its rule rows filled (shown, that happens just after the first frame)."""
     tab = OverviewTab(store, programme)
     qtbot.addWidget(tab)
     tab.resize(1280, 760)
+    tab.ensure_rules()
     return tab
+
+
+def rules_texts(tab: OverviewTab) -> list[str]:
+    return [label.text() for label in tab.rules_box.findChildren(QLabel)]
+
+
+def test_rules_follow_the_first_frame_with_a_placeholder_before(qtbot, demo_store, programme):
+    """Start-up: the first frame shows "正在统计…" where the rules go (the other figures are
+    there), then the rows equal core's results without anything else happening."""
+    from gongtongti_desktop.ui.overview_tab import RULES_PENDING
+
+    set_today(demo_store, YIYUAN_TODAY)
+    tab = OverviewTab(demo_store, programme)
+    qtbot.addWidget(tab)
+    assert tab.rule_rows == [] and RULES_PENDING in rules_texts(tab)
+    assert tab.deadline_day.text() and tab.title.text() == demo_store.kindergarten_name
+    tab.show()
+    qtbot.waitUntil(lambda: bool(tab.rule_rows))
+    expected = [now.rule.id for now, _ in expected_pairs(demo_store, programme)]
+    assert sorted(row.result.rule.id for row in tab.rule_rows) == sorted(expected)
+    qtbot.waitUntil(lambda: RULES_PENDING not in rules_texts(tab))
 
 
 @pytest.fixture
