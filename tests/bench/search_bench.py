@@ -3,7 +3,7 @@ unfiltered — the query the 帮扶日志 tab runs when it opens — measured on
 
 Words: "沉与浮" (3 characters, FTS trigram, in every 50th record), "区域活动" (4 characters,
 in about a fifth: the FTS index must hand back and sort many rows) and "教研" (2 characters,
-no trigram: the LIKE fallback scans all six text columns of every record).
+no trigram: the single-character index of migration 0005 answers it as a phrase).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def measure(data_file: Path, repeat: int) -> tuple[float, int, list[SearchTiming
         for word in WORDS:
             f = diary.DiaryFilter(text=word)
             found = len(diary.search_ids(store, f))
-            how = "FTS 三字索引" if len(word) >= 3 else "LIKE 逐条扫描"
+            how = "FTS 三字索引" if len(word) >= 3 else "FTS 单字索引（短语）"
             out.append(
                 SearchTiming(
                     word, how, found, _median(lambda f=f: diary.search_ids(store, f), repeat)
