@@ -9,7 +9,6 @@ has vanished is refused with a message.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -103,6 +102,8 @@ def _check_source(source: Path) -> tuple[str, str]:
 
 
 def _hash(path: Path) -> str:
+    import hashlib  # not at start-up: only photos are hashed
+
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1024 * 1024), b""):

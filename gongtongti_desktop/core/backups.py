@@ -63,6 +63,17 @@ def backup_folder(data_file: Path) -> Path:
     return Path(data_file).parent / BACKUP_DIR_NAME
 
 
+def _stamp_time(stamp: str) -> dt.datetime:
+    """``20261123-144500-123456`` (fixed digits, see _NAME) as a time. Not strptime: its
+    imports (_strptime, locale, calendar) cost a few ms on the start-up path (the day's backup
+    check); an impossible date raises ValueError all the same."""
+    day, clock, micro = stamp.split("-")
+    return dt.datetime(
+        int(day[:4]), int(day[4:6]), int(day[6:]),
+        int(clock[:2]), int(clock[2:4]), int(clock[4:]), int(micro),
+    )  # fmt: skip
+
+
 def list_backups(data_file: Path) -> list[BackupInfo]:
     """Backups of this data file (named after it), newest first."""
     folder = backup_folder(data_file)
@@ -74,7 +85,7 @@ def list_backups(data_file: Path) -> list[BackupInfo]:
         wanted = path.suffix == (Path(data_file).suffix or ".gtdb")
         if not wanted or not match or match["stem"] != Path(data_file).stem or not path.is_file():
             continue
-        made = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S-%f")
+        made = _stamp_time(match["stamp"])
         found.append(BackupInfo(path, made, match["reason"], path.stat().st_size))
     return sorted(found, key=lambda b: b.made_at, reverse=True)
 

@@ -9,7 +9,6 @@ the C2 rules — a report the director never read must not pass for one they wro
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,8 @@ DRAFT_LIST_LIMIT = 8  # activities named one by one in a draft; the rest are cou
 
 def _digest(values: dict[str, Any]) -> str:
     text = "\x1f".join(str(values.get(name, "")) for name in TEXT_FIELDS)
+    import hashlib  # not at start-up (the 概览 imports this module)
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
