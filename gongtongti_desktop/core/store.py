@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gongtongti_desktop.core import precheck
 from gongtongti_desktop.core.version import SCHEMA_VERSION
 from gongtongti_desktop.errors import DamagedFileError, DataFileError, StorageError
 
@@ -141,7 +142,8 @@ class Store:
         conn = _connect(path)
         try:
             try:
-                result = conn.execute("PRAGMA quick_check").fetchone()[0]
+                # "ok" from the check started early (core.precheck), else checked here
+                result = precheck.take(path) or conn.execute("PRAGMA quick_check").fetchone()[0]
             except sqlite3.DatabaseError as exc:
                 raise DamagedFileError(
                     f"{path} 已损坏，无法读取（{exc}）。文件未做任何改动。"
