@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,8 @@ BACKUP_DIR_NAME = "backups"
 
 
 def new_id() -> str:
+    import uuid  # here, not at start-up: uuid imports platform (a few ms)
+
     return str(uuid.uuid4())
 
 
@@ -201,7 +202,7 @@ class Store:
         """
         conn = self.conn
         if conn.in_transaction:
-            name = f"sp_{uuid.uuid4().hex}"
+            name = f"sp_{new_id().replace('-', '')}"
             conn.execute(f"SAVEPOINT {name}")
             try:
                 yield

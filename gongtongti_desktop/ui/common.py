@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
@@ -50,6 +50,8 @@ def ask_yes_no(parent: QWidget | None, text: str, title: str = APP_TITLE) -> boo
 @contextlib.contextmanager
 def wait_cursor() -> Iterator[None]:
     """Show the busy cursor while a (short) operation runs on the GUI thread."""
+    from PySide6.QtCore import Qt  # not at start-up: making the Qt namespace takes ~13 ms
+
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         yield

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -57,6 +58,18 @@ NOTICE_STYLE = (
 )
 
 
+def centred(widget: QWidget) -> QBoxLayout:
+    """``widget`` in the middle of a row. Stretches, not ``Qt.AlignCenter``: the first use of
+    the ``Qt`` namespace makes all of it (~15 ms), which the first frame need not wait for
+    (this module uses ``Qt`` only after it, importing it where used)."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addStretch(1)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
 def month_day(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 
@@ -65,6 +78,8 @@ class PlaceholderTab(QWidget):
     """A tab whose function is not built yet: says so, and what it will do. No fake content."""
 
     def __init__(self, what_it_will_do: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.message = QLabel(NOT_READY)
         font = self.message.font()
@@ -154,7 +169,6 @@ class OverviewTab(QWidget):
         self.export_label.setFont(self._scaled_font(1.2))
         self.export_path = QLabel()
         self.export_path.setWordWrap(True)
-        self.export_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         muted(self.export_path)
         box = QVBoxLayout(self.export_box)
         box.addWidget(self.export_label)
@@ -167,11 +181,9 @@ class OverviewTab(QWidget):
         for column, (table, label) in enumerate(self.COUNTS):
             number = QLabel("0")
             number.setFont(self._scaled_font(1.8))
-            number.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption = QLabel(label)
-            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            grid.addWidget(number, 0, column)
-            grid.addWidget(caption, 1, column)
+            grid.addLayout(centred(number), 0, column)
+            grid.addLayout(centred(caption), 1, column)
             self.count_labels[table] = number
         cards = QHBoxLayout()
         cards.addWidget(self.deadline_box, 2)
@@ -186,17 +198,15 @@ class OverviewTab(QWidget):
         self.rules_layout.addWidget(self.rules_placeholder)
         self.misses_label = QLabel()
         self.misses_label.setWordWrap(True)
-        self.misses_label.setTextFormat(Qt.TextFormat.PlainText)
         self.rules_layout.addWidget(self.misses_label)  # the rules go above it
         self.rules_layout.addStretch(1)
 
         # -- chart (made after the tab is first shown)
         self.chart_box = QGroupBox("每月帮扶活动")
         self.chart_layout = QVBoxLayout(self.chart_box)
-        self.chart_placeholder = QLabel("正在生成图表…")
-        self.chart_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart_placeholder = QWidget()  # replaced by the chart
         self.chart_placeholder.setMinimumHeight(220)
-        muted(self.chart_placeholder)
+        self.chart_placeholder.setLayout(centred(muted(QLabel("正在生成图表…"))))
         self.chart_layout.addWidget(self.chart_placeholder)
         self._chart_timer = QTimer(self)
         self._chart_timer.setSingleShot(True)
@@ -276,8 +286,8 @@ class OverviewTab(QWidget):
         self._show_deadline(today)
         self._show_export()
         if rules_now:
-            self._rules_pending = False
-            self._show_rules(self.rule_results())
+            self._rules_pending = True  # counted again
+            self.ensure_rules()
         for table, count in self.counts().items():
             self.count_labels[table].setText(str(count))
         self._show_problems(roster.roster_problems(self.store, self.programme))
@@ -291,9 +301,13 @@ class OverviewTab(QWidget):
             self.refresh()
 
     def ensure_rules(self) -> list[RuleRow]:
-        """Fill the rule rows if construction left them for later; the rows."""
+        """Fill what construction left for after the first frame: the rule rows, and the
+        export path becoming selectable (both need the ``Qt`` namespace). The rows."""
         if self._rules_pending:
+            from PySide6.QtCore import Qt
+
             self._rules_pending = False
+            self.export_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._show_rules(self.rule_results())
         return self.rule_rows
 
@@ -415,6 +429,8 @@ class OverviewTab(QWidget):
         self._show_misses(pairs)
 
     def _rule_row(self, grid: QGridLayout, row: int, result: RuleResult, indent: str) -> RuleRow:
+        from PySide6.QtCore import Qt
+
         rule = result.rule
         name = QLabel(f"{indent}{rule.label}")
         tip = f"{rule.label}：{rule.description}"
@@ -447,6 +463,9 @@ class OverviewTab(QWidget):
 
     def _show_misses(self, pairs: list[tuple[RuleResult, RuleResult]]) -> None:
         """Closed periods that missed their rule: "上学期（2024年秋季学期）未达成：…"."""
+        from PySide6.QtCore import Qt
+
+        self.misses_label.setTextFormat(Qt.TextFormat.PlainText)
         lines = []
         self.missed: list[RuleResult] = []
         for per in rules.PERS:
