@@ -67,10 +67,6 @@ def _period(args: argparse.Namespace, programme: Programme) -> periods.Period | 
 
 
 def cmd_window(args: argparse.Namespace) -> int:
-    if args.data:
-        from gongtongti_desktop.core import precheck
-
-        precheck.start(Path(args.data))  # runs while PySide6 is imported
     from gongtongti_desktop.ui.app import run_gui
 
     return run_gui(Path(args.data) if args.data else None)

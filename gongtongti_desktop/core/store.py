@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gongtongti_desktop.core import precheck
 from gongtongti_desktop.core.version import SCHEMA_VERSION
 from gongtongti_desktop.errors import DamagedFileError, DataFileError, StorageError
 
@@ -143,8 +142,7 @@ class Store:
         conn = _connect(path)
         try:
             try:
-                # "ok" from the check started early (core.precheck), else checked here
-                result = precheck.take(path) or conn.execute("PRAGMA quick_check").fetchone()[0]
+                result = conn.execute("PRAGMA quick_check").fetchone()[0]
             except sqlite3.DatabaseError as exc:
                 raise DamagedFileError(
                     f"{path} 已损坏，无法读取（{exc}）。文件未做任何改动。"
