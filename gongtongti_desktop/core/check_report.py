@@ -46,7 +46,7 @@ def _align(rows: list[list[str]]) -> list[str]:
 
 
 def _state(result: rules.RuleResult, today: dt.date) -> str:
-    if result.status == rules.MET:
+    if result.status in (rules.MET, rules.UNTRACKED):
         return result.status_text
     if result.closed:
         return f"{result.status_text}（已截止）"
@@ -62,7 +62,8 @@ def _heading(rule: rules.Rule) -> str:
 def rules_report(store: Store, programme: Programme, day: dt.date | None = None) -> RulesCheck:
     """Evaluate the programme's rules on ``day`` (default ``store.today()``) and word it."""
     today = day or store.today()
-    pairs = rules.current_and_last(store, programme.calendar, programme.rules, today)
+    since = rules.tracked_since(store)
+    pairs = rules.current_and_last(store, programme.calendar, programme.rules, today, since)
     failures = rules.closed_failures(pairs)
     on = f"以 {chinese_date(today)} 为今天"
     if day is None and store.setting("demo") == "1" and store.setting("demo_today"):

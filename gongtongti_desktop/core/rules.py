@@ -27,7 +27,14 @@ ROLES = ("", "lead", "partner")
 ACTIVITY_FIELDS = ("record", "summary", "plan_text", "measures", "attachments")
 
 MET, NOT_YET, MISSED, TOO_MANY = "met", "not_yet", "missed", "too_many"
-STATUS_TEXT = {MET: "已达成", NOT_YET: "进行中", MISSED: "未达成", TOO_MANY: "超出上限"}
+UNTRACKED = "untracked"  # a period over before the data file holds anything: no verdict
+STATUS_TEXT = {
+    MET: "已达成",
+    NOT_YET: "进行中",
+    MISSED: "未达成",
+    TOO_MANY: "超出上限",
+    UNTRACKED: "未记录（早于本数据文件）",
+}
 PER_TEXT = {"month": "每月", "term": "每学期", "school_year": "每学年"}
 
 
@@ -249,10 +256,33 @@ def counted_ids(store: Store, cal: Calendar, rule: Rule, period: Period) -> list
     return _activity_ids(store, rule, period)
 
 
+def tracked_since(store: Store) -> dt.date:
+    """From when the data file can be judged: the day it was made, or its earliest activity
+    or plan month if older (records typed in or imported afterwards). A period over before
+    this day holds nothing because nobody recorded it here, not because nothing was done."""
+    days = [store.today()]
+    made = store.setting("created_at")[:10]
+    # Deleted records count too: the file was in use then.
+    first = store.conn.execute("SELECT min(day) FROM activity").fetchone()[0]
+    month = store.conn.execute("SELECT min(month) FROM plan_item").fetchone()[0]
+    for text in (made, first, f"{month}-01" if month else None):
+        try:
+            days.append(dt.date.fromisoformat(text))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+    return min(days)
+
+
 def evaluate(
-    store: Store, cal: Calendar, rule: Rule, within: Period, today: dt.date | None = None
+    store: Store,
+    cal: Calendar,
+    rule: Rule,
+    within: Period,
+    today: dt.date | None = None,
+    since: dt.date | None = None,
 ) -> list[RuleResult]:
-    """The rule in each of its periods overlapping ``within`` (a month, term or school year)."""
+    """The rule in each of its periods overlapping ``within`` (a month, term or school year).
+    ``since`` (see ``tracked_since``): an empty period over before it is UNTRACKED, not missed."""
     today = today or dt.date.today()
     out = []
     for period in periods.periods_within(cal, rule.per, within):
@@ -261,12 +291,18 @@ def evaluate(
         ids = counted_ids(store, cal, rule, period)
         due = deadline(cal, rule, period)
         status = status_of(rule, len(ids), due, today)
+        if since is not None and not ids and period.end < since:
+            status = UNTRACKED
         out.append(RuleResult(rule, period, len(ids), tuple(ids), due, status, today > due))
     return out
 
 
 def current_and_last(
-    store: Store, cal: Calendar, rules: tuple[Rule, ...], today: dt.date | None = None
+    store: Store,
+    cal: Calendar,
+    rules: tuple[Rule, ...],
+    today: dt.date | None = None,
+    since: dt.date | None = None,
 ) -> list[tuple[RuleResult, RuleResult]]:
     """For each rule: its result in the period containing ``today`` and in the one before."""
     today = today or dt.date.today()
@@ -284,12 +320,12 @@ def current_and_last(
             if rule.applies_to(last):
                 break
             last = periods.previous_period(cal, last)
-        (now,) = evaluate(store, cal, rule, current, today)
-        (before,) = evaluate(store, cal, rule, last, today)
+        (now,) = evaluate(store, cal, rule, current, today, since)
+        (before,) = evaluate(store, cal, rule, last, today, since)
         out.append((now, before))
     return out
 
 
 def closed_failures(pairs: list[tuple[RuleResult, RuleResult]]) -> list[RuleResult]:
     """Results of closed periods (their deadline has passed) that did not meet their rule."""
-    return [r for pair in pairs for r in pair if r.closed and r.status != MET]
+    return [r for pair in pairs for r in pair if r.closed and r.status in (MISSED, TOO_MANY)]

@@ -262,7 +262,11 @@ class OverviewTab(QWidget):
 
     def rule_results(self) -> list[tuple[RuleResult, RuleResult]]:
         return rules.current_and_last(
-            self.store, self.programme.calendar, self.programme.rules, self.store.today()
+            self.store,
+            self.programme.calendar,
+            self.programme.rules,
+            self.store.today(),
+            rules.tracked_since(self.store),
         )
 
     def activity_counts(self) -> ActivityCounts:

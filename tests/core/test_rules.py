@@ -276,3 +276,23 @@ def test_a_months_rule_leaves_the_holidays_out(store: Store) -> None:
     [(now, last)] = rules.current_and_last(store, gaotai.calendar, (rule,), dt.date(2021, 7, 20))
     assert (now.period.label, last.period.label) == ("2021年9月", "2021年6月")
     assert now.status == rules.NOT_YET and last.status == rules.MISSED
+
+
+def test_periods_before_the_data_file_are_not_judged(store: Store, programme: Programme) -> None:
+    """A new file has no records of last term: that is 未记录, not 未达成 (and not a failure)."""
+    made = dt.date.fromisoformat(store.setting("created_at")[:10])
+    assert rules.tracked_since(store) == min(made, store.today())
+    rule = Rule(id="x", label="指导师", per="term", min=2)
+    pairs = rules.current_and_last(
+        store, programme.calendar, (rule,), made, rules.tracked_since(store)
+    )
+    [(now, last)] = pairs
+    assert last.status == rules.UNTRACKED and rules.closed_failures(pairs) == []
+    assert now.status == rules.NOT_YET
+    # Records typed in for an older period make it judged from then on.
+    ids = _roster(store, programme)
+    _activity(store, programme, last.period.start, ids["lead"], kind="调研")
+    since = rules.tracked_since(store)
+    assert since == last.period.start
+    [(now, last)] = rules.current_and_last(store, programme.calendar, (rule,), made, since)
+    assert (last.status, last.count) == (rules.MISSED, 1)  # judged: 1 of the 2 wanted
