@@ -489,6 +489,9 @@ class OverviewTab(QWidget):
         if lines:
             self.misses_label.setText("\n".join(lines))
             self.misses_label.setStyleSheet(f"color: {RED};")
+        elif pairs and all(before.status == rules.UNTRACKED for _now, before in pairs):
+            self.misses_label.setText("上一期间早于本数据文件中的记录，不作判断。")
+            self.misses_label.setStyleSheet("")
         elif pairs:
             self.misses_label.setText("已截止的期间，各项要求均已达成。")
             self.misses_label.setStyleSheet("")

@@ -284,3 +284,16 @@ def test_axis_top_is_a_round_number(value: int, top: int) -> None:
     got, ticks = nice_ceiling(value)
     assert got == top and got >= value
     assert 2 <= ticks <= 7 and got % (ticks - 1) == 0
+
+
+def test_a_new_file_does_not_report_last_term_as_failed(qtbot, store, programme) -> None:  # type: ignore[no-untyped-def]
+    from gongtongti_desktop.core import rules
+    from gongtongti_desktop.ui.overview_tab import OverviewTab
+
+    tab = OverviewTab(store, programme)
+    qtbot.addWidget(tab)
+    tab.ensure_rules()
+    pairs = tab.rule_results()
+    assert pairs and all(before.status == rules.UNTRACKED for _now, before in pairs)
+    assert tab.misses_label.text() == "上一期间早于本数据文件中的记录，不作判断。"
+    assert "未达成" not in tab.misses_label.text()
