@@ -229,7 +229,7 @@ def _local(store: Store, table: str, row: dict[str, Any]) -> dict[str, Any] | No
         )
     if not found:
         return None
-    return reporting._with_links(store, table, found)[0]
+    return reporting.with_links(store, table, found)[0]
 
 
 def _has_own_records(store: Store) -> bool:

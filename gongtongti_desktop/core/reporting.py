@@ -55,7 +55,9 @@ def digest(row: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _with_links(store: Store, table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_links(store: Store, table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with their multi-valued parts (receivers, participants, evidence) as lists,
+    as a package and a revision carry them."""
     for name, (link, own, value) in LINKS.get(table, {}).items():
         for row in rows:
             found = store.conn.execute(
@@ -103,7 +105,7 @@ def collect(store: Store, programme: Programme, period: Period) -> dict[str, lis
             " ORDER BY created_at, id",
             params,
         )
-        out[table] = _with_links(store, table, rows)
+        out[table] = with_links(store, table, rows)
     return out
 
 

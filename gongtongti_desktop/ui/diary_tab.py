@@ -44,7 +44,7 @@ from gongtongti_desktop.ui.attachment_strip import AttachmentStrip
 from gongtongti_desktop.ui.common import ask_yes_no, muted, show_error
 from gongtongti_desktop.ui.diary_model import DiaryModel
 from gongtongti_desktop.ui.period_picker import ALL, PeriodPicker
-from gongtongti_desktop.ui.record_dialog import RecordDialog
+from gongtongti_desktop.ui.record_dialog import RecordDialog, open_for_tab
 from gongtongti_desktop.ui.undo import Key, UndoContext, perform
 
 SEARCH_DELAY_MS = 200
@@ -487,19 +487,16 @@ class DiaryTab(QWidget):
     def make_dialog(
         self, activity_id: str | None = None, initial: dict[str, Any] | None = None
     ) -> RecordDialog:
-        dialog = RecordDialog(
+        return open_for_tab(
+            self,
             self.store,
             self.programme,
             "activity",
             activity_id,
-            self,
-            initial=initial,
-            saver=self.save_activity,
+            initial,
+            self.save_activity,
+            self._after_save,
         )
-        dialog.saved.connect(self._after_save)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        return dialog
 
     def _after_save(self, activity_id: str) -> None:
         if not self.select(activity_id):

@@ -38,7 +38,7 @@ from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.common import ask_yes_no, muted, show_error
 from gongtongti_desktop.ui.period_picker import PeriodPicker
 from gongtongti_desktop.ui.plan_model import ID_ROLE, ROW_KEY_ROLE, PlanTreeModel, short_day
-from gongtongti_desktop.ui.record_dialog import RecordDialog
+from gongtongti_desktop.ui.record_dialog import RecordDialog, open_for_tab
 from gongtongti_desktop.ui.undo import CallCommand, UndoContext, perform
 
 PLAN_SOURCES = ("plan_rows", "plan_dated")
@@ -449,19 +449,16 @@ class PlanTab(QWidget):
     def make_dialog(
         self, item_id: str | None = None, initial: dict[str, Any] | None = None
     ) -> RecordDialog:
-        dialog = RecordDialog(
+        return open_for_tab(
+            self,
             self.store,
             self.programme,
             "plan_item",
             item_id,
-            self,
-            initial=initial,
-            saver=self.save_item,
+            initial,
+            self.save_item,
+            self.select_item,
         )
-        dialog.saved.connect(self.select_item)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        return dialog
 
     def add(self, row_key: str | None = None) -> RecordDialog | None:
         """The form for a new item in the selected month (or ``row_key``)."""

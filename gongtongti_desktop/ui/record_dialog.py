@@ -620,3 +620,22 @@ def _short_label(label: str) -> str:
 def _one_line(text: str, limit: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def open_for_tab(
+    tab: QWidget,
+    store: Store,
+    programme: Programme,
+    table: str,
+    record_id: str | None,
+    initial: dict[str, Any] | None,
+    saver: Saver,
+    on_saved: Callable[[str], object],
+) -> RecordDialog:
+    """The record form a tab shows (月计划, 帮扶日志): saved through the tab's ``saver`` (onto
+    its undo stack), ``on_saved`` with the id, deleted when closed, kept as ``tab.dialog``."""
+    dialog = RecordDialog(store, programme, table, record_id, tab, initial=initial, saver=saver)
+    dialog.saved.connect(on_saved)
+    dialog.finished.connect(dialog.deleteLater)
+    tab.dialog = dialog  # type: ignore[attr-defined]
+    return dialog
