@@ -72,9 +72,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OLE_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 # A DTD has no business in an xlsx part; searched for in every member (UTF-16 parts are
 # converted to UTF-8 first, the other encodings an XML parser accepts are ASCII-compatible).
-_DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
-_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
-_MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
 # "1.52E+10" typed or pasted as text: the number's last digits are gone for good.
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
 
@@ -256,14 +256,14 @@ def _scan_parts(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipIn
     """Refuse entity declarations, and more cells or merged cells than openpyxl should build."""
     cells = merged = 0
     for member in members:
-        text = _part_bytes(archive, member)
-        if any(mark in text for mark in _DTD_MARKS):
+        text = part_bytes(archive, member)
+        if any(mark in text for mark in DTD_MARKS):
             raise _refuse(
                 f"文件“{name}”的部件 {member.filename} 含有 XML 实体/DTD 声明（正常的 Excel "
                 "文件不会有，可能是恶意构造的文件），已拒绝。"
             )
-        cells += sum(1 for _ in _CELL_TAG.finditer(text))
-        merged += sum(_merged_area(m.group(1)) for m in _MERGE_REF.finditer(text))
+        cells += sum(1 for _ in CELL_TAG.finditer(text))
+        merged += sum(merged_area(m.group(1)) for m in MERGE_REF.finditer(text))
     if cells > MAX_CELLS:
         raise _refuse(
             f"文件“{name}”共有 {cells} 个单元格（最多 {MAX_CELLS} 个），不像结对名单，已拒绝。"
@@ -275,7 +275,7 @@ def _scan_parts(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipIn
         )
 
 
-def _part_bytes(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+def part_bytes(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
     """A member's bytes (at most its declared size); UTF-16 XML re-encoded as UTF-8."""
     try:
         data = archive.read(member)
@@ -291,7 +291,7 @@ def _part_bytes(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _merged_area(ref: bytes) -> int:
+def merged_area(ref: bytes) -> int:
     """Cells covered by a merged range such as ``A1:F1``; 0 when openpyxl could not read it."""
     try:
         left, top, right, bottom = range_boundaries(ref.decode("ascii", errors="replace"))
@@ -312,7 +312,7 @@ def _load_workbook(path: Path, data: bytes) -> Workbook:
                 io.BytesIO(data), read_only=False, data_only=True, keep_links=False
             )
     except Exception as exc:  # a hostile or damaged file can fail in any parser layer
-        forbidden = _defusedxml_cause(exc)
+        forbidden = defusedxml_cause(exc)
         if forbidden is not None:
             raise _refuse(
                 f"文件“{path.name}”含有被禁止的 XML 内容（{type(forbidden).__name__}），可能是恶意"
@@ -323,7 +323,7 @@ def _load_workbook(path: Path, data: bytes) -> Workbook:
         ) from exc
 
 
-def _defusedxml_cause(exc: BaseException | None) -> BaseException | None:
+def defusedxml_cause(exc: BaseException | None) -> BaseException | None:
     """defusedxml's refusal, which openpyxl re-raises wrapped in a ValueError."""
     while exc is not None:
         if isinstance(exc, DefusedXmlException):

@@ -33,12 +33,12 @@ def check_workbook(content: bytes, limits: Limits, *, open_it: bool = True) -> s
                 return problem
             cells = merged = 0
             for info in infos:
-                text = ri._part_bytes(book, info)
-                if any(mark in text for mark in ri._DTD_MARKS):
+                text = ri.part_bytes(book, info)
+                if any(mark in text for mark in ri.DTD_MARKS):
                     return f"的部件 {info.filename} 含有 XML 实体/DTD 声明，可能是恶意构造的文件"
                 if open_it:  # the counts only bound what openpyxl would build
-                    cells += sum(1 for _ in ri._CELL_TAG.finditer(text))
-                    merged += sum(ri._merged_area(m.group(1)) for m in ri._MERGE_REF.finditer(text))
+                    cells += sum(1 for _ in ri.CELL_TAG.finditer(text))
+                    merged += sum(ri.merged_area(m.group(1)) for m in ri.MERGE_REF.finditer(text))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         return "已损坏，无法作为 Excel 工作簿读取"
     if cells > limits.max_xlsx_cells:
@@ -79,7 +79,7 @@ def _open_problem(content: bytes) -> str:
             finally:
                 book.close()
     except Exception as exc:  # a hostile or damaged file can fail in any parser layer
-        if ri._defusedxml_cause(exc) is not None:
+        if ri.defusedxml_cause(exc) is not None:
             return "含有被禁止的 XML 内容，可能是恶意构造的文件"
         return f"已损坏，无法作为 Excel 工作簿读取（{type(exc).__name__}）"
     return ""

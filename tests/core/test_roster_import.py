@@ -892,7 +892,7 @@ def test_openpyxl_itself_parses_through_defusedxml(
         cause = cause.__cause__ or cause.__context__
     assert isinstance(cause, defusedxml.EntitiesForbidden)
     # With our own scan switched off, openpyxl's refusal still becomes a clear message.
-    monkeypatch.setattr(roster_import, "_DTD_MARKS", ())
+    monkeypatch.setattr(roster_import, "DTD_MARKS", ())
     with pytest.raises(ImportRefused, match="含有被禁止的 XML 内容（EntitiesForbidden）"):
         read_roster_xlsx(path, yiyuan)
 

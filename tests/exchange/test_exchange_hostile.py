@@ -223,7 +223,7 @@ def test_defusedxml_is_the_second_fence(
     """With the byte scan for DTDs switched off, openpyxl (through defusedxml) still refuses."""
     book = _bomb_workbook(read_members(exported.package)["annexes.xlsx"])
     assert "XML 实体/DTD" in check_workbook(book, DEFAULT_LIMITS)
-    monkeypatch.setattr(roster_import, "_DTD_MARKS", ())
+    monkeypatch.setattr(roster_import, "DTD_MARKS", ())
     assert "被禁止的 XML 内容" in check_workbook(book, DEFAULT_LIMITS)
 
 
