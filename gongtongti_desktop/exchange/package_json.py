@@ -23,11 +23,15 @@ _PERIOD_KINDS = ("month", "term", "school_year")
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"重复的键 {key!r}")
-        out[key] = value
+    """Called for every JSON object (half a million in a 汇总 of 200 packages): the dict is
+    built in C and the keys looked at one by one only when one of them repeats."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"重复的键 {key!r}")
+            seen.add(key)
     return out
 
 

@@ -10,7 +10,6 @@ are listed as superseded.
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +17,8 @@ from pathlib import Path
 
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package_format import DEFAULT_LIMITS, Limits
-from gongtongti_desktop.exchange.package_read import Package, read_package
-from gongtongti_desktop.exchange.summary_figures import KindergartenRow, Scratch, figures
+from gongtongti_desktop.exchange.summary_figures import KindergartenRow
+from gongtongti_desktop.exchange.summary_pool import figures_all
 
 Progress = Callable[[int, int, str], None]
 
@@ -53,21 +52,20 @@ def merge_packages(
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"汇总表应以 .xlsx 结尾：{out}")
     report = MergeReport(out)
-    packages = _read_all([Path(p) for p in paths], report, progress, limits)
-    latest = _latest(packages, report)
-    total = len(paths) + len(latest)
+    files = [Path(p) for p in paths]
+    rows = []
+
+    def said(n: int, name: str) -> None:
+        if progress is not None:
+            progress(n, len(files), f"已汇总 {name}")
+
     with tempfile.TemporaryDirectory(prefix="gongtongti-merge-") as folder:
-        scratch = Scratch(Path(folder))
-        try:
-            for n, package in enumerate(latest, len(paths) + 1):
-                try:
-                    report.rows.append(figures(scratch, package))
-                except (UserError, sqlite3.Error) as exc:
-                    report.bad.append((package.path, _reason(exc)))
-                if progress is not None:
-                    progress(n, total, f"已汇总 {package.kindergarten_name}")
-        finally:
-            scratch.close()
+        for path, row, why in figures_all(files, Path(folder), limits, said):
+            if row is None:
+                report.bad.append((path, why))
+            else:
+                rows.append(row)
+    report.rows = _latest(rows, report)
     if not report.rows:
         reasons = "\n".join(f"{p.name}：{why}" for p, why in report.bad) or "没有给出数据包"
         raise UserError(f"没有可汇总的数据包，未生成汇总表。\n{reasons}")
@@ -78,41 +76,20 @@ def merge_packages(
     return report
 
 
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, UserError):
-        return exc.message
-    return f"数据无法载入（{exc}）"
-
-
-def _read_all(
-    paths: list[Path], report: MergeReport, progress: Progress | None, limits: Limits
-) -> list[Package]:
-    packages = []
-    for n, path in enumerate(paths, 1):
-        try:
-            # The workbook is never opened here: its byte checks suffice (see read_package).
-            packages.append(read_package(path, limits=limits, open_workbook=False))
-        except UserError as exc:
-            report.bad.append((path, exc.message))
-        if progress is not None:
-            progress(n, len(paths), f"已检查 {path.name}")
-    return packages
-
-
-def _latest(packages: list[Package], report: MergeReport) -> list[Package]:
+def _latest(rows: list[KindergartenRow], report: MergeReport) -> list[KindergartenRow]:
     """One package per (kindergarten, period): the one exported last; the others listed."""
-    chosen: dict[tuple[str, str], Package] = {}
-    for package in packages:
-        key = (package.kindergarten_uuid, package.period_key)
+    chosen: dict[tuple[str, str], KindergartenRow] = {}
+    for row in rows:
+        key = (row.uuid, row.period_key)
         other = chosen.get(key)
-        if other is not None and other.path.resolve() == package.path.resolve():
+        if other is not None and other.path.resolve() == row.path.resolve():
             continue  # the same file given twice
-        if other is None or package.created_at > other.created_at:
-            chosen[key] = package
+        if other is None or row.created_at > other.created_at:
+            chosen[key] = row
             if other is not None:
-                report.superseded.append((other.path, package.path.name))
+                report.superseded.append((other.path, row.path.name))
         else:
-            report.superseded.append((package.path, other.path.name))
+            report.superseded.append((row.path, other.path.name))
     return list(chosen.values())
 
 

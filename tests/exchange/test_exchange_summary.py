@@ -13,6 +13,7 @@ valid package.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from gongtongti_desktop.core.periods import Period
 from gongtongti_desktop.core.programme import get_programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
+from gongtongti_desktop.exchange import summary_pool
 from gongtongti_desktop.exchange.package_import import import_package
 from gongtongti_desktop.exchange.summary import merge_packages
 from tests.exchange._packages import as_kindergarten, drop_activities, read_members, repack
@@ -276,3 +278,45 @@ def test_a_term_package_counts_only_rule_periods_inside_it(
     assert any(rule.per == "school_year" for rule in programme.rules)
     assert row.rules_closed == len(results) > 0
     assert row.rules_met == sum(r.status == rules.MET for r in results)
+
+
+def _figures(report: Any) -> list[tuple[Any, ...]]:
+    return [
+        (r.path.name, r.name, r.activities, r.rules_met, r.rules_closed, r.self_total,
+         r.county_total, r.rank)
+        for r in report.rows
+    ]  # fmt: skip
+
+
+def test_worker_processes_give_the_same_figures_as_one_process(
+    merged: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [merged["older"].path, merged["corrupt"], *(m.path for m in merged["made"][:10])]
+    monkeypatch.setattr(summary_pool.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(summary_pool, "PACKAGES_PER_WORKER", 10**6)
+    assert summary_pool.worker_count(len(paths)) == 1
+    alone = merge_packages(paths, tmp_path / "alone.xlsx")
+    monkeypatch.setattr(summary_pool, "PACKAGES_PER_WORKER", 2)
+    assert summary_pool.worker_count(len(paths)) == 3
+    pooled = merge_packages(paths, tmp_path / "pooled.xlsx")
+    assert _figures(pooled) == _figures(alone) and len(alone.rows) == 10
+    assert pooled.bad == alone.bad and [p for p, _ in alone.bad] == [merged["corrupt"]]
+    newer = merged["made"][0].path.name
+    assert pooled.superseded == alone.superseded == [(merged["older"].path, newer)]
+
+
+def test_cancelling_stops_the_workers_and_writes_nothing(
+    merged: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(summary_pool.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(summary_pool, "PACKAGES_PER_WORKER", 1)
+    paths = [m.path for m in merged["made"]]
+
+    def cancel_at_third(done: int, _total: int, _text: str) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        merge_packages(paths, tmp_path / "cancelled.xlsx", progress=cancel_at_third)
+    assert not (tmp_path / "cancelled.xlsx").exists()
+    assert multiprocessing.active_children() == []
