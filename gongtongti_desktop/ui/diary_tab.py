@@ -1,7 +1,8 @@
 """The 帮扶日志 tab: every help activity, newest first, found by its Chinese text (Ctrl+F;
-FTS trigram, short words such as 教研 by LIKE — both in core) and filtered by period, kind,
-kindergarten and plan item; the selected activity's 方案、措施、记录、总结 and its evidence
-(photos and files, added by 添加附件… or by dragging them onto the strip).
+FTS trigram, short words such as 教研 by the single-character index — both in core) and
+filtered by period, kind, kindergarten and plan item; the selected activity's 方案、措施、
+记录、总结 and its evidence (photos and files, added by 添加附件… or by dragging them onto the
+strip).
 
 The list is a lazy model (diary_model.py): 100 000 activities open as fast as 100. Every
 change goes through core and onto the tab's undo stack.
@@ -287,7 +288,7 @@ class DiaryTab(QWidget):
         self.search_timer.stop()
         keep = self.selected_id()
         f = self.current_filter()
-        self.model.set_ids(diary.search_ids(self.store, f))
+        self.model.set_rowids(diary.search_rowids(self.store, f))
         total = self.model.rowCount()
         filtered = bool(
             f.text or f.period or f.kind or f.kindergarten_id or f.plan_item_id or f.unplanned_only

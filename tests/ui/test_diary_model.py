@@ -1,4 +1,5 @@
-"""The lazy diary model: the ids of every match, rows fetched a page at a time when shown."""
+"""The lazy diary model: the row numbers of every match, rows fetched a page at a time when
+shown."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def many(store, programme) -> list[str]:
 @pytest.fixture
 def model(store, many) -> DiaryModel:
     m = DiaryModel(store)
-    m.set_ids(diary.search_ids(store))
+    m.set_rowids(diary.search_rowids(store))
     return m
 
 
@@ -53,7 +54,7 @@ def test_a_view_fetches_only_the_first_page(qtbot, model, many) -> None:
 
 def test_cache_is_bounded(store, many) -> None:
     model = DiaryModel(store, page_size=100, max_pages=3)
-    model.set_ids(diary.search_ids(store))
+    model.set_rowids(diary.search_rowids(store))
     for row in range(0, COUNT, 100):
         model.row_data(row)
     assert model.pages_fetched == COUNT // 100
@@ -63,12 +64,16 @@ def test_cache_is_bounded(store, many) -> None:
 
 
 def test_search_results_and_reload(qtbot, store, model, many) -> None:
-    ids = diary.search_ids(store, diary.DiaryFilter(text="沉与浮"))
+    f = diary.DiaryFilter(text="沉与浮")
+    ids = diary.search_ids(store, f)
     assert len(ids) == COUNT // 50
     with qtbot.waitSignal(model.modelReset):
-        model.set_ids(ids)
+        model.set_rowids(diary.search_rowids(store, f))
     assert model.rowCount() == 40
+    assert [model.record_id(r) for r in range(40)] == ids
+    assert [model.index(r, 0).data(ID_ROLE) for r in range(40)] == ids
     assert model.row_of(ids[3]) == 3 and model.row_of("nope") == -1
+    assert model.row_of(many[1]) == -1  # an activity, but not in this list
     assert model.index(0, model.keys.index("title")).data() != "改了"
     store.db.execute("UPDATE activity SET title = '改了' WHERE id = ?", [ids[0]])
     assert model.index(0, model.keys.index("title")).data() != "改了"  # cached
@@ -77,7 +82,12 @@ def test_search_results_and_reload(qtbot, store, model, many) -> None:
     assert model.index(0, model.keys.index("title")).data() == "改了"
 
 
-def test_an_id_that_is_gone_shows_a_placeholder(store, model, many) -> None:
-    model.set_ids(["not-an-activity", *many[:3]])
+def test_a_row_that_is_gone_shows_a_placeholder(store, model, many) -> None:
+    rowids = [r for r in (diary.rowid_of(store, i) for i in many[:3]) if r is not None]
+    assert len(rowids) == 3
+    missing = store.db.execute("SELECT max(rowid) + 1 FROM activity").fetchone()[0]
+    model.set_rowids([missing, *rowids])
     assert model.index(0, model.keys.index("title")).data() == "（此活动已删除）"
+    assert model.record_id(0) is None and model.index(0, 0).data(ID_ROLE) is None
     assert model.index(1, model.keys.index("title")).data() != "（此活动已删除）"
+    assert [model.record_id(r) for r in (1, 2, 3)] == many[:3]

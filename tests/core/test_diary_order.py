@@ -1,0 +1,221 @@
+"""The diary list's matches and order with every filter: ``search_ids`` and ``search_rowids``
+(what the 帮扶日志 tab holds) give exactly the activities a plain scan gives, newest first
+(day, then start time, then the later-written row), for one- and two-character words (the
+single-character index), longer words (trigram) and the LIKE fallback, alone and combined
+with the period, kind, kindergarten, plan item and 只看计划外 filters.
+
+The reference is plain Python over every row: LIKE's rules for the text (a substring, ASCII
+letters without case), each filter written out again, and Python's sort."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+
+from gongtongti_desktop.core import diary
+from gongtongti_desktop.core.periods import Period
+from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.timeutil import now_iso
+
+COLUMNS = diary.SEARCH_COLUMNS
+_ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# Pieces the texts are made of: the words searched for, near misses ("教 研", "研教"), Latin
+# of both cases, punctuation.
+PIECES = (
+    "教研",
+    "教",
+    "研",
+    "教 研",
+    "研教",
+    "活动",
+    "沉与浮",
+    "园",
+    "a1",
+    "A1",
+    "a-1",
+    "，",
+    "。",
+)
+WORDS = ("教研", "教", "研", "浮", "a1", "A", "沉与浮", "教研活", "a-")
+DAYS = [dt.date(2023, 7, 3) + dt.timedelta(days=11 * n) for n in range(66)]  # two school years
+TIMES = ("", "", "08:30", "09:00", "14:00")
+KINDS = ("送教下乡", "专题讲座", "线下教研")
+
+
+@dataclass
+class Data:
+    rows: list[dict[str, Any]]  # every activity, deleted ones too
+    receivers: dict[str, set[str]]
+    kindergartens: list[str]
+    live_items: set[str]
+    items: list[str]
+
+
+def _fold(text: str) -> str:
+    return text.translate(_ASCII_FOLD)
+
+
+def _fill(store: Store, seed: int) -> Data:
+    """About 300 activities written with plain SQL (the triggers index them): few days, so
+    many share a day and a start time; some soft-deleted; some linked to a deleted plan item."""
+    rng = random.Random(seed)
+    now = now_iso()
+    kgs = [f"kg{n}" for n in range(3)]
+    items = [f"item{n}" for n in range(3)]
+    with store.atomic():
+        for kg in kgs:
+            store.execute(
+                "INSERT INTO kindergarten (id, created_at, updated_at, name) VALUES (?, ?, ?, ?)",
+                [kg, now, now, f"园{kg}"],
+            )
+        for n, item in enumerate(items):
+            store.execute(
+                "INSERT INTO plan_item (id, created_at, updated_at, deleted_at, month, task)"
+                " VALUES (?, ?, ?, ?, '2024-10', '送教下乡')",
+                [item, now, now, now if n == 2 else None],
+            )
+        receivers: dict[str, set[str]] = {}
+        for n in range(300):
+            rid = f"act{n:03d}"
+            texts = {
+                c: "".join(rng.choice(PIECES) for _ in range(rng.randrange(4))) for c in COLUMNS
+            }
+            values = {
+                "id": rid,
+                "day": rng.choice(DAYS).isoformat(),
+                "start_time": rng.choice(TIMES),
+                "kind": rng.choice(KINDS),
+                "title": texts["title"] or "活动",
+                "host_id": rng.choice(kgs),
+                "plan_item_id": rng.choice((None, None, *items)),
+                "deleted_at": now if rng.random() < 0.1 else None,
+            }
+            values |= {c: texts[c] for c in COLUMNS if c != "title"}
+            names = list(values)
+            store.execute(
+                f"INSERT INTO activity (created_at, updated_at, mode, {', '.join(names)})"
+                f" VALUES (?, ?, '线下', {', '.join('?' for _ in names)})",
+                [now, now, *values.values()],
+            )
+            receivers[rid] = set(rng.sample(kgs, rng.randrange(3)))
+            for kg in receivers[rid]:
+                store.execute(
+                    "INSERT INTO activity_receiver (record_id, kindergarten_id) VALUES (?, ?)",
+                    [rid, kg],
+                )
+    rows = store.query("SELECT rowid AS rowid, * FROM activity")
+    return Data(rows, receivers, kgs, {i for i in items[:2]}, items)
+
+
+def expected(data: Data, f: diary.DiaryFilter) -> list[str]:
+    q = _fold(f.text.strip())
+    kept = []
+    for r in data.rows:
+        if r["deleted_at"] is not None:
+            continue
+        if q and not any(q in _fold(r[c]) for c in COLUMNS):
+            continue
+        if f.period and not f.period.start.isoformat() <= r["day"] <= f.period.end.isoformat():
+            continue
+        if f.kind and r["kind"] != f.kind:
+            continue
+        kg = f.kindergarten_id
+        if kg and r["host_id"] != kg and kg not in data.receivers[r["id"]]:
+            continue
+        if f.plan_item_id and r["plan_item_id"] != f.plan_item_id:
+            continue
+        if f.unplanned_only and r["plan_item_id"] in data.live_items:
+            continue
+        kept.append(r)
+    kept.sort(key=lambda r: (r["day"], r["start_time"], r["rowid"]), reverse=True)
+    return [r["id"] for r in kept]
+
+
+MONTH = Period("month", dt.date(2024, 10, 1), dt.date(2024, 10, 31), "10月")
+TERM = Period("term", dt.date(2024, 9, 1), dt.date(2025, 1, 31), "2024年秋季学期")
+YEAR = Period("school_year", dt.date(2023, 7, 1), dt.date(2024, 6, 30), "2023学年")
+FILTERS: dict[str, Callable[[Data], diary.DiaryFilter]] = {
+    "none": lambda d: diary.DiaryFilter(),
+    "month": lambda d: diary.DiaryFilter(period=MONTH),
+    "term": lambda d: diary.DiaryFilter(period=TERM),
+    "school year": lambda d: diary.DiaryFilter(period=YEAR),
+    "kind": lambda d: diary.DiaryFilter(kind=KINDS[2]),
+    "kindergarten": lambda d: diary.DiaryFilter(kindergarten_id=d.kindergartens[1]),
+    "plan item": lambda d: diary.DiaryFilter(plan_item_id=d.items[0]),
+    "deleted plan item": lambda d: diary.DiaryFilter(plan_item_id=d.items[2]),
+    "unplanned": lambda d: diary.DiaryFilter(unplanned_only=True),
+    "all at once": lambda d: diary.DiaryFilter(
+        period=YEAR, kind=KINDS[0], kindergarten_id=d.kindergartens[0], unplanned_only=True
+    ),
+    "period and plan item": lambda d: diary.DiaryFilter(period=TERM, plan_item_id=d.items[1]),
+}
+
+
+@pytest.fixture(params=[1, 2, 3], ids=lambda seed: f"seed{seed}")
+def data(request: pytest.FixtureRequest, store: Store) -> Data:
+    return _fill(store, request.param)
+
+
+def _as_ids(store: Store, rowids: list[int]) -> list[str]:
+    ids = dict(store.execute("SELECT rowid, id FROM activity").fetchall())
+    return [ids[r] for r in rowids]
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_every_filter_with_every_word_gives_the_scans_rows_in_its_order(
+    store: Store, data: Data, name: str
+) -> None:
+    base = FILTERS[name](data)
+    for word in ("", *WORDS):
+        f = replace(base, text=word)
+        want = expected(data, f)
+        assert diary.search_ids(store, f) == want, (name, word)
+        assert _as_ids(store, diary.search_rowids(store, f)) == want, (name, word)
+
+
+def test_the_data_makes_every_comparison_count(data: Data) -> None:
+    """Each filter keeps some rows and drops some, each word finds some but not all, and ties
+    of day and time are there to be ordered by row — else the comparisons above prove little."""
+    everything = expected(data, diary.DiaryFilter())
+    for name, make in FILTERS.items():
+        if name in ("none", "deleted plan item", "all at once", "period and plan item"):
+            continue
+        kept = expected(data, make(data))
+        assert 0 < len(kept) < len(everything), name
+    assert expected(data, FILTERS["all at once"](data))
+    assert expected(data, FILTERS["period and plan item"](data))
+    for word in WORDS:
+        if word != "a-":
+            assert 0 < len(expected(data, diary.DiaryFilter(text=word))) < len(everything), word
+    live = [r for r in data.rows if r["deleted_at"] is None]
+    keys = [(r["day"], r["start_time"]) for r in live]
+    assert len(set(keys)) < len(keys)
+    assert any(r["deleted_at"] for r in data.rows)
+    # a deleted item's activities count as unplanned, and a search can hit a deleted activity
+    assert any(r["plan_item_id"] == data.items[2] and not r["deleted_at"] for r in data.rows)
+    assert any(
+        r["deleted_at"] and any("教研" in r[c] for c in COLUMNS) for r in data.rows
+    )  # the index holds it, the list must not
+
+
+def test_a_period_walks_the_day_index_and_the_text_alone_drives_by_row(store: Store) -> None:
+    """The query plans behind the figures (module doc of core/diary.py): with a period SQLite
+    reads the period's slice of the (day, start_time) index in order, without a sort; with
+    text only it looks up the text matches by row and sorts them."""
+
+    def plan(f: diary.DiaryFilter) -> str:
+        where, params = diary._where(f)
+        sql = f"SELECT a.rowid FROM activity a WHERE {where} {diary._NEWEST_FIRST}"
+        return " / ".join(r[-1] for r in store.execute("EXPLAIN QUERY PLAN " + sql, params))
+
+    for word in ("教研", "沉与浮"):
+        with_period = plan(diary.DiaryFilter(text=word, period=MONTH))
+        assert "INDEX activity_day_time (day>? AND day<?)" in with_period, with_period
+        assert "TEMP B-TREE" not in with_period, with_period
+        alone = plan(diary.DiaryFilter(text=word))
+        assert "INTEGER PRIMARY KEY (rowid=?)" in alone, alone
