@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gongtongti_desktop.core import early_check
 from gongtongti_desktop.core.version import SCHEMA_VERSION
 from gongtongti_desktop.errors import DamagedFileError, DataFileError, StorageError
 
@@ -142,7 +143,8 @@ class Store:
         conn = _connect(path)
         try:
             try:
-                result = conn.execute("PRAGMA quick_check").fetchone()[0]
+                sound = early_check.passed(path)  # checked beside the window's imports
+                result = "ok" if sound else conn.execute("PRAGMA quick_check").fetchone()[0]
             except sqlite3.DatabaseError as exc:
                 raise DamagedFileError(
                     f"{path} 已损坏，无法读取（{exc}）。文件未做任何改动。"

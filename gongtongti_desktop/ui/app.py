@@ -19,10 +19,8 @@ from gongtongti_desktop.core.programme import Programme
 from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import DamagedFileError, UserError
 from gongtongti_desktop.ui.common import APP_TITLE, error_text
+from gongtongti_desktop.ui.data_location import default_data_path, set_names
 
-ORGANIZATION = "gongtongti"
-APPLICATION = "gongtongti-desktop"
-DEFAULT_FILE_NAME = "gongtongti.gtdb"
 OPEN_OTHER, CREATE_NEW, QUIT = "open", "new", "quit"
 
 
@@ -37,13 +35,6 @@ def install_translations(app: QApplication) -> list[QTranslator]:
             app.installTranslator(translator)
             installed.append(translator)
     return installed
-
-
-def default_data_path() -> Path:
-    """``AppDataLocation/gongtongti.gtdb`` (the folder is created when missing)."""
-    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / DEFAULT_FILE_NAME
 
 
 def ask_after_failure(message: str, parent: QWidget | None = None) -> str:
@@ -146,8 +137,7 @@ def build_app() -> QApplication:
     """The QApplication with our names, icon, Chinese Qt translations and error hook."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    app.setOrganizationName(ORGANIZATION)
-    app.setApplicationName(APPLICATION)
+    set_names()
     icon = resources_dir() / "icon.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))

@@ -74,20 +74,42 @@ app.exec()
 """
 )
 
-# The program's own entry point; only MainWindow.show is wrapped to attach the spy.
+# The program's own entry point, run as ``gongtongti --data FILE`` runs it: nothing of PySide6
+# or the program is imported before ``cli.main`` (its damage check starts before the window's
+# libraries load). The spy is attached by an import hook the moment ui.main_window has loaded.
 OURS = (
-    _SPY
+    """
+import importlib.machinery, sys
+
+def attach_spy(main_window):
+"""
+    + "\n".join("    " + line for line in _SPY.splitlines())
     + """
-from gongtongti_desktop.ui import main_window
-_show = main_window.MainWindow.show
-def show(self):
-    self.installEventFilter(SPY)
-    _show(self)
-main_window.MainWindow.show = show
+    show = main_window.MainWindow.show
+    def spied_show(self):
+        self.installEventFilter(SPY)
+        show(self)
+    main_window.MainWindow.show = spied_show
+
+class AfterMainWindow:  # a meta path finder (importlib.abc alone would cost 25 ms)
+    def find_spec(self, name, path, target=None):
+        if name != "gongtongti_desktop.ui.main_window":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        real = spec.loader.exec_module
+        def exec_module(module):
+            real(module)
+            attach_spy(module)
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, AfterMainWindow())
 from gongtongti_desktop.cli import main
 raise SystemExit(main(["--data", sys.argv[1]]))
 """
 )
+
 
 # Where the time goes: marks along the same path, and a cProfile of MainWindow(...).
 PHASES = (

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from gongtongti_desktop.core import roster
 from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.ui import app
+from gongtongti_desktop.ui import app, data_location
 from gongtongti_desktop.ui.main_window import TAB_NAMES, MainWindow, open_data_file
 from gongtongti_desktop.ui.overview_tab import OverviewTab
 
@@ -258,7 +258,7 @@ def test_run_gui_uses_the_default_location(app_globals, monkeypatch, tmp_path) -
 def test_unexpected_errors_show_a_message_not_a_traceback(
     app_globals, boxes, capsys, tmp_path
 ) -> None:
-    QApplication.instance().setApplicationName(app.APPLICATION)
+    QApplication.instance().setApplicationName(data_location.APPLICATION)
     try:
         raise RuntimeError("boom")
     except RuntimeError as exc:
@@ -394,3 +394,18 @@ def test_printing_a_periodic_form_offers_a_period(window) -> None:
         assert preview.picker is None
     finally:
         preview.close()
+
+
+def test_the_window_command_starts_the_damage_check_before_the_window_loads(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongtongti_desktop import cli
+    from gongtongti_desktop.core import early_check
+
+    started: list[bool] = []
+    monkeypatch.setattr(
+        app, "run_gui", lambda path: started.append(path.resolve() in early_check._checks)
+    )
+    cli.main(["--data", str(demo_path)])
+    assert started == [True]
+    assert early_check.passed(demo_path)  # and it found the demo file sound
