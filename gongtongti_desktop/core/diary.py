@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from gongtongti_desktop.core import records
@@ -128,19 +128,25 @@ def _indexed_character(char: str) -> bool:
     return ord(char) > 127 or (char.isascii() and char.isalnum())
 
 
+def _text_index(text: str) -> tuple[str, str] | None:
+    """(full-text table, MATCH query) answering a search text, None for the LIKE fallback."""
+    if len(text) >= 3:
+        return "activity_fts", '"' + text.replace('"', '""') + '"'
+    if text and all(_indexed_character(c) for c in text):
+        return "activity_fts_chars", '"' + " ".join(text) + '"'
+    return None
+
+
 def _where(f: DiaryFilter) -> tuple[str, list[Any]]:
     clauses, params = ["a.deleted_at IS NULL"], []
     text = f.text.strip()
+    index = _text_index(text)
     # "+a.rowid" is not usable as an index, so with a period the day index drives (module doc).
     rowid = "+a.rowid" if f.period is not None else "a.rowid"
-    if len(text) >= 3:
-        clauses.append(f"{rowid} IN (SELECT rowid FROM activity_fts WHERE activity_fts MATCH ?)")
-        params.append('"' + text.replace('"', '""') + '"')
-    elif text and all(_indexed_character(c) for c in text):
-        clauses.append(
-            f"{rowid} IN (SELECT rowid FROM activity_fts_chars WHERE activity_fts_chars MATCH ?)"
-        )
-        params.append('"' + " ".join(text) + '"')
+    if index is not None:
+        table, query = index
+        clauses.append(f"{rowid} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+        params.append(query)
     elif text:
         clauses.append("(" + " OR ".join(f"a.{c} LIKE ? ESCAPE '\\'" for c in SEARCH_COLUMNS) + ")")
         params += [_like(text)] * len(SEARCH_COLUMNS)
@@ -185,6 +191,67 @@ def search_rowids(store: Store, f: DiaryFilter = DiaryFilter()) -> list[int]:
     where, params = _where(f)
     sql = f"SELECT a.rowid FROM activity a WHERE {where} {_NEWEST_FIRST}"
     return [r[0] for r in store.execute(sql, params).fetchall()]
+
+
+class DiaryList:
+    """``search_rowids`` for one open data file, remembering the last unfiltered list (every
+    activity, newest first) while the file is unchanged. A text search with no other filter
+    then puts the text index's matches in that list's order — integers sorted in Python —
+    instead of having SQLite look up each match's day, time and deleted mark and sort them:
+    "教研" over 100 000 activities (31 667 matches) ~13 ms instead of ~31 ms. The diary tab
+    lists everything when it opens and whenever the search box is emptied, so the list is
+    there when the director types; after a change the plain query answers until then.
+
+    Unchanged means no row written on this connection (``total_changes``, which counts every
+    statement's rows, triggers included, even when rolled back) and no commit by another
+    connection (``PRAGMA data_version``) since the list was read outside a transaction."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._everything: list[int] | None = None
+        self._positions: dict[int, int] | None = None  # rowid → place, made on first use
+        self._mark: tuple[int, int] | None = None
+        self.answered_from_list = 0  # searches answered by the list (tests)
+
+    def _change_mark(self) -> tuple[int, int] | None:
+        conn = self.store.conn
+        if conn.in_transaction:  # what is read may still be rolled back
+            return None
+        return conn.total_changes, int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def search(self, f: DiaryFilter = DiaryFilter()) -> list[int]:
+        """The same list as ``search_rowids(store, f)``."""
+        text = f.text.strip()
+        if replace(f, text="") != DiaryFilter():  # another filter: the query
+            return search_rowids(self.store, f)
+        if not text:
+            mark = self._change_mark()
+            rowids = search_rowids(self.store, f)
+            self._everything = list(rowids) if mark is not None else None
+            self._positions, self._mark = None, mark
+            return rowids
+        index = _text_index(text)
+        if index is None or self._everything is None or self._change_mark() != self._mark:
+            return search_rowids(self.store, f)
+        return self._in_list_order(*index)
+
+    def _in_list_order(self, table: str, query: str) -> list[int]:
+        everything = self._everything
+        assert everything is not None
+        if self._positions is None:
+            self._positions = {rowid: n for n, rowid in enumerate(everything)}
+        where = self._positions.get
+        # The index still holds soft-deleted activities: they have no place in the list.
+        places = [
+            place
+            for (rowid,) in self.store.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ?", [query]
+            )
+            if (place := where(rowid)) is not None
+        ]
+        places.sort()
+        self.answered_from_list += 1
+        return [everything[n] for n in places]
 
 
 def rowid_of(store: Store, activity_id: str) -> int | None:

@@ -4,8 +4,9 @@ filtered by period, kind, kindergarten and plan item; the selected activity's �
 记录、总结 and its evidence (photos and files, added by 添加附件… or by dragging them onto the
 strip).
 
-The list is a lazy model (diary_model.py): 100 000 activities open as fast as 100. Every
-change goes through core and onto the tab's undo stack.
+The list is a lazy model (diary_model.py): 100 000 activities open as fast as 100; a search
+typed after the full list was shown is ordered by that list (core's DiaryList). Every change
+goes through core and onto the tab's undo stack.
 """
 
 from __future__ import annotations
@@ -160,6 +161,7 @@ class DiaryTab(QWidget):
 
         # -- the list
         self.model = DiaryModel(store, self)
+        self.lister = diary.DiaryList(store)  # search_rowids, faster for text after the full list
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -288,7 +290,7 @@ class DiaryTab(QWidget):
         self.search_timer.stop()
         keep = self.selected_id()
         f = self.current_filter()
-        self.model.set_rowids(diary.search_rowids(self.store, f))
+        self.model.set_rowids(self.lister.search(f))
         total = self.model.rowCount()
         filtered = bool(
             f.text or f.period or f.kind or f.kindergarten_id or f.plan_item_id or f.unplanned_only

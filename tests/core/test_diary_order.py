@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -219,3 +221,137 @@ def test_a_period_walks_the_day_index_and_the_text_alone_drives_by_row(store: St
         assert "TEMP B-TREE" not in with_period, with_period
         alone = plan(diary.DiaryFilter(text=word))
         assert "INTEGER PRIMARY KEY (rowid=?)" in alone, alone
+
+
+# -- DiaryList: a text search ordered by the last full list -----------------------------------
+
+
+def _check(store: Store, data: Data, lister: diary.DiaryList, word: str) -> list[str]:
+    f = diary.DiaryFilter(text=word)
+    found = _as_ids(store, lister.search(f))
+    assert found == diary.search_ids(store, f), word
+    return found
+
+
+def test_a_text_search_after_the_full_list_is_answered_by_it(store: Store, data: Data) -> None:
+    lister = diary.DiaryList(store)
+    for word in WORDS:  # before any full list: the query
+        _check(store, data, lister, word)
+    assert lister.answered_from_list == 0
+    everything = lister.search(diary.DiaryFilter(text="  "))
+    assert _as_ids(store, everything) == expected(data, diary.DiaryFilter())
+    indexed = [w for w in WORDS if w != "a-"]  # "a-" is a LIKE scan: the query
+    for word in WORDS:
+        found = _check(store, data, lister, word)
+        assert found == expected(data, diary.DiaryFilter(text=word)), word
+    assert lister.answered_from_list == len(indexed)
+    for name, make in FILTERS.items():  # any other filter: the query
+        if name != "none":
+            f = replace(make(data), text="教")
+            assert _as_ids(store, lister.search(f)) == expected(data, f), name
+    assert lister.answered_from_list == len(indexed)
+
+
+def _write(store: Store, sql: str, params: list[Any]) -> None:
+    with store.atomic():
+        store.execute(sql, params)
+
+
+CHANGES: dict[str, Callable[[Store, Data], None]] = {
+    # an activity moves to the top of the list
+    "day": lambda s, d: _write(
+        s, "UPDATE activity SET day = '2025-06-30' WHERE id = ?", [_live(d, "教研", -1)]
+    ),
+    # a later start time: ahead of the others of its day
+    "time": lambda s, d: _write(
+        s, "UPDATE activity SET start_time = '23:59' WHERE id = ?", [_second_of_a_day(d, "教研")]
+    ),
+    "soft delete": lambda s, d: _write(
+        s, "UPDATE activity SET deleted_at = 'x' WHERE id = ?", [_live(d, "教研", 0)]
+    ),
+    "restore": lambda s, d: _write(
+        s, "UPDATE activity SET deleted_at = NULL WHERE id = ?", [_deleted(d, "教研")]
+    ),
+    "hard delete": lambda s, d: _hard_delete(s, _live(d, "教研", 0)),
+    "insert": lambda s, d: _write(
+        s,
+        "INSERT INTO activity (id, created_at, updated_at, day, kind, title, mode)"
+        " VALUES ('new', 'x', 'x', '2024-01-01', '会议', '教研', '线下')",
+        [],
+    ),
+    "text": lambda s, d: _write(
+        s, "UPDATE activity SET title = '教研' WHERE id = ?", [_live(d, "教研", None)]
+    ),
+}
+
+
+def _matches(r: dict[str, Any], word: str) -> bool:
+    return any(word in r[c] for c in COLUMNS)
+
+
+def _live(data: Data, word: str, n: int | None) -> str:
+    """A live activity matching ``word`` (n: its place in the list), or not matching (None)."""
+    if n is None:
+        return next(r["id"] for r in data.rows if not r["deleted_at"] and not _matches(r, word))
+    return expected(data, diary.DiaryFilter(text=word))[n]
+
+
+def _second_of_a_day(data: Data, word: str) -> str:
+    """A matching activity listed after another one of its day."""
+    days = {r["id"]: r["day"] for r in data.rows}
+    found = expected(data, diary.DiaryFilter(text=word))
+    return next(b for a, b in pairwise(found) if days[a] == days[b])
+
+
+def _hard_delete(store: Store, activity_id: str) -> None:
+    with store.atomic():
+        store.execute("DELETE FROM activity_receiver WHERE record_id = ?", [activity_id])
+        store.execute("DELETE FROM activity WHERE id = ?", [activity_id])
+
+
+def _deleted(data: Data, word: str) -> str:
+    return next(r["id"] for r in data.rows if r["deleted_at"] and _matches(r, word))
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_after_any_change_the_query_answers_until_the_next_full_list(
+    store: Store, data: Data, change: str
+) -> None:
+    lister = diary.DiaryList(store)
+    lister.search()
+    before = _check(store, data, lister, "教研")
+    assert lister.answered_from_list == 1
+    CHANGES[change](store, data)
+    after = _check(store, data, lister, "教研")
+    assert after != before  # the change shows, so a stale list would have been caught
+    assert lister.answered_from_list == 1
+    lister.search()
+    assert _check(store, data, lister, "教研") == after
+    assert lister.answered_from_list == 2
+
+
+def test_a_commit_by_another_connection_is_noticed(store: Store, data: Data) -> None:
+    lister = diary.DiaryList(store)
+    lister.search()
+    before = _check(store, data, lister, "教")
+    other = sqlite3.connect(store.path)
+    try:
+        other.execute("UPDATE activity SET day = '2025-06-30' WHERE id = ?", [before[-1]])
+        other.commit()
+    finally:
+        other.close()
+    after = _check(store, data, lister, "教")
+    assert after[0] == before[-1] != before[0]
+    assert lister.answered_from_list == 1
+
+
+def test_a_full_list_read_inside_a_transaction_is_not_kept(store: Store, data: Data) -> None:
+    """It may be rolled back: the transaction's own writes were counted before the list."""
+    lister = diary.DiaryList(store)
+    moved = _live(data, "教研", -1)
+    with pytest.raises(RuntimeError), store.atomic():
+        store.execute("UPDATE activity SET day = '2025-06-30' WHERE id = ?", [moved])
+        assert _as_ids(store, lister.search())[0] == moved
+        raise RuntimeError("rolled back")
+    assert _check(store, data, lister, "教研")[-1] == moved
+    assert lister.answered_from_list == 0

@@ -290,11 +290,37 @@ def test_search_long_and_short_words(qtbot, tab, store, programme, ids) -> None:
     tab.refresh()
     assert search(qtbot, tab, "区域活动") == ["区域活动专题讲座"]
     assert tab.count_label.text() == "找到 1 次活动"
-    assert search(qtbot, tab, "教研") == ["送教", "线上教研"]  # two characters: LIKE
+    assert search(qtbot, tab, "教研") == ["送教", "线上教研"]  # two characters
     assert search(qtbot, tab, "研") == ["送教", "线上教研"]
     assert search(qtbot, tab, "不存在的词") == []
     assert "没有符合条件的活动" in tab.empty_hint.text()
     assert search(qtbot, tab, "") == ["送教", "线上教研", "区域活动专题讲座"]
+
+
+def test_a_search_after_an_edit_has_the_edited_activity_in_its_new_place(
+    qtbot, tab, store, programme, ids
+) -> None:
+    """The first search after the full list is ordered by that list (core's DiaryList); an
+    edit made in the tab moves an activity, and the searches after it show the move."""
+    made = [
+        activity(store, programme, ids["host"], title=f"教研{n}", day=f"2024-10-0{n + 1}")
+        for n in range(4)
+    ]
+    activity(store, programme, ids["host"], title="别的", day="2024-10-08")
+    tab.refresh()
+    assert search(qtbot, tab, "教研") == ["教研3", "教研2", "教研1", "教研0"]
+    assert tab.lister.answered_from_list == 1
+    tab.view.selectRow(3)
+    dialog = tab.edit(made[0])
+    dialog.editors["day"].edit.setText("2024-10-09")
+    click_ok(dialog)
+    assert titles(tab) == ["教研0", "教研3", "教研2", "教研1"]
+    assert search(qtbot, tab, "研") == ["教研0", "教研3", "教研2", "教研1"]
+    assert tab.count_label.text() == "找到 4 次活动"
+    assert tab.lister.answered_from_list == 1  # the list was out of date: the query answered
+    assert search(qtbot, tab, "") == ["教研0", "别的", "教研3", "教研2", "教研1"]
+    assert search(qtbot, tab, "教") == ["教研0", "教研3", "教研2", "教研1"]
+    assert tab.lister.answered_from_list == 2
 
 
 def test_ctrl_f_focuses_the_search_box(qtbot, tab) -> None:
