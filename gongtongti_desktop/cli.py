@@ -2,8 +2,9 @@
 
 The command-line contract (docs/cli.md) is kept stable: exit 0 ok, 1 the data has problems
 (``check``), 2 bad usage or bad input with a Chinese message on stderr and nothing written.
-Each command is a thin call into the same core functions the window uses. Qt, reportlab and
-openpyxl are imported only by the commands that need them.
+Each command is a thin call into the same core functions the window uses, imported by the
+commands that need them: the window's first frame waits for no core module, and Qt,
+reportlab and openpyxl load only where used.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gongtongti_desktop import __version__, cli_i18n
-from gongtongti_desktop.core import periods
-from gongtongti_desktop.core.programme import (
-    DEFAULT_PROGRAMME,
-    Programme,
-    available_programmes,
-    get_programme,
-)
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.paths import DEFAULT_PROGRAMME, available_programmes
 from gongtongti_desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from gongtongti_desktop.core import periods
+    from gongtongti_desktop.core.programme import Programme
+    from gongtongti_desktop.core.store import Store
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -45,6 +45,9 @@ def _open(args: argparse.Namespace, *, writes: bool = False) -> tuple[Store, Pro
         from gongtongti_desktop.core.file_safety import refuse_if_open_elsewhere
 
         refuse_if_open_elsewhere(Path(args.data))
+    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.core.store import Store
+
     store = Store.open(Path(args.data))
     try:
         return store, get_programme(store.programme_id)
@@ -54,6 +57,8 @@ def _open(args: argparse.Namespace, *, writes: bool = False) -> tuple[Store, Pro
 
 
 def _period(args: argparse.Namespace, programme: Programme) -> periods.Period | None:
+    from gongtongti_desktop.core import periods
+
     if getattr(args, "month", None):
         return periods.parse_month(args.month)
     if getattr(args, "term", None):
@@ -82,6 +87,9 @@ def cmd_window(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.core.store import Store
+
     programme = get_programme(args.programme)
     name = args.kindergarten.strip()
     if not name:
@@ -93,6 +101,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from gongtongti_desktop.core.demo import create_demo
+    from gongtongti_desktop.core.programme import get_programme
 
     programme = get_programme(args.programme)
     store = create_demo(Path(args.path), programme.id)
@@ -113,6 +122,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
         store, programme = _open(args)
         store.close()
     else:
+        from gongtongti_desktop.core.programme import get_programme
+
         programme = get_programme(args.programme or DEFAULT_PROGRAMME)
     _out(f"方案：{programme.name}（{programme.id}）")
     for spec in programme.forms:
@@ -180,8 +191,10 @@ def _export_package(args: argparse.Namespace) -> int:
         raise UserError(f"上报数据包应以 .gtt 结尾：{out}")
     store, programme = _open(args, writes=True)  # marks the records it carries as reported
     with store:
-        period = _period(args, programme) or periods.term_of(programme.calendar, store.today())
+        from gongtongti_desktop.core import periods
         from gongtongti_desktop.exchange.package_write import write_package
+
+        period = _period(args, programme) or periods.term_of(programme.calendar, store.today())
 
         result = write_package(
             store, programme, period, out, photos=args.photos, progress=_progress

@@ -1,4 +1,4 @@
-"""Where the programme profiles (``forms/``) and ``resources/`` live.
+"""Where the programme profiles (``forms/``) and ``resources/`` live, and which profiles exist.
 
 In a wheel they are packed under ``gongtongti_desktop/_data/``; in a source checkout (and an
 editable install) they sit at the top of the repository. Both are looked up here only.
@@ -30,3 +30,12 @@ def forms_dir() -> Path:
 
 def resources_dir() -> Path:
     return _data_dir("resources")
+
+
+DEFAULT_PROGRAMME = "yiyuan-2022"
+
+
+def available_programmes(root: Path | None = None) -> list[str]:
+    """The ids of the profiles in ``forms/`` (a folder each, with its programme.toml)."""
+    root = root or forms_dir()
+    return sorted(p.name for p in root.iterdir() if (p / "programme.toml").is_file())

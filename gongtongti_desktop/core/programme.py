@@ -24,14 +24,15 @@ from gongtongti_desktop.core.form_sources import (
     TITLE_PLACEHOLDER_HINTS,
 )
 from gongtongti_desktop.core.indexes import Index, load_indexes
-from gongtongti_desktop.core.paths import forms_dir
+from gongtongti_desktop.core.paths import (  # noqa: F401 — DEFAULT_PROGRAMME re-exported
+    DEFAULT_PROGRAMME,
+    available_programmes,
+    forms_dir,
+)
 from gongtongti_desktop.core.periods import Calendar
 from gongtongti_desktop.core.rules import Rule, load_rules
 from gongtongti_desktop.core.toml_table import ProfileError, TomlTable, read_toml
 from gongtongti_desktop.errors import UserError
-
-DEFAULT_PROGRAMME = "yiyuan-2022"
-
 
 LAYOUTS = ("table", "record")
 PERIOD_KINDS = ("month", "term", "school_year")
@@ -496,11 +497,6 @@ def _load_calendar(t: TomlTable, path: Path) -> Calendar:
     if problem:
         raise ProfileError(f"{ct.where}：{problem}")
     return calendar
-
-
-def available_programmes(root: Path | None = None) -> list[str]:
-    root = root or forms_dir()
-    return sorted(p.name for p in root.iterdir() if (p / "programme.toml").is_file())
 
 
 @cache

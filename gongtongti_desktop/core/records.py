@@ -88,9 +88,32 @@ def register(rtype: RecordType) -> RecordType:
     return rtype
 
 
+def registry() -> dict[str, RecordType]:
+    """Every record type by table, in a fixed order (the 回收站 lists by it).
+
+    Each module declaring record types registers them when it is imported. The ones not
+    imported yet are imported here, on first need, rather than with the core package: the
+    window's first frame needs none of them, and the command line only some."""
+    if len(REGISTRY) < len(_ORDER):
+        from gongtongti_desktop.core import attachments, diary, plans, roster  # noqa: F401
+
+        ordered = {table: REGISTRY[table] for table in _ORDER}
+        REGISTRY.clear()
+        REGISTRY.update(ordered)
+    return REGISTRY
+
+
+_ORDER = (
+    "attachment", "plan_item", "activity", "kindergarten", "person", "pairing", "mentor_pair",
+    "staff_exchange",
+)  # fmt: skip
+
+
 def record_type(table: str) -> RecordType:
-    try:
+    if table in REGISTRY:  # its module is loaded: no need to load the others
         return REGISTRY[table]
+    try:
+        return registry()[table]
     except KeyError:
         raise UserError(f"未知的记录类型 {table}") from None
 
@@ -317,7 +340,7 @@ def _soft_delete(
             f"UPDATE {table} SET deleted_at = ?, deleted_batch = ?, updated_at = ? WHERE id = ?",
             [now, batch, now, rid],
         )
-        for child, child_where in REGISTRY[table].cascades:
+        for child, child_where in record_type(table).cascades:
             _soft_delete(store, child, child_where, rid, batch, now)
 
 
@@ -358,7 +381,7 @@ class DeletedBatch:
 
 
 def _describe(store: Store, table: str, row: dict[str, Any]) -> str:
-    rtype = REGISTRY[table]
+    rtype = record_type(table)
     if rtype.describe is not None:
         return rtype.describe(store, row)
     name = row.get("name") or row.get("title") or row.get("task") or ""
@@ -368,8 +391,8 @@ def _describe(store: Store, table: str, row: dict[str, Any]) -> str:
 def recycle_bin(store: Store) -> list[DeletedBatch]:
     """What was deleted, newest first, one entry per delete action."""
     found: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    order = list(REGISTRY)
-    for table in REGISTRY:
+    order = list(registry())
+    for table in order:
         for row in store.query(f"SELECT * FROM {table} WHERE deleted_at IS NOT NULL"):
             found.setdefault(row["deleted_batch"], []).append((table, row))
     batches = []
@@ -394,7 +417,7 @@ def restore_batch(store: Store, batch: str) -> int:
     clash with what exists now."""
     with store.atomic():
         restored = 0
-        for table in REGISTRY:
+        for table in registry():
             rows = store.query(f"SELECT id FROM {table} WHERE deleted_batch = ?", (batch,))
             for row in rows:
                 store.execute(

@@ -9,17 +9,21 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QStandardPaths, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from gongtongti_desktop.core.paths import resources_dir
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import DamagedFileError, UserError
 from gongtongti_desktop.ui.common import APP_TITLE, error_text
 from gongtongti_desktop.ui.data_location import default_data_path, set_names
+
+if TYPE_CHECKING:
+    from gongtongti_desktop.core.programme import Programme
+    from gongtongti_desktop.core.store import Store
+    from gongtongti_desktop.ui.main_window import MainWindow
 
 OPEN_OTHER, CREATE_NEW, QUIT = "open", "new", "quit"
 
@@ -146,15 +150,35 @@ def build_app() -> QApplication:
     return app
 
 
+def start_window(path: Path) -> MainWindow:
+    """The window on screen at once, its data file opened just after its first frame.
+
+    Why this order: the program's own modules and the data file take longer to load than
+    Qt's window (seconds on an old laptop's disk). A window that appears at once tells the
+    director the program has started — no second double-click, no second copy — and says
+    which file it is opening. Any dialog opening needs (first run, damaged file, another
+    copy open) appears over it; giving up closes it."""
+    from gongtongti_desktop.ui.first_paint import after_first_paint
+    from gongtongti_desktop.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show_opening(path)
+    after_first_paint(window, lambda: _open_into(window, path))
+    window.show()
+    return window
+
+
+def _open_into(window: MainWindow, path: Path) -> None:
+    opened = obtain_store(path)
+    if opened is None:
+        window.close()  # the director gave up: the last window closes, the program ends
+    else:
+        window.attach(*opened)
+
+
 def run_gui(data_path: Path | None) -> int:
     """Open the window on ``data_path`` (default: the user's data folder); the exit code."""
     app = build_app()
     path = Path(data_path) if data_path is not None else default_data_path()
-    opened = obtain_store(path)
-    if opened is None:
-        return 0
-    from gongtongti_desktop.ui.main_window import MainWindow
-
-    window = MainWindow(*opened)
-    window.show()
+    window = start_window(path)  # noqa: F841 — kept alive until the event loop ends
     return app.exec()

@@ -24,16 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from gongtongti_desktop import __version__
-from gongtongti_desktop.core.programme import Programme, get_programme
-from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui import data_file_guard as guard
 from gongtongti_desktop.ui.common import APP_TITLE, ask_save_path, documents_folder, show_error
-from gongtongti_desktop.ui.overview_tab import OverviewTab
 
 if TYPE_CHECKING:
     from gongtongti_desktop.core.periods import Period
+    from gongtongti_desktop.core.programme import Programme
+    from gongtongti_desktop.core.store import Store
     from gongtongti_desktop.ui.diary_tab import DiaryTab
+    from gongtongti_desktop.ui.overview_tab import OverviewTab
     from gongtongti_desktop.ui.plan_tab import PlanTab
     from gongtongti_desktop.ui.roster_tab import RosterTab
     from gongtongti_desktop.ui.scoring_tab import ScoringTab
@@ -48,6 +47,10 @@ TAB_NAMES = ("概览", "结对名单", "月计划", "帮扶日志", "考核评�
 def open_data_file(path: Path) -> tuple[Store, Programme]:
     """Hold the data file (one writer) and open it with its programme; raises DataFileError /
     UserError with the file untouched."""
+    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.core.store import Store
+    from gongtongti_desktop.ui import data_file_guard as guard
+
     guard.acquire(Path(path))
     try:
         store = Store.open(Path(path))
@@ -93,10 +96,19 @@ class LazyTab(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, programme: Programme, parent: QWidget | None = None) -> None:
+    """The window of one data file. Made without one (``MainWindow()``), it shows its tabs
+    and says that the file is being opened until ``attach`` gives it the file: start-up
+    puts the window on screen first and opens the data file just after its first frame."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        programme: Programme | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.store = store
-        self.programme = programme
+        self.store: Store = None  # type: ignore[assignment]  # until attach()
+        self.programme: Programme = None  # type: ignore[assignment]
         self.resize(1180, 760)
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
@@ -106,8 +118,36 @@ class MainWindow(QMainWindow):
         self.programme_label = QLabel()
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.programme_label)
+        self._file_actions: list[QAction] = []  # what needs an open data file
         self._build_menus()
+        if store is not None and programme is not None:
+            self.attach(store, programme)
+        else:
+            self.show_opening(None)
+
+    def show_opening(self, path: Path | None) -> None:
+        """Before ``attach``: the tabs, and in 概览 what is being opened; menus wait."""
+        self.setWindowTitle(APP_TITLE)
+        where = f"数据文件 {path} " if path is not None else "数据文件"
+        self.path_label.setText(f"正在打开{where}…")
+        opening = QLabel(f"正在打开{where}…")
+        opening.setContentsMargins(24, 24, 24, 24)
+        self.tabs.clear()
+        self.tabs.addTab(opening, TAB_NAMES[0])
+        for name in TAB_NAMES[1:]:
+            self.tabs.addTab(QWidget(), name)
+        for action in self._file_actions:
+            action.setEnabled(False)
+
+    def attach(self, store: Store, programme: Programme) -> None:
+        """Show this data file (opened through ``open_data_file``, so already held)."""
+        from gongtongti_desktop.ui import data_file_guard as guard
+
+        self.store, self.programme = store, programme
+        for action in self._file_actions:
+            action.setEnabled(True)
         self._install()
+        self._update_undo_actions()
         guard.acquire(Path(store.path))  # already held when opened through open_data_file
         guard.after_open(self, store)
 
@@ -134,7 +174,7 @@ class MainWindow(QMainWindow):
         self.revised_action = self._action(file_menu, "上报后的修改…", self.show_revised)
         self.backup_action = self._action(file_menu, "备份与恢复…", self.show_backups)
         file_menu.addSeparator()
-        self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit, needs_file=False)
         edit_menu = bar.addMenu("编辑(&E)")
         # Own actions rather than QUndoGroup's: "撤销删除计划事项…" without the space Qt puts
         # after the prefix.
@@ -155,8 +195,10 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.show_about)
 
-    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+    def _action(self, menu, text: str, slot, shortcut=None, *, needs_file: bool = True) -> QAction:
         action = QAction(text, self)
+        if needs_file:
+            self._file_actions.append(action)
         if shortcut is not None:
             # setShortcuts([...]), not setShortcut(...): the same key, but PySide6 resolves
             # setShortcut's overloads by making the whole Qt namespace (~14 ms at start-up).
@@ -179,7 +221,9 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         for page in old_pages:
             page.deleteLater()
-        self.overview = OverviewTab(self.store, self.programme)
+        from gongtongti_desktop.ui.overview_tab import OverviewTab
+
+        self.overview: OverviewTab = OverviewTab(self.store, self.programme)
         # Every tab but 概览 is made when first shown (start-up stays cheap).
         self.roster_page = LazyTab(self._make_roster_tab)
         self.plan_page = LazyTab(self._make_plan_tab)
@@ -331,6 +375,8 @@ class MainWindow(QMainWindow):
 
     def switch_to(self, store: Store, programme: Programme) -> None:
         """Show another data file; the current one is closed."""
+        from gongtongti_desktop.ui import data_file_guard as guard
+
         old = self.store
         self.store, self.programme = store, programme
         self._install()
@@ -488,6 +534,8 @@ class MainWindow(QMainWindow):
         first) and show it. SQLite's backup API writes through the open file, so nothing
         typed in a tab is lost on the way: the tabs save, then reload from the restored file."""
         from gongtongti_desktop.core import backups
+        from gongtongti_desktop.core.programme import get_programme
+        from gongtongti_desktop.core.store import Store
 
         path = Path(self.store.path)
         summary = self.summary_page.content
@@ -506,6 +554,9 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.store.close()
-        guard.release(Path(self.store.path))
+        if self.store is not None:  # None: closed while its data file was being opened
+            from gongtongti_desktop.ui import data_file_guard as guard
+
+            self.store.close()
+            guard.release(Path(self.store.path))
         super().closeEvent(event)

@@ -1,5 +1,5 @@
 """The monthly plan as a two-level Qt model: one top row per plan-table row (7-8月, 9月, …),
-its plan items as children; columns as ``REGISTRY["plan_item"].columns`` declares them.
+its plan items as children; columns as ``record_type("plan_item").columns`` declares them.
 Data in (``set_plan``), ids out (``item_id`` / ``row_key``), no widgets."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def short_day(iso: str) -> str:
 class PlanTreeModel(QAbstractItemModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.columns = records.REGISTRY["plan_item"].columns
+        self.columns = records.record_type("plan_item").columns
         self.keys = [c.key for c in self.columns]
         self._groups: list[tuple[PlanRow, list[dict[str, Any]]]] = []
         self._overdue: dict[str, str] = {}

@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # openpyxl alone take about 0.25 s to import; QtCharts draws only the 概览 chart).
 HEAVY = ("reportlab", "openpyxl", "sqlite_utils", "PIL", "PySide6.QtCharts", "defusedxml")
 
-# Shared by both children: report the end of the first paint of a window (and which heavy
-# libraries were loaded by then), then quit.
+# Shared by both children. FRAME: the end of the window's first paint. FILLED (the program
+# only): the end of its first paint after ``MainWindow.attach`` — the data file open and
+# 概览 showing it. Then the window closes and the process quits.
 _SPY = f"""
 HEAVY = {HEAVY!r}
 import sys, time
@@ -35,32 +36,40 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 class FrameSpy(QObject):
-    def __init__(self):
+    def __init__(self, wait_for_data):
         super().__init__()
-        self.seen = False
+        self.wait_for_data = wait_for_data
+        self.framed = self.attached = self.done = False
 
     def eventFilter(self, obj, event):
-        if not self.seen and event.type() == QEvent.Type.Paint:
-            self.seen = True
-            QTimer.singleShot(0, lambda: self.finish(obj))
+        if event.type() != QEvent.Type.Paint or self.done:
+            return False
+        if not self.framed:
+            self.framed = True
+            heavy = [m for m in HEAVY if m in sys.modules]
+            last = not self.wait_for_data
+            self.done = last
+            QTimer.singleShot(0, lambda: self.mark("FRAME", obj, heavy, last))
+        elif self.attached:
+            self.done = True
+            QTimer.singleShot(0, lambda: self.mark("FILLED", obj, None, True))
         return False
 
-    def finish(self, window):
-        now = time.monotonic()
-        heavy = [m for m in HEAVY if m in sys.modules]
-        print("FRAME", now, flush=True)
-        print("LOADED", " ".join(heavy), flush=True)
-        window.removeEventFilter(self)
-        window.close()
-        QApplication.instance().quit()
-
-SPY = FrameSpy()
+    def mark(self, what, window, heavy, last):
+        print(what, time.monotonic(), flush=True)
+        if heavy is not None:
+            print("LOADED", " ".join(heavy), flush=True)
+        if last:
+            window.removeEventFilter(self)
+            window.close()
+            QApplication.instance().quit()
 """
 
 BARE = (
     _SPY
     + """
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
+SPY = FrameSpy(wait_for_data=False)
 app = QApplication(sys.argv)
 w = QMainWindow()
 tabs = QTabWidget()
@@ -85,11 +94,16 @@ def attach_spy(main_window):
 """
     + "\n".join("    " + line for line in _SPY.splitlines())
     + """
-    show = main_window.MainWindow.show
+    SPY = FrameSpy(wait_for_data=True)
+    show, attach = main_window.MainWindow.show, main_window.MainWindow.attach
     def spied_show(self):
         self.installEventFilter(SPY)
         show(self)
+    def spied_attach(self, *args):
+        attach(self, *args)
+        SPY.attached = True
     main_window.MainWindow.show = spied_show
+    main_window.MainWindow.attach = spied_attach
 
 class AfterMainWindow:  # a meta path finder (importlib.abc alone would cost 25 ms)
     def find_spec(self, name, path, target=None):
@@ -111,25 +125,40 @@ raise SystemExit(main(["--data", sys.argv[1]]))
 )
 
 
-# Where the time goes: marks along the same path, and a cProfile of MainWindow(...).
+# Where the time goes: marks along the same path as ``gongtongti --data FILE`` (the damage
+# check started first, the window shown, the file opened after its first frame), and a
+# cProfile of ``MainWindow.attach`` (building 概览 from the data file).
 PHASES = (
     "import time\n_READY = time.monotonic()\n"
     + _SPY
     + """
 import cProfile, io, pstats
+from pathlib import Path
 marks = [("Python 解释器就绪", _READY)]
+from gongtongti_desktop.core import early_check
+early_check.start(Path(sys.argv[1]))
 from gongtongti_desktop.ui.app import build_app
 from gongtongti_desktop.ui import main_window
-marks.append(("导入 PySide6 与程序模块", time.monotonic()))
+from gongtongti_desktop.ui.first_paint import after_first_paint
+marks.append(("导入 PySide6 与窗口框架（quick_check 同时在另一线程）", time.monotonic()))
 app = build_app()
 marks.append(("QApplication 与中文翻译", time.monotonic()))
-store, programme = main_window.open_data_file(main_window.Path(sys.argv[1]))
-marks.append(("加锁、打开数据文件（含 quick_check）", time.monotonic()))
+SPY = FrameSpy(wait_for_data=True)
+window = main_window.MainWindow()
+window.show_opening(Path(sys.argv[1]))
 profile = cProfile.Profile()
-profile.enable()
-window = main_window.MainWindow(store, programme)
-profile.disable()
-marks.append(("构造主窗口（概览规则、结对名单；当日备份已有）", time.monotonic()))
+
+def open_file():
+    marks.append(("显示窗口并画出第一帧", time.monotonic()))
+    store, programme = main_window.open_data_file(Path(sys.argv[1]))
+    marks.append(("导入数据文件所需模块、加锁、打开（等 quick_check）", time.monotonic()))
+    profile.enable()
+    window.attach(store, programme)
+    profile.disable()
+    SPY.attached = True
+    marks.append(("构造概览（计数、期限；当日备份已有）", time.monotonic()))
+
+after_first_paint(window, open_file)
 window.installEventFilter(SPY)
 window.show()
 app.exec()
@@ -158,8 +187,9 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def frame_seconds(script: str, *args: str) -> float:
-    """Seconds from starting ``python -c script`` to the end of its window's first paint."""
+def frame_seconds(script: str, *args: str) -> dict[str, float]:
+    """Seconds from starting ``python -c script`` to the end of its window's first paint
+    ("FRAME") and, for the program, of its first paint showing the data file ("FILLED")."""
     start = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", script, *args],
@@ -168,17 +198,19 @@ def frame_seconds(script: str, *args: str) -> float:
         text=True,
         timeout=120,
     )
-    found = re.search(r"^FRAME (\S+)$", done.stdout, re.M)
-    if done.returncode != 0 or not found:
+    found = dict(re.findall(r"^(FRAME|FILLED) (\S+)$", done.stdout, re.M))
+    if done.returncode != 0 or "FRAME" not in found:
         raise RuntimeError(f"窗口未显示（退出码 {done.returncode}）：{done.stderr[-2000:]}")
-    return float(found.group(1)) - start
+    return {what: float(stamp) - start for what, stamp in found.items()}
 
 
 @dataclass
 class Startup:
-    ours: float
+    ours: float  # to the first frame
+    filled: float  # to the first frame showing the data file
     bare: float
     ours_all: list[float] = field(default_factory=list)
+    filled_all: list[float] = field(default_factory=list)
     bare_all: list[float] = field(default_factory=list)
 
 
@@ -187,16 +219,21 @@ def measure(data_file: Path, repeat: int) -> Startup:
     and both fill the disk cache), then ``repeat`` alternating runs."""
     frame_seconds(BARE)
     frame_seconds(OURS, str(data_file))
-    bare, ours = [], []
+    bare, ours, filled = [], [], []
     for _ in range(repeat):
-        bare.append(frame_seconds(BARE))
-        ours.append(frame_seconds(OURS, str(data_file)))
-    return Startup(statistics.median(ours), statistics.median(bare), ours, bare)
+        bare.append(frame_seconds(BARE)["FRAME"])
+        run = frame_seconds(OURS, str(data_file))
+        if "FILLED" not in run:
+            raise RuntimeError("程序窗口画出了第一帧，却没有显示数据文件")
+        ours.append(run["FRAME"])
+        filled.append(run["FILLED"])
+    median = statistics.median
+    return Startup(median(ours), median(filled), median(bare), ours, filled, bare)
 
 
 @dataclass
 class Analysis:
-    steps: list[tuple[str, float]]  # (phase, seconds) from process start to the first frame
+    steps: list[tuple[str, float]]  # (phase, seconds) from process start to the data shown
     loaded: list[str]  # heavy libraries already imported when the first frame was painted
     profile: str  # cProfile of MainWindow(...), trimmed
     import_total: float  # seconds of top-level imports (python -X importtime)
@@ -225,18 +262,18 @@ def _phases(data_file: Path) -> tuple[list[tuple[str, float]], list[str], str]:
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     marks = [(start, "启动进程")]
-    frame = 0.0
+    filled = 0.0
     loaded: list[str] = []
     for line in done.stdout.splitlines():
         if line.startswith("MARK "):
             _tag, stamp, name = line.split(" ", 2)
             marks.append((float(stamp), name))
-        elif line.startswith("FRAME "):
-            frame = float(line.split()[1])
+        elif line.startswith("FILLED "):
+            filled = float(line.split()[1])
         elif line.startswith("LOADED"):
             loaded = line.split()[1:]
     marks.sort()
-    marks.append((frame, "显示并画出第一帧"))
+    marks.append((filled, "画出显示数据的一帧"))
     steps = [(name, t - marks[n][0]) for n, (t, name) in enumerate(marks[1:])]
     profile = done.stdout.split("PROFILE", 1)[-1]
     return steps, loaded, _trim_profile(profile)

@@ -409,3 +409,42 @@ def test_the_window_command_starts_the_damage_check_before_the_window_loads(
     cli.main(["--data", str(demo_path)])
     assert started == [True]
     assert early_check.passed(demo_path)  # and it found the demo file sound
+
+
+def test_the_window_appears_first_then_opens_its_data_file(qtbot, demo_path) -> None:
+    window = app.start_window(demo_path)
+    qtbot.addWidget(window)
+    # The first frame: the six tabs, what is being opened, nothing that needs the file.
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(TAB_NAMES)
+    assert str(demo_path) in window.tabs.widget(0).text()
+    assert window.store is None
+    assert not window.open_action.isEnabled() and not window.export_action.isEnabled()
+    qtbot.waitUntil(lambda: window.store is not None, timeout=3000)
+    assert window.store.path == demo_path
+    assert isinstance(window.tabs.widget(0), OverviewTab)
+    assert window.open_action.isEnabled() and window.export_action.isEnabled()
+    assert "【示例数据】" in window.windowTitle()
+
+
+def test_giving_up_while_opening_closes_the_window(qtbot, monkeypatch, tmp_path) -> None:
+    asked: list[Path] = []
+    monkeypatch.setattr(app, "run_first_run", lambda path, **kw: asked.append(path))
+    window = app.start_window(tmp_path / "new.gtdb")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+    assert asked == [tmp_path / "new.gtdb"] and window.store is None
+
+
+def test_the_window_modules_load_no_core_module_before_the_first_frame() -> None:
+    """What ``gongtongti`` imports before its window is on screen: Qt and the window's own
+    frame, none of the data file's modules (they load just after the first frame)."""
+    code = (
+        "import sys\n"
+        "import gongtongti_desktop.cli, gongtongti_desktop.core.early_check\n"
+        "import gongtongti_desktop.ui.app, gongtongti_desktop.ui.main_window\n"
+        "import gongtongti_desktop.ui.first_paint\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    core = {m for m in out.stdout.split() if m.startswith("gongtongti_desktop.core.")}
+    assert core == {"gongtongti_desktop.core.early_check", "gongtongti_desktop.core.paths"}
