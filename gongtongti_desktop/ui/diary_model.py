@@ -66,9 +66,6 @@ class DiaryModel(QAbstractTableModel):
                 self.index(0, 0), self.index(len(self._rowids) - 1, len(self.columns) - 1)
             )
 
-    def rowids(self) -> list[int]:
-        return list(self._rowids)
-
     def record_id(self, row: int) -> str | None:
         """The uuid of a row (None when the activity is gone since the list was made)."""
         return self.row_data(row).get("id")
