@@ -72,18 +72,9 @@ def _period(args: argparse.Namespace, programme: Programme) -> periods.Period | 
 
 
 def cmd_window(args: argparse.Namespace) -> int:
-    from gongtongti_desktop.core import early_check
-
-    if args.data:
-        path = Path(args.data)
-    else:
-        from gongtongti_desktop.ui.data_location import default_data_path
-
-        path = default_data_path()
-    early_check.start(path)  # the damage check runs while the window's libraries load
     from gongtongti_desktop.ui.app import run_gui
 
-    return run_gui(path)
+    return run_gui(Path(args.data) if args.data else None)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

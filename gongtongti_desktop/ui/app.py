@@ -18,13 +18,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from gongtongti_desktop.core.paths import resources_dir
 from gongtongti_desktop.errors import DamagedFileError, UserError
 from gongtongti_desktop.ui.common import APP_TITLE, error_text
-from gongtongti_desktop.ui.data_location import default_data_path, set_names
 
 if TYPE_CHECKING:
     from gongtongti_desktop.core.programme import Programme
     from gongtongti_desktop.core.store import Store
     from gongtongti_desktop.ui.main_window import MainWindow
 
+ORGANIZATION = "gongtongti"
+APPLICATION = "gongtongti-desktop"
+DEFAULT_FILE_NAME = "gongtongti.gtdb"
 OPEN_OTHER, CREATE_NEW, QUIT = "open", "new", "quit"
 
 
@@ -39,6 +41,13 @@ def install_translations(app: QApplication) -> list[QTranslator]:
             app.installTranslator(translator)
             installed.append(translator)
     return installed
+
+
+def default_data_path() -> Path:
+    """``AppDataLocation/gongtongti.gtdb`` (the folder is created when missing)."""
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / DEFAULT_FILE_NAME
 
 
 def ask_after_failure(message: str, parent: QWidget | None = None) -> str:
@@ -141,7 +150,8 @@ def build_app() -> QApplication:
     """The QApplication with our names, icon, Chinese Qt translations and error hook."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    set_names()
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
     icon = resources_dir() / "icon.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
@@ -169,6 +179,9 @@ def start_window(path: Path) -> MainWindow:
 
 
 def _open_into(window: MainWindow, path: Path) -> None:
+    from gongtongti_desktop.core import early_check
+
+    early_check.start(path)  # checked for damage while the data file's modules load
     opened = obtain_store(path)
     if opened is None:
         window.close()  # the director gave up: the last window closes, the program ends

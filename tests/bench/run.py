@@ -96,31 +96,43 @@ def startup_rows(ten: Path, tmp: Path, rep: Repeats, notes: list[str]) -> tuple[
     n = count_activities(data)
     notes.append(
         "启动：先各预热一次（程序的预热运行做了大数据文件当天的首次自动备份，之后的测量运行不再备份），"
-        "再交替测量；计时从父进程启动子进程到窗口第一次绘制结束（离屏）。"
-        "程序经 `gongtongti --data 文件` 的正常路径启动：加锁、打开（quick_check）、每日备份检查、概览规则。"
+        "再交替测量；计时从父进程启动子进程到窗口画完（离屏）。程序经 `gongtongti --data 文件` 的正常路径启动："
+        "导入 Qt，显示窗口（六个标签页、菜单、“正在打开数据文件…”）——第一帧；随后在另一线程开始 quick_check，"
+        "同时导入数据文件所需的模块，加锁、打开数据文件、每日备份检查、构造概览（计数、上报期限）——显示数据的一帧；"
+        "概览的规则行再晚约 30 ms 填入。"
     )
-    row = Row(
-        f"启动到第一帧（十年数据：{n} 条活动）",
-        result.ours,
-        "空白 PySide6 窗口（同样六个标签页）",
-        result.bare,
-        target="≤ 1.5×",
-        met=result.ours <= 1.5 * result.bare,
-    )
+    bare = "空白 PySide6 窗口（同样六个标签页）"
+    rows = [
+        Row(
+            f"启动到第一帧（十年数据：{n} 条活动）",
+            result.ours,
+            bare,
+            result.bare,
+            target="≤ 1.5×",
+            met=result.ours <= 1.5 * result.bare,
+        ),
+        Row("启动到概览显示数据（同上）", result.filled, bare, result.bare),
+    ]
     say("启动：分析时间去向（-X importtime、cProfile）")
-    return [row], startup_analysis(data)
+    return rows, startup_analysis(data)
 
 
 def startup_analysis(data: Path) -> str:
     a = startup.analyse(data)
-    lines = ["### 启动时间去向（一次运行，十年数据）", "", "| 阶段 | 用时 |", "|---|---:|"]
+    lines = [
+        "### 启动时间去向（一次运行，十年数据，到显示数据）",
+        "",
+        "| 阶段 | 用时 |",
+        "|---|---:|",
+    ]
     lines += [f"| {name} | {seconds * 1000:.0f} ms |" for name, seconds in a.steps]
     lines += [f"| 合计 | {sum(s for _n, s in a.steps) * 1000:.0f} ms |", ""]
     groups = "，".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in a.import_groups)
     top = "，".join(f"{name} {seconds * 1000:.1f} ms" for name, seconds in a.import_top)
     lines += [
         f"- 打开数据文件中的 `PRAGMA quick_check`：{a.quick_check * 1000:.0f} ms"
-        f"（{data.stat().st_size / 1024 / 1024:.0f} MB 的文件，随文件大小线性增长）。",
+        f"（{data.stat().st_size / 1024 / 1024:.0f} MB 的文件，随文件大小线性增长；"
+        "第一帧之后在另一线程中与导入数据文件所需模块同时进行，打开数据文件时只取结果）。",
         f"- `python -X importtime`：全部导入的自身时间合计 {a.import_total * 1000:.0f} ms"
         f"（空白窗口 {a.bare_import_total * 1000:.0f} ms），按来源：{groups}。PySide6 在第一次 `from PySide6.QtX import 类` 时才建类，"
         "这部分算在发起导入的模块自身时间里。",
@@ -129,7 +141,7 @@ def startup_analysis(data: Path) -> str:
         + ("、".join(a.loaded) if a.loaded else "无")
         + "。",
         "",
-        "构造 MainWindow 的 cProfile（按累计时间，只列本程序、PySide6 和 sqlite3）：",
+        "MainWindow.attach（构造概览）的 cProfile（按累计时间，只列本程序、PySide6 和 sqlite3）：",
         "",
         "```",
         a.profile,

@@ -84,8 +84,8 @@ app.exec()
 )
 
 # The program's own entry point, run as ``gongtongti --data FILE`` runs it: nothing of PySide6
-# or the program is imported before ``cli.main`` (its damage check starts before the window's
-# libraries load). The spy is attached by an import hook the moment ui.main_window has loaded.
+# or the program is imported before ``cli.main``. The spy is attached by an import hook the
+# moment ui.main_window has loaded.
 OURS = (
     """
 import importlib.machinery, sys
@@ -125,8 +125,8 @@ raise SystemExit(main(["--data", sys.argv[1]]))
 )
 
 
-# Where the time goes: marks along the same path as ``gongtongti --data FILE`` (the damage
-# check started first, the window shown, the file opened after its first frame), and a
+# Where the time goes: marks along the same path as ``gongtongti --data FILE`` (the window
+# shown, then the damage check started and the file opened after its first frame), and a
 # cProfile of ``MainWindow.attach`` (building 概览 from the data file).
 PHASES = (
     "import time\n_READY = time.monotonic()\n"
@@ -135,12 +135,10 @@ PHASES = (
 import cProfile, io, pstats
 from pathlib import Path
 marks = [("Python 解释器就绪", _READY)]
-from gongtongti_desktop.core import early_check
-early_check.start(Path(sys.argv[1]))
 from gongtongti_desktop.ui.app import build_app
 from gongtongti_desktop.ui import main_window
 from gongtongti_desktop.ui.first_paint import after_first_paint
-marks.append(("导入 PySide6 与窗口框架（quick_check 同时在另一线程）", time.monotonic()))
+marks.append(("导入 PySide6 与窗口框架", time.monotonic()))
 app = build_app()
 marks.append(("QApplication 与中文翻译", time.monotonic()))
 SPY = FrameSpy(wait_for_data=True)
@@ -150,8 +148,10 @@ profile = cProfile.Profile()
 
 def open_file():
     marks.append(("显示窗口并画出第一帧", time.monotonic()))
+    from gongtongti_desktop.core import early_check
+    early_check.start(Path(sys.argv[1]))
     store, programme = main_window.open_data_file(Path(sys.argv[1]))
-    marks.append(("导入数据文件所需模块、加锁、打开（等 quick_check）", time.monotonic()))
+    marks.append(("导入数据文件所需模块（quick_check 同时在另一线程）、加锁、打开", time.monotonic()))
     profile.enable()
     window.attach(store, programme)
     profile.disable()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from gongtongti_desktop.core import roster
 from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.ui import app, data_location
+from gongtongti_desktop.ui import app
 from gongtongti_desktop.ui.main_window import TAB_NAMES, MainWindow, open_data_file
 from gongtongti_desktop.ui.overview_tab import OverviewTab
 
@@ -258,7 +258,7 @@ def test_run_gui_uses_the_default_location(app_globals, monkeypatch, tmp_path) -
 def test_unexpected_errors_show_a_message_not_a_traceback(
     app_globals, boxes, capsys, tmp_path
 ) -> None:
-    QApplication.instance().setApplicationName(data_location.APPLICATION)
+    QApplication.instance().setApplicationName(app.APPLICATION)
     try:
         raise RuntimeError("boom")
     except RuntimeError as exc:
@@ -396,18 +396,18 @@ def test_printing_a_periodic_form_offers_a_period(window) -> None:
         preview.close()
 
 
-def test_the_window_command_starts_the_damage_check_before_the_window_loads(
-    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_opening_starts_the_damage_check_before_loading_the_file(
+    qtbot, demo_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gongtongti_desktop import cli
     from gongtongti_desktop.core import early_check
 
     started: list[bool] = []
     monkeypatch.setattr(
-        app, "run_gui", lambda path: started.append(path.resolve() in early_check._checks)
+        app, "obtain_store", lambda path: started.append(path.resolve() in early_check._checks)
     )
-    cli.main(["--data", str(demo_path)])
-    assert started == [True]
+    window = app.start_window(demo_path)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: started == [True], timeout=3000)
     assert early_check.passed(demo_path)  # and it found the demo file sound
 
 
@@ -440,11 +440,11 @@ def test_the_window_modules_load_no_core_module_before_the_first_frame() -> None
     frame, none of the data file's modules (they load just after the first frame)."""
     code = (
         "import sys\n"
-        "import gongtongti_desktop.cli, gongtongti_desktop.core.early_check\n"
+        "import gongtongti_desktop.cli\n"
         "import gongtongti_desktop.ui.app, gongtongti_desktop.ui.main_window\n"
         "import gongtongti_desktop.ui.first_paint\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     core = {m for m in out.stdout.split() if m.startswith("gongtongti_desktop.core.")}
-    assert core == {"gongtongti_desktop.core.early_check", "gongtongti_desktop.core.paths"}
+    assert core == {"gongtongti_desktop.core.paths"}
