@@ -135,7 +135,10 @@ class MainWindow(QMainWindow):
         # (~14 ms) before the first frame.
         shown = html.escape(str(path)) if path is not None else ""
         opening = QLabel(f"<p align='center'>正在打开数据文件…<br><br>{shown}</p>")
-        self.tabs.clear()
+        old_pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        self.tabs.clear()  # removes the pages without deleting them
+        for page in old_pages:
+            page.deleteLater()
         self.tabs.addTab(opening, TAB_NAMES[0])
         for name in TAB_NAMES[1:]:
             self.tabs.addTab(QWidget(), name)
