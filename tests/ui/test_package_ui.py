@@ -543,6 +543,35 @@ def test_summary_rows_show_the_packages_figures(qtbot, tmp_path, inbox, file_dia
     assert totals == sorted(totals, reverse=True) and len(set(totals)) == 3
 
 
+def test_summary_in_worker_processes_shows_the_same_rows(
+    qtbot, tmp_path, inbox, monkeypatch
+) -> None:
+    """Started from the window (a Qt process), the worker processes give the figures the
+    window's own process gives."""
+    from gongtongti_desktop.exchange import summary_pool
+
+    _folder, made, bad = inbox
+    window = SummaryWindow()
+    qtbot.addWidget(window)
+    window.add_paths([*(m.path for m in made), bad])
+
+    def table() -> list[list[str]]:
+        t = window.table
+        return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+
+    monkeypatch.setattr(summary_pool, "PACKAGES_PER_WORKER", 10**6)
+    window.out_edit.setText(str(tmp_path / "alone.xlsx"))
+    assert window.run() is not None
+    alone = table()
+    monkeypatch.setattr(summary_pool.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(summary_pool, "PACKAGES_PER_WORKER", 1)
+    assert summary_pool.worker_count(len(made) + 1) == 2
+    window.out_edit.setText(str(tmp_path / "pooled.xlsx"))
+    report = window.run()
+    assert report is not None and len(report.rows) == len(made) == len(alone)
+    assert table() == alone and window.bad_list.count() == 1
+
+
 def test_summary_can_be_stopped(qtbot, tmp_path, inbox) -> None:
     _folder, made, _bad = inbox
     window = SummaryWindow()
