@@ -89,20 +89,24 @@ def register(rtype: RecordType) -> RecordType:
 
 
 def registry() -> dict[str, RecordType]:
-    """Every record type by table, in a fixed order (the 回收站 lists by it).
+    """Every record type by table, in a fixed order (the 回收站 lists by it): those named in
+    ``_ORDER`` first, any other after them in the order registered.
 
     Each module declaring record types registers them when it is imported. The ones not
     imported yet are imported here, on first need, rather than with the core package: the
     window's first frame needs none of them, and the command line only some."""
-    if len(REGISTRY) < len(_ORDER):
+    if not _loaded:
         from gongtongti_desktop.core import attachments, diary, plans, roster  # noqa: F401
 
-        ordered = {table: REGISTRY[table] for table in _ORDER}
+        ordered = {table: REGISTRY[table] for table in _ORDER if table in REGISTRY}
+        ordered.update(REGISTRY)
         REGISTRY.clear()
         REGISTRY.update(ordered)
+        _loaded.append(True)
     return REGISTRY
 
 
+_loaded: list[bool] = []  # [True] once every record module is imported and REGISTRY ordered
 _ORDER = (
     "attachment", "plan_item", "activity", "kindergarten", "person", "pairing", "mentor_pair",
     "staff_exchange",
