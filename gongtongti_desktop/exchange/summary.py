@@ -53,7 +53,7 @@ def merge_packages(
         raise UserError(f"汇总表应以 .xlsx 结尾：{out}")
     report = MergeReport(out)
     files = [Path(p) for p in paths]
-    rows = []
+    rows: list[KindergartenRow] = []
 
     def said(n: int, name: str) -> None:
         if progress is not None:
