@@ -35,7 +35,7 @@ MAX_WORKERS = 8
 _scratches: dict[Path, Scratch] = {}  # per process: the templates of one merge's folder
 
 
-def reason(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> str:
     if isinstance(exc, UserError):
         return exc.message
     return f"数据无法载入（{exc}）"
@@ -54,7 +54,7 @@ def figures_of(path: Path, limits: Limits, folder: Path) -> Outcome:
         package = read_package(path, limits=limits, open_workbook=False)
         return path, figures(scratch, package), ""
     except (UserError, sqlite3.Error) as exc:
-        return path, None, reason(exc)
+        return path, None, _reason(exc)
 
 
 def _forget(folder: Path) -> None:
