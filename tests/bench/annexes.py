@@ -15,11 +15,11 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import libreoffice
+from timing import median_call
 
 from gongtongti_desktop.core.store import Store
 
@@ -33,15 +33,6 @@ class AnnexTiming:
     pdf: float  # seconds, median
     pages_rows: str  # what the form held ("12 行")
     soffice: float | None  # seconds, median; None when LibreOffice is unavailable
-
-
-def median_call(func: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def median_process(args: list[str], repeat: int, env: dict[str, str]) -> float:

@@ -17,14 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import statistics
-import time
 import uuid
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from timing import median_numbered
 
 from gongtongti_desktop.core import periods
 from gongtongti_desktop.core.programme import get_programme
@@ -52,15 +51,6 @@ def available() -> str:
     except ImportError as exc:
         return f"不可用：{exc}"
     return ""
-
-
-def _median(func: Callable[[int], object], repeat: int) -> float:
-    times = []
-    for n in range(repeat):
-        start = time.perf_counter()
-        func(n)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _floor_export(store: Store, period: periods.Period, out: Path) -> None:
@@ -131,17 +121,21 @@ def measure(data_file: Path, folder: Path, repeat: int, merge_repeat: int) -> Ex
         exports = folder / "exports"
         exports.mkdir()
         write_package(store, programme, period, exports / "warm.gtt")  # imports, fonts
-        export = _median(
+        export = median_numbered(
             lambda n: write_package(store, programme, period, exports / f"e{n}.gtt"), repeat
         )
-        floor = _median(lambda n: _floor_export(store, period, exports / f"f{n}.zip"), repeat)
+        floor = median_numbered(
+            lambda n: _floor_export(store, period, exports / f"f{n}.zip"), repeat
+        )
     finally:
         store.close()
     packages = folder / "packages"
     packages.mkdir()
     paths = _variants(exports / "e0.gtt", packages, PACKAGES)
-    merge_floor = _median(lambda _n: _floor_merge(paths), merge_repeat)
-    merge = _median(lambda n: merge_packages(paths, folder / f"summary-{n}.xlsx"), merge_repeat)
+    merge_floor = median_numbered(lambda _n: _floor_merge(paths), merge_repeat)
+    merge = median_numbered(
+        lambda n: merge_packages(paths, folder / f"summary-{n}.xlsx"), merge_repeat
+    )
     return ExchangeTimings(
         export,
         floor,

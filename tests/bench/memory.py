@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from startup import child_env
+from startup import BARE_WINDOW, child_env
 
 _MAXRSS = """
 import resource
@@ -29,16 +29,8 @@ def maxrss_mb():
 
 BARE = (
     _MAXRSS
+    + BARE_WINDOW
     + """
-import sys
-from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
-app = QApplication(sys.argv)
-w = QMainWindow()
-tabs = QTabWidget()
-for name in ["概览", "结对名单", "月计划", "帮扶日志", "考核评分", "阶段总结"]:
-    tabs.addTab(QWidget(), name)
-w.setCentralWidget(tabs)
-w.resize(1180, 760)
 w.show()
 for _ in range(5):
     app.processEvents()

@@ -13,11 +13,10 @@ to look up and sort the matches.
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from timing import median_call
 
 from gongtongti_desktop.core import diary
 from gongtongti_desktop.core.store import Store
@@ -33,15 +32,6 @@ class SearchTiming:
     seconds: float
 
 
-def _median(func: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def measure(data_file: Path, repeat: int) -> tuple[float, int, list[SearchTiming]]:
     """(unfiltered list seconds, record count, two timings per word: after the full list, and
     the plain query that answers after a change)."""
@@ -49,18 +39,18 @@ def measure(data_file: Path, repeat: int) -> tuple[float, int, list[SearchTiming
     try:
         lister = diary.DiaryList(store)
         everything = lister.search()  # also warms the page cache
-        base = _median(lister.search, repeat)
+        base = median_call(lister.search, repeat)
         out = []
         for word in WORDS:
             f = diary.DiaryFilter(text=word)
             index = "FTS 三字索引" if len(word) >= 3 else "FTS 单字索引（短语）"
             found = len(diary.search_rowids(store, f))
             before = lister.answered_from_list
-            listed = _median(lambda f=f: lister.search(f), repeat)
+            listed = median_call(lambda f=f: lister.search(f), repeat)
             if lister.answered_from_list != before + repeat or len(lister.search(f)) != found:
                 raise RuntimeError("DiaryList 没有按已读出的全部列表回答，计时不代表标签页")
             out.append(SearchTiming(word, f"{index}，按已列出的全部排序", found, listed))
-            queried = _median(lambda f=f: diary.search_rowids(store, f), repeat)
+            queried = median_call(lambda f=f: diary.search_rowids(store, f), repeat)
             out.append(SearchTiming(word, f"{index}，SQL 查询排序（数据改动后）", found, queried))
         return base, len(everything), out
     finally:

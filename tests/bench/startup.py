@@ -65,11 +65,11 @@ class FrameSpy(QObject):
             QApplication.instance().quit()
 """
 
-BARE = (
-    _SPY
-    + """
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
-SPY = FrameSpy(wait_for_data=False)
+# The baseline window (also memory.py's): ``app`` and ``w``, a QMainWindow with the program's
+# six tab names on empty pages, at the program's size; not shown yet.
+BARE_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 app = QApplication(sys.argv)
 w = QMainWindow()
 tabs = QTabWidget()
@@ -77,6 +77,13 @@ for name in ["概览", "结对名单", "月计划", "帮扶日志", "考核评�
     tabs.addTab(QWidget(), name)
 w.setCentralWidget(tabs)
 w.resize(1180, 760)
+"""
+
+BARE = (
+    _SPY
+    + "SPY = FrameSpy(wait_for_data=False)\n"
+    + BARE_WINDOW
+    + """
 w.installEventFilter(SPY)
 w.show()
 app.exec()
