@@ -95,18 +95,19 @@ def registry() -> dict[str, RecordType]:
     Each module declaring record types registers them when it is imported. The ones not
     imported yet are imported here, on first need, rather than with the core package: the
     window's first frame needs none of them, and the command line only some."""
-    if not _loaded:
+    global _all_loaded
+    if not _all_loaded:
         from gongtongti_desktop.core import attachments, diary, plans, roster  # noqa: F401
 
         ordered = {table: REGISTRY[table] for table in _ORDER if table in REGISTRY}
         ordered.update(REGISTRY)
         REGISTRY.clear()
         REGISTRY.update(ordered)
-        _loaded.append(True)
+        _all_loaded = True
     return REGISTRY
 
 
-_loaded: list[bool] = []  # [True] once every record module is imported and REGISTRY ordered
+_all_loaded = False  # every record module imported and REGISTRY ordered
 _ORDER = (
     "attachment", "plan_item", "activity", "kindergarten", "person", "pairing", "mentor_pair",
     "staff_exchange",

@@ -171,8 +171,7 @@ def start_window(path: Path) -> MainWindow:
     from gongtongti_desktop.ui.first_paint import after_first_paint
     from gongtongti_desktop.ui.main_window import MainWindow
 
-    window = MainWindow()
-    window.show_opening(path)
+    window = MainWindow(opening=path)
     after_first_paint(window, lambda: _open_into(window, path))
     window.show()
     return window

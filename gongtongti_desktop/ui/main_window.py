@@ -97,15 +97,17 @@ class LazyTab(QWidget):
 
 
 class MainWindow(QMainWindow):
-    """The window of one data file. Made without one (``MainWindow()``), it shows its tabs
-    and says that the file is being opened until ``attach`` gives it the file: start-up
-    puts the window on screen first and opens the data file just after its first frame."""
+    """The window of one data file. Made without one (``MainWindow(opening=path)``), it
+    shows its tabs and says which file is being opened until ``attach`` gives it the file:
+    start-up puts the window on screen first and opens the data file after its first frame."""
 
     def __init__(
         self,
         store: Store | None = None,
         programme: Programme | None = None,
         parent: QWidget | None = None,
+        *,
+        opening: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.store: Store = None  # type: ignore[assignment]  # until attach()
@@ -124,9 +126,9 @@ class MainWindow(QMainWindow):
         if store is not None and programme is not None:
             self.attach(store, programme)
         else:
-            self.show_opening(None)
+            self._show_opening(opening)
 
-    def show_opening(self, path: Path | None) -> None:
+    def _show_opening(self, path: Path | None) -> None:
         """Before ``attach``: the tabs, and in 概览 what is being opened; menus wait."""
         self.setWindowTitle(APP_TITLE)
         where = f"数据文件 {path} " if path is not None else "数据文件"
@@ -135,10 +137,6 @@ class MainWindow(QMainWindow):
         # (~14 ms) before the first frame.
         shown = html.escape(str(path)) if path is not None else ""
         opening = QLabel(f"<p align='center'>正在打开数据文件…<br><br>{shown}</p>")
-        old_pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
-        self.tabs.clear()  # removes the pages without deleting them
-        for page in old_pages:
-            page.deleteLater()
         self.tabs.addTab(opening, TAB_NAMES[0])
         for name in TAB_NAMES[1:]:
             self.tabs.addTab(QWidget(), name)

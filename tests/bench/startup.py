@@ -149,8 +149,7 @@ marks.append(("导入 PySide6 与窗口框架", time.monotonic()))
 app = build_app()
 marks.append(("QApplication 与中文翻译", time.monotonic()))
 SPY = FrameSpy(wait_for_data=True)
-window = main_window.MainWindow()
-window.show_opening(Path(sys.argv[1]))
+window = main_window.MainWindow(opening=Path(sys.argv[1]))
 profile = cProfile.Profile()
 
 def open_file():
