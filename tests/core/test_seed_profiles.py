@@ -1,0 +1,108 @@
+"""The 盘锦 2024, 东莞 and 青铜峡 profiles say what their notices say: roles, forms of help and
+the forms a director hands in, in the notices' own words.
+
+The notices are the seeds beside the repository (``../shared/seeds``); tests reading them skip
+with a reason when that folder is absent.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gongtongti_desktop.core.programme import get_programme
+
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+
+
+def notice(prefix: str) -> str:
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
+    if not found:
+        pytest.skip(f"notice {prefix} not found: {SEEDS} is absent")
+    return found[0].read_text(encoding="utf-8")
+
+
+def plan_of_001(number: int) -> str:
+    text = notice("001")
+    start = text.index(f"幼儿园集团化办园工作方案{number}\n")
+    end = text.find(f"幼儿园集团化办园工作方案{number + 1}\n", start)
+    return text[start : end if end > 0 else len(text)]
+
+
+def plain(text: str) -> str:
+    """Punctuation-blind: the notices mix ASCII and full-width brackets and commas."""
+    return re.sub(r"[\s(),（），、:：]", "", text)
+
+
+# -- 盘锦 -----------------------------------------------------------------------------------------
+
+
+def test_panjin_forms_of_help_are_the_notices_five_first() -> None:
+    programme = get_programme("panjin-2024")
+    five = ("送教下乡", "名师工作室", "入园指导", "跟岗研修", "网络在线学习")
+    assert programme.activity_kinds[:5] == five
+    sentence = (
+        "通过送教下乡、名师工作室、入园指导、跟岗研修、网络在线学习等灵活多样的方式开展结对帮扶"
+    )
+    assert sentence in notice("002")
+
+
+def test_panjin_partner_roles_are_the_three_pairing_types() -> None:
+    programme = get_programme("panjin-2024")
+    assert programme.roles.lead == "帮扶园"
+    text = plain(notice("002"))
+    village, town, cross = programme.roles.partners
+    assert plain("镇内优质公办幼儿园帮扶" + village) in text
+    assert plain("县区内五、四星级优质幼儿园帮扶" + town) in text
+    assert cross.startswith("跨区域") and "开展跨区域结对帮扶" in text
+
+
+def test_panjin_hands_in_the_four_forms_of_the_notice() -> None:
+    programme = get_programme("panjin-2024")
+    titles = {f.id: f.title for f in programme.forms}
+    assert titles["agreement"].endswith("帮扶协议")
+    assert titles["annual-plan"].endswith("年度帮扶计划表")
+    assert titles["monthly-report"].endswith("月报表")
+    assert titles["annual-summary"].endswith("年度帮扶工作总结报告")
+    for form_id in ("agreement", "annual-plan", "monthly-report"):
+        assert "本程序" in programme.form(form_id).footnote, form_id  # not the city's layout
+    assert programme.form("monthly-report").default_period == "month"
+    agreement = programme.form("agreement")
+    assert "不得收取“品牌费”" in agreement.footnote and "主管教育局确认" in agreement.signature
+    assert {f.bind for f in agreement.fields} >= {"lead_name", "partner_name", "partner_role"}
+
+
+def test_panjin_source_is_the_notice() -> None:
+    programme = get_programme("panjin-2024")
+    title = re.search(r"《(.+?)》", programme.source_document)
+    assert title and f"《{title.group(1)}》" in notice("002")
+
+
+# -- 东莞 and 青铜峡 --------------------------------------------------------------------------------
+
+
+def test_dongguan_roles_and_source_are_plan_2s_words() -> None:
+    programme = get_programme("dongguan-group")
+    plan = plan_of_001(2)
+    assert f"幼儿园教育集团的{programme.roles.lead}由市镇教育管理部门认定" in plan
+    assert f"作为教育集团{programme.roles.partners[0]}" in plan
+    assert "第二轮中小学校幼儿园集团化办学" in programme.source_document
+    assert "第二轮中小学校幼儿园集团化办学" in plan
+    for kind in ("主题党日", "思想政治学习", "理事会"):
+        assert kind in plan and any(kind in k for k in programme.activity_kinds)
+
+
+def test_qingtongxia_roles_and_lists_are_plan_4s_words() -> None:
+    programme = get_programme("qingtongxia-group")
+    plan = plan_of_001(4)
+    assert f"{programme.roles.lead}:第一幼儿园" in plan
+    branch, member = programme.roles.partners
+    assert f"青铜峡市第一幼儿园学府{branch}" in plan and f"{member}:同进幼儿园" in plan
+    assert "联盟校会议" in plan and "专项考核" in plan
+    members = programme.form("members")
+    assert [c.bind for c in members.columns][1:3] == [
+        f"partners_by_role:{branch}",
+        f"partners_by_role:{member}",
+    ]
