@@ -4,7 +4,8 @@
 Three checks, each a sentence of a notice: ``agreement`` (each pairing's 帮扶协议 signed, filed
 with the bureau, the pairing lasting at least ``min_years``), ``exchange`` (交流轮岗 at least
 ``min`` people a school year from each side of a pairing, or of a lead kindergarten's group;
-``same_number``: as many back as out) and ``mentor_pairs`` (at least ``min`` 师徒 pairs between
+``balance``: "same" — as many back as out, 青铜峡's "同等数量"; "no_fewer" — no fewer back than
+out, 沂源 C6's "同等人数或……多于") and ``mentor_pairs`` (at least ``min`` 师徒 pairs between
 the two sides of each pairing). A finding names the pairing and what is missing, in Chinese,
 so ``check`` can list it beside the roster's other gaps. A school year still running is not a
 miss; one outside the programme's dates is not asked for.
@@ -23,6 +24,7 @@ from gongtongti_desktop.core.toml_table import ProfileError, TomlTable
 
 CHECKS = ("agreement", "exchange", "mentor_pairs")
 SCOPES = ("pairing", "lead")
+BALANCES = ("", "same", "no_fewer")
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class RosterRule:
     signed: bool = False  # agreement: a signing date is recorded
     filed: bool = False  # agreement: filed with the bureau (备案)
     scope: str = "pairing"  # exchange: each pairing, or a lead kindergarten with all its partners
-    same_number: bool = False  # exchange: as many people back as out
+    balance: str = ""  # exchange: "same" (as many back as out), "no_fewer" (back ≥ out)
     source: str = ""
 
     @property
@@ -45,7 +47,11 @@ class RosterRule:
             years = f"，期限不少于{self.min_years}年" if self.min_years else ""
             return f"每个结对的协议{'、'.join(parts) or '齐全'}{years}"
         if self.check == "exchange":
-            same = "，双方人数相同" if self.same_number else ""
+            same = (
+                {"same": "，双方人数相同", "no_fewer": "，派来不少于派出"}[self.balance]
+                if self.balance
+                else ""
+            )
             return f"每学年双方各至少 {self.min} 人交流轮岗{same}"
         return f"每个结对至少 {self.min} 对师徒结对"
 
@@ -73,7 +79,7 @@ def load_roster_rules(t: TomlTable) -> tuple[RosterRule, ...]:
             "signed": "agreement",
             "filed": "agreement",
             "scope": "exchange",
-            "same_number": "exchange",
+            "balance": "exchange",
         }
         wrong = [k for k, c in only.items() if k in rt.data and c != check]
         if wrong:
@@ -89,12 +95,14 @@ def load_roster_rules(t: TomlTable) -> tuple[RosterRule, ...]:
             signed=rt.get("signed", bool, False),
             filed=rt.get("filed", bool, False),
             scope=rt.get("scope", str, "pairing"),
-            same_number=rt.get("same_number", bool, False),
+            balance=rt.get("balance", str, ""),
             source=rt.get("source", str, ""),
         )
         rt.done()
         if rule.scope not in SCOPES:
             raise ProfileError(f"{rt.where}：scope 只能是 {' / '.join(SCOPES)}")
+        if rule.balance not in BALANCES:
+            raise ProfileError(f'{rt.where}：balance 只能是 "same" / "no_fewer"')
         if rule.min < 0 or rule.min_years < 0 or (check != "agreement" and rule.min < 1):
             raise ProfileError(f"{rt.where}：min / min_years 不合理")
         out.append(rule)
@@ -194,8 +202,10 @@ def _exchange(
                 missing.append(f"派出交流 {out_n} 人，要求至少 {rule.min} 人")
             if back_n < rule.min:
                 missing.append(f"对方派来交流 {back_n} 人，要求至少 {rule.min} 人")
-            if rule.same_number and out_n != back_n and not missing:
-                missing.append(f"双方交流人数不同（派出 {out_n} 人，派来 {back_n} 人）")
+            unequal = out_n != back_n if rule.balance == "same" else back_n < out_n
+            if rule.balance and unequal and not missing:
+                word = "不同" if rule.balance == "same" else "派来少于派出"
+                missing.append(f"双方交流人数{word}（派出 {out_n} 人，派来 {back_n} 人）")
             out += [Finding(rule, f"{year.label} {label}", t, closed) for t in missing]
     return out
 

@@ -15,7 +15,8 @@ from gongtongti_desktop.core.store import Store
 from gongtongti_desktop.core.toml_table import ProfileError, TomlTable
 
 AGREEMENT = RosterRule("agreement", "帮扶协议", "agreement", signed=True, filed=True, min_years=2)
-EXCHANGE = RosterRule("exchange", "交流轮岗", "exchange", min=1, same_number=True)
+EXCHANGE = RosterRule("exchange", "交流轮岗", "exchange", min=1, balance="same")
+NO_FEWER = RosterRule("c6", "C6", "exchange", min=1, balance="no_fewer")
 MENTORS = RosterRule("mentors", "师徒结对", "mentor_pairs", min=1)
 DAY = dt.date(2024, 10, 1)
 
@@ -101,6 +102,12 @@ def test_exchange_same_number_both_ways(store: Store, programme: Programme) -> N
     _exchange(store, programme, p["partner_person"], p["partner"], p["lead"], "2023-10-01")
     found = [f for f in findings(store, programme.calendar, (EXCHANGE,), DAY) if f.closed]
     assert [f.text for f in found] == ["双方交流人数不同（派出 2 人，派来 1 人）"]
+    found = [f for f in findings(store, programme.calendar, (NO_FEWER,), DAY) if f.closed]
+    assert [f.text for f in found] == ["双方交流人数派来少于派出（派出 2 人，派来 1 人）"]
+    for _ in range(2):
+        _exchange(store, programme, p["partner_person"], p["partner"], p["lead"], "2023-11-01")
+    assert [f for f in findings(store, programme.calendar, (NO_FEWER,), DAY) if f.closed] == []
+    assert [f for f in findings(store, programme.calendar, (EXCHANGE,), DAY) if f.closed]
 
 
 def test_exchange_not_asked_outside_the_programme(store: Store, programme: Programme) -> None:
@@ -141,5 +148,9 @@ def test_loader_reads_and_refuses_in_chinese(tmp_path: Path) -> None:
         )
     with pytest.raises(ProfileError, match="不认识的键 year"):
         _load('[[roster_rules]]\nid = "a"\nlabel = "x"\ncheck = "exchange"\nmin = 1\nyear = 2\n')
+    with pytest.raises(ProfileError, match="balance 只能是"):
+        _load(
+            '[[roster_rules]]\nid = "a"\nlabel = "x"\ncheck = "exchange"\nmin = 1\nbalance = "eq"\n'
+        )
     with pytest.raises(ProfileError, match="缺少必填项 min"):
         _load('[[roster_rules]]\nid = "a"\nlabel = "x"\ncheck = "exchange"\n')
