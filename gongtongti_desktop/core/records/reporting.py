@@ -4,7 +4,7 @@
 attachments, scores and summaries of the period) as plain JSON-ready rows keyed by UUID.
 ``mark_exchanged`` remembers, per record, the digest of what left in a package (or came in
 from one): from then on the revision triggers of migration 0004 keep every earlier version of
-that record, and ``changes_since_last`` lists what is new, changed or deleted since — the seeds
+that record, and ``changes_since_last`` lists what is new, changed or deleted since — the notices
 warn that fabricated records score zero, so a change after reporting must be visible.
 """
 

@@ -2,7 +2,7 @@
 scores suggested from the rule engine's counts.
 
 A score is 0..the item's points in half points; anything else is refused with a message naming
-the item and its maximum. Sums are computed from the items (never from the seed's headings).
+the item and its maximum. Sums are computed from the items (never from the notice's headings).
 A suggestion is only ever shown: it becomes a score when the director accepts it, and the
 score then remembers it came from a suggestion (``*_suggested``) so the printout can mark it;
 typing another value clears the mark.
