@@ -208,7 +208,8 @@ def checklist_items(
                 "comment": score.get("comment") or "",
             }
         )
-    counts = {v: sum(1 for r in rows if r["verdict"] == v) for v in VERDICTS}
+    counts = scoring.verdict_counts(index.items, scores)
+    del counts[""]
     judged = sum(counts.values())
     shown = {v: "" if blank or not judged else str(n) for v, n in counts.items()}
     notes = index.discrepancies()

@@ -247,6 +247,13 @@ class ReportStatus:
     revisions: int  # earlier versions kept since
 
 
+def current_version(store: Store, table: str, record_id: str) -> dict[str, Any]:
+    """The record as it stands now (deleted or not), with its links — the newest line of its
+    修改记录; empty when there is no such record."""
+    current = store.query(f"SELECT * FROM {table} WHERE id = ?", [record_id])
+    return with_links(store, table, current)[0] if current else {}
+
+
 def report_status(store: Store, table: str, record_id: str) -> ReportStatus:
     rows = store.query(
         "SELECT r.reported_at, l.direction FROM reported r JOIN export_log l ON l.id = r.export_id"

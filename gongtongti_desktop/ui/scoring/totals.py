@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from gongtongti_desktop.core.profile.indexes import Index, fmt_points
-from gongtongti_desktop.ui.scoring.model import Values, verdict_counts
+from gongtongti_desktop.core.records.scoring import verdict_counts
+from gongtongti_desktop.ui.scoring.model import Values
 
 
 def _pair(title: str, own: float, county: float, most: float) -> str:
