@@ -16,7 +16,7 @@ from gongtongti_desktop.core.records import attachments, plans
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.ui.diary.attachment_strip import CAPTION_ROLE
 from gongtongti_desktop.ui.diary.tab import SEARCH_DELAY_MS, DiaryTab
-from gongtongti_desktop.ui.shell.record_dialog import ChecklistEditor, ComboEditor
+from gongtongti_desktop.ui.shell.field_editors import ChecklistEditor, ComboEditor
 
 pytestmark = pytest.mark.gui
 

@@ -14,7 +14,7 @@ from gongtongti_desktop.core.records import catalog, plans
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.ui.plans.model import OVERDUE_ROLE, PlanTreeModel
 from gongtongti_desktop.ui.plans.tab import PlanTab
-from gongtongti_desktop.ui.shell.record_dialog import ComboEditor
+from gongtongti_desktop.ui.shell.field_editors import ComboEditor
 
 pytestmark = pytest.mark.gui
 
