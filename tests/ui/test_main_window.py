@@ -333,7 +333,7 @@ def test_from_a_plan_item_to_its_activities(window) -> None:
     tab.picker.set_period("term", dt.date(2024, 9, 1))
     item = next(i for i in tab.model.items_of("2024-10") if i["activities"])
     tab.select_item(item["id"])
-    tab.show_button.click()
+    tab.side.show_button.click()
     assert window.tabs.currentWidget() is window.diary_page
     diary_tab = window.diary_tab
     assert diary_tab.model.rowCount() == item["activities"]
