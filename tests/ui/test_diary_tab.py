@@ -129,10 +129,16 @@ def test_link_to_a_plan_item_marks_it_done_and_undo_reverts(tab, store, programm
     dialog.editors["title"].edit.setText("送教下乡")
     dialog.editors["kind"].set_value("送教下乡")
     dialog.editors["host_id"].set_value(ids["host"])
+    seen: list = []
+    tab.changed.connect(seen.append)
     click_ok(dialog)
     assert records.get_record(store, "plan_item", item)["status"] == plans.DONE
     assert "对应计划：</b>送教下乡：科学活动" in tab.detail.meta.text()
+    # core said what the save changed: the new activity and the plan item it marked done
+    [saved] = seen
+    assert saved.changed == [("plan_item", item)] and saved.tables == {"activity", "plan_item"}
     tab.undo_stack.undo()
+    assert seen[-1].tables == {"activity", "plan_item"}
     assert records.get_record(store, "plan_item", item)["status"] == plans.PLANNED
     assert tab.model.rowCount() == 0
     tab.undo_stack.redo()

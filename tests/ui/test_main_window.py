@@ -448,3 +448,23 @@ def test_the_window_modules_load_no_core_module_before_the_first_frame() -> None
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     core = {m for m in out.stdout.split() if m.startswith("gongtongti_desktop.core.")}
     assert core == {"gongtongti_desktop.core.paths"}
+
+
+def test_a_change_reloads_only_the_tabs_showing_its_tables(window) -> None:  # type: ignore[no-untyped-def]
+    """Core says which tables an operation touched; the window reloads the other tabs that
+    show one of them and leaves the rest alone."""
+    from gongtongti_desktop.core.records.changes import Changes
+
+    stale: list[str] = []
+    for name in ("plan_tab", "diary_tab", "scoring_tab"):
+        tab = getattr(window, name)
+        tab.mark_stale = lambda name=name: stale.append(name)  # type: ignore[method-assign]
+    window._records_changed(
+        Changes({("attachment", "x"): None}, {("attachment", "x"): {}}), window.diary_page
+    )
+    assert stale == ["scoring_tab"]
+    stale.clear()
+    window._records_changed(
+        Changes({("plan_item", "x"): None}, {("plan_item", "x"): {}}), window.plan_page
+    )
+    assert stale == ["diary_tab", "scoring_tab"]

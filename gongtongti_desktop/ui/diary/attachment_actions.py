@@ -59,9 +59,7 @@ class AttachmentActions:
             self.undo_stack,
             self.ctx,
             text,
-            [],
             add_all,
-            created=lambda ids: [("attachment", i) for i in ids],
         )
         if refused:
             head = "以下文件没有添加：\n" if added or len(refused) > 1 else ""
@@ -76,7 +74,6 @@ class AttachmentActions:
                 self.undo_stack,
                 self.ctx,
                 "修改附件说明",
-                [("attachment", attachment_id)],
                 lambda: records.save_record(
                     self.store, self.programme, "attachment", {"caption": caption}, attachment_id
                 ),
@@ -94,7 +91,6 @@ class AttachmentActions:
                 self.undo_stack,
                 self.ctx,
                 f"删除{name}",
-                [("attachment", attachment_id)],
                 lambda: records.delete_record(self.store, "attachment", attachment_id),
             )
         except UserError as exc:

@@ -40,6 +40,7 @@ from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import attachments, diary, plans, roster
 from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records.changes import Changes
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.diary.attachment_actions import AttachmentActions
 from gongtongti_desktop.ui.diary.detail import ActivityDetail
@@ -47,7 +48,7 @@ from gongtongti_desktop.ui.diary.model import DiaryModel
 from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, show_error
 from gongtongti_desktop.ui.shell.period_picker import ALL, PeriodPicker
 from gongtongti_desktop.ui.shell.record_dialog import RecordDialog, open_for_tab
-from gongtongti_desktop.ui.shell.undo import Key, UndoContext, perform
+from gongtongti_desktop.ui.shell.undo import UndoContext, perform
 
 SEARCH_DELAY_MS = 200
 COLUMN_WIDTHS = {
@@ -67,7 +68,7 @@ ALL_KINDS, ALL_KINDERGARTENS = "全部类型", "全部幼儿园"
 class DiaryTab(AttachmentActions, QWidget):
     """``changed``: the data changed (other tabs refresh)."""
 
-    changed = Signal()
+    changed = Signal(object)  # the Changes core reported (records added, changed, removed)
 
     def __init__(
         self,
@@ -395,34 +396,24 @@ class DiaryTab(AttachmentActions, QWidget):
 
     # -- changing -----------------------------------------------------------------------------
 
-    def _data_changed(self) -> None:
+    def _data_changed(self, changes: Changes) -> None:
         self.model.reload()
         self.apply_filter()
-        self.changed.emit()
+        self.changed.emit(changes)
 
     def _failed(self, exc: UserError) -> None:
         show_error(self, exc)
 
     def save_activity(self, values: dict[str, Any], activity_id: str | None) -> str:
-        """Save through core and onto the undo stack (the dialog's saver). The plan items
-        linked before and after are pictured too: a link marks an item 已完成."""
-        keys: list[Key] = []
-        if activity_id:
-            keys.append(("activity", activity_id))
-            old = records.get_record(self.store, "activity", activity_id, missing_ok=True)
-            if old and old.get("plan_item_id"):
-                keys.append(("plan_item", old["plan_item_id"]))
-        if values.get("plan_item_id"):
-            keys.append(("plan_item", str(values["plan_item_id"])))
+        """Save through core and onto the undo stack (the dialog's saver). Core reports the
+        plan item a link marks 已完成 along with the activity, so undo brings both back."""
         return perform(
             self.undo_stack,
             self.ctx,
             "修改帮扶活动" if activity_id else "新增帮扶活动",
-            keys,
             lambda: records.save_record(
                 self.store, self.programme, "activity", values, activity_id
             ),
-            created=lambda new_id: [("activity", new_id)],
         )
 
     def make_dialog(
@@ -505,7 +496,6 @@ class DiaryTab(AttachmentActions, QWidget):
                 self.undo_stack,
                 self.ctx,
                 f"删除帮扶活动“{rec['title'][:20]}”",
-                [("activity", activity_id)],
                 lambda: records.delete_record(self.store, "activity", activity_id),
             )
         except UserError as exc:

@@ -33,6 +33,7 @@ from gongtongti_desktop.core.profile.periods import Period, PlanRow
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import diary, plans
 from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records.changes import Changes
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.plans.model import ID_ROLE, ROW_KEY_ROLE, PlanTreeModel
 from gongtongti_desktop.ui.plans.side_panel import PlanSidePanel
@@ -59,7 +60,7 @@ class PlanTab(QWidget):
     show this item's activities in the diary; ``record_activity(item id)``: start an activity
     for it; ``open_activity(activity id)``: show one activity in the diary."""
 
-    changed = Signal()
+    changed = Signal(object)  # the Changes core reported (records added, changed, removed)
     show_activities = Signal(str, str)
     record_activity = Signal(str)
     open_activity = Signal(str)
@@ -351,9 +352,9 @@ class PlanTab(QWidget):
 
     # -- changing -----------------------------------------------------------------------------
 
-    def _data_changed(self) -> None:
+    def _data_changed(self, changes: Changes) -> None:
         self.refresh()
-        self.changed.emit()
+        self.changed.emit(changes)
 
     def _failed(self, exc: UserError) -> None:
         show_error(self, exc)
@@ -365,9 +366,7 @@ class PlanTab(QWidget):
             self.undo_stack,
             self.ctx,
             label,
-            [("plan_item", item_id)] if item_id else [],
             lambda: records.save_record(self.store, self.programme, "plan_item", values, item_id),
-            created=lambda new_id: [("plan_item", new_id)],
         )
 
     def make_dialog(
@@ -427,7 +426,6 @@ class PlanTab(QWidget):
                 self.undo_stack,
                 self.ctx,
                 f"删除计划事项“{task[:20]}”",
-                [("plan_item", item_id)],
                 lambda: records.delete_record(self.store, "plan_item", item_id),
             )
         except UserError as exc:
@@ -463,9 +461,7 @@ class PlanTab(QWidget):
                 self.undo_stack,
                 self.ctx,
                 f"复制“{source.label}”的计划到“{target.label}”",
-                [],
                 lambda: plans.copy_row(self.store, self.programme, source.key, target.key),
-                created=lambda new_ids: [("plan_item", i) for i in new_ids],
             )
         except UserError as exc:
             show_error(self, exc)
@@ -495,7 +491,7 @@ class PlanTab(QWidget):
                 lambda: plans.set_header(self.store, before["filler"], before["principal"]),
             )
         )
-        self.changed.emit()
+        self.changed.emit(Changes())  # the header is no record
         return True
 
     def plan_form_id(self) -> str | None:

@@ -37,6 +37,7 @@ from gongtongti_desktop.core.profile.indexes import Index, fmt_points
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import scoring
+from gongtongti_desktop.core.records.changes import Changes
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.scoring import state as scoring_state
 from gongtongti_desktop.ui.scoring.delegates import ScoreDelegate, VerdictDelegate
@@ -574,7 +575,7 @@ class ScoringTab(PanelActions, QWidget):
 
     # -- undo, printing -----------------------------------------------------------------------
 
-    def _after_undo(self) -> None:
+    def _after_undo(self, _changes: Changes) -> None:
         self.reload_scores()
         self.changed.emit()
 
