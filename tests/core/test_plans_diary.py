@@ -8,29 +8,17 @@ from typing import Any
 
 import pytest
 
-from gongtongti_desktop.core import attachments, diary, periods, plans, records, roster
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import attachments, catalog, diary, plans
+from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.errors import UserError, ValidationError
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
 )
-
-
-@pytest.fixture
-def kgs(store: Store, programme: Programme) -> dict[str, str]:
-    core = roster.save_record(
-        store, programme, "kindergarten", {"name": "实验幼儿园", "kind": "公办园"}
-    )
-    partner = roster.save_record(
-        store, programme, "kindergarten", {"name": "西里镇学区", "kind": "学区"}
-    )
-    person = roster.save_record(
-        store, programme, "person", {"name": "张玲", "post": "园长", "kindergarten_id": core}
-    )
-    return {"core": core, "partner": partner, "person": person}
 
 
 def _item(store: Store, programme: Programme, **values: Any) -> str:
@@ -211,9 +199,9 @@ def test_deleting_an_activity_takes_its_attachments_and_restores(
     photo.write_bytes(PNG)
     attachments.add_attachment(store, act, photo)
     batch = records.delete_record(store, "activity", act)
-    [entry] = records.recycle_bin(store)
+    [entry] = catalog.recycle_bin(store)
     assert entry.summary == "帮扶活动“送教下乡：大班科学《沉与浮》”（连同 1 条关联记录）"
-    records.restore_batch(store, batch)
+    catalog.restore_batch(store, batch)
     assert len(attachments.list_attachments(store, act)) == 1
     assert diary.search_ids(store, diary.DiaryFilter(text="沉与浮")) == [act]
 

@@ -11,11 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongtongti_desktop.core import periods, records, roster, rules
-from gongtongti_desktop.core.programme import Programme, get_programme
-from gongtongti_desktop.core.rules import Rule
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.core.toml_table import ProfileError
+from gongtongti_desktop.core.checks import rules
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods, rule_specs
+from gongtongti_desktop.core.profile.programme import Programme, get_programme
+from gongtongti_desktop.core.profile.rule_specs import Rule
+from gongtongti_desktop.core.profile.toml_table import ProfileError
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import roster
 
 
 def _roster(store: Store, programme: Programme) -> dict[str, str]:
@@ -217,7 +220,7 @@ def test_current_and_last_and_closed_failures(store: Store, programme: Programme
 
 
 def test_plan_items_and_summaries_count(store: Store, programme: Programme) -> None:
-    from gongtongti_desktop.core import summaries
+    from gongtongti_desktop.core.records import stage_reports
 
     records.save_record(
         store, programme, "plan_item", {"month": "2024-08", "task": "送教下乡", "status": "计划"}
@@ -234,7 +237,7 @@ def test_plan_items_and_summaries_count(store: Store, programme: Programme) -> N
     }  # fmt: skip
     summary_rule = Rule(id="s", label="总结", per="term", min=1, counts="summaries")
     assert rules.evaluate(store, cal, summary_rule, term)[0].count == 0
-    summaries.save_summary(store, "2024-autumn", {"highlights": "送教下乡 5 次"})
+    stage_reports.save_summary(store, "2024-autumn", {"highlights": "送教下乡 5 次"})
     assert rules.evaluate(store, cal, summary_rule, term)[0].count == 1
 
 
@@ -244,21 +247,21 @@ def test_rules_file_is_checked_against_the_vocabulary(tmp_path: Path, programme:
         encoding="utf-8",
     )
     with pytest.raises(ProfileError, match="不存在的类型"):
-        rules.load_rules(tmp_path, programme.activity_kinds, programme.posts)
+        rule_specs.load_rules(tmp_path, programme.activity_kinds, programme.posts)
     (tmp_path / "rules.toml").write_text(
         '[[rules]]\nid = "x"\nlabel = "x"\nper = "week"\nmin = 1\n', encoding="utf-8"
     )
     with pytest.raises(ProfileError, match="per"):
-        rules.load_rules(tmp_path, programme.activity_kinds, programme.posts)
+        rule_specs.load_rules(tmp_path, programme.activity_kinds, programme.posts)
     (tmp_path / "rules.toml").write_text(
         '[[rules]]\nid = "x"\nlabel = "x"\nmin = 3\nmax = 2\n', encoding="utf-8"
     )
     with pytest.raises(ProfileError, match="min/max"):
-        rules.load_rules(tmp_path, programme.activity_kinds, programme.posts)
+        rule_specs.load_rules(tmp_path, programme.activity_kinds, programme.posts)
 
 
 def test_every_profile_rule_names_known_kinds() -> None:
-    from gongtongti_desktop.core.programme import available_programmes
+    from gongtongti_desktop.core.profile.programme import available_programmes
 
     for programme_id in available_programmes():
         programme = get_programme(programme_id)
