@@ -306,7 +306,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from gongtongti_desktop.core.records import attachments, roster
 
         problems = store.integrity_problems()
-        problems += roster.roster_problems(store, programme)
+        problems += roster.roster_problems(store, programme, day)
         problems += attachments.missing_files(store)
         pairings = len(roster.list_pairings(store))
         version = store.schema_version

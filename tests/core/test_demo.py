@@ -249,12 +249,15 @@ def test_gaotai_months_meet_three_but_one(demos) -> None:
     while row.start <= today:
         period = periods.plan_row_period(cal, row)
         key = periods.period_key(period)
+        due = rules.deadline(cal, rule, period)
+        # 高台 does not count what was entered after the month's deadline (逾期补录)
         by_helper = _count(
             store,
             "SELECT COUNT(*) FROM activity WHERE day BETWEEN ? AND ?"
-            " AND host_id IN (SELECT lead_id FROM pairing)",
+            " AND host_id IN (SELECT lead_id FROM pairing) AND substr(created_at, 1, 10) <= ?",
             period.start.isoformat(),
             period.end.isoformat(),
+            due.isoformat(),
         )
         if row.months[0][1] not in months:  # a holiday month: the rule leaves it out
             assert not rules.evaluate(store, cal, rule, period, today)
@@ -268,6 +271,16 @@ def test_gaotai_months_meet_three_but_one(demos) -> None:
         row = periods.plan_row_of(cal, row.end + dt.timedelta(days=1))
     assert len(missed) == 1 and missed == list(demo_setup(programme).thin_months)
     assert len(met) > len(missed) * 3
+
+
+def test_gaotai_october_entered_in_november_is_late_and_not_counted(demos) -> None:
+    """The issue's case: an October activity entered on 15 November does not turn October
+    from 未达成 into 已达成 (高台: "凡当月末没有及时上报资料的视为本月内没有开展帮扶工作")."""
+    store, programme = _demo(demos, "gaotai-2020")
+    result = _result(store, programme, "helper-monthly", "2020-10")
+    assert result.status == rules.MISSED and len(result.late_ids) == 1
+    assert not result.late_counted and result.late_ids[0] not in result.record_ids
+    assert result.late_text == "逾期补录 1 条（不计入）"
 
 
 def test_gaotai_observation_is_hosted_by_the_helped(demos) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core.demo_profile import load_demo
+from gongtongti_desktop.core.demo.shape import load_demo
 from gongtongti_desktop.core.paths import forms_dir
-from gongtongti_desktop.core.programme import available_programmes, get_programme
-from gongtongti_desktop.core.toml_table import ProfileError
+from gongtongti_desktop.core.profile.programme import available_programmes, get_programme
+from gongtongti_desktop.core.profile.toml_table import ProfileError
 
 
 @pytest.mark.parametrize("programme_id", available_programmes())

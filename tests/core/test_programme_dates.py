@@ -8,9 +8,9 @@ import tomllib
 
 import pytest
 
-from gongtongti_desktop.core.periods import Period
-from gongtongti_desktop.core.programme_dates import ProgrammeDates, Stage, load_dates
-from gongtongti_desktop.core.toml_table import ProfileError
+from gongtongti_desktop.core.profile.dates import ProgrammeDates, Stage, load_dates
+from gongtongti_desktop.core.profile.periods import Period
+from gongtongti_desktop.core.profile.toml_table import ProfileError
 
 D = dt.date
 YIYUAN = """
@@ -56,7 +56,7 @@ def test_periods_after_the_end_or_before_the_start_are_not_demanded() -> None:
 def test_no_dates_demands_everything() -> None:
     dates = load_dates(None, "programme.toml")
     assert dates.demands(Period("month", D(2099, 1, 1), D(2099, 1, 31), ""))
-    assert dates.status(D(2030, 1, 1)) == "" and dates.within() is None
+    assert dates.status(D(2030, 1, 1)) == "" and dates.span() is None
 
 
 def test_undated_stage_is_never_current() -> None:

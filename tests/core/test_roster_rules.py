@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core import periods, roster
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.roster_rules import RosterRule, findings, load_roster_rules
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.core.toml_table import ProfileError, TomlTable
+from gongtongti_desktop.core.checks.roster_rules import findings
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.profile.roster_specs import RosterRule, load_roster_rules
+from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable
+from gongtongti_desktop.core.records import roster
 
 AGREEMENT = RosterRule("agreement", "帮扶协议", "agreement", signed=True, filed=True, min_years=2)
 EXCHANGE = RosterRule("exchange", "交流轮岗", "exchange", min=1, balance="same")
@@ -112,7 +113,7 @@ def test_exchange_same_number_both_ways(store: Store, programme: Programme) -> N
 
 def test_exchange_not_asked_outside_the_programme(store: Store, programme: Programme) -> None:
     _pairing(store, programme)
-    within = periods.Period("school_year", dt.date(2024, 9, 1), dt.date(2025, 8, 31), "")
+    within = (dt.date(2024, 9, 1), dt.date(2025, 8, 31))
     found = findings(store, programme.calendar, (EXCHANGE,), dt.date(2025, 1, 15), within)
     assert found and all("2024—2025" in f.subject and not f.closed for f in found)
 

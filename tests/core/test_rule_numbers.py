@@ -14,13 +14,14 @@ with a reason when that folder is absent, the number tests do not need it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 
-from gongtongti_desktop.core.programme import Programme, available_programmes, get_programme
+from gongtongti_desktop.core.profile.programme import Programme, available_programmes, get_programme
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
@@ -158,6 +159,47 @@ ROWS: tuple[Row, ...] = (
     Row("qingshanhu-1plus1plusn", "term-summary", "min", 1, "每学期末，做好教研经验小结及及交流工作。"),
     Row("qingshanhu-1plus1plusn", "term-summary", "max", NO_MAX,
         "每学期末，做好教研经验小结及及交流工作。"),
+    # -- added with the engine: 沂源's missing rules, the roster, calendar years ------------------
+    Row("yiyuan-2022", "c2-annual-report", "min", 1, "有半年、年度工作汇报。（5分）"),
+    Row("yiyuan-2022", "c2-annual-report", "max", NO_MAX, "有半年、年度工作汇报。（5分）"),
+    Row("yiyuan-2022", "term-classroom-research", "min", 1, "每学期选择1个领域开展课堂研究"),
+    Row("yiyuan-2022", "term-classroom-research", "max", 1, "每学期选择1个领域开展课堂研究"),
+    Row("yiyuan-2022", "c14-online-domains", "min", 1, "一学年涉及1-2个领域，不限定具体次数。"),
+    Row("yiyuan-2022", "c14-online-domains", "max", 2, "一学年涉及1-2个领域，不限定具体次数。"),
+    Row("yiyuan-2022", "c6-exchange", "min", 1,
+        "双方每年至少各互派1名中层以上干部或骨干教师到对方幼儿园交流轮岗，交流时间1学年。"),
+    Row("yiyuan-2022", "c6-exchange", "balance", "no_fewer",
+        "受援学区选派同等人数或根据实际派送多于核心幼儿园援助人数的中层干部、骨干教师到核心幼儿园任教。"),
+    Row("yiyuan-2022", "c8-mentors", "min", 1, "核心幼儿园对受援学区推行“指导师”制度"),
+    Row("gaotai-2020", "mentor-pairs", "min", 1, "帮扶园领导、教师与被帮扶园领导、教师结成帮教对子"),
+    Row("gaotai-2020", "calendar", "late_counts", False,
+        "凡当月末没有及时上报资料的视为本月内没有开展帮扶工作"),
+    Row("panjin-2024", "calendar", "monthly_report_day", 20,
+        "每月20日前将月报表(见附件)报送至市教育局。"),
+    Row("panjin-2024", "annual-summary", "min", 1,
+        "12月上旬,各帮扶幼儿园和被帮扶幼儿园对本年度的帮扶工作进行总结,撰写帮扶工作总结报告"),
+    Row("panjin-2024", "annual-summary", "max", NO_MAX,
+        "12月上旬,各帮扶幼儿园和被帮扶幼儿园对本年度的帮扶工作进行总结,撰写帮扶工作总结报告"),
+    Row("panjin-2024", "annual-summary", "due", "12-10", "4.总结评估阶段(每年12月):12月上旬"),
+    Row("panjin-2024", "agreement", "min_years", 2, "将帮扶形式具体细化,帮扶不少于两年"),
+    Row("dongguan-group", "cooperation", "min_years", 3, "集团化办学学校合作时限一般不少于3年"),
+    Row("dongguan-group", "two-way-exchange", "min", 1,
+        "互派管理人员双向交流、互派教师轮岗交流的制度"),
+    Row("qingtongxia-group", "exchange", "min", 2,
+        "牵头校每年至少要选派2名骨干教师、优秀教师和成员校同等数量的青年教师进行置换交流"),
+    Row("qingtongxia-group", "exchange", "balance", "same", "成员校同等数量的青年教师进行置换交流"),
+    Row("qingtongxia-group", "agreement", "signed", True, "联盟学校按照实施方案,制定、签订办学协议。"),
+    # -- the programmes' own dates (programme.toml [dates]) -------------------------------------
+    Row("yiyuan-2022", "dates", "start", dt.date(2022, 7, 1),
+        "城乡教育共同体活动自2022年7月开始至2024年12月结束"),
+    Row("yiyuan-2022", "dates", "end", dt.date(2024, 12, 31),
+        "城乡教育共同体活动自2022年7月开始至2024年12月结束"),
+    Row("panjin-2024", "dates", "start", dt.date(2024, 8, 20), "1.前期准备阶段(8月20日至9月5日)"),
+    Row("panjin-2024", "dates", "end", dt.date(2026, 12, 31), "3.帮扶实施阶段(9月至2026年底)"),
+    Row("qingdao-xihaian-group", "dates", "start", dt.date(2020, 6, 1),
+        "(一)梳理完善,周密安排(2020年6月)"),
+    Row("qingdao-xihaian-group", "dates", "end", dt.date(2025, 6, 30),
+        "(四)评估指导、总结提升(2024年8月-2025年6月)"),
 )  # fmt: skip
 
 _CN = {1: "一", 2: "二两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
@@ -188,7 +230,9 @@ def numeric_fields(obj: Any) -> dict[str, Any]:
 def actual(programme: Programme, rule_id: str, field: str) -> Any:
     if rule_id == "calendar":
         return getattr(programme.calendar, field)
-    (rule,) = [r for r in programme.rules if r.id == rule_id]
+    if rule_id == "dates":
+        return getattr(programme.calendar.dates, field)
+    (rule,) = [r for r in (*programme.rules, *programme.roster_rules) if r.id == rule_id]
     return getattr(rule, field)
 
 
@@ -204,9 +248,10 @@ def notice(profile: str) -> str:
     return normalise(found[0].read_text(encoding="utf-8"))
 
 
-# Words that state "once each period" without a figure: "共同体每月有工作计划", "每学年开展集中
-# 培训", "有半年、年度工作汇报", "制定年度工作计划".
-ONCE = ("每", "半年", "年度")
+# Words that state "once each period" or "there is one" without a figure: "共同体每月有工作计划",
+# "每学年开展集中培训", "有半年、年度工作汇报", "制定年度工作计划", "双向交流" (one each way),
+# "结成帮教对子", "推行“指导师”制度" (at least one pair).
+ONCE = ("每", "半年", "年度", "双向", "结成", "推行")
 
 
 def holds_number(quote: str, n: int) -> bool:
@@ -243,6 +288,17 @@ def test_the_quote_is_the_notices_own_words_and_holds_the_number(row: Row) -> No
         at = found + len(piece)
     if row.expected == NO_MAX and row.field == "max":
         return  # no ceiling: nothing to find
+    if isinstance(row.expected, (bool, str)):
+        if row.field == "due":  # "12-10": the month is in the quote ("12月上旬")
+            assert f"{int(row.expected[:2])}月" in row.quote
+        return  # a flag or a word ("same"): the quote is the notice's, nothing to count
+    if isinstance(row.expected, dt.date):
+        d = row.expected  # "2024年12月", "8月20日", "2026年底" (the year's last day)
+        named = f"{d.month}月" in row.quote or (
+            (d.month, d.day) == (12, 31) and f"{d.year}年底" in row.quote
+        )
+        assert named, f"the quote does not name {d}"
+        return
     wanted = row.expected if isinstance(row.expected, tuple) else (row.expected,)
     for n in wanted:
         assert holds_number(row.quote, n), f"the quote does not state {n}: “{row.quote}”"
@@ -253,15 +309,32 @@ def test_every_profile_names_its_notice() -> None:
 
 
 def test_every_number_of_every_rule_has_a_row() -> None:
-    """A rule (or a rule's number) added to a profile without its quoted row fails here."""
+    """A rule (or a rule's number) added to a profile without its quoted row fails here: every
+    rule's min and max and any other number (months), a yearly rule's due day, every non-zero
+    number of a rule over the roster and at least one row for each such rule, a calendar's
+    report day, and a programme's start and end."""
     covered = {(r.profile, r.rule, r.field) for r in ROWS}
     missing = []
     for profile in available_programmes():
         programme = get_programme(profile)
         for rule in programme.rules:
-            for field in ("min", "max", *numeric_fields(rule)):
+            fields = ("min", "max", *numeric_fields(rule), *(("due",) if rule.due else ()))
+            for field in fields:
                 if (profile, rule.id, field) not in covered:
                     missing.append(f"{profile} {rule.id}.{field}")
+        for roster_rule in programme.roster_rules:
+            wanted = [f for f, v in numeric_fields(roster_rule).items() if v]
+            if roster_rule.balance:
+                wanted.append("balance")
+            if not any(r.profile == profile and r.rule == roster_rule.id for r in ROWS):
+                missing.append(f"{profile} {roster_rule.id}")
+            for field in wanted:
+                if (profile, roster_rule.id, field) not in covered:
+                    missing.append(f"{profile} {roster_rule.id}.{field}")
+        dates = programme.calendar.dates
+        for field in ("start", "end"):
+            if getattr(dates, field) and (profile, "dates", field) not in covered:
+                missing.append(f"{profile} dates.{field}")
         day = (profile, "calendar", "monthly_report_day")
         if programme.calendar.monthly_report_day and day not in covered:
             missing.append(f"{profile} calendar.monthly_report_day")

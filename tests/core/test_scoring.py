@@ -185,27 +185,44 @@ def test_suggestions_from_known_records(
     store: Store, programme: Programme, annex4: indexes.Index
 ) -> None:
     lead, _ = _kgs(store, programme)
+    # (school year 2023: 沂源's programme ran 2022-07 → 2024-12)
     # C8 指导师 2–4 a term with a record: autumn 2 (met), spring 1 (not met) → half of 4 points.
-    for day in ("2024-09-10", "2024-11-12", "2025-03-04"):
+    for day in ("2023-09-10", "2023-11-12", "2024-03-04"):
         _activity(store, programme, day, "指导师指导", lead, record="指导记录")
-    _activity(store, programme, "2024-12-02", "指导师指导", lead)  # no record: does not count
+    _activity(store, programme, "2023-12-02", "指导师指导", lead)  # no record: does not count
     # C15: online 3–6 met (3), offline 2–4 not met (1) → half of 5 = 2.5.
-    for day in ("2024-09-20", "2024-10-20", "2025-04-20"):
+    for day in ("2023-09-20", "2023-10-20", "2024-04-20"):
         _activity(store, programme, day, "网络研修", lead)
-    _activity(store, programme, "2024-10-21", "线下教研", lead)
-    year = periods.parse_school_year(programme.calendar, "2024")
-    found = scoring.suggest(store, programme, annex4, year, dt.date(2025, 7, 1))
+    _activity(store, programme, "2023-10-21", "线下教研", lead)
+    year = periods.parse_school_year(programme.calendar, "2023")
+    found = scoring.suggest(store, programme, annex4, year, dt.date(2024, 7, 1))
     assert (found["C8"].score, found["C8"].evidence_count) == (2.0, 3)
     assert (found["C15"].score, found["C15"].evidence_count) == (2.5, 4)
     assert found["C7"].score == 0 and found["C7"].evidence_count == 0
     assert "C1" not in found  # no rule: no suggestion
-    assert any("2024年秋季学期 2 次" in line for line in found["C8"].explanation)
+    assert any("2023年秋季学期 2 次" in line for line in found["C8"].explanation)
     # Never filled in silently: nothing is stored until accepted.
-    assert scoring.get_scores(store, annex4, "2024") == {}
-    row = scoring.accept_suggestion(store, annex4, "2024", found["C8"])
+    assert scoring.get_scores(store, annex4, "2023") == {}
+    row = scoring.accept_suggestion(store, annex4, "2023", found["C8"])
     assert (row["self_score"], row["self_suggested"]) == (2.0, 1)
-    row = scoring.set_score(store, annex4, "2024", "C8", self_score=3)
+    row = scoring.set_score(store, annex4, "2023", "C8", self_score=3)
     assert row["self_suggested"] == 0
+
+
+def test_a_term_not_over_is_not_a_miss(
+    store: Store, programme: Programme, annex4: indexes.Index
+) -> None:
+    """On 2024-01-15 autumn 2023 has met C8 and spring 2024 has not begun: full points, not half
+    (the spring term is not judged until it is over)."""
+    lead, _ = _kgs(store, programme)
+    for day in ("2023-09-10", "2023-11-12"):
+        _activity(store, programme, day, "指导师指导", lead, record="指导记录")
+    year = periods.parse_school_year(programme.calendar, "2023")
+    found = scoring.suggest(store, programme, annex4, year, dt.date(2024, 1, 15))
+    assert found["C8"].score == 4.0
+    assert "C16" not in found  # a school year still running, nothing yet: no suggestion
+    later = scoring.suggest(store, programme, annex4, year, dt.date(2024, 7, 1))
+    assert later["C8"].score == 2.0 and later["C16"].score == 0  # now spring missed
 
 
 def test_suggestion_is_rounded_down_to_half_points(
@@ -213,14 +230,15 @@ def test_suggestion_is_rounded_down_to_half_points(
 ) -> None:
     from gongtongti_desktop.core.records import stage_reports
 
-    # C2 (5 points) has three rules: a plan in 1 of 10 plan rows, a summary in 2 of 10, a
-    # term report in 1 of 2 terms → 5 × (0.1 + 0.2 + 0.5) / 3 = 1.33 → 1.0.
+    # C2 (5 points) has four rules: a plan in 1 of 10 plan rows, a summary in 2 of 10, a
+    # term report in 1 of 2 terms, no annual report → 5 × (0.1 + 0.2 + 0.5 + 0) / 4 = 1.0;
+    # with the annual report 5 × 1.8 / 4 = 2.25 → 2.0. (School year 2023: 沂源 ended 2024-12.)
     records.save_record(
-        store, programme, "plan_item", {"month": "2024-09", "task": "送教下乡", "status": "计划"}
+        store, programme, "plan_item", {"month": "2023-09", "task": "送教下乡", "status": "计划"}
     )
-    for key in ("2024-09", "2024-12", "2024-autumn"):
+    for key in ("2023-09", "2023-12", "2023-autumn"):
         stage_reports.save_summary(store, key, {"highlights": "开展送教下乡"})
-    year = periods.parse_school_year(programme.calendar, "2024")
-    found = scoring.suggest(store, programme, annex4, year, dt.date(2025, 7, 1))
+    year = periods.parse_school_year(programme.calendar, "2023")
+    found = scoring.suggest(store, programme, annex4, year, dt.date(2024, 7, 1))
     assert found["C2"].score == 1.0
     assert found["C2"].evidence_count == 4

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core.programme import get_programme
+from gongtongti_desktop.core.profile.programme import get_programme
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
@@ -64,9 +64,9 @@ def test_panjin_hands_in_the_four_forms_of_the_notice() -> None:
     titles = {f.id: f.title for f in programme.forms}
     assert titles["agreement"].endswith("帮扶协议")
     assert titles["annual-plan"].endswith("年度帮扶计划表")
-    assert titles["monthly-report"].endswith("月报表")
+    assert "月报表" in titles["monthly-report"] and "月报表" in titles["monthly-summary"]
     assert titles["annual-summary"].endswith("年度帮扶工作总结报告")
-    for form_id in ("agreement", "annual-plan", "monthly-report"):
+    for form_id in ("agreement", "annual-plan", "monthly-report", "monthly-summary"):
         assert "本程序" in programme.form(form_id).footnote, form_id  # not the city's layout
     assert programme.form("monthly-report").default_period == "month"
     agreement = programme.form("agreement")
@@ -106,3 +106,24 @@ def test_qingtongxia_roles_and_lists_are_plan_4s_words() -> None:
         f"partners_by_role:{branch}",
         f"partners_by_role:{member}",
     ]
+
+
+def test_sections_are_three_and_only_for_summaries(tmp_path: Path) -> None:
+    import shutil
+
+    from gongtongti_desktop.core.paths import forms_dir
+    from gongtongti_desktop.core.profile.programme import load_programme
+    from gongtongti_desktop.core.profile.toml_table import ProfileError
+
+    folder = tmp_path / "panjin-2024"
+    shutil.copytree(forms_dir() / "panjin-2024", folder)
+    path = folder / "templates" / "annual-summary.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(', "下一步工作计划"]', "]"), encoding="utf-8")
+    with pytest.raises(ProfileError, match="sections 应为三项"):
+        load_programme(folder)
+    path.write_text(text, encoding="utf-8")
+    plan = folder / "templates" / "annual-plan.toml"
+    plan.write_text('sections = ["a", "b", "c"]\n' + plan.read_text(encoding="utf-8"), "utf-8")
+    with pytest.raises(ProfileError, match="sections 只用于数据源 summary_rows"):
+        load_programme(folder)

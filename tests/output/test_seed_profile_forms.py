@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 from _output_forms import pdf_pages
 
-from gongtongti_desktop.core.demo import create_demo
-from gongtongti_desktop.core.form_data import form_data
-from gongtongti_desktop.core.programme import get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.demo.builder import create_demo
+from gongtongti_desktop.core.forms.form_data import form_data
+from gongtongti_desktop.core.profile.programme import get_programme
 from gongtongti_desktop.output.pdf import render_pdf
 
 PROFILES = ("panjin-2024", "dongguan-group", "qingtongxia-group")
@@ -59,3 +59,20 @@ def test_panjin_agreement_prints_one_page_per_pairing_with_the_public_welfare_cl
 def test_panjin_monthly_report_says_its_layout_is_the_programs(demos: dict[str, Store]) -> None:
     text = _text(demos["panjin-2024"], "monthly-report")
     assert "本表式样由本程序" in text and "不是市教育局下发的式样" in text
+
+
+def test_panjin_agreement_leaves_room_for_what_is_written_by_hand(
+    demos: dict[str, Store],
+) -> None:
+    text = _text(demos["panjin-2024"], "agreement")
+    for label in ("帮扶目标", "帮扶内容：提高管理水平", "帮扶内容：培育乡村特色幼儿园", "具体措施",
+                  "时间安排", "双方权利和义务", "帮扶园类别/星级"):  # fmt: skip
+        assert label in text
+
+
+def test_panjin_reports_name_their_rows_as_the_notice_does(demos: dict[str, Store]) -> None:
+    annual = _text(demos["panjin-2024"], "annual-summary")
+    assert "进展情况、取得的成效" in annual and "下一步工作计划" in annual
+    assert "亮点工作" not in annual
+    monthly = _text(demos["panjin-2024"], "monthly-summary")
+    assert "五项帮扶任务进展" in monthly and "下月工作打算" in monthly

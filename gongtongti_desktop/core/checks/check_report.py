@@ -47,7 +47,12 @@ def _align(rows: list[list[str]]) -> list[str]:
 
 
 def _state(result: rules.RuleResult, today: dt.date) -> str:
-    if result.status in (rules.MET, rules.UNTRACKED):
+    late = f"，{result.late_text}" if result.late_text else ""
+    return _status(result, today) + late
+
+
+def _status(result: rules.RuleResult, today: dt.date) -> str:
+    if result.status in (rules.MET, rules.UNTRACKED, rules.OUTSIDE):
         return result.status_text
     if result.closed:
         return f"{result.status_text}（已截止）"
@@ -69,7 +74,11 @@ def rules_report(store: Store, programme: Programme, day: dt.date | None = None)
     on = f"以 {chinese_date(today)} 为今天"
     if day is None and store.setting("demo") == "1" and store.setting("demo_today"):
         on += "，这是示例数据文件设定的日期，可用 --date 指定"
-    lines = [f"工作要求（{on}）："]
+    lines = []
+    stage = programme.calendar.dates.status(today)
+    if stage:
+        lines += [f"方案进度：{stage}", ""]
+    lines.append(f"工作要求（{on}）：")
     if not pairs:
         lines.append(f"{INDENT}本方案没有可从记录检查的要求。")
         return RulesCheck(today, pairs, failures, lines)
@@ -107,4 +116,10 @@ def rules_report(store: Store, programme: Programme, day: dt.date | None = None)
             )
     else:
         lines.append("已截止的期间均达到要求。")
+    late = [r for pair in pairs for r in pair if r.late_ids]
+    if late:
+        counted = "仍计入完成数" if programme.calendar.late_counts else "按方案不计入完成数"
+        lines.append(f"逾期补录（截止日期之后才录入的记录，{counted}）：")
+        for r in late:
+            lines.append(f"{INDENT}- {r.rule.label}：{r.period.label} {len(r.late_ids)} 条")
     return RulesCheck(today, pairs, failures, lines)

@@ -5,8 +5,11 @@ A rule says what to count (diary activities of some kinds, plan items, stage sum
 what period (a month — a plan row, so Yiyuan's merged "7-8月" is one month here — a term or a
 school year), and how many are wanted (``min``, and ``max`` where the notice gives a range, as
 C8's "每学期2-4次"). The engine reports, for each period, the records that count, the
-deadline (the profile's monthly report day for a month, else the period's last day) and one
-of the statuses below. Nothing here knows a county: a new county's rules are a new file.
+deadline (the profile's monthly report day for a month — of the next month where the profile
+says so —, a yearly rule's due day, else the period's last day) and one of the statuses below.
+A record entered after its deadline is 逾期补录: shown, and counted only where the profile says
+late entries count; a period outside the programme's own dates is not asked for. Nothing here
+knows a county: a new county's rules are a new file.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from gongtongti_desktop.core.records import stage_reports
 
 MET, NOT_YET, MISSED, TOO_MANY = "met", "not_yet", "missed", "too_many"
 UNTRACKED = "untracked"  # a period over before the data file holds anything: no verdict
+OUTSIDE = "outside"  # a period outside the programme's dates: nothing asked
 STATUS_TEXT = {
+    OUTSIDE: "不在方案期间",
     MET: "已达成",
     NOT_YET: "进行中",
     MISSED: "未达成",
@@ -41,6 +46,19 @@ class RuleResult:
     deadline: dt.date
     status: str
     closed: bool  # the deadline had passed on the day evaluated
+    late_ids: tuple[
+        str, ...
+    ] = ()  # entered after the deadline (逾期补录); counted or not per profile
+    late_counted: bool = True  # whether ``late_ids`` are in ``count`` (the profile's late_counts)
+
+    @property
+    def late_text(self) -> str:
+        """ "" or "逾期补录 1 条（不计入）" / "含逾期补录 2 条"."""
+        if not self.late_ids:
+            return ""
+        if self.late_counted:
+            return f"含逾期补录 {len(self.late_ids)} 条"
+        return f"逾期补录 {len(self.late_ids)} 条（不计入）"
 
     @property
     def status_text(self) -> str:
@@ -63,10 +81,17 @@ class RuleResult:
 
 def deadline(cal: Calendar, rule: Rule, period: Period) -> dt.date:
     """When the period's records are due: the monthly report day of the period's last month
-    ("每月30日前", clamped to the month's end), else the period's last day."""
+    ("每月30日前", clamped to the month's end) — or of the month after it (``report_next_month``,
+    盘锦's 月报表 "每月20日前" for the month before) —, a yearly rule's ``due`` day, else the
+    period's last day."""
     if rule.per == "month" and cal.monthly_report_day:
         end = period.end
+        if cal.report_next_month:
+            following = end + dt.timedelta(days=1)
+            end = periods.month_end(following.year, following.month)
         return end.replace(day=min(cal.monthly_report_day, end.day))
+    if rule.per == "year" and rule.due:
+        return dt.date.fromisoformat(f"{period.start.year:04d}-{rule.due}")
     return period.end
 
 
@@ -122,7 +147,12 @@ def _plan_item_ids(store: Store, cal: Calendar, period: Period) -> list[str]:
     return [row[0] for row in store.conn.execute(sql, keys)]
 
 
-def _summary_ids(store: Store, period: Period) -> list[str]:
+def _summary_ids(store: Store, cal: Calendar, period: Period) -> list[str]:
+    """The period's written summary. A calendar year's report (盘锦's 年度帮扶工作总结报告, written
+    in December) is the 阶段总结 of the term holding its December — the term the report form
+    prints."""
+    if period.kind == "year":
+        period = periods.term_of(cal, dt.date(period.start.year, 12, 1))
     return stage_reports.written_ids(store, periods.period_key(period))
 
 
@@ -131,7 +161,7 @@ def counted_ids(store: Store, cal: Calendar, rule: Rule, period: Period) -> list
     if rule.counts == "plan_items":
         return _plan_item_ids(store, cal, period)
     if rule.counts == "summaries":
-        return _summary_ids(store, period)
+        return _summary_ids(store, cal, period)
     return _activity_ids(store, rule, period)
 
 
@@ -152,6 +182,58 @@ def tracked_since(store: Store) -> dt.date:
     return min(days)
 
 
+_TABLES = {"activities": "activity", "plan_items": "plan_item", "summaries": "stage_summary"}
+
+
+def late_ids(store: Store, rule: Rule, ids: list[str], due: dt.date) -> list[str]:
+    """Those of ``ids`` entered (``created_at``, local time) after ``due``: 逾期补录."""
+    if not ids:
+        return []
+    sql = (
+        f"SELECT id FROM {_TABLES[rule.counts]} WHERE id IN ({', '.join('?' * len(ids))})"
+        " AND substr(created_at, 1, 10) > ?"
+    )
+    late = {row[0] for row in store.conn.execute(sql, [*ids, due.isoformat()])}
+    return [i for i in ids if i in late]
+
+
+def _domains(store: Store, ids: list[str]) -> int:
+    if not ids:
+        return 0
+    sql = (
+        f"SELECT COUNT(DISTINCT domain) FROM activity WHERE id IN ({', '.join('?' * len(ids))})"
+        " AND trim(domain) != ''"
+    )
+    return int(store.conn.execute(sql, ids).fetchone()[0])
+
+
+def result_for(
+    store: Store,
+    cal: Calendar,
+    rule: Rule,
+    period: Period,
+    today: dt.date,
+    since: dt.date | None = None,
+) -> RuleResult:
+    """The rule in exactly this period. Outside the programme's dates nothing is asked
+    (OUTSIDE); a record entered after the deadline is 逾期补录, counted only when the profile
+    says late entries count."""
+    due = deadline(cal, rule, period)
+    if not cal.dates.demands(period):
+        return RuleResult(rule, period, 0, (), due, OUTSIDE, today > due)
+    ids = counted_ids(store, cal, rule, period)
+    late = late_ids(store, rule, ids, due)
+    if not cal.late_counts:
+        ids = [i for i in ids if i not in late]
+    count = _domains(store, ids) if rule.distinct == "domain" else len(ids)
+    status = status_of(rule, count, due, today)
+    if since is not None and not ids and not late and period.end < since:
+        status = UNTRACKED
+    return RuleResult(
+        rule, period, count, tuple(ids), due, status, today > due, tuple(late), cal.late_counts
+    )
+
+
 def evaluate(
     store: Store,
     cal: Calendar,
@@ -161,19 +243,14 @@ def evaluate(
     since: dt.date | None = None,
 ) -> list[RuleResult]:
     """The rule in each of its periods overlapping ``within`` (a month, term or school year).
-    ``since`` (see ``tracked_since``): an empty period over before it is UNTRACKED, not missed."""
+    ``since`` (see ``tracked_since``): an empty period over before it is UNTRACKED, not missed.
+    Periods outside the programme's dates are left out: nothing is asked of them."""
     today = today or dt.date.today()
-    out = []
-    for period in periods.periods_within(cal, rule.per, within):
-        if not rule.applies_to(period):
-            continue
-        ids = counted_ids(store, cal, rule, period)
-        due = deadline(cal, rule, period)
-        status = status_of(rule, len(ids), due, today)
-        if since is not None and not ids and period.end < since:
-            status = UNTRACKED
-        out.append(RuleResult(rule, period, len(ids), tuple(ids), due, status, today > due))
-    return out
+    return [
+        result_for(store, cal, rule, period, today, since)
+        for period in periods.periods_within(cal, rule.per, within)
+        if rule.applies_to(period) and cal.dates.demands(period)
+    ]
 
 
 def current_and_last(
@@ -188,19 +265,26 @@ def current_and_last(
     out = []
     for rule in rules:
         # A rule that leaves months out (holidays) is shown on its next month that counts,
-        # and compared with the last one that counted.
+        # and compared with the last one that counted; after the programme's end, on its last
+        # period within the programme.
         current = periods.period_containing(cal, rule.per, today)
         for _ in range(12):
             if rule.applies_to(current):
                 break
             current = periods.period_containing(cal, rule.per, current.end + dt.timedelta(days=1))
+        if cal.dates.end is not None and current.start > cal.dates.end:
+            current = periods.period_containing(cal, rule.per, cal.dates.end)
+            for _ in range(12):
+                if rule.applies_to(current):
+                    break
+                current = periods.previous_period(cal, current)
         last = periods.previous_period(cal, current)
         for _ in range(12):
             if rule.applies_to(last):
                 break
             last = periods.previous_period(cal, last)
-        (now,) = evaluate(store, cal, rule, current, today, since)
-        (before,) = evaluate(store, cal, rule, last, today, since)
+        now = result_for(store, cal, rule, current, today, since)
+        before = result_for(store, cal, rule, last, today, since)
         out.append((now, before))
     return out
 

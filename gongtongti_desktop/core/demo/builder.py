@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.demo.shape import DemoSetup, load_demo
+from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import DEFAULT_PROGRAMME, Programme, get_programme
 from gongtongti_desktop.core.records import roster
 
@@ -27,108 +28,31 @@ DEMO_NOTE = "示例数据"
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 _GIVEN = "玲芳静丽敏燕红霞娟英华慧梅琳雪婷颖洁晶倩欣悦雯蕾萍莉娜琴岚凤兰秀桂丹瑶宁佳昕彤明军伟强磊勇涛斌刚平辉超鹏"
 
-Shape = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (lead, ((partner, role index), …))
 
-
-def _shape(*units: tuple[str, list[str], list[str]]) -> Shape:
-    """(lead, partners of the first role, partners of the second role) → Shape."""
-    return tuple(
-        (lead, tuple((p, 0) for p in first) + tuple((p, 1) for p in second))
-        for lead, first, second in units
-    )
-
-
-@dataclass(frozen=True)
-class DemoSetup:
-    """What one profile's demo holds. Dates are ISO days."""
-
-    shape: Shape
-    pairing: tuple[str, str]  # start and end of every pairing
-    today: str  # the demo's own today (setting demo_today)
-    diary: tuple[str, str] | None = None  # plan rows and random diary: first and last day
-    plan_months: tuple[int, ...] = ()  # months that get plans and activities (empty: all)
-    thin_months: tuple[str, ...] = ()  # "YYYY-MM": months the helper fell behind (2 activities)
-    samples_from: str = ""  # rule samples (demo_diary.fill_rule_samples) from this day to today
-
-
-_SETUPS: dict[str, DemoSetup] = {
-    "yiyuan-2022": DemoSetup(
-        shape=_shape(
-            ("城关实验幼儿园", ["东岭镇学区", "西河镇学区", "石门镇学区"], []),
-            ("城关第二实验幼儿园", ["北峪镇学区", "桃园镇学区", "青石镇学区"], []),
-            ("城关第三实验幼儿园", ["新华路幼儿园", "南坪镇学区", "山前幼儿园"], []),
-            ("城关第四实验幼儿园", ["河东街道学区", "柳林镇学区", "杏花镇学区"], []),
-            ("城南幼儿园", ["城南街道学区", "松岭镇学区"], []),
-        ),
-        pairing=("2022-07-01", "2024-12-31"),
-        today="2025-01-15",
-        diary=("2024-07-01", "2025-06-30"),
-    ),
-    "gaotai-2020": DemoSetup(
-        shape=_shape(
-            ("第一示范幼儿园", ["东坝镇中心幼儿园"], ["彩虹民办幼儿园"]),
-            ("阳光幼儿园", ["北泉镇中心幼儿园", "南城镇中心幼儿园"], ["小太阳幼儿园"]),
-            ("东苑示范幼儿园", ["清水镇中心幼儿园", "宣河镇中心幼儿园"], ["金苗幼儿园"]),
-            ("南苑示范幼儿园", ["驼城镇中心幼儿园", "巷口镇中心幼儿园"], ["七彩幼儿园"]),
-            ("西苑示范幼儿园", ["合河镇中心幼儿园"], ["启智幼儿园"]),
-        ),
-        pairing=("2020-03-01", "2021-01-31"),
-        today="2020-11-16",
-        # The notice's plan table (附件3) covers 三至六月、九至十二月: the summer is a holiday.
-        diary=("2020-03-01", "2021-08-31"),
-        plan_months=(3, 4, 5, 6, 9, 10, 11, 12),
-        thin_months=("2020-10",),
-        samples_from="2020-03-01",
-    ),
-    "qingdao-xihaian-group": DemoSetup(
-        shape=_shape(
-            ("海湾路幼儿园", ["海湾路幼儿园东岸分园", "石岭社区幼儿园", "金沙民办幼儿园"], []),
-            ("长河路幼儿园", ["长河路幼儿园北苑分园", "柳湾村幼儿园"], []),
-        ),
-        pairing=("2022-07-01", "2025-06-30"),
-        today="2025-01-15",
-        samples_from="2024-02-01",
-    ),
-    "gaozhuang-town-group": DemoSetup(
-        shape=_shape(
-            (
-                "青峰镇中心幼儿园",
-                ["东庄村幼儿园", "西岭村幼儿园", "南河村幼儿园", "北坡村幼儿园"],
-                ["小燕子民办幼儿园", "启明星民办幼儿园"],
-            ),
-        ),
-        pairing=("2023-09-01", "2026-07-31"),
-        today="2025-01-15",
-        samples_from="2024-02-01",
-    ),
-    "qingshanhu-1plus1plusn": DemoSetup(
-        shape=_shape(
-            (
-                "湖滨示范幼儿园",
-                ["塘口镇中心幼儿园"],
-                ["小天鹅幼儿园", "贝贝佳幼儿园", "童心幼儿园"],
-            ),
-            ("青云示范幼儿园", ["罗湾镇中心幼儿园"], ["七色花幼儿园", "阳光宝贝幼儿园"]),
-        ),
-        pairing=("2023-09-01", "2026-07-31"),
-        today="2025-01-15",
-        samples_from="2024-02-01",
-    ),
-}
+# The shape a profile without a demo.toml gets (沂源 附件1's: 5 leads, 14 partners), written here
+# so it does not depend on another profile's folder being installed (GONGTONGTI_FORMS may hold
+# only the new one).
+_FALLBACK_UNITS = (
+    ("城关实验幼儿园", ("东岭镇学区", "西河镇学区", "石门镇学区")),
+    ("城关第二实验幼儿园", ("北峪镇学区", "桃园镇学区", "青石镇学区")),
+    ("城关第三实验幼儿园", ("新华路幼儿园", "南坪镇学区", "山前幼儿园")),
+    ("城关第四实验幼儿园", ("河东街道学区", "柳林镇学区", "杏花镇学区")),
+    ("城南幼儿园", ("城南街道学区", "松岭镇学区")),
+)
 
 
 def demo_setup(programme: Programme) -> DemoSetup:
-    """The profile's demo; a profile without one gets the Yiyuan shape and its dates, with the
-    partners spread over its roles."""
-    if programme.id in _SETUPS:
-        return _SETUPS[programme.id]
-    base = _SETUPS[DEFAULT_PROGRAMME]
+    """The profile's demo (``forms/<profile>/demo.toml``); a profile without one gets the
+    沂源 shape, with the partners spread over its roles, and 沂源's demo dates."""
+    setup = load_demo(programme.folder, programme.roles.partners)
+    if setup is not None:
+        return setup
     roles = len(programme.roles.partners)
     shape = tuple(
-        (lead, tuple((name, i % roles) for i, (name, _) in enumerate(partners)))
-        for lead, partners in base.shape
+        (lead, tuple((name, i % roles) for i, name in enumerate(partners)))
+        for lead, partners in _FALLBACK_UNITS
     )
-    return DemoSetup(shape, base.pairing, base.today, samples_from="2024-07-01")
+    return DemoSetup(shape, ("2022-07-01", "2024-12-31"), "2025-01-15", samples_from="2024-07-01")
 
 
 class _Names:
@@ -261,21 +185,43 @@ def fill_demo(store: Store, programme: Programme, seed: int = 2022) -> None:
                         "note": DEMO_NOTE,
                     },
                 )
-            roster.save_record(
-                store,
-                programme,
-                "staff_exchange",
-                {
-                    "person_id": teachers[0],
-                    "from_id": lead,
-                    "to_id": partner,
-                    "start_date": start[:4] + "-09-01",
-                    "end_date": str(int(start[:4]) + 1) + "-07-15",
-                    "note": DEMO_NOTE,
-                },
-            )
+                if setup.exchange_each_year:
+                    _exchanges(store, programme, setup, lead, partner, rng.choice(teachers))
+            if not setup.exchange_each_year:
+                _exchanges(store, programme, setup, lead, partner, teachers[0])
         store.set_setting("demo", "1")
         store.set_setting("demo_today", setup.today)
+
+
+def _exchanges(
+    store: Store, programme: Programme, setup: DemoSetup, lead: str, partner: str, teacher: str
+) -> None:
+    """交流轮岗: a teacher of the lead to its last partner for the first school year; with
+    ``exchange_each_year``, one each way in every school year of the pairing up to the demo's
+    today (沂源 三（二）"双方每年至少各互派1名", C6 the same number back)."""
+    start, end = (dt.date.fromisoformat(d) for d in setup.pairing)
+    today = dt.date.fromisoformat(setup.today)
+    cal = programme.calendar
+    span = periods.Period("school_year", start, min(end, today), "")
+    years = periods.periods_within(cal, "school_year", span)
+    if not setup.exchange_each_year:  # the first September to the next July
+        first = (f"{start.year}-09-01", f"{start.year + 1}-07-15")
+        spans = [(teacher, lead, partner, *first)]
+    else:
+        visitor = next(
+            p["id"] for p in roster.list_people(store) if p["kindergarten_id"] == partner
+        )
+        spans = [
+            (person, a, b, max(year.start, start).isoformat(), min(year.end, end).isoformat())
+            for year in years
+            for person, a, b in ((teacher, lead, partner), (visitor, partner, lead))
+        ]
+    for person, a, b, first_day, last_day in spans:
+        roster.save_record(
+            store, programme, "staff_exchange",
+            {"person_id": person, "from_id": a, "to_id": b, "start_date": first_day,
+             "end_date": last_day, "note": DEMO_NOTE},
+        )  # fmt: skip
 
 
 def fill_records(store: Store, programme: Programme) -> None:
@@ -293,6 +239,46 @@ def fill_records(store: Store, programme: Programme) -> None:
             store, programme, span, today, months=setup.plan_months, thin=setup.thin_months
         )
     demo_scores.fill_extras(store, programme, setup, today)
+    _entered_on_time(store, programme)
+    _late_entries(store, programme, setup)
+
+
+def _entered_on_time(store: Store, programme: Programme) -> None:
+    """Date each demo record as entered when it happened (an activity on its day, a plan item
+    at the start of its month, a summary at the end of its period), not on the day the demo was
+    written: otherwise every record would be 逾期补录."""
+    with store.atomic():
+        store.conn.execute(
+            "UPDATE activity SET created_at = day || 'T20:00:00', updated_at = day || 'T20:00:00'"
+        )
+        store.conn.execute(
+            "UPDATE plan_item SET created_at = month || '-01T08:00:00',"
+            " updated_at = max(updated_at, month || '-01T08:00:00')"
+        )
+        rows = store.conn.execute("SELECT id, period FROM stage_summary").fetchall()
+        for summary_id, key in rows:
+            end = periods.period_from_key(programme.calendar, key).end.isoformat()
+            store.conn.execute(
+                "UPDATE stage_summary SET created_at = ?, updated_at = ? WHERE id = ?",
+                (f"{end}T18:00:00", f"{end}T18:00:00", summary_id),
+            )
+
+
+def _late_entries(store: Store, programme: Programme, setup: DemoSetup) -> None:
+    """The activities the demo enters late (逾期补录): one of 高台's October entered in November."""
+    from gongtongti_desktop.core.demo import diary as demo_diary
+
+    named = {k for r in programme.rules for k in r.kinds}  # a kind no narrow rule counts
+    kind = next(
+        (k for k in programme.activity_kinds if k not in named), programme.activity_kinds[0]
+    )
+    for day, entered in setup.late:
+        act = demo_diary.add_activity(store, programme, kind, dt.date.fromisoformat(day))
+        with store.atomic():
+            store.conn.execute(
+                "UPDATE activity SET created_at = ?, updated_at = ? WHERE id = ?",
+                (f"{entered}T10:00:00", f"{entered}T10:00:00", act),
+            )
 
 
 def create_demo(path: Path, programme_id: str = DEFAULT_PROGRAMME) -> Store:

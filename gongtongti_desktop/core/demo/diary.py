@@ -456,9 +456,13 @@ def fill_rule_samples(
                             store, programme, kind, day,
                             host=hosts.get(rule.id, rule.host_role), posts=rule.participant_posts,
                             number=i + 1 if n > 1 else 0,
+                            domain=_DOMAINS[(slot + i) % len(_DOMAINS)] if rule.distinct else "",
                         )
                     )  # fmt: skip
     return made
+
+
+_DOMAINS = ("语言", "科学", "艺术", "健康", "社会")  # a rule counting 领域 gets one each
 
 
 def add_activity(
@@ -471,11 +475,12 @@ def add_activity(
     posts: tuple[str, ...] = (),
     number: int = 0,
     with_record: bool = True,
+    domain: str = "",
 ) -> str:
     """One activity of ``kind`` with the sample texts, hosted by the demo's first lead (or, with
     ``host = "partner"``, by one of its partners); participants of ``posts`` when given;
     ``number``: "（第n次）" in the title; ``with_record``: False leaves 活动记录 empty (a meeting
-    without minutes, which C3 does not count)."""
+    without minutes, which C3 does not count); ``domain``: the 领域 (a rule counting 领域)."""
     title, plan_text, measures, text, summary = sample_texts(kind)
     pairings = roster.list_pairings(store)
     lead_id = pairings[0]["lead_id"]
@@ -492,7 +497,7 @@ def add_activity(
         "title": title + (f"（第{number}次）" if number else ""),
         "mode": "线上" if kind == "网络研修" else "线下", "place": "企业微信" if kind == "网络研修" else "",
         "host_id": host_id, "receiver_ids": receivers, "participant_ids": [p["id"] for p in staff[:2]],
-        "headcount": str(12 + 3 * number), "domain": "", "plan_text": plan_text, "measures": measures,
+        "headcount": str(12 + 3 * number), "domain": domain, "plan_text": plan_text, "measures": measures,
         "record": text if with_record else "", "summary": summary, "plan_item_id": None,
     })  # fmt: skip
 

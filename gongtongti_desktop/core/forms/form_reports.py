@@ -230,14 +230,15 @@ def summary_rows(
     today: dt.date,
 ) -> Report:
     row = stage_reports.get_summary(store, periods.period_key(period))
+    labels = spec.sections or tuple(label for _, label in stage_reports.SECTIONS)
     rows = [
         {
             "section": name,
-            "name": label,
+            "name": labels[n],
             "text": (row or {}).get(name) or "",
             "note": (row or {}).get(f"{name}_note") or "",
         }
-        for name, label in stage_reports.SECTIONS
+        for n, (name, _label) in enumerate(stage_reports.SECTIONS)
     ]
     report = Report(rows)
     if row and (row.get("filler") or "").strip():
@@ -293,7 +294,8 @@ def evidence_lines(store: Store, result: rules.RuleResult) -> list[str]:
     elif shown:
         lines.append(f"{result.period.label}阶段总结已填写")
     if len(ids) > len(shown):
-        lines.append(f"等共{len(ids)}{result.rule.unit}")  # no spaces: see above
+        unit = "条" if result.rule.distinct else result.rule.unit
+        lines.append(f"等共{len(ids)}{unit}")  # no spaces: see above
     return lines
 
 
@@ -310,6 +312,8 @@ def rule_results(
         label = f"{rule.group}：{rule.label}" if rule.group else rule.label
         for result in rules.evaluate(store, programme.calendar, rule, period, today):
             status = NOT_STARTED if today < result.period.start else result.status_text
+            if result.late_text:  # 逾期补录: entered after the deadline
+                status += f"\n{result.late_text}"
             rows.append(
                 {
                     "rule_id": rule.id,

@@ -35,9 +35,11 @@ SOURCE_FIELDS: dict[str, frozenset[str]] = {
         {
             "lead_id",
             "lead_name",
+            "lead_kind",  # the kindergarten's kind (盘锦: its grade, 五星级园…)
             "lead_person",
             "lead_phone",
             "partner_name",
+            "partner_kind",
             "partner_role",
             "partner_person",
             "partner_phone",
@@ -164,4 +166,5 @@ SOURCE_OPTIONS: dict[str, frozenset[str]] = {
     "plan_dated": frozenset({"months", "rows_per_month"}),
     "index_items": frozenset({"index"}),
     "checklist_items": frozenset({"index"}),
+    "summary_rows": frozenset({"sections"}),
 }

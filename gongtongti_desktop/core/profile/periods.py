@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from gongtongti_desktop.core.profile.dates import ProgrammeDates
 from gongtongti_desktop.errors import UserError
 
-PeriodKind = Literal["month", "term", "school_year"]
+PeriodKind = Literal["month", "term", "school_year", "year"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,13 @@ class Calendar:
         (m,) for m in (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8)
     )
     monthly_report_day: int = 0  # materials due by this day of the month (0: no deadline)
+    # True: a month's materials are due on the report day of the month after it (盘锦 "每月20日前
+    # 将月报表报送": the report of September by 20 October); False: of the same month (高台).
+    report_next_month: bool = False
+    # False: a record entered after its period's deadline does not count (高台 "凡当月末没有及时
+    # 上报资料的视为本月内没有开展帮扶工作"); True: it counts, shown as 逾期补录.
+    late_counts: bool = True
+    dates: ProgrammeDates = field(default_factory=ProgrammeDates)  # the programme's own dates
 
     def check(self) -> str:
         """An error message when the calendar is inconsistent, else ''."""
@@ -125,6 +133,11 @@ def term_period(cal: Calendar, year: int, name: str) -> Period:
     )
 
 
+def year_period(year: int) -> Period:
+    """A calendar year (盘锦's years run from January; its 2024 begins in September)."""
+    return Period("year", dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")
+
+
 def term_of(cal: Calendar, day: dt.date) -> Period:
     if _term_name(cal, day.month) == "autumn":
         return term_period(cal, day.year if day.month != 1 else day.year - 1, "autumn")
@@ -190,7 +203,10 @@ def parse_school_year(cal: Calendar, text: str) -> Period:
 
 def period_key(period: Period) -> str:
     """ "2024-09" for a month or plan row (its first month), "2024-autumn" / "2025-spring" for
-    a term (the calendar year it starts in), "2024" for a school year."""
+    a term (the calendar year it starts in), "2024" for a school year, "2024-year" for a
+    calendar year."""
+    if period.kind == "year":
+        return f"{period.start.year:04d}-year"
     if period.kind == "month":
         return f"{period.start.year:04d}-{period.start.month:02d}"
     if period.kind == "term":
@@ -205,6 +221,8 @@ def period_from_key(cal: Calendar, key: str) -> Period:
         return plan_row_period(cal, plan_row_of(cal, parse_month(key).start))
     if re.fullmatch(r"\d{4}-(autumn|spring)", key):
         return parse_term(cal, key)
+    if re.fullmatch(r"\d{4}-year", key):
+        return year_period(int(key[:4]))
     return parse_school_year(cal, key)
 
 
@@ -218,9 +236,7 @@ def periods_within(cal: Calendar, per: PeriodKind, period: Period) -> list[Perio
     if per == "month":
         return [plan_row_period(cal, row) for row in plan_rows(cal, period)]
     out: list[Period] = []
-    current = term_of(cal, period.start) if per == "term" else None
-    if per == "school_year":
-        current = school_year_period(cal, school_year_of(cal, period.start))
+    current = period_containing(cal, per, period.start)
     while current is not None and current.start <= period.end:
         out.append(current)
         current = period_containing(cal, per, current.end + dt.timedelta(days=1))
@@ -233,6 +249,8 @@ def period_containing(cal: Calendar, per: PeriodKind, day: dt.date) -> Period:
         return plan_row_period(cal, plan_row_of(cal, day))
     if per == "term":
         return term_of(cal, day)
+    if per == "year":
+        return year_period(day.year)
     return school_year_period(cal, school_year_of(cal, day))
 
 

@@ -19,6 +19,7 @@ from gongtongti_desktop.core.paths import (  # noqa: F401 — DEFAULT_PROGRAMME 
     available_programmes,
     forms_dir,
 )
+from gongtongti_desktop.core.profile.dates import load_dates
 from gongtongti_desktop.core.profile.form_sources import (
     ATTACHMENT_FIELDS,
     HEADER_FIELDS,
@@ -30,7 +31,8 @@ from gongtongti_desktop.core.profile.form_sources import (
 )
 from gongtongti_desktop.core.profile.indexes import Index, load_indexes
 from gongtongti_desktop.core.profile.periods import Calendar
-from gongtongti_desktop.core.profile.rule_specs import Rule, load_rules
+from gongtongti_desktop.core.profile.roster_specs import RosterRule
+from gongtongti_desktop.core.profile.rule_specs import Rule, load_rule_file
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable, read_toml
 from gongtongti_desktop.errors import UserError
 
@@ -65,7 +67,7 @@ class RecordField:
     """
 
     label: str
-    bind: str
+    bind: str  # "": blank, to write in by hand (an agreement's 帮扶目标)
     kind: str = "short"
     min_height_mm: float = 0.0
 
@@ -96,6 +98,7 @@ class FormSpec:
     images_per_row: int = 2
     image_height_mm: float = 55.0
     index: str = ""  # index_items / checklist_items: the index printed (indexes/<id>.toml)
+    sections: tuple[str, ...] = ()  # summary_rows: the three rows' names, as the form words them
 
     @property
     def periodic(self) -> bool:
@@ -152,6 +155,7 @@ class Programme:
     folder: Path
     calendar: Calendar = field(default_factory=Calendar)
     rules: tuple[Rule, ...] = ()  # rules.toml: what the engine checks (core/rules.py)
+    roster_rules: tuple[RosterRule, ...] = ()  # rules.toml [[roster_rules]] (roster_rules.py)
     indexes: tuple[Index, ...] = ()  # indexes/*.toml: 考核评估指标, checklists
 
     def index(self, index_id: str) -> Index:
@@ -257,11 +261,12 @@ def _load_fields(t: TomlTable, source: str) -> list[RecordField]:
     for ft in t.tables("fields"):
         field = RecordField(
             label=ft.get("label", str, required=True),
-            bind=ft.get("bind", str, required=True),
+            bind=ft.get("bind", str, ""),
             kind=_choice(ft, "kind", FIELD_KINDS, "short"),
             min_height_mm=_positive(ft, "min_height_mm", 0.0),
         )
-        _check_bind(field.bind, source, ft.where)
+        if field.bind:  # no bind: a blank entry written by hand
+            _check_bind(field.bind, source, ft.where)
         ft.done()
         fields.append(field)
     if not fields:
@@ -293,7 +298,7 @@ def load_form(path: Path) -> FormSpec:
     if wrong:
         other = "record" if layout == "table" else "table"
         raise ProfileError(f'{path}：{", ".join(wrong)} 只用于 layout = "{other}" 的表格')
-    options = [k for k in ("months", "rows_per_month", "index") if k in t.data]
+    options = [k for k in ("months", "rows_per_month", "index", "sections") if k in t.data]
     unused = [k for k in options if k not in SOURCE_OPTIONS.get(source, ())]
     if unused:
         users = [s for s, keys in SOURCE_OPTIONS.items() if unused[0] in keys]
@@ -360,6 +365,11 @@ def load_form(path: Path) -> FormSpec:
         raise ProfileError(
             f'{path}：数据源 {source} 需要 index = "指标编号"（indexes/ 中的文件名）'
         )
+    sections = t.strings("sections", default=())
+    if sections and len(sections) != 3:
+        raise ProfileError(
+            f"{path}：sections 应为三项（亮点工作、存在的问题、下一步打算三行各自的名称）"
+        )
     images_per_row = t.get("images_per_row", int, 2)
     if not 1 <= images_per_row <= 4:
         raise ProfileError(f"{path}：images_per_row 应为 1–4")
@@ -388,6 +398,7 @@ def load_form(path: Path) -> FormSpec:
         images_per_row=images_per_row,
         image_height_mm=_positive(t, "image_height_mm", 55.0, zero=False),
         index=index,
+        sections=sections,
     )
     t.done()
     return spec
@@ -450,7 +461,7 @@ def load_programme(folder: Path) -> Programme:
     activity_kinds = vocab.strings("activity_kinds")
     vocab.done()
     calendar = _load_calendar(t, path)
-    rules = load_rules(folder, activity_kinds, posts)
+    rules, roster_rules = load_rule_file(folder, activity_kinds, posts)
     indexes = load_indexes(folder, frozenset(r.id for r in rules))
     template_dir = folder / "templates"
     forms = bind_indexes(
@@ -470,6 +481,7 @@ def load_programme(folder: Path) -> Programme:
         folder=folder,
         calendar=calendar,
         rules=rules,
+        roster_rules=roster_rules,
         indexes=indexes,
     )
     t.done()
@@ -477,9 +489,10 @@ def load_programme(folder: Path) -> Programme:
 
 
 def _load_calendar(t: TomlTable, path: Path) -> Calendar:
+    dates = load_dates(t.get("dates", dict, None), str(path))
     raw = t.get("calendar", dict, None)
     if raw is None:
-        return Calendar()
+        return Calendar(dates=dates)
     ct = TomlTable(raw, f"{path} [calendar]")
     default = Calendar()
     rows_raw = ct.get("plan_rows", list, [list(r) for r in default.plan_rows])
@@ -489,11 +502,16 @@ def _load_calendar(t: TomlTable, path: Path) -> Calendar:
         autumn_start=ct.get("autumn_start", int, default.autumn_start),
         plan_rows=tuple(tuple(r) for r in rows_raw),
         monthly_report_day=ct.get("monthly_report_day", int, 0),
+        report_next_month=ct.get("report_next_month", bool, False),
+        late_counts=ct.get("late_counts", bool, True),
+        dates=dates,
     )
     ct.done()
     problem = calendar.check()
     if not problem and not 0 <= calendar.monthly_report_day <= 31:
         problem = "monthly_report_day 应为 0–31"
+    if not problem and calendar.report_next_month and not calendar.monthly_report_day:
+        problem = "report_next_month 需要 monthly_report_day（次月几日前上报）"
     if problem:
         raise ProfileError(f"{ct.where}：{problem}")
     return calendar

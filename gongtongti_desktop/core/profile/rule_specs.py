@@ -8,18 +8,21 @@ file or the engine that counts in it; the engine takes these specs as its input.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from gongtongti_desktop.core.profile.periods import Period, PeriodKind
+from gongtongti_desktop.core.profile.roster_specs import RosterRule, load_roster_rules
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable, read_toml
 
 COUNTS = ("activities", "plan_items", "summaries")
-PERS: tuple[PeriodKind, ...] = ("month", "term", "school_year")
+PERS: tuple[PeriodKind, ...] = ("month", "term", "school_year", "year")
+DISTINCT = ("", "domain")
 ROLES = ("", "lead", "partner")
 ACTIVITY_FIELDS = ("record", "summary", "plan_text", "measures", "attachments")
 
-PER_TEXT = {"month": "每月", "term": "每学期", "school_year": "每学年"}
+PER_TEXT = {"month": "每月", "term": "每学期", "school_year": "每学年", "year": "每年"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Rule:
     group: str = ""  # shown together, e.g. "八个一"
     source: str = ""  # where the notice says so
     months: tuple[int, ...] = ()  # per "month": only these months count (高台's plan: 3–6, 9–12)
+    distinct: str = ""  # "domain": count the different 领域 of the activities, not the activities
+    due: str = ""  # per "year": "MM-DD", the day in the year the records are due (盘锦 "12-10")
 
     def applies_to(self, period: Period) -> bool:
         """False for a month the rule leaves out (a holiday month of a ``months`` rule)."""
@@ -56,6 +61,8 @@ class Rule:
 
     @property
     def unit(self) -> str:
+        if self.distinct == "domain":
+            return "个领域"
         return {"plan_items": "项", "summaries": "份"}.get(self.counts, "次")
 
     @property
@@ -80,13 +87,33 @@ def _months(t: TomlTable) -> tuple[int, ...]:
     return tuple(raw)
 
 
+def _due(t: TomlTable) -> str:
+    due = t.get("due", str, "")
+    if not due:
+        return ""
+    if t.data.get("per") != "year":
+        raise ProfileError(f'{t.where}：due 只用于 per = "year" 的规则')
+    try:
+        dt.date.fromisoformat(f"2000-{due}")
+    except ValueError:
+        raise ProfileError(f"{t.where}：due 应为 MM-DD（例如 12-10），实际为 {due!r}") from None
+    return due
+
+
 def load_rules(
     folder: Path, activity_kinds: tuple[str, ...], posts: tuple[str, ...]
 ) -> tuple[Rule, ...]:
     """``rules.toml`` of a profile folder (none: no rules), checked against its vocabulary."""
+    return load_rule_file(folder, activity_kinds, posts)[0]
+
+
+def load_rule_file(
+    folder: Path, activity_kinds: tuple[str, ...], posts: tuple[str, ...]
+) -> tuple[tuple[Rule, ...], tuple[RosterRule, ...]]:
+    """``rules.toml``: the rules counted per period and the rules over the roster."""
     path = folder / "rules.toml"
     if not path.is_file():
-        return ()
+        return (), ()
     t = TomlTable(read_toml(path), str(path))
     rules = []
     for rt in t.tables("rules"):
@@ -105,6 +132,8 @@ def load_rules(
             group=rt.get("group", str, ""),
             source=rt.get("source", str, ""),
             months=_months(rt),
+            distinct=_choice(rt, "distinct", DISTINCT, ""),
+            due=_due(rt),
         )
         rt.done()
         if rule.min < 0 or rule.max < 0 or (rule.max and rule.max < rule.min):
@@ -123,10 +152,13 @@ def load_rules(
         activity_only = rule.kinds or rule.mode or rule.host_role or rule.participant_posts
         if rule.counts != "activities" and (activity_only or rule.require_any):
             raise ProfileError(f'{rt.where}：kinds/mode/host_role 等只用于 counts = "activities"')
+        if rule.distinct and rule.counts != "activities":
+            raise ProfileError(f'{rt.where}：distinct 只用于 counts = "activities"')
         rules.append(rule)
+    roster_rules = load_roster_rules(t)
     t.done()
-    ids = [r.id for r in rules]
+    ids = [r.id for r in rules] + [r.id for r in roster_rules]
     duplicate = next((i for i in ids if ids.count(i) > 1), None)
     if duplicate:
         raise ProfileError(f"{path}：规则 id {duplicate} 重复")
-    return tuple(rules)
+    return tuple(rules), roster_rules

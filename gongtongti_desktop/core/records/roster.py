@@ -9,9 +9,11 @@ so the window builds its tables and forms from them instead of repeating the rul
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from gongtongti_desktop.core.checks import roster_rules
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import engine as records
@@ -355,6 +357,7 @@ def list_pairings(store: Store) -> list[dict[str, Any]]:
     """Active pairings in roster order: by lead (first added first), then as entered."""
     rows = store.query(
         """SELECT pr.*, l.name AS lead_name, pa.name AS partner_name,
+             l.kind AS lead_kind, pa.kind AS partner_kind,
              lp.name AS lead_person, lp.phone AS lead_phone,
              pp.name AS partner_person, pp.phone AS partner_phone,
              (SELECT min(x.sort_order) FROM pairing x WHERE x.lead_id = pr.lead_id
@@ -421,8 +424,9 @@ def list_records(store: Store, programme: Programme, table: str) -> list[dict[st
     return LISTERS[table](store, programme)
 
 
-def roster_problems(store: Store, programme: Programme) -> list[str]:
-    """What ``check`` reports about the roster: gaps a bureau would send back."""
+def roster_problems(store: Store, programme: Programme, today: dt.date | None = None) -> list[str]:
+    """What ``check`` reports about the roster: gaps a bureau would send back, and what the
+    programme's rules over the roster (``[[roster_rules]]``) find missing in closed periods."""
     problems = []
     for row in list_pairings(store):
         where = f"结对“{row['lead_name']} — {row['partner_name']}”"
@@ -445,4 +449,9 @@ def roster_problems(store: Store, programme: Programme) -> list[str]:
                     v.clean_phone(row["phone"])
                 except ValueError as exc:
                     problems.append(f"人员{row['name']}：{exc}")
+    cal = programme.calendar
+    found = roster_rules.findings(
+        store, cal, programme.roster_rules, today or store.today(), cal.dates.span()
+    )
+    problems += [str(f) for f in found if f.closed]
     return problems

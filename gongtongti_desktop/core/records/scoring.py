@@ -305,7 +305,11 @@ def suggest(
     today: dt.date | None = None,
 ) -> dict[str, Suggestion]:
     """For each item tied to rules: points × the share of the rules' periods within ``period``
-    that reached the minimum (averaged over the item's rules), rounded down to half points."""
+    that reached the minimum (averaged over the item's rules), rounded down to half points.
+
+    Fair to a period not over: one that has not begun, or is still running and has not yet
+    reached its minimum, is not judged (it is no miss yet); an item none of whose periods can
+    be judged gets no suggestion."""
     by_id = {r.id: r for r in programme.rules}
     out = {}
     for item in index.items:
@@ -316,8 +320,11 @@ def suggest(
         for rule_id in item.rules:
             found = rules.evaluate(store, programme.calendar, by_id[rule_id], period, today)
             results += found
-            reached = sum(1 for r in found if r.count >= r.rule.min)
-            shares.append(reached / len(found) if found else 0.0)
+            judged = [r for r in found if r.status != rules.NOT_YET]
+            if judged:
+                shares.append(sum(1 for r in judged if r.count >= r.rule.min) / len(judged))
+        if not shares:
+            continue
         share = sum(shares) / len(shares)
         score = math.floor(item.points * share * 2) / 2
         evidence = len({(r.table, i) for r in results for i in r.record_ids})

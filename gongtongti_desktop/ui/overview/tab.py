@@ -299,7 +299,9 @@ class OverviewTab(QWidget):
         self._stale = False
         today = self.store.today()
         self.title.setText(self.store.kindergarten_name or "（未命名幼儿园）")
-        self.subtitle.setText(f"方案：{self.programme.name}　　{self.programme.source_document}")
+        stage = self.programme.calendar.dates.status(today)  # ended / not begun / current stage
+        subtitle = f"方案：{self.programme.name}　　{self.programme.source_document}"
+        self.subtitle.setText(f"{subtitle}\n{stage}" if stage else subtitle)
         demo = self.store.setting("demo") == "1"
         self.demo_label.setText(f"示例数据：以 {today.isoformat()} 作为今天" if demo else "")
         self.demo_label.setVisible(demo)
@@ -473,6 +475,8 @@ class OverviewTab(QWidget):
             palette.setColor(QPalette.ColorRole.Highlight, QColor(color))
             bar.setPalette(palette)
         status = QLabel(result.status_text)
+        if result.late_text:  # 逾期补录: entered after the deadline
+            status.setText(f"{result.status_text}（{result.late_text}）")
         if color:
             status.setStyleSheet(f"color: {color};")
         grid.addWidget(name, row, 0)

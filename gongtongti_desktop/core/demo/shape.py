@@ -10,6 +10,7 @@ plan_months = [3, 4, 5, 6]              # optional: only these months get plans 
 thin_months = ["2020-10"]               # optional: months the helper fell behind
 samples_from = 2024-02-01               # optional: what the rules ask for, from this day on
 exchange_each_year = true               # optional: 交流轮岗 both ways every school year
+late = [[2020-10-22, 2020-11-15]]       # optional: an activity of one day entered on a later one
 
 [[units]]
 lead = "城关实验幼儿园"
@@ -23,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongtongti_desktop.core.toml_table import ProfileError, TomlTable, read_toml
+from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable, read_toml
 
 Shape = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (lead, ((partner, role index), …))
 
@@ -40,6 +41,7 @@ class DemoSetup:
     thin_months: tuple[str, ...] = ()  # "YYYY-MM": months the helper fell behind (2 activities)
     samples_from: str = ""  # rule samples (demo_diary.fill_rule_samples) from this day to today
     exchange_each_year: bool = False  # 交流轮岗 both ways in every school year of the pairing
+    late: tuple[tuple[str, str], ...] = ()  # (day, entered): an activity entered after its deadline
 
 
 def _day(t: TomlTable, key: str, required: bool = False) -> str:
@@ -61,6 +63,17 @@ def _span(t: TomlTable, key: str, required: bool = False) -> tuple[str, str] | N
     if not ok or value[1] < value[0]:
         raise ProfileError(f"{t.where}：{key} 应为 [开始日期, 结束日期]，结束不早于开始")
     return value[0].isoformat(), value[1].isoformat()
+
+
+def _late(t: TomlTable) -> tuple[tuple[str, str], ...]:
+    out = []
+    for pair in t.get("late", list, []):
+        ok = isinstance(pair, list) and len(pair) == 2
+        ok = ok and all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in pair)
+        if not ok or pair[1] < pair[0]:
+            raise ProfileError(f"{t.where}：late 应为 [[活动日期, 录入日期], …]，录入不早于活动")
+        out.append((pair[0].isoformat(), pair[1].isoformat()))
+    return tuple(out)
 
 
 def load_demo(folder: Path, partner_roles: tuple[str, ...]) -> DemoSetup | None:
@@ -101,6 +114,7 @@ def load_demo(folder: Path, partner_roles: tuple[str, ...]) -> DemoSetup | None:
         thin_months=t.strings("thin_months", default=()),
         samples_from=_day(t, "samples_from"),
         exchange_each_year=t.get("exchange_each_year", bool, False),
+        late=_late(t),
     )
     t.done()
     return setup

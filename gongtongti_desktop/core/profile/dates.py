@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gongtongti_desktop.core.periods import Period
-from gongtongti_desktop.core.toml_table import ProfileError, TomlTable
+from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable
+
+if TYPE_CHECKING:  # periods holds the dates in its Calendar: imported there, not here
+    from gongtongti_desktop.core.profile.periods import Period
 
 
 def _cn(day: dt.date) -> str:
@@ -65,11 +68,12 @@ class ProgrammeDates:
     def stages_on(self, day: dt.date) -> tuple[Stage, ...]:
         return tuple(s for s in self.stages if s.contains(day))
 
-    def within(self) -> Period | None:
-        """The programme as a period (for rules over the roster), None when open at both ends."""
+    def span(self) -> tuple[dt.date, dt.date] | None:
+        """The programme's first and last day (for rules over the roster), None when open at
+        both ends; an open end is the earliest or latest date there is."""
         if self.start is None and self.end is None:
             return None
-        return Period("school_year", self.start or dt.date.min, self.end or dt.date.max, "方案期间")
+        return (self.start or dt.date.min, self.end or dt.date.max)
 
     def status(self, day: dt.date) -> str:
         """One line for 概览 and ``check``: ended, not begun, or the stage(s) of ``day``."""
@@ -108,7 +112,7 @@ def load_dates(raw: dict | None, where: str) -> ProgrammeDates:
         start=_date(t, "start"),
         end=_date(t, "end"),
         source=t.get("source", str, ""),
-        stages=tuple(_stage(st) for st in t.tables("stages")),
+        stages=tuple(_stage(st) for st in _stage_tables(t, where)),
     )
     t.done()
     spans = [("", dates.start, dates.end), *((s.name, s.start, s.end) for s in dates.stages)]
@@ -122,6 +126,15 @@ def load_dates(raw: dict | None, where: str) -> ProgrammeDates:
         if outside:
             raise ProfileError(f"{t.where}：阶段“{stage.name}”超出了方案的起止日期")
     return dates
+
+
+def _stage_tables(t: TomlTable, where: str) -> list[TomlTable]:
+    """``[[dates.stages]]``, each named "programme.toml dates.stages[2]" in messages (the name the
+    profile reference files its keys under)."""
+    raw = t.get("stages", list, [])
+    if not all(isinstance(item, dict) for item in raw):
+        raise ProfileError(f"{t.where}：stages 的每一项应为表（[[dates.stages]]）")
+    return [TomlTable(item, f"{where} dates.stages[{n}]") for n, item in enumerate(raw, 1)]
 
 
 def _stage(t: TomlTable) -> Stage:
