@@ -181,6 +181,7 @@ ROWS: tuple[Row, ...] = (
     Row("panjin-2024", "annual-summary", "max", NO_MAX,
         "12月上旬,各帮扶幼儿园和被帮扶幼儿园对本年度的帮扶工作进行总结,撰写帮扶工作总结报告"),
     Row("panjin-2024", "annual-summary", "due", "12-10", "4.总结评估阶段(每年12月):12月上旬"),
+    Row("panjin-2024", "monthly-report", "start", dt.date(2024, 9, 1), "各县区教育局从2024年9月开始"),
     Row("panjin-2024", "agreement", "min_years", 2, "将帮扶形式具体细化,帮扶不少于两年"),
     Row("dongguan-group", "cooperation", "min_years", 3, "集团化办学学校合作时限一般不少于3年"),
     Row("dongguan-group", "two-way-exchange", "min", 1,
@@ -318,7 +319,8 @@ def test_every_number_of_every_rule_has_a_row() -> None:
     for profile in available_programmes():
         programme = get_programme(profile)
         for rule in programme.rules:
-            fields = ("min", "max", *numeric_fields(rule), *(("due",) if rule.due else ()))
+            fields = ("min", "max", *numeric_fields(rule))
+            fields += tuple(f for f in ("due", "start") if getattr(rule, f))
             for field in fields:
                 if (profile, rule.id, field) not in covered:
                     missing.append(f"{profile} {rule.id}.{field}")

@@ -144,3 +144,15 @@ def test_year_report_is_the_autumn_terms_summary(tmp_path) -> None:
     (result,) = rules.evaluate(store, programme.calendar, rule, year, D(2024, 12, 11))
     assert (result.status, result.late_ids) == (rules.MET, ())
     store.close()
+
+
+def test_a_rule_asks_from_its_own_start(tmp_path) -> None:
+    """盘锦's 月报表 "从2024年9月开始": August 2024 (前期准备阶段, inside the programme) is not asked."""
+    programme = get_programme("panjin-2024")
+    store = _store(tmp_path, programme.id)
+    rule = next(r for r in programme.rules if r.id == "monthly-report")
+    assert rule.start == D(2024, 9, 1) and programme.calendar.dates.start == D(2024, 8, 20)
+    months = periods.Period("school_year", D(2024, 8, 1), D(2024, 9, 30), "")
+    found = rules.evaluate(store, programme.calendar, rule, months, D(2024, 12, 1))
+    assert [r.period.label for r in found] == ["2024年9月"]
+    store.close()

@@ -219,7 +219,7 @@ def result_for(
     (OUTSIDE); a record entered after the deadline is 逾期补录, counted only when the profile
     says late entries count."""
     due = deadline(cal, rule, period)
-    if not cal.dates.demands(period):
+    if not cal.dates.demands(period) or not rule.asks(period):
         return RuleResult(rule, period, 0, (), due, OUTSIDE, today > due)
     ids = counted_ids(store, cal, rule, period)
     late = late_ids(store, rule, ids, due)
@@ -249,7 +249,7 @@ def evaluate(
     return [
         result_for(store, cal, rule, period, today, since)
         for period in periods.periods_within(cal, rule.per, within)
-        if rule.applies_to(period) and cal.dates.demands(period)
+        if rule.applies_to(period) and cal.dates.demands(period) and rule.asks(period)
     ]
 
 

@@ -43,6 +43,11 @@ class Rule:
     months: tuple[int, ...] = ()  # per "month": only these months count (高台's plan: 3–6, 9–12)
     distinct: str = ""  # "domain": count the different 领域 of the activities, not the activities
     due: str = ""  # per "year": "MM-DD", the day in the year the records are due (盘锦 "12-10")
+    start: dt.date | None = None  # asked from this day on (盘锦's 月报表 "从2024年9月开始")
+
+    def asks(self, period: Period) -> bool:
+        """False for a period over before the rule's own ``start``."""
+        return self.start is None or period.end >= self.start
 
     def applies_to(self, period: Period) -> bool:
         """False for a month the rule leaves out (a holiday month of a ``months`` rule)."""
@@ -100,6 +105,17 @@ def _due(t: TomlTable) -> str:
     return due
 
 
+def _start(t: TomlTable) -> dt.date | None:
+    value = t.get("start", object, None)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ProfileError(
+            f"{t.where}：start 应为日期（例如 2024-09-01，不加引号），实际为 {value!r}"
+        )
+    return value
+
+
 def load_rules(
     folder: Path, activity_kinds: tuple[str, ...], posts: tuple[str, ...]
 ) -> tuple[Rule, ...]:
@@ -134,6 +150,7 @@ def load_rule_file(
             months=_months(rt),
             distinct=_choice(rt, "distinct", DISTINCT, ""),
             due=_due(rt),
+            start=_start(rt),
         )
         rt.done()
         if rule.min < 0 or rule.max < 0 or (rule.max and rule.max < rule.min):
