@@ -51,6 +51,7 @@ class KindergartenRow:
     score_max: float | None  # base + bonus of the index; None: the programme has no score index
     rank: int | None = None
     notes: list[str] = field(default_factory=list)
+    late_entries: int = 0  # records entered after their period's deadline (逾期补录)
 
     @property
     def on_time(self) -> bool:
@@ -142,7 +143,7 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
         counts = overview.activity_counts(
             store, programme.calendar, period, programme.activity_kinds
         )
-        met, closed = _rules(store, programme, period, today)
+        met, closed, late = _rules(store, programme, period, today)
         self_total, county_total, most = _scores(store, programme, period)
     return KindergartenRow(
         path=package.path,
@@ -160,18 +161,26 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
         self_total=self_total,
         county_total=county_total,
         score_max=most,
+        late_entries=late,
     )
 
 
-def _rules(store: Store, programme: Programme, period: Period, today: dt.date) -> tuple[int, int]:
+def _rules(
+    store: Store, programme: Programme, period: Period, today: dt.date
+) -> tuple[int, int, int]:
+    """Rule periods met and closed within the period, and the records that counted for them
+    (or would have) entered after their deadline (逾期补录), each record once."""
     met = closed = 0
+    late: set[str] = set()
     for rule in programme.rules:
         for result in rules.evaluate(store, programme.calendar, rule, period, today):
             inside = period.start <= result.period.start and result.period.end <= period.end
             if inside and result.closed:
                 closed += 1
                 met += result.status == rules.MET
-    return met, closed
+            if inside:
+                late.update(result.late_ids)
+    return met, closed, len(late)
 
 
 def _scores(

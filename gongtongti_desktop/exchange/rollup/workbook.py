@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 MAIN_HEADERS = (
     ("排名", 6), ("幼儿园", 30), ("方案", 26), ("期间", 18), ("导出时间", 18),
     ("截止日期", 12), ("按时上报", 10), ("帮扶活动（次）", 12), ("要求达成（项次）", 14),
-    ("已到期要求（项次）", 16), ("自评总分", 10), ("县评总分", 10), ("满分", 8),
+    ("已到期要求（项次）", 16), ("逾期补录（条）", 12), ("自评总分", 10), ("县评总分", 10), ("满分", 8),
     ("排名依据", 10), ("文件", 40),
 )  # fmt: skip
 Cell = str | int | float | None
@@ -102,6 +102,7 @@ def _main_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
                 r.activities.total(),
                 r.rules_met,
                 r.rules_closed,
+                r.late_entries,
                 r.self_total,
                 r.county_total,
                 r.score_max,
@@ -109,7 +110,7 @@ def _main_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
                 r.path.name,
             ),
         )
-        for col in (11, 12, 13):
+        for col in (12, 13, 14):
             ws.cell(n, col).number_format = "0.0"
     if rows and any(r.score_max is not None for r in rows):
         note = len(rows) + 3
@@ -118,7 +119,8 @@ def _main_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
             ws,
             note,
             [f"说明：总分含加分项（满分 {fmt_points(most)}）；排名在同一方案、同一期间内按县评总分，"
-             "未评县评的按自评总分；“要求达成”只计已到期、且整个落在本期间内的要求。"],
+             "未评县评的按自评总分；“要求达成”只计已到期、且整个落在本期间内的要求；“逾期补录”是截止日期之后才录入的记录"
+             "（方案规定逾期不计的，不计入要求达成）。"],
         )  # fmt: skip
 
 
