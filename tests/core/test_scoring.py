@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gongtongti_desktop.core.checks import score_suggestions
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import indexes, periods
 from gongtongti_desktop.core.profile.indexes import load_index
@@ -195,7 +196,7 @@ def test_suggestions_from_known_records(
         _activity(store, programme, day, "网络研修", lead)
     _activity(store, programme, "2023-10-21", "线下教研", lead)
     year = periods.parse_school_year(programme.calendar, "2023")
-    found = scoring.suggest(store, programme, annex4, year, dt.date(2024, 7, 1))
+    found = score_suggestions.suggest(store, programme, annex4, year, dt.date(2024, 7, 1))
     assert (found["C8"].score, found["C8"].evidence_count) == (2.0, 3)
     assert (found["C15"].score, found["C15"].evidence_count) == (2.5, 4)
     assert found["C7"].score == 0 and found["C7"].evidence_count == 0
@@ -218,10 +219,10 @@ def test_a_term_not_over_is_not_a_miss(
     for day in ("2023-09-10", "2023-11-12"):
         _activity(store, programme, day, "指导师指导", lead, record="指导记录")
     year = periods.parse_school_year(programme.calendar, "2023")
-    found = scoring.suggest(store, programme, annex4, year, dt.date(2024, 1, 15))
+    found = score_suggestions.suggest(store, programme, annex4, year, dt.date(2024, 1, 15))
     assert found["C8"].score == 4.0
     assert "C16" not in found  # a school year still running, nothing yet: no suggestion
-    later = scoring.suggest(store, programme, annex4, year, dt.date(2024, 7, 1))
+    later = score_suggestions.suggest(store, programme, annex4, year, dt.date(2024, 7, 1))
     assert later["C8"].score == 2.0 and later["C16"].score == 0  # now spring missed
 
 
@@ -239,6 +240,6 @@ def test_suggestion_is_rounded_down_to_half_points(
     for key in ("2023-09", "2023-12", "2023-autumn"):
         stage_reports.save_summary(store, key, {"highlights": "开展送教下乡"})
     year = periods.parse_school_year(programme.calendar, "2023")
-    found = scoring.suggest(store, programme, annex4, year, dt.date(2024, 7, 1))
+    found = score_suggestions.suggest(store, programme, annex4, year, dt.date(2024, 7, 1))
     assert found["C2"].score == 1.0
     assert found["C2"].evidence_count == 4

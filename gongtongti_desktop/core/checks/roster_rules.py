@@ -14,6 +14,7 @@ from typing import Any
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.periods import Calendar, Period
+from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.profile.roster_specs import RosterRule
 
 
@@ -163,3 +164,11 @@ def findings(
         else:
             out += _mentor_pairs(rule, store)
     return out
+
+
+def problems(store: Store, programme: Programme, today: dt.date | None = None) -> list[str]:
+    """What ``check`` and 概览 list beside the roster's gaps: each finding of a closed period
+    ("2023—2024学年 结对“…”：派出交流 0 人，要求至少 1 人（…）")."""
+    cal = programme.calendar
+    found = findings(store, cal, programme.roster_rules, today or store.today(), cal.dates.span())
+    return [str(f) for f in found if f.closed]

@@ -9,11 +9,9 @@ so the window builds its tables and forms from them instead of repeating the rul
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from gongtongti_desktop.core.checks import roster_rules
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import engine as records
@@ -424,9 +422,9 @@ def list_records(store: Store, programme: Programme, table: str) -> list[dict[st
     return LISTERS[table](store, programme)
 
 
-def roster_problems(store: Store, programme: Programme, today: dt.date | None = None) -> list[str]:
-    """What ``check`` reports about the roster: gaps a bureau would send back, and what the
-    programme's rules over the roster (``[[roster_rules]]``) find missing in closed periods."""
+def roster_problems(store: Store, programme: Programme) -> list[str]:
+    """What ``check`` reports about the roster: gaps a bureau would send back. (What the
+    programme's rules over the roster find missing: ``core.checks.roster_rules.problems``.)"""
     problems = []
     for row in list_pairings(store):
         where = f"结对“{row['lead_name']} — {row['partner_name']}”"
@@ -449,9 +447,4 @@ def roster_problems(store: Store, programme: Programme, today: dt.date | None = 
                     v.clean_phone(row["phone"])
                 except ValueError as exc:
                     problems.append(f"人员{row['name']}：{exc}")
-    cal = programme.calendar
-    found = roster_rules.findings(
-        store, cal, programme.roster_rules, today or store.today(), cal.dates.span()
-    )
-    problems += [str(f) for f in found if f.closed]
     return problems

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongtongti_desktop.core.checks import overview, rules
+from gongtongti_desktop.core.checks import overview, roster_rules, rules
 from gongtongti_desktop.core.checks.overview import ActivityCounts
 from gongtongti_desktop.core.checks.rules import RuleResult
 from gongtongti_desktop.core.datafile.store import Store
@@ -312,7 +312,10 @@ class OverviewTab(QWidget):
             self.ensure_rules()
         for table, count in self.counts().items():
             self.count_labels[table].setText(str(count))
-        self._show_problems(roster.roster_problems(self.store, self.programme))
+        self._show_problems(
+            roster.roster_problems(self.store, self.programme)
+            + roster_rules.problems(self.store, self.programme, today)
+        )
         if self.chart is not None:
             self.chart.set_counts(self.activity_counts())
 
