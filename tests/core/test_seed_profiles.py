@@ -127,3 +127,42 @@ def test_sections_are_three_and_only_for_summaries(tmp_path: Path) -> None:
     plan.write_text('sections = ["a", "b", "c"]\n' + plan.read_text(encoding="utf-8"), "utf-8")
     with pytest.raises(ProfileError, match="sections 只用于数据源 summary_rows"):
         load_programme(folder)
+
+
+def test_panjin_targets_are_the_notices_and_its_own_sum_is_shown() -> None:
+    """二（二）年度目标 as written: 2024's counties add to 21 while the sentence says 共22所 —
+    shown, not fixed."""
+    programme = get_programme("panjin-2024")
+    text = notice("002")
+    by_year = {t.year: t for t in programme.targets}
+    assert sorted(by_year) == [2024, 2025, 2026]
+    for year, total, share in ((2024, 22, 40), (2025, 20, 35), (2026, 14, 25)):
+        target = by_year[year]
+        assert (target.kindergartens, target.share) == (total, share)
+        sentence = target.source.split("：", 1)[1]
+        assert sentence in text  # the quote is the notice's own
+        assert f"共{total}所" in sentence and f"{share}%" in sentence
+        for county in target.counties:
+            assert f"{county.name}参与帮扶{county.helpers}所、被帮扶{county.helped}所" in sentence
+    assert by_year[2024].county_total == 21
+    assert "共22所" in by_year[2024].discrepancy() and "21所" in by_year[2024].discrepancy()
+    assert by_year[2025].discrepancy() == "" == by_year[2026].discrepancy()
+
+
+def test_bad_targets_are_refused(tmp_path: Path) -> None:
+    import shutil
+
+    from gongtongti_desktop.core.paths import forms_dir
+    from gongtongti_desktop.core.profile.programme import load_programme
+    from gongtongti_desktop.core.profile.toml_table import ProfileError
+
+    folder = tmp_path / "panjin-2024"
+    shutil.copytree(forms_dir() / "panjin-2024", folder)
+    path = folder / "programme.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"盘山县" = [3, 3]', '"盘山县" = [3]', 1), encoding="utf-8")
+    with pytest.raises(ProfileError, match="counties 中“盘山县”应为"):
+        load_programme(folder)
+    path.write_text(text.replace("year = 2025", "year = 2024", 1), encoding="utf-8")
+    with pytest.raises(ProfileError, match="重复的年份"):
+        load_programme(folder)

@@ -100,10 +100,19 @@ def _kind(programme: Programme, name: str, role: str) -> str:
 
 
 def _add_kindergarten(
-    store: Store, programme: Programme, names: _Names, name: str, kind: str, post: str
+    store: Store,
+    programme: Programme,
+    names: _Names,
+    name: str,
+    kind: str,
+    post: str,
+    township: str = "",
 ) -> tuple[str, str]:
     kg = roster.save_record(
-        store, programme, "kindergarten", {"name": name, "kind": kind, "note": DEMO_NOTE}
+        store,
+        programme,
+        "kindergarten",
+        {"name": name, "kind": kind, "township": township, "note": DEMO_NOTE},
     )
     person = roster.save_record(
         store,
@@ -142,10 +151,12 @@ def fill_demo(store: Store, programme: Programme, seed: int = 2022) -> None:
     setup = demo_setup(programme)
     start, end = setup.pairing
     with store.atomic():
-        for lead_name, partners in setup.shape:
+        for n, (lead_name, partners) in enumerate(setup.shape):
+            township = setup.townships[n] if n < len(setup.townships) else ""
             lead, lead_person = _add_kindergarten(
-                store, programme, names, lead_name, _kind(programme, lead_name, ""), "园长"
-            )
+                store, programme, names, lead_name, _kind(programme, lead_name, ""), "园长",
+                township,
+            )  # fmt: skip
             teachers = [_person(store, programme, names, lead, "骨干教师") for _ in range(2)]
             partner = lead
             for partner_name, role_index in partners:
@@ -153,7 +164,7 @@ def fill_demo(store: Store, programme: Programme, seed: int = 2022) -> None:
                 kind = _kind(programme, partner_name, role)
                 post = "学区负责人" if kind == "学区" else "园长"
                 partner, partner_person = _add_kindergarten(
-                    store, programme, names, partner_name, kind, post
+                    store, programme, names, partner_name, kind, post, township
                 )
                 roster.save_record(
                     store,

@@ -15,6 +15,7 @@ late = [[2020-10-22, 2020-11-15]]       # optional: an activity of one day enter
 [[units]]
 lead = "城关实验幼儿园"
 partners = { "受援学区" = ["东岭镇学区", "西河镇学区"] }   # keys: the profile's partner roles
+township = "城关镇"                      # optional: the 乡镇 (盘锦: the 县区) of the unit's kindergartens
 ```
 """
 
@@ -42,6 +43,7 @@ class DemoSetup:
     samples_from: str = ""  # rule samples (demo_diary.fill_rule_samples) from this day to today
     exchange_each_year: bool = False  # 交流轮岗 both ways in every school year of the pairing
     late: tuple[tuple[str, str], ...] = ()  # (day, entered): an activity entered after its deadline
+    townships: tuple[str, ...] = ()  # per unit: the 乡镇/县区 of its kindergartens ("" none)
 
 
 def _day(t: TomlTable, key: str, required: bool = False) -> str:
@@ -83,8 +85,10 @@ def load_demo(folder: Path, partner_roles: tuple[str, ...]) -> DemoSetup | None:
         return None
     t = TomlTable(read_toml(path), str(path))
     shape = []
+    townships = []
     for ut in t.tables("units"):
         lead = ut.get("lead", str, required=True)
+        townships.append(ut.get("township", str, ""))
         by_role = TomlTable(ut.get("partners", dict, required=True), f"{ut.where} partners")
         partners: list[tuple[str, int]] = []
         for role in list(by_role.data):
@@ -115,6 +119,7 @@ def load_demo(folder: Path, partner_roles: tuple[str, ...]) -> DemoSetup | None:
         samples_from=_day(t, "samples_from"),
         exchange_each_year=t.get("exchange_each_year", bool, False),
         late=_late(t),
+        townships=tuple(townships) if any(townships) else (),
     )
     t.done()
     return setup

@@ -33,6 +33,7 @@ from gongtongti_desktop.core.profile.indexes import Index, load_indexes
 from gongtongti_desktop.core.profile.periods import Calendar
 from gongtongti_desktop.core.profile.roster_specs import RosterRule
 from gongtongti_desktop.core.profile.rule_specs import Rule, load_rule_file
+from gongtongti_desktop.core.profile.targets import Target, load_targets
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable, read_toml
 from gongtongti_desktop.errors import UserError
 
@@ -157,6 +158,7 @@ class Programme:
     rules: tuple[Rule, ...] = ()  # rules.toml: what the engine checks (core/rules.py)
     roster_rules: tuple[RosterRule, ...] = ()  # rules.toml [[roster_rules]] (roster_rules.py)
     indexes: tuple[Index, ...] = ()  # indexes/*.toml: 考核评估指标, checklists
+    targets: tuple[Target, ...] = ()  # [[targets]]: yearly participation per county (盘锦)
 
     def index(self, index_id: str) -> Index:
         for index in self.indexes:
@@ -483,6 +485,7 @@ def load_programme(folder: Path) -> Programme:
         rules=rules,
         roster_rules=roster_rules,
         indexes=indexes,
+        targets=load_targets(t),
     )
     t.done()
     return programme

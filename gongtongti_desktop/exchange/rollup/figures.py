@@ -52,6 +52,9 @@ class KindergartenRow:
     rank: int | None = None
     notes: list[str] = field(default_factory=list)
     late_entries: int = 0  # records entered after their period's deadline (逾期补录)
+    # (kindergarten id, 乡镇/县区, "lead" or "partner") of each side of each pairing: the 汇总
+    # counts participation per county against the programme's targets (盘锦)
+    sides: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def on_time(self) -> bool:
@@ -144,6 +147,7 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
             store, programme.calendar, period, programme.activity_kinds
         )
         met, closed, late = _rules(store, programme, period, today)
+        sides = _sides(store)
         self_total, county_total, most = _scores(store, programme, period)
     return KindergartenRow(
         path=package.path,
@@ -162,7 +166,19 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
         county_total=county_total,
         score_max=most,
         late_entries=late,
+        sides=sides,
     )
+
+
+def _sides(store: Store) -> tuple[tuple[str, str, str], ...]:
+    rows = store.conn.execute(
+        """SELECT l.id, l.township, 'lead' FROM pairing p JOIN kindergarten l ON l.id = p.lead_id
+           WHERE p.deleted_at IS NULL AND l.deleted_at IS NULL
+           UNION SELECT k.id, k.township, 'partner' FROM pairing p
+           JOIN kindergarten k ON k.id = p.partner_id
+           WHERE p.deleted_at IS NULL AND k.deleted_at IS NULL"""
+    ).fetchall()
+    return tuple(sorted((r[0], r[1].strip(), r[2]) for r in rows))
 
 
 def _rules(

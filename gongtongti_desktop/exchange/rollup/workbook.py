@@ -12,6 +12,7 @@ import io
 from typing import TYPE_CHECKING
 
 from gongtongti_desktop.core.profile.indexes import fmt_points
+from gongtongti_desktop.exchange.rollup.counties import CountyRow, county_rows
 from gongtongti_desktop.output.files import atomic_write
 
 if TYPE_CHECKING:
@@ -38,6 +39,9 @@ def write_report(report: MergeReport) -> None:
     book.properties.title = "上报数据汇总"
     _main_sheet(book.create_sheet("汇总"), report.rows)
     _activity_sheet(book.create_sheet("活动统计"), report.rows)
+    counties = county_rows(report.rows)
+    if counties:  # a programme with yearly targets per county (盘锦)
+        _county_sheet(book.create_sheet("县区汇总"), counties)
     left_out = [(p.name, why) for p, why in report.bad] + [
         (p.name, f"同一幼儿园同一期间已有更新的数据包（{newer}），本包未计入")
         for p, newer in report.superseded
@@ -148,3 +152,22 @@ def _activity_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
             cells.append(sum(values))
             _put_row(ws, line, cells)
             line += 1
+
+
+COUNTY_HEADERS = (
+    ("方案", 26), ("年度", 8), ("县区", 14), ("参与帮扶（所）", 14), ("目标", 8),
+    ("被帮扶（所）", 14), ("目标", 8), ("合计（所）", 12), ("目标合计", 10), ("说明", 70),
+)  # fmt: skip
+
+
+def _county_sheet(ws: Worksheet, rows: list[CountyRow]) -> None:
+    """Participation per county and for the city against the year's targets: the city's total
+    counts each kindergarten once; its target is the notice's "共N所" as written."""
+    _headers(ws, COUNTY_HEADERS)
+    for n, r in enumerate(rows, 2):
+        _put_row(
+            ws,
+            n,
+            (r.programme_name, r.year, r.county, r.helpers, r.target_helpers, r.helped,
+             r.target_helped, r.total, r.target_total, r.note),
+        )  # fmt: skip
