@@ -155,3 +155,28 @@ def test_loader_reads_and_refuses_in_chinese(tmp_path: Path) -> None:
         )
     with pytest.raises(ProfileError, match="缺少必填项 min"):
         _load('[[roster_rules]]\nid = "a"\nlabel = "x"\ncheck = "exchange"\n')
+
+
+def test_one_off_deadlines_of_the_pairings_starting_that_year(
+    store: Store, programme: Programme
+) -> None:
+    """盘锦: the pairs of 2024 listed by 9月5日 (年度帮扶计划表) and their agreements signed by
+    9月25日; a pairing of another year is not bound by them."""
+    rule = RosterRule(
+        "dates", "盘锦", "agreement",
+        listed_by=dt.date(2024, 9, 5), signed_by=dt.date(2024, 9, 25),
+    )  # fmt: skip
+    _pairing(store, programme, start_date="2024-09-20", end_date="2026-12-31",
+             agreement_signed="2024-09-28")  # fmt: skip
+    store.conn.execute("UPDATE pairing SET created_at = '2024-09-10T09:00:00'")
+    texts = [f.text for f in findings(store, programme.calendar, (rule,), dt.date(2024, 12, 1))]
+    assert texts == [
+        "2024-09-10 才列入结对名单，晚于 2024-09-05",
+        "帮扶协议 2024-09-28 签订，晚于 2024-09-25",
+    ]
+    store.conn.execute(
+        "UPDATE pairing SET created_at = '2024-09-01T09:00:00', agreement_signed = '2024-09-20'"
+    )
+    assert findings(store, programme.calendar, (rule,), dt.date(2024, 12, 1)) == []
+    store.conn.execute("UPDATE pairing SET start_date = '2025-09-20', agreement_signed = ''")
+    assert findings(store, programme.calendar, (rule,), dt.date(2025, 12, 1)) == []

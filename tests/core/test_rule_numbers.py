@@ -183,6 +183,9 @@ ROWS: tuple[Row, ...] = (
     Row("panjin-2024", "annual-summary", "due", "12-10", "4.总结评估阶段(每年12月):12月上旬"),
     Row("panjin-2024", "monthly-report", "start", dt.date(2024, 9, 1), "各县区教育局从2024年9月开始"),
     Row("panjin-2024", "agreement", "min_years", 2, "将帮扶形式具体细化,帮扶不少于两年"),
+    Row("panjin-2024", "agreement", "listed_by", dt.date(2024, 9, 5),
+        "制定年度帮扶计划表,并于2024年9月5日前上报到市教育局。"),
+    Row("panjin-2024", "agreement", "signed_by", dt.date(2024, 9, 25), "2.协议签订阶段(9月6日至9月25日)"),
     Row("dongguan-group", "cooperation", "min_years", 3, "集团化办学学校合作时限一般不少于3年"),
     Row("dongguan-group", "two-way-exchange", "min", 1,
         "互派管理人员双向交流、互派教师轮岗交流的制度"),
@@ -326,6 +329,7 @@ def test_every_number_of_every_rule_has_a_row() -> None:
                     missing.append(f"{profile} {rule.id}.{field}")
         for roster_rule in programme.roster_rules:
             wanted = [f for f, v in numeric_fields(roster_rule).items() if v]
+            wanted += [f for f in ("listed_by", "signed_by") if getattr(roster_rule, f)]
             if roster_rule.balance:
                 wanted.append("balance")
             if not any(r.profile == profile and r.rule == roster_rule.id for r in ROWS):

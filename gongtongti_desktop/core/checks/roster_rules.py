@@ -58,9 +58,29 @@ def _years_later(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _agreement(rule: RosterRule, store: Store) -> list[Finding]:
+def _deadlines(rule: RosterRule, p: dict[str, Any], today: dt.date) -> list[tuple[str, bool]]:
+    """The one-off deadlines of a pairing starting in their year: (what was late, closed)."""
+    start = _date(p["start_date"])
+    out = []
+    listed = rule.listed_by
+    if listed and start and start.year == listed.year:
+        entered = _date(str(p["created_at"])[:10])
+        if entered and entered > listed:
+            out.append((f"{entered.isoformat()} 才列入结对名单，晚于 {listed.isoformat()}", True))
+    signed_by = rule.signed_by
+    if signed_by and start and start.year == signed_by.year:
+        signed = _date(p["agreement_signed"])
+        if signed and signed > signed_by:
+            out.append((f"帮扶协议 {signed.isoformat()} 签订，晚于 {signed_by.isoformat()}", True))
+        elif not signed and not rule.signed:
+            out.append((f"帮扶协议应于 {signed_by.isoformat()} 前签订", today > signed_by))
+    return out
+
+
+def _agreement(rule: RosterRule, store: Store, today: dt.date) -> list[Finding]:
     out = []
     for p in _pairings(store):
+        out += [Finding(rule, _where(p), t, closed) for t, closed in _deadlines(rule, p, today)]
         missing = []
         if rule.signed and not _date(p["agreement_signed"]):
             missing.append("帮扶协议未签订（没有签订日期）")
@@ -158,7 +178,7 @@ def findings(
     out: list[Finding] = []
     for rule in roster_rules:
         if rule.check == "agreement":
-            out += _agreement(rule, store)
+            out += _agreement(rule, store, today)
         elif rule.check == "exchange":
             out += _exchange(rule, cal, store, today, within)
         else:

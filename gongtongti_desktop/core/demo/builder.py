@@ -255,10 +255,14 @@ def fill_records(store: Store, programme: Programme) -> None:
 
 
 def _entered_on_time(store: Store, programme: Programme) -> None:
-    """Date each demo record as entered when it happened (an activity on its day, a plan item
-    at the start of its month, a summary at the end of its period), not on the day the demo was
-    written: otherwise every record would be 逾期补录."""
+    """Date each demo record as entered when it happened (the roster at the start of the
+    pairings' first month, an activity on its day, a plan item at the start of its month, a
+    summary at the end of its period), not on the day the demo was written: otherwise every
+    record would be 逾期补录."""
+    listed = demo_setup(programme).pairing[0][:7] + "-01T08:00:00"  # the roster: before it all
     with store.atomic():
+        for table in ("kindergarten", "person", "pairing", "mentor_pair", "staff_exchange"):
+            store.conn.execute(f"UPDATE {table} SET created_at = ?", (listed,))
         store.conn.execute(
             "UPDATE activity SET created_at = day || 'T20:00:00', updated_at = day || 'T20:00:00'"
         )

@@ -13,6 +13,7 @@ so ``check`` can list it beside the roster's other gaps.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable
@@ -31,6 +32,10 @@ class RosterRule:
     min_years: int = 0  # agreement: the pairing lasts at least this many years (0: not asked)
     signed: bool = False  # agreement: a signing date is recorded
     filed: bool = False  # agreement: filed with the bureau (备案)
+    # agreement, one-off deadlines of the pairings starting in that year: entered in the roster
+    # (the 年度帮扶计划表 "于2024年9月5日前上报") and the agreement signed ("9月6日至9月25日")
+    listed_by: dt.date | None = None
+    signed_by: dt.date | None = None
     scope: str = "pairing"  # exchange: each pairing, or a lead kindergarten with all its partners
     balance: str = ""  # exchange: "same" (as many back as out), "no_fewer" (back ≥ out)
     source: str = ""
@@ -51,6 +56,17 @@ class RosterRule:
         return f"每个结对至少 {self.min} 对师徒结对"
 
 
+def _day(t: TomlTable, key: str) -> dt.date | None:
+    value = t.get(key, object, None)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ProfileError(
+            f"{t.where}：{key} 应为日期（例如 2024-09-05，不加引号），实际为 {value!r}"
+        )
+    return value
+
+
 def load_roster_rules(t: TomlTable) -> tuple[RosterRule, ...]:
     """The ``[[roster_rules]]`` of a rules file, checked: each key only where its check reads it."""
     out = []
@@ -60,6 +76,8 @@ def load_roster_rules(t: TomlTable) -> tuple[RosterRule, ...]:
             raise ProfileError(f"{rt.where}：check 只能是 {' / '.join(CHECKS)}，实际为 {check!r}")
         only = {
             "min_years": "agreement",
+            "listed_by": "agreement",
+            "signed_by": "agreement",
             "signed": "agreement",
             "filed": "agreement",
             "scope": "exchange",
@@ -76,6 +94,8 @@ def load_roster_rules(t: TomlTable) -> tuple[RosterRule, ...]:
             check=check,
             min=rt.get("min", int, 0 if check == "agreement" else ...),
             min_years=rt.get("min_years", int, 0),
+            listed_by=_day(rt, "listed_by"),
+            signed_by=_day(rt, "signed_by"),
             signed=rt.get("signed", bool, False),
             filed=rt.get("filed", bool, False),
             scope=rt.get("scope", str, "pairing"),
