@@ -118,7 +118,7 @@ def test_a_writer_that_waits_too_long_is_refused_in_chinese(
         assert hold.stdout is not None and hold.stdout.readline().strip() == "locked"
         before = data.read_bytes()
         late = _start("import", "--data", str(data), str(exported.package), wait="0.5")
-        out, err = late.communicate(timeout=120)
+        _out, err = late.communicate(timeout=120)
         assert late.returncode == 2 and "Traceback" not in err
         assert "命令 gongtongti import" in err and f"进程 {hold.pid}" in err
         assert data.read_bytes() == before and not (tmp_path / "backups").exists()

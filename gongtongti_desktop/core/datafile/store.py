@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gongtongti_desktop.core.datafile import early_check
+from gongtongti_desktop.core.datafile import early_check, search_text
 from gongtongti_desktop.core.datafile.version import SCHEMA_VERSION
 from gongtongti_desktop.errors import DamagedFileError, DataFileError, StorageError
 
@@ -131,7 +131,7 @@ def open_error(exc: BaseException, path: Path) -> DataFileError:
 
 # The tables every data file of this program has from its first version on: a file with our
 # application id but without them is someone else's (or a forged) file.
-_CORE_TABLES = ("settings", "kindergarten", "activity")
+_CORE_TABLES = ("settings", "kindergarten", "_sqlite_migrations")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -143,6 +143,7 @@ class Store:
     """An open data file. Use ``Store.open`` or ``Store.create``; close with ``close()``."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        search_text.register(conn)  # the diary's character index calls it (migration 0006)
         self.conn = conn
         self.path = path
         self._db: Database | None = None
