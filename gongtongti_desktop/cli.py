@@ -209,6 +209,8 @@ def _export_package(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     source = Path(args.file)
+    if source.is_dir():
+        raise UserError(f"“{source}”是文件夹，不是文件。请给出要导入的 .xlsx 或 .gtt 文件。")
     if not source.is_file():
         raise UserError(f"要导入的文件不存在：{source}")
     if source.suffix.lower() == ".gtt":
@@ -251,10 +253,7 @@ def _import_package(args: argparse.Namespace, source: Path) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from gongtongti_desktop.exchange.rollup.rollup import merge_packages
 
-    paths = [Path(p) for p in args.files]
-    missing = [p for p in paths if not p.is_file()]
-    if missing:
-        raise UserError(f"找不到数据包：{'、'.join(str(p) for p in missing)}")
+    paths = [Path(p) for p in args.files]  # a missing file or a folder is listed, not fatal
     report = merge_packages(paths, Path(args.output), progress=_progress)
     for line in report.summary_lines():
         _out(line)

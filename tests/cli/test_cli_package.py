@@ -141,3 +141,18 @@ def test_writing_commands_refuse_while_a_window_holds_the_file(
         holder.kill()
         holder.wait()
         os.remove(file_safety.lock_path(demo_path))
+
+
+def test_a_folder_given_to_import_or_merge_is_called_a_folder(
+    capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "上报.gtt"
+    folder.mkdir()
+    code, _, err = run(capsys, "import", "--data", str(demo_path), str(folder))
+    assert code == 2 and "是文件夹" in err and "不存在" not in err
+    good = tmp_path / "a.gtt"
+    assert (
+        run(capsys, "export", "--data", str(demo_path), "--year", "2024", "-o", str(good))[0] == 0
+    )
+    code, out, _ = run(capsys, "merge", "-o", str(tmp_path / "s.xlsx"), str(good), str(folder))
+    assert code == 1 and "文件夹" in out and (tmp_path / "s.xlsx").exists()

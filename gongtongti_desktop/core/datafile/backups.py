@@ -42,7 +42,7 @@ REASON_TEXT = {
 }
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z-]+)$")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z-]+)\Z")
 COUNTED = (("activity", "活动"), ("plan_item", "计划事项"), ("kindergarten", "幼儿园"))
 
 

@@ -325,18 +325,37 @@ def _m0005_short_search_index(db: Database) -> None:
 
 # Migration 0006: the same index, its text made by the program's function gt_spaced
 # (core/datafile/search_text.py) in one pass instead of 0005's recursive query, whose time grew
-# with the square of the text. The spaced text is identical, so the index needs no rebuild:
-# only the view it reads and the triggers that feed it are replaced.
+# with the square of the text. The index becomes contentless (content=''): it keeps only the
+# tokens, the triggers hand it the spaced text, and reading the file (a dump, a check) never
+# needs the function — only changing diary text does, which the program alone should do.
 @migrations(name="0006_linear_search_index")
 def _m0006_linear_search_index(db: Database) -> None:
+    columns = ", ".join(_SPACED_COLUMNS)
+
+    def spaced(row: str) -> str:
+        return ", ".join(f"gt_spaced({row}.{c})" for c in _SPACED_COLUMNS)
+
     for trigger in ("insert", "delete", "unindex", "reindex"):
         db.execute(f"DROP TRIGGER IF EXISTS activity_fts_chars_{trigger}")
+    db.execute("DROP TABLE IF EXISTS activity_fts_chars")
     db.execute("DROP VIEW IF EXISTS activity_spaced")
-    spaced = ",\n            ".join(f"gt_spaced(a.{c}) AS {c}" for c in _SPACED_COLUMNS)
-    db.execute(
-        f"CREATE VIEW activity_spaced AS SELECT a.rowid AS rid,\n            {spaced}\n            FROM activity a"
-    )
-    for sql in _char_index_triggers():
+    unindex = f"""INSERT INTO activity_fts_chars(activity_fts_chars, rowid, {columns})
+                VALUES ('delete', old.rowid, {spaced("old")});"""
+    index = f"""INSERT INTO activity_fts_chars(rowid, {columns})
+                VALUES (new.rowid, {spaced("new")});"""
+    statements = [
+        f"""CREATE VIRTUAL TABLE activity_fts_chars USING fts5({columns},
+            content='', tokenize='ascii')""",
+        f"""INSERT INTO activity_fts_chars(rowid, {columns})
+            SELECT a.rowid, {spaced("a")} FROM activity a""",
+        f"CREATE TRIGGER activity_fts_chars_insert AFTER INSERT ON activity BEGIN {index} END",
+        f"CREATE TRIGGER activity_fts_chars_delete BEFORE DELETE ON activity BEGIN {unindex} END",
+        f"""CREATE TRIGGER activity_fts_chars_unindex BEFORE UPDATE OF {columns} ON activity
+        BEGIN {unindex} END""",
+        f"""CREATE TRIGGER activity_fts_chars_reindex AFTER UPDATE OF {columns} ON activity
+        BEGIN {index} END""",
+    ]
+    for sql in statements:
         db.execute(sql)
 
 

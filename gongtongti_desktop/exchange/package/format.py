@@ -26,10 +26,10 @@ PDF_FOLDER = "pdf/"
 PHOTO_FOLDER = "photos/"
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
+_SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 # A photo member: photos/<sha256 of the attachment><suffix>.
-PHOTO_NAME = re.compile(r"^photos/([0-9a-f]{64})(\.[a-z0-9]{1,5})$")
+PHOTO_NAME = re.compile(r"^photos/([0-9a-f]{64})(\.[a-z0-9]{1,5})\Z")
 _PHOTO_SUFFIXES = {".jpg", *IMAGE_SUFFIXES, *DOCUMENT_SUFFIXES}
 
 
