@@ -304,10 +304,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     day = _day(args.date) if args.date else None  # refused before the file is opened
     store, programme = _open(args)
     with store:
-        from gongtongti_desktop.core.checks import check_report
+        from gongtongti_desktop.core.checks import check_report, content
         from gongtongti_desktop.core.records import attachments, roster
 
         problems = store.integrity_problems()
+        problems += content.content_problems(store, programme)
         problems += roster.roster_problems(store, programme)
         problems += attachments.missing_files(store)
         pairings = len(roster.list_pairings(store))

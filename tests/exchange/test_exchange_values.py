@@ -182,9 +182,9 @@ def test_merge_lists_a_bad_package_with_its_reason_and_goes_on(
 
 
 def test_a_number_json_reads_as_infinite_is_refused() -> None:
+    from gongtongti_desktop.core.checks.values import ValueProblem, check_values
     from gongtongti_desktop.core.profile.programme import get_programme
     from gongtongti_desktop.exchange.package import json_codec
-    from gongtongti_desktop.exchange.package.values import ValueProblem, check_values
 
     row = json_codec.parse(Path("x.gtt"), "data.json", b'{"self_score": 1e999}')
     assert row["self_score"] == float("inf")  # JSON allows it; SQLite would store Inf

@@ -156,8 +156,8 @@ def check_document(store: Store, doc: Any) -> dict[str, list[dict[str, Any]]]:
             raise PackageDataError(
                 f"数据包中的{reporting.TABLE_LABELS[table]}有重复的编号 {duplicate}"
             )
+    from gongtongti_desktop.core.checks.values import ValueProblem, check_values
     from gongtongti_desktop.core.profile.programme import get_programme
-    from gongtongti_desktop.exchange.package.values import ValueProblem, check_values
 
     try:
         check_values(get_programme(store.programme_id), records)

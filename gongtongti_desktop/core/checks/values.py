@@ -1,4 +1,5 @@
-"""What a package's values may be — checked before anything is written.
+"""What a record's values may be: checked in a package before anything is written, and by
+``check`` in a data file already written.
 
 The shape check (``apply_records.check_document``) makes sure every value has the column's
 type; a type says too little. A headcount of 2**70 is an int, and used to pass every check
@@ -18,7 +19,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from gongtongti_desktop.core.profile.indexes import VERDICTS
@@ -83,6 +84,8 @@ def _stamp(value: Any) -> str:
 
 def _between(low: float, high: float) -> Check:
     def check(value: Any) -> str:
+        if type(value) not in (int, float):
+            return "应为数字"
         return "" if low <= value <= high else f"应在 {low:g} 到 {high:g} 之间"
 
     return check
@@ -128,7 +131,7 @@ _COLUMN_CHECKS: dict[str, Check] = {
     "created_at": _stamp,
     "updated_at": _stamp,
     "deleted_at": _stamp,
-    "deleted_batch": _id,
+    "deleted_batch": _name,  # "activity/<id>/<batch>"
     "sort_order": _between(-MAX_SORT_ORDER, MAX_SORT_ORDER),
     "size": _between(0, MAX_FILE_BYTES),
     "media_type": _media,
@@ -169,6 +172,12 @@ def _blank(value: Any) -> bool:
 
 def check_values(programme: Programme, tables: dict[str, list[dict[str, Any]]]) -> None:
     """ValueProblem naming the first value that no data file of this program could hold."""
+    for problem in value_problems(programme, tables):
+        raise ValueProblem(problem)
+
+
+def value_problems(programme: Programme, tables: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
+    """Every distinct impossible value, as "<table>记录的 <column>（<value>）<why>"."""
     for table, rows in tables.items():
         if not rows:
             continue
@@ -181,15 +190,15 @@ def check_values(programme: Programme, tables: dict[str, list[dict[str, Any]]]) 
             for value in distinct:
                 why = _number_problem(value) or check(value)
                 if why:
-                    raise ValueProblem(f"{label}记录的 {column}（{_show(value)}）{why}")
+                    yield f"{label}记录的 {column}（{_show(value)}）{why}"
         for column in columns:
             numbers = {row.get(column) for row in rows if type(row.get(column)) in (int, float)}
             for value in numbers:
                 why = _number_problem(value)
                 if why:
-                    raise ValueProblem(f"{label}记录的 {column}（{_show(value)}）{why}")
+                    yield f"{label}记录的 {column}（{_show(value)}）{why}"
         if table == "score":
-            _check_scores(programme, rows)
+            yield from _score_problems(programme, rows)
 
 
 def _number_problem(value: Any) -> str:
@@ -200,27 +209,27 @@ def _number_problem(value: Any) -> str:
     return ""
 
 
-def _check_scores(programme: Programme, rows: list[dict[str, Any]]) -> None:
+def _score_problems(programme: Programme, rows: list[dict[str, Any]]) -> Iterator[str]:
     """A score belongs to one of the programme's indexes and item, within the item's points
     in whole or half points."""
     indexes = {index.id: index for index in programme.indexes}
     for row in rows:
         index = indexes.get(row.get("index_id"))  # type: ignore[arg-type]
         if index is None:
-            raise ValueProblem(f"考核评分记录的指标“{_show(row.get('index_id'))}”不属于本方案")
+            yield f"考核评分记录的指标“{_show(row.get('index_id'))}”不属于本方案"
+            continue
         try:
             item = index.item(str(row.get("item")))
         except KeyError:
-            raise ValueProblem(
-                f"考核评分记录的指标项“{_show(row.get('item'))}”不在指标 {index.id} 中"
-            ) from None
+            yield f"考核评分记录的指标项“{_show(row.get('item'))}”不在指标 {index.id} 中"
+            continue
         for side in ("self_score", "county_score"):
             value = row.get(side)
-            if _blank(value):
+            if _blank(value) or type(value) not in (int, float):
                 continue
             most = item.points or 0
             if not 0 <= value <= most or value * 2 != int(value * 2):
-                raise ValueProblem(
+                yield (
                     f"考核评分记录 {item.code} 的 {side}（{_show(value)}）应在 0 到 {most:g} 分之间，"
                     "整分或半分"
                 )
