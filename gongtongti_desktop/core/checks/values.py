@@ -20,6 +20,8 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
+from operator import methodcaller
 from typing import Any
 
 from gongtongti_desktop.core.profile.indexes import VERDICTS
@@ -182,19 +184,25 @@ def value_problems(programme: Programme, tables: dict[str, list[dict[str, Any]]]
         if not rows:
             continue
         label = reporting.TABLE_LABELS.get(table, table)
-        columns = set().union(*map(set, rows))
-        for column, check in _checks(programme, table).items():
-            if column not in columns:
+        # Each column's distinct values, gathered in C (map/methodcaller): a 汇总 checks
+        # 400 000 rows, whose days, kinds and timestamps mostly repeat.
+        distinct = {}
+        for column in set(chain.from_iterable(rows)):
+            try:
+                distinct[column] = set(map(methodcaller("get", column), rows))
+            except TypeError:  # a list of links: its ids are checked as references
                 continue
-            distinct = {row.get(column) for row in rows} - {None, ""}
-            for value in distinct:
-                why = _number_problem(value) or check(value)
-                if why:
-                    yield f"{label}记录的 {column}（{_show(value)}）{why}"
-        for column in columns:
-            numbers = {row.get(column) for row in rows if type(row.get(column)) in (int, float)}
-            for value in numbers:
-                why = _number_problem(value)
+        checks = _checks(programme, table)
+        for column, values in distinct.items():
+            check = checks.get(column)
+            if check is None and not set(map(type, values)) & {int, float}:
+                continue  # text without a rule (ids, long texts): the shape check's length
+            for value in values:
+                if value is None or value == "":
+                    continue
+                why = _number_problem(value) if type(value) in (int, float) else ""
+                if not why and check is not None:
+                    why = check(value)
                 if why:
                     yield f"{label}记录的 {column}（{_show(value)}）{why}"
         if table == "score":
