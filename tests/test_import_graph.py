@@ -151,3 +151,19 @@ def test_no_qt_named_below_the_ui() -> None:
                 f"{module} → {m}" for m in named if m.split(".")[0] in {"PySide6", "shiboken6"}
             ]
     assert wrong == []
+
+
+def test_folders_and_files_stay_small() -> None:
+    """A capability per folder: at most 15 modules in one, no source file over 600 lines."""
+    too_many = {
+        str(folder.relative_to(PACKAGE.parent)): n
+        for folder in [PACKAGE, *[p for p in PACKAGE.rglob("*") if p.is_dir()]]
+        if (n := len([p for p in folder.glob("*.py") if p.name != "__init__.py"])) > 15
+    }
+    too_long = {
+        str(path.relative_to(PACKAGE.parent)): n
+        for path in MODULES.values()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
+    assert too_many == {}
+    assert too_long == {}
