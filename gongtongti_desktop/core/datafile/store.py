@@ -179,6 +179,9 @@ class Store:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             store = cls._configure(conn, path)
             store._migrate(backup_first=False)
+            # Migrations that replace a table (0006 the character index) leave free pages: a
+            # new file starts compact.
+            conn.execute("VACUUM")
             with store.atomic():
                 store.set_setting("programme", programme_id)
                 store.set_setting("kindergarten_name", kindergarten)
