@@ -160,7 +160,15 @@ def check_document(store: Store, doc: Any) -> dict[str, list[dict[str, Any]]]:
     from gongtongti_desktop.core.profile.programme import get_programme
 
     try:
-        check_values(get_programme(store.programme_id), records)
+        numeric = {
+            table: frozenset(
+                name
+                for name, allowed, _required in _row_shape(store, table).columns
+                if allowed & {int, float}
+            )
+            for table in records
+        }
+        check_values(get_programme(store.programme_id), records, numeric)
     except ValueProblem as exc:
         raise PackageDataError(f"数据包中{exc}") from None
     _check_references(store, records)
