@@ -259,9 +259,11 @@ def acquire(data_file: Path, what: str, *, wait: float | None = None) -> None:
         time.sleep(_POLL)
     holder = read_holder(key)
     who = holder.describe() if holder else "另一个程序"
+    window = holder is None or not holder.what or holder.what.startswith("窗口")
+    advice = "请切换到那个窗口，或先关闭它，再试。" if window else "请等它完成后再试。"
     raise UserError(
         f"数据文件 {data_file} 正由{who}写入或打开。为避免两处同时写入互相覆盖，"
-        f"已等待 {wait:g} 秒后放弃；文件未做任何改动。请等它完成（或关闭那个窗口）后再试。"
+        f"已等待 {wait:g} 秒后放弃；文件未做任何改动。{advice}"
     )
 
 
