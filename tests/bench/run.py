@@ -48,6 +48,7 @@ import exchange_bench  # noqa: E402
 import index_bench  # noqa: E402
 import libreoffice  # noqa: E402
 import memory  # noqa: E402
+import package_memory  # noqa: E402
 import search_bench  # noqa: E402
 import startup  # noqa: E402
 from table import Row, markdown_table, text_table  # noqa: E402
@@ -224,6 +225,28 @@ def index_rows(tmp: Path, rep: Repeats, notes: list[str]) -> list[Row]:
     ]
 
 
+def package_memory_rows(tmp: Path, notes: list[str]) -> list[Row]:
+    folder = tmp / "package-memory"
+    folder.mkdir()
+    say("导入上报包的峰值内存（子进程）")
+    largest, demo, size = package_memory.measure(folder)
+    notes.append(
+        f"导入峰值内存：gongtongti import 子进程的 VmHWM；最大的包是一学年 2 000 条活动、data.json "
+        f"{size:.1f} MB（上限 24 MB），基线是示例数据一学年的包（含照片）。"
+    )
+    return [
+        Row(
+            f"导入上报包峰值内存（限额内最大：data.json {size:.0f} MB）",
+            largest,
+            "导入示例数据一学年的包",
+            demo,
+            unit="MB",
+            target="≤ 300 MB",
+            met=largest <= 300,
+        )
+    ]
+
+
 def annex_rows(tmp: Path, rep: Repeats, notes: list[str]) -> list[Row]:
     from gongtongti_desktop.core.demo.builder import create_demo
 
@@ -347,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         rows, analysis = startup_rows(ten, tmp, rep, notes)
         rows += search_rows(diary_file, tmp, rep, notes)
         rows += index_rows(tmp, rep, notes)
+        rows += package_memory_rows(tmp, notes)
         rows += annex_rows(tmp, rep, notes)
         rows += exchange_rows(ten, tmp, rep, notes)
     load_after = os.getloadavg()[0]
