@@ -439,12 +439,9 @@ class DiaryTab(AttachmentActions, QWidget):
         a plan item, its kind, task and date (or a day in its month)."""
         today = self.today()
         values: dict[str, Any] = {"day": today.isoformat(), "mode": diary.MODES[0]}
-        latest = self.store.query(
-            "SELECT host_id FROM activity WHERE deleted_at IS NULL AND host_id IS NOT NULL"
-            " ORDER BY day DESC, rowid DESC LIMIT 1"
-        )
-        if latest:
-            values["host_id"] = latest[0]["host_id"]
+        host = diary.default_host(self.store)
+        if host:
+            values["host_id"] = host
         if plan_item_id:
             item = records.get_record(self.store, "plan_item", plan_item_id)
             assert item is not None

@@ -2,9 +2,9 @@
 index (附件4), with the previous period beside them, suggestions from the records, comments
 and evidence.
 
-Everything is read from and written through core.scoring: scores are checked there (0..the
+Everything is read from and written through core.records.scoring: scores are checked there (0..the
 item's points, halves allowed), sums come from ``scoring.totals``, suggestions from
-``scoring.suggest`` — computed once per period shown (they count diary records, which can be
+``score_suggestions.suggest`` — computed once per period shown (they count diary records, which can be
 many), never on paint and never after a score edit, which cannot change them. A suggestion is
 only shown until the director accepts it. Every change lands on ``undo_stack``.
 """
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gongtongti_desktop.core.checks import score_suggestions
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.indexes import Index, fmt_points
@@ -313,7 +314,7 @@ class ScoringTab(PanelActions, QWidget):
         self._stale = False
         index, period = self.index(), self.period()
         with wait_cursor():
-            suggestions = scoring.suggest(
+            suggestions = score_suggestions.suggest(
                 self.store, self.programme, index, period, self.store.today()
             )
         self._shown = (index.id, periods.period_key(period))
