@@ -16,10 +16,10 @@ from gongtongti_desktop.core.timeutil import parse_date
 MAX_NAME_LEN = 60
 MAX_TEXT_LEN = 2000
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}\Z")
 # Landline with area code: 010/02x have 3-digit codes, the rest 4; local number 7–8 digits;
 # an optional extension after a dash.
-_LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))-?(\d{7,8})(?:-(\d{1,6}))?$")
+_LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))-?(\d{7,8})(?:-(\d{1,6}))?\Z")
 
 
 def _is_cjk(ch: str) -> bool:
