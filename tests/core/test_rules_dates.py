@@ -156,3 +156,15 @@ def test_a_rule_asks_from_its_own_start(tmp_path) -> None:
     found = rules.evaluate(store, programme.calendar, rule, months, D(2024, 12, 1))
     assert [r.period.label for r in found] == ["2024年9月"]
     store.close()
+
+
+def test_panjin_demo_writes_its_2024_report_on_time(tmp_path) -> None:
+    from gongtongti_desktop.core.demo.builder import create_demo
+
+    store = create_demo(tmp_path / "p.gtdb", "panjin-2024")
+    programme = get_programme("panjin-2024")
+    rule = next(r for r in programme.rules if r.id == "annual-summary")
+    year = periods.period_containing(programme.calendar, "year", D(2024, 6, 1))
+    (result,) = rules.evaluate(store, programme.calendar, rule, year, store.today())
+    assert (result.status, result.count, result.late_ids) == (rules.MET, 1, ())
+    store.close()

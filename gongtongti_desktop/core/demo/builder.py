@@ -273,9 +273,10 @@ def _entered_on_time(store: Store, programme: Programme) -> None:
         rows = store.conn.execute("SELECT id, period FROM stage_summary").fetchall()
         for summary_id, key in rows:
             end = periods.period_from_key(programme.calendar, key).end.isoformat()
-            store.conn.execute(
-                "UPDATE stage_summary SET created_at = ?, updated_at = ? WHERE id = ?",
-                (f"{end}T18:00:00", f"{end}T18:00:00", summary_id),
+            store.conn.execute(  # not one written on an earlier day on purpose (a year's report)
+                "UPDATE stage_summary SET created_at = ?, updated_at = ? WHERE id = ?"
+                " AND created_at > ?",
+                (f"{end}T18:00:00", f"{end}T18:00:00", summary_id, f"{end}T23:59:59"),
             )
 
 

@@ -22,6 +22,7 @@ from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.profile.rule_specs import Rule
 from gongtongti_desktop.core.records import attachments, diary, plans, roster  # noqa: F401
 from gongtongti_desktop.core.records import engine as records
 
@@ -430,6 +431,9 @@ def fill_rule_samples(
                 if rule.per == "month" and months and period.start.month not in months:
                     continue
                 n = counts.get((rule.id, key), rule.min)
+                if rule.counts == "summaries" and rule.per == "year":
+                    _year_report(store, programme, rule, period, until, n)
+                    continue
                 if rule.counts == "summaries":
                     if n and period.end <= until and stage_reports.get_summary(store, key) is None:
                         stage_reports.save_summary(store, key, _summary_values(period.label))
@@ -500,6 +504,27 @@ def add_activity(
         "headcount": str(12 + 3 * number), "domain": domain, "plan_text": plan_text, "measures": measures,
         "record": text if with_record else "", "summary": summary, "plan_item_id": None,
     })  # fmt: skip
+
+
+def _year_report(
+    store: Store, programme: Programme, rule: Rule, year: Period, until: dt.date, n: int
+) -> None:
+    """A yearly report (盘锦's 年度帮扶工作总结报告): the 阶段总结 of the term holding December,
+    written three days before the year's due day once that day is past."""
+    from gongtongti_desktop.core.checks import rules
+    from gongtongti_desktop.core.records import stage_reports
+
+    due = rules.deadline(programme.calendar, rule, year)
+    term = periods.term_of(programme.calendar, dt.date(year.start.year, 12, 1))
+    key = periods.period_key(term)
+    if not n or due > until or stage_reports.get_summary(store, key) is not None:
+        return
+    row = stage_reports.save_summary(store, key, _summary_values(term.label))
+    written = f"{due - dt.timedelta(days=3)}T16:00:00"
+    store.conn.execute(
+        "UPDATE stage_summary SET created_at = ?, updated_at = ? WHERE id = ?",
+        (written, written, row["id"]),
+    )
 
 
 def _summary_values(label: str) -> dict[str, str]:
