@@ -85,7 +85,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     name = args.kindergarten.strip()
     if not name:
         raise UserError("幼儿园名称不能为空")
-    Store.create(Path(args.path), kindergarten=name, programme_id=programme.id).close()
+    from gongtongti_desktop.core.records import home
+
+    with Store.create(Path(args.path), kindergarten=name, programme_id=programme.id) as store:
+        home.ensure_home(store, programme)  # 本园 in the roster from the start
     _out(f"已新建数据文件 {args.path}（方案：{programme.name}，幼儿园：{name}）")
     return EXIT_OK
 

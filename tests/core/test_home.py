@@ -1,0 +1,41 @@
+"""本园: the first-start name becomes a kindergarten of the roster; its partners."""
+
+from __future__ import annotations
+
+from gongtongti_desktop.core.records import home, roster
+
+
+def test_first_start_name_becomes_this_kindergarten(store, programme) -> None:
+    assert home.home_id(store) == ""  # a file made before 本园 existed is not changed
+    made = home.ensure_home(store, programme)
+    rows = roster.list_kindergartens(store, programme)
+    assert [(r["id"], r["name"]) for r in rows] == [(made, "测试幼儿园")]
+    assert home.home_id(store) == made
+    assert home.ensure_home(store, programme) == made  # once only
+    assert len(roster.list_kindergartens(store, programme)) == 1
+
+
+def test_an_existing_record_of_that_name_is_taken(store, programme) -> None:
+    kg = roster.save_record(store, programme, "kindergarten", {"name": "测试幼儿园"})
+    assert home.home_id(store) == kg
+    assert home.ensure_home(store, programme) == kg
+    assert store.setting(home.HOME_SETTING) == kg
+
+
+def test_partners_are_the_pairings_of_this_kindergarten(store, programme) -> None:
+    me = home.ensure_home(store, programme)
+    a = roster.save_record(store, programme, "kindergarten", {"name": "甲园"})
+    b = roster.save_record(store, programme, "kindergarten", {"name": "乙园"})
+    c = roster.save_record(store, programme, "kindergarten", {"name": "丙园"})
+    role = roster.records.choices(programme, roster.PAIRING.fields[3])[0]
+    roster.save_record(
+        store, programme, "pairing", {"lead_id": me, "partner_id": a, "partner_role": role}
+    )
+    roster.save_record(
+        store, programme, "pairing", {"lead_id": b, "partner_id": me, "partner_role": role}
+    )
+    roster.save_record(
+        store, programme, "pairing", {"lead_id": b, "partner_id": c, "partner_role": role}
+    )
+    assert {p["id"] for p in home.partners(store, me)} == {a, b}
+    assert home.partners(store, "") == []
