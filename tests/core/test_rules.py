@@ -299,3 +299,18 @@ def test_periods_before_the_data_file_are_not_judged(store: Store, programme: Pr
     assert since == last.period.start
     [(now, last)] = rules.current_and_last(store, programme.calendar, (rule,), made, since)
     assert (last.status, last.count) == (rules.MISSED, 1)  # judged: 1 of the 2 wanted
+
+
+def test_more_than_the_range_reads_as_done_unless_the_seed_forbids_it() -> None:
+    import dataclasses
+
+    rule = rules.Rule("r", "送教", "term", 2, 4)
+    period = periods.month_period(2024, 9)
+    due = dt.date(2024, 9, 30)
+    over = rules.RuleResult(rule, period, 5, (), due, rules.status_of(rule, 5, due, due), True)
+    assert over.status == rules.TOO_MANY
+    assert over.status_text == "已达成（超出建议次数）" and over.done
+    assert rules.closed_failures([(over, over)]) == []
+    strict = dataclasses.replace(over, rule=dataclasses.replace(rule, strict_max=True))
+    assert strict.status_text == "超出上限" and not strict.done
+    assert rules.closed_failures([(strict, strict)]) == [strict, strict]

@@ -33,7 +33,9 @@ STATUS_TEXT = {
     MET: "已达成",
     NOT_YET: "进行中",
     MISSED: "未达成",
-    TOO_MANY: "超出上限",
+    # More than a rule's range is still the work done: a seed's "每学期2-4次" sets what is
+    # expected, not a ceiling — unless the profile says the maximum is one (strict_max).
+    TOO_MANY: "已达成（超出建议次数）",
     UNTRACKED: "未记录（早于本数据文件）",
 }
 PER_TEXT = {"month": "每月", "term": "每学期", "school_year": "每学年"}
@@ -55,6 +57,7 @@ class Rule:
     group: str = ""  # shown together, e.g. "八个一"
     source: str = ""  # where the seed says so
     months: tuple[int, ...] = ()  # per "month": only these months count (高台's plan: 3–6, 9–12)
+    strict_max: bool = False  # the seed forbids more than ``max`` (then "超出上限", a miss)
 
     def applies_to(self, period: Period) -> bool:
         """False for a month the rule leaves out (a holiday month of a ``months`` rule)."""
@@ -92,7 +95,14 @@ class RuleResult:
 
     @property
     def status_text(self) -> str:
+        if self.status == TOO_MANY and self.rule.strict_max:
+            return "超出上限"
         return STATUS_TEXT[self.status]
+
+    @property
+    def done(self) -> bool:
+        """The requirement is met (more than the range counts, unless the seed forbids it)."""
+        return self.status == MET or (self.status == TOO_MANY and not self.rule.strict_max)
 
     @property
     def progress(self) -> str:
@@ -151,6 +161,7 @@ def load_rules(
             group=rt.get("group", str, ""),
             source=rt.get("source", str, ""),
             months=_months(rt),
+            strict_max=rt.get("strict_max", bool, False),
         )
         rt.done()
         if rule.min < 0 or rule.max < 0 or (rule.max and rule.max < rule.min):
@@ -327,4 +338,9 @@ def current_and_last(
 
 def closed_failures(pairs: list[tuple[RuleResult, RuleResult]]) -> list[RuleResult]:
     """Results of closed periods (their deadline has passed) that did not meet their rule."""
-    return [r for pair in pairs for r in pair if r.closed and r.status in (MISSED, TOO_MANY)]
+    return [
+        r
+        for pair in pairs
+        for r in pair
+        if r.closed and r.status != UNTRACKED and not r.done and r.status in (MISSED, TOO_MANY)
+    ]

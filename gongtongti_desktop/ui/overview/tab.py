@@ -51,7 +51,7 @@ MAX_PROBLEM_LINES = 12
 PER_NOW = {"month": "本月", "term": "本学期", "school_year": "本学年"}
 PER_LAST = {"month": "上月", "term": "上学期", "school_year": "上学年"}
 GREEN, RED = "#1e8449", "#c0392b"
-STATUS_COLORS = {rules.MET: GREEN, rules.MISSED: RED, rules.TOO_MANY: RED}
+STATUS_COLORS = {rules.MET: GREEN, rules.MISSED: RED, rules.TOO_MANY: GREEN}
 RULES_PENDING = "正在统计规则达成情况…"
 RULES_AFTER_PAINT_MS = 10
 NOTICE_STYLE = (
@@ -453,7 +453,11 @@ class OverviewTab(QWidget):
         bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
         bar.setFixedWidth(110)
         bar.setToolTip(tip)
-        color = STATUS_COLORS.get(result.status)
+        color = (
+            STATUS_COLORS.get(result.status)
+            if result.done or result.status != rules.TOO_MANY
+            else RED
+        )
         if color:
             palette = bar.palette()
             palette.setColor(QPalette.ColorRole.Highlight, QColor(color))
@@ -484,7 +488,7 @@ class OverviewTab(QWidget):
                     which = PER_NOW[per] if result is now else PER_LAST[per]
                     text = f"{result.rule.label} {result.progress}"
                     if result.status == rules.TOO_MANY:
-                        text += "（超出上限）"
+                        text += "（超出上限）"  # only a strict maximum is a miss
                     found.setdefault((which, result.period.label), []).append(text)
             for (which, label), texts in found.items():
                 lines.append(f"{which}（{label}）未达成：{'、'.join(texts)}")

@@ -188,9 +188,9 @@ class ScoringPanel(QWidget):
         self.suggestion_label.setToolTip(SUGGESTION_RULE)
         for result, line in zip(suggestion.results, suggestion.explanation, strict=True):
             entry = QListWidgetItem(line)
-            if result.status in ("missed", "too_many"):
+            if result.status == "missed" or (result.status == "too_many" and not result.done):
                 entry.setForeground(QBrush(MISSED_COLOR))
-            elif result.status == "met":
+            elif result.done:
                 entry.setForeground(QBrush(MET_COLOR))
             if result.rule.source:
                 entry.setToolTip(result.rule.source)
