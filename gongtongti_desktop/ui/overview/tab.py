@@ -232,10 +232,14 @@ class OverviewTab(QWidget):
         middle.addWidget(self.rules_box, 4)
         middle.addLayout(right, 5)
 
+        from gongtongti_desktop.ui.overview.first_steps import FirstSteps
+
+        self.first_steps = FirstSteps(store)
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addLayout(heading)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.first_steps)
         layout.addLayout(cards)
         layout.addLayout(middle)
         layout.addStretch(1)
@@ -297,6 +301,8 @@ class OverviewTab(QWidget):
         for table, count in self.counts().items():
             self.count_labels[table].setText(str(count))
         self._show_problems(roster.roster_problems(self.store, self.programme))
+        if hasattr(self, "first_steps"):
+            self.first_steps.refresh()
         if self.chart is not None:
             self.chart.set_counts(self.activity_counts())
 
@@ -509,10 +515,13 @@ class OverviewTab(QWidget):
     def _show_problems(self, problems: list[str]) -> None:
         self.problems.clear()
         self.problems.addItems(problems)
+        from gongtongti_desktop.core.checks.daily import empty_roster_hint
+
+        empty = empty_roster_hint(self.store)
         if problems:
             self.problems_label.setText(f"发现 {len(problems)} 处需要补充：")
         else:
-            self.problems_label.setText("未发现问题。")
+            self.problems_label.setText(empty or "未发现问题。")
         self.problems.setVisible(bool(problems))
         # As tall as its lines (up to MAX_PROBLEM_LINES, then it scrolls): no empty white box.
         lines = min(len(problems), MAX_PROBLEM_LINES)

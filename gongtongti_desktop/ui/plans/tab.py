@@ -157,7 +157,6 @@ class PlanTab(QWidget):
             (QKeySequence(QKeySequence.StandardKey.Delete), lambda: self.delete()),
             (QKeySequence(Qt.Key.Key_Return), lambda: self.edit()),
             (QKeySequence(Qt.Key.Key_Enter), lambda: self.edit()),
-            (QKeySequence(QKeySequence.StandardKey.New), lambda: self.add()),
         ):
             QShortcut(key, self.view, slot, context=Qt.ShortcutContext.WidgetShortcut)
         self.hint = QLabel()

@@ -156,6 +156,9 @@ def build_app() -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
+    from gongtongti_desktop.ui.shell import fit
+
+    fit.install(app)  # every dialog fits a small or scaled screen
     sys.excepthook = _excepthook
     return app
 
@@ -186,6 +189,10 @@ def _open_into(window: MainWindow, path: Path) -> None:
         window.close()  # the director gave up: the last window closes, the program ends
     else:
         window.attach(*opened)
+        from gongtongti_desktop.ui.overview.reminders import show_at_start
+
+        if show_at_start():
+            window.daily.show_reminders()  # what is due, each a click from where to act
 
 
 def run_gui(data_path: Path | None) -> int:

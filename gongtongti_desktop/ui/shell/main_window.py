@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QLabel,
@@ -117,7 +118,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store: Store = None  # type: ignore[assignment]  # until attach()
         self.programme: Programme = None  # type: ignore[assignment]
-        self.resize(1180, 760)
+        from gongtongti_desktop.ui.shell import fit
+
+        fit.install(QApplication.instance())  # type: ignore[arg-type]
+        fit.place_main_window(self)
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         self.undo_group = QUndoGroup(self)
@@ -164,13 +168,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("文件(&F)")
+        file_menu = self.file_menu = bar.addMenu("文件(&F)")
         self.open_action = self._action(
             file_menu, "打开数据文件…", self.choose_and_open, QKeySequence.StandardKey.Open
         )
         self.new_action = self._action(
-            file_menu, "新建数据文件…", self.choose_and_create, QKeySequence.StandardKey.New
-        )
+            file_menu, "新建数据文件…", self.choose_and_create, "Ctrl+Shift+N"
+        )  # Ctrl+N: a new record of the tab shown (shell/daily)
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, "导入结对名单（Excel）…", self.import_roster)
         self.export_action = self._action(file_menu, "导出表格（Excel）…", self.export_tables)
@@ -201,8 +205,11 @@ class MainWindow(QMainWindow):
         self.undo_group.activeStackChanged.connect(self._update_undo_actions)
         self._update_undo_actions()
         self.print_menu = bar.addMenu("打印(&P)")
-        help_menu = bar.addMenu("帮助(&H)")
+        help_menu = self.help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.show_about)
+        from gongtongti_desktop.ui.shell.daily import DailyActions
+
+        self.daily = DailyActions(self)
 
     def _action(self, menu, text: str, slot, shortcut=None, *, needs_file: bool = True) -> QAction:
         action = QAction(text, self)
@@ -563,6 +570,9 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from gongtongti_desktop.ui.shell import fit
+
+        fit.remember_main_window(self)
         if self.store is not None:  # None: closed while its data file was being opened
             from gongtongti_desktop.ui.datafile import data_file_guard as guard
 
