@@ -22,7 +22,6 @@ from PySide6.QtGui import (
     QImageReader,
     QKeySequence,
     QPixmap,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui.shell.common import muted, show_error
+from gongtongti_desktop.ui.shell.common import muted, shortcut, show_error
 
 THUMB = 128
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -180,11 +179,11 @@ class AttachmentStrip(QWidget):
         self.caption_button.clicked.connect(self.edit_caption)
         self.open_button.clicked.connect(lambda: self.open_item(self.list.currentItem()))
         self.delete_button.clicked.connect(self._delete_current)
-        QShortcut(
+        shortcut(
             QKeySequence(QKeySequence.StandardKey.Delete),
             self.list,
             self._delete_current,
-            context=Qt.ShortcutContext.WidgetShortcut,
+            Qt.ShortcutContext.WidgetShortcut,
         )
         bar = QHBoxLayout()
         bar.addWidget(self.title)

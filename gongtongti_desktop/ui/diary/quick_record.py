@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -45,7 +44,7 @@ from gongtongti_desktop.ui.shell.date_field import DateField
 
 ERROR_STYLE = "color: #c0392b;"
 THUMB = 96
-# Above this many, the kinds / partners are a drop-down list instead of a row of buttons.
+# Above this many, the kinds / partners are a wrapping list of chips instead of buttons.
 BUTTONS_UP_TO = 6
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -84,7 +83,9 @@ class PhotoList(QListWidget):
 
 
 class Choice(QWidget):
-    """One choice among a few (a row of buttons: one click) or many (a drop-down list)."""
+    """One choice, always one click: a row of buttons for a few, a wrapping list of "chips"
+    for many (a programme has up to 21 activity kinds; a drop-down would take two clicks and
+    hide them)."""
 
     changed = Signal()
 
@@ -94,7 +95,7 @@ class Choice(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[str, QPushButton] = {}
-        self.combo: QComboBox | None = None
+        self.list: QListWidget | None = None
         if len(items) <= BUTTONS_UP_TO:
             self.group = QButtonGroup(self)
             self.group.setExclusive(True)
@@ -108,26 +109,42 @@ class Choice(QWidget):
                 button.toggled.connect(lambda _on: self.changed.emit())
             layout.addStretch(1)
         else:
-            self.combo = QComboBox()
-            self.combo.setPlaceholderText("请选择…")
+            chips = self.list = QListWidget()
+            chips.setFlow(QListView.Flow.LeftToRight)
+            chips.setWrapping(True)
+            chips.setResizeMode(QListView.ResizeMode.Adjust)
+            chips.setSpacing(3)
             for text, value in items:
-                self.combo.addItem(text, value)
-            self.combo.setCurrentIndex(-1)
-            self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
-            layout.addWidget(self.combo, 1)
+                item = QListWidgetItem(text)
+                item.setData(PATH_ROLE, value)
+                chips.addItem(item)
+            lines = QFontMetrics(chips.font()).lineSpacing() + 10
+            chips.setMinimumHeight(lines * 3)
+            chips.setMaximumHeight(lines * 5)
+            chips.currentRowChanged.connect(lambda _row: self.changed.emit())
+            layout.addWidget(chips, 1)
+
+    def item_rect(self, value: str):
+        assert self.list is not None
+        for row in range(self.list.count()):
+            if self.list.item(row).data(PATH_ROLE) == value:
+                return self.list.visualItemRect(self.list.item(row))
+        raise KeyError(value)
 
     def value(self) -> str:
-        if self.combo is not None:
-            data = self.combo.currentData()
-            return "" if data is None else str(data)
+        if self.list is not None:
+            item = self.list.currentItem()
+            return "" if item is None or not item.isSelected() else str(item.data(PATH_ROLE))
         for value, button in self.buttons.items():
             if button.isChecked():
                 return value
         return ""
 
     def set_value(self, value: str) -> None:
-        if self.combo is not None:
-            self.combo.setCurrentIndex(self.combo.findData(value))
+        if self.list is not None:
+            for row in range(self.list.count()):
+                if self.list.item(row).data(PATH_ROLE) == value:
+                    self.list.setCurrentRow(row)
         elif value in self.buttons:
             self.buttons[value].setChecked(True)
 

@@ -4,7 +4,7 @@ each a sortable, filterable table with 新增 / 编辑 / 删除."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,7 +22,7 @@ from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import catalog, roster
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.roster.model import RecordTableModel
-from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, show_error
+from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, shortcut, show_error
 from gongtongti_desktop.ui.shell.labels import RoleLabels
 from gongtongti_desktop.ui.shell.record_dialog import RecordDialog
 
@@ -127,7 +127,7 @@ class RecordSection(QWidget):
             (QKeySequence(Qt.Key.Key_Return), lambda: self.edit()),
             (QKeySequence(Qt.Key.Key_Enter), lambda: self.edit()),
         ):
-            QShortcut(key, self.view, slot, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut(key, self.view, slot, Qt.ShortcutContext.WidgetShortcut)
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -279,11 +279,11 @@ class RosterTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-        QShortcut(
+        shortcut(
             QKeySequence(QKeySequence.StandardKey.Find),
             self,
             self.focus_filter,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
 
     def current_section(self) -> RecordSection:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
 from gongtongti_desktop.errors import UserError
@@ -91,3 +91,15 @@ def ask_save_path(
 
 def documents_folder() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+
+
+def shortcut(key: QKeySequence, widget: QWidget, slot: Callable[[], object], context) -> QShortcut:
+    """A key for ``widget`` in ``context`` (Qt.ShortcutContext).
+
+    Why not ``QShortcut(key, widget, slot, context=…)``: PySide6 drops that keyword, the
+    shortcut stays window-wide, and two lists' Delete keys in one window cancel each other out
+    as ambiguous — the key then does nothing anywhere."""
+    made = QShortcut(key, widget)
+    made.setContext(context)
+    made.activated.connect(slot)
+    return made
