@@ -97,6 +97,44 @@ class ManualWindow(QWidget):
         )
         self.move(room.topLeft())
 
+    def fit_images(self, width: int) -> int:
+        """Show each picture at most ``width`` pixels wide (the text's width), so a small
+        screen needs no sideways scrolling; returns how many were made smaller."""
+        from PySide6.QtGui import QTextCursor
+
+        document = self.browser.document()
+        changed = 0
+        block = document.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image = fmt.toImageFormat()
+                    natural = document.resource(
+                        document.ResourceType.ImageResource, QUrl(image.name())
+                    )
+                    full = natural.width() if hasattr(natural, "width") else 0
+                    wanted = min(full, width) if full else width
+                    if full and abs(image.width() - wanted) > 1:
+                        image.setWidth(wanted)
+                        image.setHeight(natural.height() * wanted / full)
+                        cursor = QTextCursor(document)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(
+                            fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                        )
+                        cursor.setCharFormat(image)
+                        changed += 1
+                it += 1
+            block = block.next()
+        return changed
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_images(max(200, self.browser.viewport().width() - 30))
+
     def go_to_heading(self, row: int) -> None:
         if 0 <= row < len(self._headings):
             self.browser.moveCursor(self.browser.textCursor().MoveOperation.Start)
