@@ -313,7 +313,8 @@ class MainWindow(QMainWindow):
         from gongtongti_desktop.ui.stage_report.tab import SummaryTab
 
         tab = SummaryTab(self.store, self.programme, parent)
-        tab.print_requested.connect(self.print_form)
+        # the tab has asked about an untouched draft already
+        tab.print_requested.connect(lambda f, p: self.print_form(f, p, draft_asked=True))
         tab.changed.connect(self.overview.mark_stale)
         return tab
 
@@ -494,12 +495,14 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
-    def print_form(self, form_id: str, period=None):
+    def print_form(self, form_id: str, period=None, *, draft_asked: bool = False):
         """The form's preview; a periodic form opens at ``period`` (default: the form's default,
         normally this term) with a picker to choose another month / term / school year."""
         from gongtongti_desktop.ui.printing.print_preview import open_print_preview
 
-        return open_print_preview(self, self.store, self.programme, form_id, period)
+        return open_print_preview(
+            self, self.store, self.programme, form_id, period, draft_asked=draft_asked
+        )
 
     def print_index(self, index_id: str, period: Period | None = None):
         """The printable form of an assessment index (附件4, a checklist) for a period."""
