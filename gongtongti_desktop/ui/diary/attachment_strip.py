@@ -25,7 +25,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -291,8 +290,9 @@ class AttachmentStrip(QWidget):
     # -- asking -------------------------------------------------------------------------------
 
     def choose_files(self) -> list[Path]:
-        names, _filter = QFileDialog.getOpenFileNames(self, "添加附件", "", FILE_FILTER)
-        files = [Path(n) for n in names]
+        from gongtongti_desktop.ui.shell import file_choice  # photo preview, last folder
+
+        files = file_choice.choose_files(self, "添加附件（可多选）", FILE_FILTER, "photos")
         if files:
             self.add_files.emit(files)
         return files

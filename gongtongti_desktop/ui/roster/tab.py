@@ -209,8 +209,23 @@ class RecordSection(QWidget):
 
     # -- changing -----------------------------------------------------------------------------
 
+    def new_values(self) -> dict[str, str]:
+        """What a new record starts with: 本园 on its side of a pairing (the lead side; the
+        director changes it when 本园 is the one helped) and as a person's kindergarten."""
+        from gongtongti_desktop.core.records import home
+
+        mine = home.home_id(self.store)
+        if not mine:
+            return {}
+        field = {"pairing": "lead_id", "person": "kindergarten_id",
+                 "staff_exchange": "from_id"}.get(self.table)  # fmt: skip
+        return {field: mine} if field else {}
+
     def make_dialog(self, record_id: str | None = None) -> RecordDialog:
-        dialog = RecordDialog(self.store, self.programme, self.table, record_id, self)
+        initial = self.new_values() if record_id is None else None
+        dialog = RecordDialog(
+            self.store, self.programme, self.table, record_id, self, initial=initial
+        )
         dialog.saved.connect(self._after_save)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog

@@ -22,11 +22,30 @@ IMAGE_FILTER = "照片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)
 PREVIEW = 220
 
 
+# Qt's own Chinese translation leaves these three labels of its file dialog in English.
+CHINESE_LABELS = {
+    QFileDialog.DialogLabel.LookIn: "查找范围：",
+    QFileDialog.DialogLabel.FileName: "文件名：",
+    QFileDialog.DialogLabel.FileType: "文件类型：",
+}
+
+
+def chinese_labels(dialog: QFileDialog) -> None:
+    """Every label of Qt's file dialog in Chinese (the fit filter calls this for each file
+    dialog shown, the static ``QFileDialog.get…`` ones included)."""
+    if dialog.testOption(QFileDialog.Option.DontUseNativeDialog) or sys.platform.startswith(
+        "linux"
+    ):
+        for label, text in CHINESE_LABELS.items():
+            dialog.setLabelText(label, text)
+
+
 def last_folder(purpose: str) -> Path:
     saved = QSettings().value(f"last_folder/{purpose}")
     if isinstance(saved, str) and Path(saved).is_dir():
         return Path(saved)
-    return documents_folder()
+    documents = documents_folder()
+    return documents if documents.is_dir() else Path.home()
 
 
 def remember_folder(purpose: str, chosen: Path) -> None:
@@ -44,6 +63,7 @@ def make_dialog(
     dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, "打开")
     dialog.setLabelText(QFileDialog.DialogLabel.Reject, "取消")
+    chinese_labels(dialog)
     if sys.platform.startswith("linux"):
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         _add_preview(dialog)

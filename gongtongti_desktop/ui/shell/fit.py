@@ -128,7 +128,8 @@ def _keep_inside(widget: QWidget, room: QRect) -> None:
 
 
 class _FitFilter(QObject):
-    """Fits every dialog of the application just before it is first shown."""
+    """Fits every dialog of the application just before it is first shown (and puts the
+    labels Qt's translation misses on its file dialogs in Chinese)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -137,6 +138,10 @@ class _FitFilter(QObject):
             and not getattr(watched, "_fitted", False)
         ):
             watched._fitted = True  # type: ignore[attr-defined]
+            if isinstance(watched, QFileDialog):
+                from gongtongti_desktop.ui.shell.file_choice import chinese_labels
+
+                chinese_labels(watched)
             fit_dialog(watched)
         return False
 
