@@ -310,9 +310,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         pairings = len(roster.list_pairings(store))
         version = store.schema_version
         report = check_report.rules_report(store, programme, day)
+        from gongtongti_desktop.core.checks.daily import empty_roster_hint
+
+        first = empty_roster_hint(store)
     _out(f"数据文件：{args.data}（方案：{programme.name}，数据版本 {version}）")
     _out(f"结对：{pairings} 个")
-    if not problems:
+    if first and not problems:
+        _out(first)  # not "未发现问题" on an empty roster: what to do first
+    elif not problems:
         _out("数据检查通过：未发现问题。")
     else:
         _out(f"发现 {len(problems)} 个问题：")

@@ -256,3 +256,11 @@ def test_console_script_entry_point(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "不存在" in result.stderr and result.stdout == ""
+
+
+def test_check_of_an_empty_roster_says_what_to_do_first(tmp_path, capsys) -> None:
+    data = tmp_path / "new.gtdb"
+    assert run(capsys, "init", str(data), "--kindergarten", "东岭镇中心幼儿园")[0] == 0
+    code, out, _ = run(capsys, "check", "--data", str(data))
+    assert code == 0
+    assert "结对名单还是空的" in out and "未发现问题" not in out
