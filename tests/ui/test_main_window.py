@@ -448,3 +448,16 @@ def test_the_window_modules_load_no_core_module_before_the_first_frame() -> None
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     core = {m for m in out.stdout.split() if m.startswith("gongtongti_desktop.core.")}
     assert core == {"gongtongti_desktop.core.paths"}
+
+
+def test_reminders_appear_once_the_data_file_shows(qtbot, demo_path) -> None:
+    window = app.start_window(demo_path)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.store is not None, timeout=3000)
+    qtbot.waitUntil(
+        lambda: getattr(window.daily, "reminders_dialog", None) is not None, timeout=3000
+    )
+    dialog = window.daily.reminders_dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "今日提醒"
+    assert "还有" in dialog.reminders[0].text or "今天截止" in dialog.reminders[0].text
+    dialog.done(0)

@@ -76,7 +76,7 @@ class RemindersDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.again)
         layout.addWidget(buttons)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(520)
 
     def _go(self, where: str) -> None:
         self.accept()
