@@ -41,7 +41,8 @@ class Reminder:
 
 
 def _count(store: Store, table: str) -> int:
-    return int(store.query(f"SELECT count(*) AS n FROM {table} WHERE deleted_at IS NULL")[0]["n"])
+    """1 when ``table`` holds an active record, else 0 (whether, not how many: start-up)."""
+    return len(store.query(f"SELECT 1 FROM {table} WHERE deleted_at IS NULL LIMIT 1"))
 
 
 def empty_roster_hint(store: Store) -> str:

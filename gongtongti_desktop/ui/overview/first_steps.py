@@ -43,7 +43,7 @@ class FirstSteps(QGroupBox):
             self.rows.append((mark, text, button))
         self.grid.setColumnStretch(1, 1)
         self.steps: list[daily.Step] = []
-        self.refresh()
+        self.hide()  # until ``refresh`` (the 概览 refreshes it with its other figures)
 
     def refresh(self) -> None:
         self.steps = daily.first_steps(self.store)
