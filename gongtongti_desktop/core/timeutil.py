@@ -106,3 +106,8 @@ def parse_time(text: str) -> str | None:
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
     return f"{hour:02d}:{minute:02d}"
+
+
+def chinese_date(day: dt.date) -> str:
+    """2024年9月30日 — how a date is written on a form and in a message."""
+    return f"{day.year}年{day.month}月{day.day}日"

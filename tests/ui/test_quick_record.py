@@ -202,3 +202,16 @@ def test_details_opens_the_full_form_with_what_was_typed(qtbot, store, programme
     assert full.isVisible()
     assert full.values()["title"] == "半日观摩"
     assert full.values()["receiver_ids"] == [partner]
+
+
+def test_the_full_form_starts_with_this_kindergarten_as_host(qtbot, store, programme) -> None:
+    me, _partners = _paired(store, programme, ["甲村幼儿园"])
+    window = MainWindow(store, programme)
+    qtbot.addWidget(window)
+    dialog = window.diary_tab.add()
+    assert dialog.values()["host_id"] == me
+    assert dialog.editors["day"].value() == store.today().isoformat()
+    dialog.editors["day"].widget.setText("9月1日")
+    dialog.editors["day"].widget.normalise()
+    assert dialog.editors["day"].value() == f"{store.today().year}-09-01"
+    dialog.done(0)

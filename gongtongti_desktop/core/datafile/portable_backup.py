@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gongtongti_desktop.core.datafile import backups
+from gongtongti_desktop.core.datafile.store import ATTACHMENTS_DIR_NAME as FOLDER_NAME
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.records.attachments import FOLDER_NAME
 from gongtongti_desktop.errors import DataFileError, UserError
 
 PREFIX = "共同体工作台备份"

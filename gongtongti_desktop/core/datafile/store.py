@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from gongtongti_desktop.core.datafile import early_check
 from gongtongti_desktop.core.datafile.version import SCHEMA_VERSION
+from gongtongti_desktop.core.paths import DEFAULT_PROGRAMME
 from gongtongti_desktop.errors import DamagedFileError, DataFileError, StorageError
 
 if TYPE_CHECKING:
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 APPLICATION_ID = 0x47545444  # "GTTD"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUP_DIR_NAME = "backups"
+# Beside the data file too: its evidence files (core/records/attachments), copied with it by
+# 备份到U盘 (core/datafile/portable_backup).
+ATTACHMENTS_DIR_NAME = "attachments"
 
 
 def new_id() -> str:
@@ -269,7 +273,7 @@ class Store:
 
     @property
     def programme_id(self) -> str:
-        return self.setting("programme", "yiyuan-2022")
+        return self.setting("programme", DEFAULT_PROGRAMME)
 
     @property
     def kindergarten_name(self) -> str:

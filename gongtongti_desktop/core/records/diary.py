@@ -1,4 +1,4 @@
-"""The help-activity diary (帮扶日志): one record per activity, with the five parts the seeds
+"""The help-activity diary (帮扶日志): one record per activity, with the five parts the notices
 demand (方案、措施、记录、总结、图片), linked to the plan item it carries out.
 
 Search uses SQLite FTS5 with the trigram tokenizer (Chinese has no spaces, so any substring of
@@ -27,6 +27,7 @@ from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import (
     attachments,  # noqa: F401  (an activity's attachments are deleted with it)
+    home,
 )
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.core.records.engine import Column, Field, RecordType
@@ -60,9 +61,23 @@ def _check_activity(
     return errors
 
 
+def default_host(store: Store) -> str:
+    """The host a new activity starts with: 本园 when the roster has it, else the host of the
+    latest activity ("" if none) — a director records her own kindergarten's activities."""
+    mine = home.home_id(store)
+    if mine:
+        return mine
+    latest = store.query(
+        "SELECT host_id FROM activity WHERE deleted_at IS NULL AND host_id IS NOT NULL"
+        " ORDER BY day DESC, rowid DESC LIMIT 1"
+    )
+    return latest[0]["host_id"] if latest else ""
+
+
 def _mark_plan_item_done(store: Store, record_id: str, cleaned: dict[str, Any]) -> None:
     """Linking an activity to a plan item means the item was carried out."""
     if cleaned["plan_item_id"]:
+        records.note(store, "plan_item", cleaned["plan_item_id"])
         store.execute(
             "UPDATE plan_item SET status = ?, updated_at = ? WHERE id = ? AND status IN (?, ?)",
             [DONE, now_iso(), cleaned["plan_item_id"], PLANNED, POSTPONED],

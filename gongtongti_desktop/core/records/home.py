@@ -68,3 +68,18 @@ def partners(store: Store, kindergarten_id: str) -> list[dict[str, Any]]:
            ORDER BY k.name""",
         {"id": kindergarten_id},
     )
+
+
+def last_partner(store: Store, kindergarten_id: str) -> str:
+    """The kindergarten that took part in the latest activity ``kindergarten_id`` hosted
+    ("" if none): the partner 记一笔 offers first."""
+    if not kindergarten_id:
+        return ""
+    rows = store.query(
+        """SELECT r.kindergarten_id AS id FROM activity a
+           JOIN activity_receiver r ON r.record_id = a.id
+           WHERE a.deleted_at IS NULL AND a.host_id = ?
+           ORDER BY a.day DESC, a.created_at DESC LIMIT 1""",
+        [kindergarten_id],
+    )
+    return rows[0]["id"] if rows else ""

@@ -238,19 +238,9 @@ class QuickRecordDialog(QDialog):
         if len(self.partners) == 1:
             self.partner.set_value(self.partners[0][1])
             return
-        last = (
-            self.store.query(
-                """SELECT r.kindergarten_id AS id FROM activity a
-               JOIN activity_receiver r ON r.record_id = a.id
-               WHERE a.deleted_at IS NULL AND a.host_id = ?
-               ORDER BY a.day DESC, a.created_at DESC LIMIT 1""",
-                [self.home],
-            )
-            if self.home
-            else []
-        )
+        last = home.last_partner(self.store, self.home)
         if last:
-            self.partner.set_value(last[0]["id"])
+            self.partner.set_value(last)
 
     # -- photos ---------------------------------------------------------------------------------
 

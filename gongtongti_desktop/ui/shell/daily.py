@@ -122,8 +122,9 @@ class DailyActions(QObject):
         return dialog
 
     def _activity_saved(self, activity_id: str) -> None:
-        window = self.window
-        window._records_changed(window.plan_page, window.diary_page)
+        window = self.window  # a new activity: the plan, the diary and the scores count it
+        window._mark_stale(window.plan_page, window.diary_page, window.scoring_page)
+        window.overview.mark_stale()
         window.statusBar().showMessage("已保存帮扶活动（可在“帮扶日志”中查看和补充详细内容）", 8000)
         del activity_id
 
@@ -137,6 +138,23 @@ class DailyActions(QObject):
         return dialog
 
     # -- help -----------------------------------------------------------------------------------
+
+    def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from gongtongti_desktop import __version__
+        from gongtongti_desktop.ui.shell.common import APP_TITLE
+
+        window = self.window
+        QMessageBox.about(
+            window,
+            f"关于{APP_TITLE}",
+            f"<p><b>{APP_TITLE}</b> {__version__}</p>"
+            "<p>幼儿园城乡教育共同体（结对帮扶）园长工作台：结对名单、表格打印与导出。</p>"
+            "<p>离线运行，所有数据只保存在本机的数据文件中。</p>"
+            f"<p>当前方案：{window.programme.name}<br>{window.programme.source_document}</p>"
+            f"<p>数据文件：{window.store.path}</p>",
+        )
 
     def show_manual(self) -> QWidget:
         from gongtongti_desktop.ui.help.manual import ManualWindow
