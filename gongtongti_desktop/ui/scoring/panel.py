@@ -127,6 +127,12 @@ class ScoringPanel(QWidget):
         evidence_buttons.addWidget(self.remove_button)
         evidence_buttons.addStretch(1)
         self.evidence_label = QLabel("佐证材料：")
+        # Room for a few lines each: on a small screen the panel scrolls (the tab puts it in a
+        # scroll area) instead of squeezing the lists to nothing.
+        line = self.fontMetrics().lineSpacing()
+        self.rule_list.setMinimumHeight(line * 4)
+        self.comment.setMinimumHeight(line * 3 + 12)
+        self.evidence_list.setMinimumHeight(line * 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
