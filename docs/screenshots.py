@@ -81,6 +81,8 @@ def main_shots(data: Path, tmp: Path) -> None:
     for index, name in ((1, "02-roster"), (2, "03-plans"), (3, "04-diary"), (4, "06-scoring"),
                         (5, "07-summary")):  # fmt: skip
         window.tabs.setCurrentIndex(index)
+        if name == "06-scoring":
+            window.scoring_tab.select("C8")  # an item with a suggestion and its reasoning
         _save(window, name)
     window.tabs.setCurrentIndex(0)
     first = FirstRunDialog(tmp / "new.gtdb", window)
