@@ -39,3 +39,20 @@ def test_partners_are_the_pairings_of_this_kindergarten(store, programme) -> Non
     )
     assert {p["id"] for p in home.partners(store, me)} == {a, b}
     assert home.partners(store, "") == []
+
+
+def test_the_name_on_every_form_follows_this_kindergarten(store, programme) -> None:
+    from gongtongti_desktop.core.forms.form_data import form_data
+
+    assert home.home_name(store) == "测试幼儿园"  # no 本园 record yet: the first-start name
+    me = home.ensure_home(store, programme)
+    roster.save_record(store, programme, "kindergarten", {"name": "测试镇中心幼儿园"}, me)
+    assert home.home_name(store) == "测试镇中心幼儿园"
+    data = form_data(store, programme, "annex3", None)
+    assert data.header["kindergarten_name"] == "测试镇中心幼儿园"
+
+
+def test_a_demo_keeps_its_demo_name_on_forms(demo_store) -> None:
+    assert home.home_id(demo_store)  # 记一笔 has a host and partners in the demo
+    assert home.home_name(demo_store) == demo_store.kindergarten_name
+    assert "示例" in home.home_name(demo_store)

@@ -35,6 +35,17 @@ def home_id(store: Store) -> str:
     return rows[0]["id"] if rows else ""
 
 
+def home_name(store: Store) -> str:
+    """本园's name as the roster has it now (renamed there, renamed on every form), or the
+    name typed at first start when the roster has no 本园."""
+    mine = home_id(store)
+    if mine and store.setting("demo") != "1":  # a demo's forms keep saying 示例（演示数据）
+        row = records.active(store, "kindergarten", mine)
+        if row is not None and row.get("name"):
+            return str(row["name"])
+    return store.kindergarten_name
+
+
 def ensure_home(store: Store, programme: Programme) -> str:
     """Make the first-start name 本园 of the roster (one operation): the existing record of
     that name, or a new one. Returns its id; "" when the data file has no name."""
