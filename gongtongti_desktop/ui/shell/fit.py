@@ -146,13 +146,18 @@ class _FitFilter(QObject):
         return False
 
 
+_installed: dict[int, QObject] = {}
+
+
 def install(app: QApplication) -> QObject:
-    """Fit every dialog of ``app`` to its screen (once per dialog, when first shown)."""
-    for child in app.children():
-        if isinstance(child, _FitFilter):
-            return child
-    fitter = _FitFilter(app)
-    app.installEventFilter(fitter)
+    """Fit every dialog of ``app`` to its screen (once per dialog, when first shown).
+
+    Remembered here rather than found among ``app.children()``: listing them makes PySide6
+    build Python types for every child (~13 ms before the first frame)."""
+    fitter = _installed.get(id(app))
+    if fitter is None:
+        fitter = _installed[id(app)] = _FitFilter(app)
+        app.installEventFilter(fitter)
     return fitter
 
 
@@ -178,18 +183,15 @@ def place_main_window(window: QMainWindow, settings: QSettings | None = None) ->
         room.x() + (room.width() - size.width()) // 2,
         room.y() + max(0, (room.height() - size.height() - FRAME_ALLOWANCE.height()) // 2),
     )
-    if room.width() < SMALL_SCREEN.width() or room.height() < SMALL_SCREEN.height():
-        window.setWindowState(window.windowState() | _maximized())
+    # Maximised when shown (``MainWindow.show``): setting the window state here would make
+    # PySide6 build the whole Qt namespace (~40 ms) before the first frame.
+    window.open_maximized = (  # type: ignore[attr-defined]
+        room.width() < SMALL_SCREEN.width() or room.height() < SMALL_SCREEN.height()
+    )
 
 
 def _fits(size: QSize, room: QRect) -> bool:
     return size.width() <= room.width() and size.height() <= room.height()
-
-
-def _maximized():
-    from PySide6.QtCore import Qt
-
-    return Qt.WindowState.WindowMaximized
 
 
 def remember_main_window(window: QMainWindow, settings: QSettings | None = None) -> None:

@@ -585,6 +585,9 @@ class MainWindow(QMainWindow):
         )
         return True
 
+    def show(self) -> None:  # maximised where the screen is small (fit.place_main_window)
+        self.showMaximized() if getattr(self, "open_maximized", False) else super().show()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         from gongtongti_desktop.ui.shell import fit
 
