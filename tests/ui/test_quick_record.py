@@ -215,3 +215,20 @@ def test_the_full_form_starts_with_this_kindergarten_as_host(qtbot, store, progr
     dialog.editors["day"].widget.normalise()
     assert dialog.editors["day"].value() == f"{store.today().year}-09-01"
     dialog.done(0)
+
+
+def test_a_fake_photo_keeps_everything_and_saves_nothing(qtbot, store, programme, tmp_path, boxes):
+    _paired(store, programme, ["甲村幼儿园"])
+    fake = tmp_path / "IMG_9999.jpg"
+    fake.write_bytes(b"this is not a photo" * 10)
+    dialog = QuickRecordDialog(store, programme)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    kind = records.choices(programme, diary.ACTIVITY.field("kind"))[0]
+    _click_choice(qtbot, dialog.kind, kind)
+    _type(dialog.title, "送教下乡")
+    dialog.add_photos([fake])
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and boxes.texts("warning")  # said why, in Chinese
+    assert diary.search_ids(store) == []  # the activity is not saved without its photos
+    assert dialog.photo_list.count() == 1 and dialog.title.text() == "送教下乡"
