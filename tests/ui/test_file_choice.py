@@ -78,3 +78,23 @@ def test_the_last_folder_is_remembered(qtbot, tmp_path, monkeypatch) -> None:
     qtbot.addWidget(dialog)
     assert Path(dialog.directory().absolutePath()) == folder
     QSettings().remove("last_folder/photos")
+
+
+def test_every_file_dialog_starts_in_the_last_folder(qtbot, tmp_path, file_dialogs) -> None:
+    from gongtongti_desktop.ui.shell import common
+
+    folder = tmp_path / "U盘" / "上报"
+    folder.mkdir(parents=True)
+    file_dialogs.save_name = str(folder / "附件3")
+    saved = common.ask_save_path(None, "另存为 PDF", common.documents_folder() / "a.pdf", "")
+    assert saved == folder / "附件3.pdf"
+    assert common.documents_folder() == folder  # the next dialog starts there
+    # a file chosen in any Qt file dialog is remembered the same way
+    other = tmp_path / "名单"
+    other.mkdir()
+    dialog = QFileDialog(None, "导入结对名单", str(other))
+    qtbot.addWidget(dialog)
+    file_choice.chinese_labels(dialog)
+    dialog.filesSelected.emit([str(other / "附件1.xlsx")])
+    assert common.documents_folder() == other
+    QSettings().remove(common.LAST_FOLDER_KEY)

@@ -86,11 +86,29 @@ def ask_save_path(
     path = Path(name)
     if path.suffix.lower() != suggested.suffix.lower():
         path = path.with_name(path.name + suggested.suffix)
+    remember_folder(path.parent)
     return path
 
 
+LAST_FOLDER_KEY = "last_folder/files"
+
+
 def documents_folder() -> Path:
+    """Where file dialogs start: the folder the director last chose a file in (remembered
+    across starts), else her Documents folder — not the Documents folder every time."""
+    from PySide6.QtCore import QSettings
+
+    saved = QSettings().value(LAST_FOLDER_KEY)
+    if isinstance(saved, str) and saved and Path(saved).is_dir():
+        return Path(saved)
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+
+
+def remember_folder(folder: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    if folder.is_dir():
+        QSettings().setValue(LAST_FOLDER_KEY, str(folder))
 
 
 def shortcut(key: QKeySequence, widget: QWidget, slot: Callable[[], object], context) -> QShortcut:

@@ -31,8 +31,12 @@ CHINESE_LABELS = {
 
 
 def chinese_labels(dialog: QFileDialog) -> None:
-    """Every label of Qt's file dialog in Chinese (the fit filter calls this for each file
-    dialog shown, the static ``QFileDialog.get…`` ones included)."""
+    """Every label of Qt's file dialog in Chinese, and the folder of the file chosen
+    remembered for the next dialog (the fit filter calls this for each file dialog shown,
+    the static ``QFileDialog.get…`` ones included)."""
+    from gongtongti_desktop.ui.shell.common import remember_folder as remember_any
+
+    dialog.filesSelected.connect(lambda files: files and remember_any(Path(files[0]).parent))
     if dialog.testOption(QFileDialog.Option.DontUseNativeDialog) or sys.platform.startswith(
         "linux"
     ):
