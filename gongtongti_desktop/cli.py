@@ -92,11 +92,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     from gongtongti_desktop.core.profile.programme import get_programme
 
     programme = get_programme(args.programme)
-    name = args.kindergarten.strip()
+    named = args.kindergarten is not None
+    name = args.kindergarten.strip() if named else "未命名幼儿园"
     if not name:
         raise UserError("幼儿园名称不能为空")
     _hold(args, Path(args.path))  # two inits of one path: the second finds it made
-    Store.create(Path(args.path), kindergarten=name, programme_id=programme.id).close()
+    from gongtongti_desktop.core.records import home
+
+    with Store.create(Path(args.path), kindergarten=name, programme_id=programme.id) as store:
+        if named:  # 本园 in the roster from the start (a placeholder name is not a kindergarten)
+            home.ensure_home(store, programme)
     _out(f"已新建数据文件 {args.path}（方案：{programme.name}，幼儿园：{name}）")
     return EXIT_OK
 
@@ -320,9 +325,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         pairings = len(roster.list_pairings(store))
         version = store.schema_version
         report = check_report.rules_report(store, programme, day)
+        from gongtongti_desktop.core.checks.daily import empty_roster_hint
+
+        first = empty_roster_hint(store)
     _out(f"数据文件：{args.data}（方案：{programme.name}，数据版本 {version}）")
     _out(f"结对：{pairings} 个")
-    if not problems:
+    if first and not problems:
+        _out(first)  # not "未发现问题" on an empty roster: what to do first
+    elif not problems:
         _out("数据检查通过：未发现问题。")
     else:
         _out(f"发现 {len(problems)} 个问题：")
@@ -391,7 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="新建空白数据文件")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--programme", default=DEFAULT_PROGRAMME, help=f"方案（{programmes}）")
-    p.add_argument("--kindergarten", default="未命名幼儿园", help="本园名称")
+    p.add_argument("--kindergarten", default=None, help="本园名称（写入结对名单，作为本园）")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help="写入一个填满示例数据的数据文件")
