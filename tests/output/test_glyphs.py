@@ -9,9 +9,9 @@ import shutil
 import pytest
 from _output_forms import make_spec, roster_rows
 from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
-from reportlab.lib.styles import ParagraphStyle
 
 from gongtongti_desktop.core.forms.form_data import FormData
 from gongtongti_desktop.output.fonts import register_cjk_font
