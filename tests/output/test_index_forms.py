@@ -342,26 +342,40 @@ def test_per_term_checklist_asked_for_a_year(gaozhuang_demo) -> None:
 # -- xlsx ------------------------------------------------------------------------------------------
 
 
+def _number(text: str) -> float | None:
+    return float(text.rstrip(SUGGESTED_MARK)) if text else None
+
+
 def test_annex4_xlsx_mirrors_items_sums_and_notes(tmp_path: Path, yiyuan_demo) -> None:
+    """Scores and sums are numbers Excel can add (the item scores add up to 总分); a score
+    taken from a suggestion keeps its ※ in a narrow column of its own."""
     data = _annex4(yiyuan_demo)
     ws = openpyxl.load_workbook(write_workbook([data], tmp_path / "a.xlsx")).worksheets[0]
     values = [[c.value for c in row] for row in ws.iter_rows()]
     head = next(n for n, row in enumerate(values) if row[0] == data.spec.columns[0].title)
-    assert values[head] == [c.title for c in data.spec.columns]
-    items = [row[2] for row in values[head + 1 : head + 1 + len(data.rows)]]
-    assert items == [r["item"] for r in data.rows]
-    scores = [(row[3] or "", row[4] or "") for row in values[head + 1 : head + 1 + len(data.rows)]]
-    assert scores == [(r["self_score"], r["county_score"]) for r in data.rows]
+    marked_self = any(r["self_score"].endswith(SUGGESTED_MARK) for r in data.rows)
+    assert marked_self, "the demo accepted some suggestions"
+    titles = [c.title for c in data.spec.columns]
+    assert values[head] == [*titles[:4], SUGGESTED_MARK, *titles[4:]]
+    body = values[head + 1 : head + 1 + len(data.rows)]
+    assert [row[2] for row in body] == [r["item"] for r in data.rows]
+    for row, r in zip(body, data.rows, strict=True):
+        assert row[3] == _number(r["self_score"]) and row[5] == _number(r["county_score"])
+        assert all(v is None or isinstance(v, int | float) for v in (row[3], row[5]))
+        assert row[4] == (SUGGESTED_MARK if r["self_score"].endswith(SUGGESTED_MARK) else None)
     merged = {str(r) for r in ws.merged_cells.ranges}
     for n, total in enumerate(data.totals):
         r = head + 1 + len(data.rows) + n
         row = values[r]
         assert row[0] == total.label
-        assert (row[3] or "", row[4] or "") == (
-            total.values["self_score"],
-            total.values["county_score"],
+        assert (row[3], row[5]) == (
+            _number(total.values["self_score"]),
+            _number(total.values["county_score"]),
         )
         assert f"A{r + 1}:C{r + 1}" in merged  # the label spans the index columns
+    grand = values[head + len(data.rows) + len(data.totals)]
+    assert grand[0].startswith("总分")
+    assert sum(row[3] or 0 for row in body) == pytest.approx(grand[3])
     cells = [v for row in values for v in row if isinstance(v, str)]
     for note in data.notes:
         assert any(note in c for c in cells), note
