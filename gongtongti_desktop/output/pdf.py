@@ -77,7 +77,7 @@ HEADER_LINE_SIZE = 11
 BODY_SIZE = 10.5  # 五号
 BODY_LEADING = 14
 FOOTER_SIZE = 9
-NOTE_SIZE = 9  # notes under a table (the seed's contradictions, what ※ means)
+NOTE_SIZE = 9  # notes under a table (the notice's contradictions, what ※ means)
 
 GRID_WIDTH = 0.5
 PAD_X = 4

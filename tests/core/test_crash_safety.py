@@ -40,7 +40,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (
 
 
 def _roster_books(folder: Path) -> list[Path]:
-    """Two versions of seed 000's 附件1 differing in one phone: each import writes something."""
+    """Two versions of 沂源县源教体发〔2022〕11号 附件1 differing in one phone: each import writes something."""
     books = []
     for n, phone in enumerate(("13583377048", "13583377049")):
         rows = [list(r) for r in SEED]

@@ -38,7 +38,7 @@ from gongtongti_desktop.errors import ImportRefused
 HEADER = ["核心幼儿园", "责任人", "联系方式", "受援学区", "责任人", "联系方式"]
 TITLE = "沂源县幼儿园城乡教育共同体结对名单"
 
-# Seed 000 附件1 as printed: the lead and its person/phone only on the first row of its block.
+# 沂源县源教体发〔2022〕11号 附件1 as printed: the lead and its person/phone only on the first row of its block.
 SEED: list[tuple[Any, ...]] = [
     ("实验幼儿园", "张玲", "15169302257", "西里镇学区", "田玉法", "15169372587"),
     (None, None, None, "中庄镇学区", "薛金鱼", "18753312808"),
@@ -101,7 +101,7 @@ def table(*rows: Sequence[Any], header: Sequence[str] = HEADER) -> list[Sequence
 
 
 def seed_book(path: Path, layout: str = "blank", *, title: bool = True) -> Path:
-    """Seed 000 附件1 in one of the layouts the bureau's files come in."""
+    """沂源县源教体发〔2022〕11号 附件1 in one of the layouts the bureau's files come in."""
     top: list[Sequence[Any]] = [["附件1"], [TITLE]] if title else []
     first = len(top) + 2  # first data row
     rows = [list(r) for r in SEED]

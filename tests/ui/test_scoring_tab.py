@@ -19,8 +19,9 @@ from gongtongti_desktop.core.profile.indexes import fmt_points, load_index
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import attachments, scoring
 from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records.scoring import verdict_counts
 from gongtongti_desktop.ui.scoring.evidence_dialog import TARGET_ROLE
-from gongtongti_desktop.ui.scoring.model import SUGGESTED_MARK, fmt_change, verdict_counts
+from gongtongti_desktop.ui.scoring.model import SUGGESTED_MARK, fmt_change
 from gongtongti_desktop.ui.scoring.tab import ScoringTab
 
 pytestmark = pytest.mark.gui

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _D = dt.date.fromisoformat
 
-# -- Yiyuan (seed 000): school year 2024 with the spring term before it -----------------------
+# -- Yiyuan (沂源县源教体发〔2022〕11号): school year 2024 with the spring term before it -----------------------
 
 # The previous term (spring 2024, school year 2023) gets what its term and school-year rules ask
 # for, but for two designed gaps: one 指导师 visit (C8 wants 2–4) and no joint research (C16).

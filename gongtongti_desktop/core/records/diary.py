@@ -1,4 +1,4 @@
-"""The help-activity diary (帮扶日志): one record per activity, with the five parts the seeds
+"""The help-activity diary (帮扶日志): one record per activity, with the five parts the notices
 demand (方案、措施、记录、总结、图片), linked to the plan item it carries out.
 
 Search uses SQLite FTS5 with the trigram tokenizer (Chinese has no spaces, so any substring of

@@ -277,6 +277,12 @@ def save_record(
     return record_id
 
 
+def deleted_batch(store: Store, table: str, record_id: str) -> str:
+    """The 回收站 batch a deleted record lies in ("" when it is not deleted or never was)."""
+    rows = store.query(f"SELECT deleted_batch FROM {table} WHERE id = ?", (record_id,))
+    return (rows[0]["deleted_batch"] or "") if rows else ""
+
+
 def get_record(
     store: Store, table: str, record_id: str, *, missing_ok: bool = False
 ) -> dict[str, Any] | None:

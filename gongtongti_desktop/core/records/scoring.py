@@ -2,7 +2,7 @@
 scores suggested from the rule engine's counts.
 
 A score is 0..the item's points in half points; anything else is refused with a message naming
-the item and its maximum. Sums are computed from the items (never from the seed's headings).
+the item and its maximum. Sums are computed from the items (never from the notice's headings).
 A suggestion is only ever shown: it becomes a score when the director accepts it, and the
 score then remembers it came from a suggestion (``*_suggested``) so the printout can mark it;
 typing another value clears the mark.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,6 +227,16 @@ def evidence_counts(store: Store, index: Index, key: str) -> dict[str, int]:
 
 
 # -- sums -------------------------------------------------------------------------------------
+
+
+def verdict_counts(items: Iterable[Item], scores: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """How many of the items (a checklist's, or one section's) got each verdict ("" = not
+    yet judged). The one count of verdicts: the 考核评分 tab and the printed checklist both use it."""
+    counts = dict.fromkeys((*VERDICTS, ""), 0)
+    for item in items:
+        verdict = (scores.get(item.code) or {}).get("verdict") or ""
+        counts[verdict if verdict in counts else ""] += 1
+    return counts
 
 
 @dataclass(frozen=True)

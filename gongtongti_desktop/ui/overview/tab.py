@@ -38,7 +38,7 @@ from gongtongti_desktop.core.checks import overview, rules
 from gongtongti_desktop.core.checks.overview import ActivityCounts
 from gongtongti_desktop.core.checks.rules import RuleResult
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import roster
 from gongtongti_desktop.ui.shell.common import muted
@@ -407,7 +407,7 @@ class OverviewTab(QWidget):
             empty = QLabel("本方案没有可从记录自动检查的规则。")
             muted(empty)
             grid.addWidget(empty, 0, 0)
-        for per in rules.PERS:
+        for per in rule_specs.PERS:
             current = [now for now, _before in pairs if now.rule.per == per]
             if not current:
                 continue
@@ -474,7 +474,7 @@ class OverviewTab(QWidget):
         self.misses_label.setTextFormat(Qt.TextFormat.PlainText)
         lines = []
         self.missed: list[RuleResult] = []
-        for per in rules.PERS:
+        for per in rule_specs.PERS:
             found: dict[tuple[str, str], list[str]] = {}
             for now, before in pairs:
                 if now.rule.per != per:

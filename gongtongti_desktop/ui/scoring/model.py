@@ -9,15 +9,15 @@ tab), which checks it through core and answers whether it was stored; the model 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from gongtongti_desktop.core.profile.indexes import VERDICTS, Group, Index, Item, fmt_points
-from gongtongti_desktop.core.records.scoring import SIDE_TEXT, Suggestion, Totals
+from gongtongti_desktop.core.profile.indexes import Group, Index, Item, fmt_points
+from gongtongti_desktop.core.records.scoring import SIDE_TEXT, Suggestion, Totals, verdict_counts
 
 _Index = QModelIndex | QPersistentModelIndex
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # the code of the row (A1 / B1 / C1 / 1)
@@ -56,16 +56,6 @@ def fmt_change(delta: float) -> str:
     if delta < 0:
         return f"−{fmt_points(-delta)}"
     return "0"
-
-
-def verdict_counts(items: Iterable[Item], scores: dict[str, dict[str, Any]]) -> dict[str, int]:
-    """How many of the items (a checklist's, or one section's) got each verdict ("" = not
-    yet judged)."""
-    counts = dict.fromkeys((*VERDICTS, ""), 0)
-    for item in items:
-        verdict = (scores.get(item.code) or {}).get("verdict") or ""
-        counts[verdict if verdict in counts else ""] += 1
-    return counts
 
 
 def group_label(index: Index, group: Group) -> str:

@@ -48,10 +48,10 @@ def _apply_one(store: Store, programme: Programme, key: Key, wanted: State) -> N
             records.delete_record(store, table, record_id)
         return
     if current is None:
-        rows = store.query(f"SELECT deleted_batch FROM {table} WHERE id = ?", (record_id,))
-        if not rows or not rows[0]["deleted_batch"]:
+        batch = records.deleted_batch(store, table, record_id)
+        if not batch:
             raise UserError(f"{catalog.record_type(table).label}已不存在，无法撤销或重做")
-        catalog.restore_batch(store, rows[0]["deleted_batch"])
+        catalog.restore_batch(store, batch)
         current = records.get_record(store, table, record_id)
         assert current is not None
     if any(current.get(name) != value for name, value in wanted.items()):

@@ -65,7 +65,7 @@ PLACEHOLDERS = {
 
 def print_form_of(programme: Programme) -> str:
     """The id of the programme's stage-summary form ("annex3" in Yiyuan), or "" if it has none
-    (Gaotai's seed has no such table: the button is disabled rather than failing)."""
+    (Gaotai's notice has no such table: the button is disabled rather than failing)."""
     for spec in programme.forms:
         if spec.source == PRINT_SOURCE:
             return spec.id
