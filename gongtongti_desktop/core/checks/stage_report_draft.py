@@ -23,7 +23,7 @@ from typing import Any
 
 from gongtongti_desktop.core.checks import rules
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.profile.wording import StageWording
@@ -87,7 +87,7 @@ def _some(items: list[str], limit: int, wording: StageWording) -> str:
     return shown + ("等" if len(items) > limit else "")
 
 
-def _requirement(rule: rules.Rule) -> str:
+def _requirement(rule: rule_specs.Rule) -> str:
     """ "至少 3" / "2–4" / "3": the rule's number as a sentence says it."""
     if rule.max and rule.max == rule.min:
         return str(rule.min)
@@ -212,7 +212,7 @@ def draft_from_records(
     met: dict[str, list[rules.RuleResult]] = {}  # by rule: its periods met, in order
     problems: list[str] = []
     due: list[str] = []
-    missed_rules: dict[str, rules.Rule] = {}
+    missed_rules: dict[str, rule_specs.Rule] = {}
     for rule in programme.rules:
         for result in rules.evaluate(store, cal, rule, period, today, since):
             facts = {
@@ -284,7 +284,7 @@ def draft_from_records(
             wording.say(
                 "rule_catch_up",
                 rule=rule.label,
-                per=rules.PER_TEXT[rule.per],
+                per=rule_specs.PER_TEXT[rule.per],
                 requirement=_requirement(rule),
                 unit=rule.unit,
             )
