@@ -222,15 +222,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UserError(f"只能导入结对名单工作簿（.xlsx）或上报数据包（.gtt）：{source}")
     store, programme = _open(args, writes=True)
     with store:
-        from gongtongti_desktop.core.roster_import import importer as roster_import
+        from gongtongti_desktop.core.roster_import.apply import apply_import
+        from gongtongti_desktop.core.roster_import.plan import plan_import
+        from gongtongti_desktop.core.roster_import.table import read_roster_xlsx
 
-        parsed = roster_import.read_roster_xlsx(source, programme)
-        plan = roster_import.plan_import(store, programme, parsed)
+        parsed = read_roster_xlsx(source, programme)
+        plan = plan_import(store, programme, parsed)
         if plan.is_empty:
             _out(f"{source} 中的名单与现有数据一致，未做任何改动。")
             return EXIT_OK
         backup = store.backup(reason="before-import")
-        applied = roster_import.apply_import(store, programme, plan)
+        applied = apply_import(store, programme, plan)
     _out(f"已导入 {source}（导入前已备份到 {backup}）：")
     for line in applied.summary_lines():
         _out(f"  {line}")

@@ -25,14 +25,11 @@ from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import Programme, get_programme
 from gongtongti_desktop.core.records import roster
 from gongtongti_desktop.core.records.validation import clean_phone
-from gongtongti_desktop.core.roster_import import importer as roster_import
-from gongtongti_desktop.core.roster_import.importer import (
-    ImportedRow,
-    apply_import,
-    import_roster,
-    plan_import,
-    read_roster_xlsx,
-)
+from gongtongti_desktop.core.roster_import import table as roster_table
+from gongtongti_desktop.core.roster_import import workbook_guard
+from gongtongti_desktop.core.roster_import.apply import apply_import, import_roster
+from gongtongti_desktop.core.roster_import.plan import plan_import
+from gongtongti_desktop.core.roster_import.table import ImportedRow, read_roster_xlsx
 from gongtongti_desktop.errors import ImportRefused
 
 HEADER = ["核心幼儿园", "责任人", "联系方式", "受援学区", "责任人", "联系方式"]
@@ -316,9 +313,9 @@ def test_any_mobile_number_keeps_every_digit(number: int) -> None:
     for value in (number, float(number), text):
         if text[1] in "012":
             with pytest.raises(ValueError):
-                clean_phone(roster_import._phone_text(value))
+                clean_phone(roster_table._phone_text(value))
         else:
-            assert clean_phone(roster_import._phone_text(value)) == text
+            assert clean_phone(roster_table._phone_text(value)) == text
 
 
 def test_partner_under_two_leads_and_identical_duplicate_rows(
@@ -893,7 +890,7 @@ def test_openpyxl_itself_parses_through_defusedxml(
         cause = cause.__cause__ or cause.__context__
     assert isinstance(cause, defusedxml.EntitiesForbidden)
     # With our own scan switched off, openpyxl's refusal still becomes a clear message.
-    monkeypatch.setattr(roster_import, "DTD_MARKS", ())
+    monkeypatch.setattr(workbook_guard, "DTD_MARKS", ())
     with pytest.raises(ImportRefused, match="含有被禁止的 XML 内容（EntitiesForbidden）"):
         read_roster_xlsx(path, yiyuan)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from gongtongti_desktop.core.checks import rules
+from gongtongti_desktop.core.checks import rules, score_suggestions
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.demo import diary as demo_diary
 from gongtongti_desktop.core.profile import periods
@@ -118,7 +118,7 @@ def _score_yiyuan(store: Store, programme: Programme, today: dt.date, made: dict
     cal = programme.calendar
     for key in ("2023", "2024"):
         period = periods.period_from_key(cal, key)
-        suggestions = scoring.suggest(store, programme, index, period, today)
+        suggestions = score_suggestions.suggest(store, programme, index, period, today)
         for code in YIYUAN_ACCEPTED[key]:
             scoring.accept_suggestion(store, index, key, suggestions[code])
         for code, value in YIYUAN_SELF[key].items():

@@ -2,7 +2,7 @@
 checklist, 附件3 (a stage summary) and the rules report (规则达成情况).
 
 Kept apart from ``form_data`` because these forms carry more than rows: sum rows computed by
-``core.scoring.totals`` (never from the notice's headings), notes printed under the table (the
+``core.records.scoring.totals`` (never from the notice's headings), notes printed under the table (the
 notice's own contradictions, which marks mean what) and warnings for whoever prints (a summary
 still as drafted). ``blank`` gives the same form with nothing filled in, to write on by hand.
 """

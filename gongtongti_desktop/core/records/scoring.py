@@ -14,9 +14,8 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gongtongti_desktop.core.checks import rules
 from gongtongti_desktop.core.datafile.store import Store, new_id
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.indexes import VERDICTS, Index, Item, fmt_points
@@ -29,6 +28,10 @@ SIDES = ("self", "county")
 SIDE_TEXT = {"self": "自评", "county": "考核"}
 EVIDENCE_TABLES = {"activity": "帮扶活动", "attachment": "附件", "plan_item": "计划事项"}
 MAX_COMMENT = 2000
+
+
+if TYPE_CHECKING:
+    from gongtongti_desktop.core.checks.score_suggestions import Suggestion
 
 
 def check_score(item: Item, value: float | None) -> float | None:
@@ -300,49 +303,6 @@ def totals(index: Index, scores: dict[str, dict[str, Any]], side: str) -> Totals
 
 
 # -- suggestions ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    item: str
-    score: float
-    evidence_count: int
-    results: tuple[rules.RuleResult, ...]
-
-    @property
-    def explanation(self) -> list[str]:
-        return [
-            f"{r.rule.label}：{r.period.label} {r.count} {r.rule.unit}（要求 {r.rule.requirement}，{r.status_text}）"
-            for r in self.results
-        ]
-
-
-def suggest(
-    store: Store,
-    programme: Programme,
-    index: Index,
-    period: Period,
-    today: dt.date | None = None,
-) -> dict[str, Suggestion]:
-    """For each item tied to rules: points × the share of the rules' periods within ``period``
-    that reached the minimum (averaged over the item's rules), rounded down to half points."""
-    by_id = {r.id: r for r in programme.rules}
-    out = {}
-    for item in index.items:
-        if not item.rules or not item.points:
-            continue
-        shares = []
-        results: list[rules.RuleResult] = []
-        for rule_id in item.rules:
-            found = rules.evaluate(store, programme.calendar, by_id[rule_id], period, today)
-            results += found
-            reached = sum(1 for r in found if r.count >= r.rule.min)
-            shares.append(reached / len(found) if found else 0.0)
-        share = sum(shares) / len(shares)
-        score = math.floor(item.points * share * 2) / 2
-        evidence = len({(r.table, i) for r in results for i in r.record_ids})
-        out[item.code] = Suggestion(item.code, score, evidence, tuple(results))
-    return out
 
 
 def accept_suggestion(

@@ -2,8 +2,8 @@
 scores of one period next to the previous period's.
 
 Data in (``set_index`` for the structure, ``set_values`` for everything shown), codes out.
-The model computes nothing that matters: sums come from ``core.scoring.totals``, suggestions
-from ``core.scoring.suggest``; it only lays them out. An edit is handed to ``editor`` (the
+The model computes nothing that matters: sums come from ``core.records.scoring.totals``, suggestions
+from ``core.checks.score_suggestions.suggest``; it only lays them out. An edit is handed to ``editor`` (the
 tab), which checks it through core and answers whether it was stored; the model never writes.
 """
 
@@ -16,8 +16,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from gongtongti_desktop.core.checks.score_suggestions import Suggestion
 from gongtongti_desktop.core.profile.indexes import Group, Index, Item, fmt_points
-from gongtongti_desktop.core.records.scoring import SIDE_TEXT, Suggestion, Totals, verdict_counts
+from gongtongti_desktop.core.records.scoring import SIDE_TEXT, Totals, verdict_counts
 
 _Index = QModelIndex | QPersistentModelIndex
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # the code of the row (A1 / B1 / C1 / 1)
@@ -68,8 +69,8 @@ def group_label(index: Index, group: Group) -> str:
 
 @dataclass
 class Values:
-    """Everything the tree shows for one period: rows of ``core.scoring.get_scores`` (this
-    period and the previous one), the sums of ``core.scoring.totals`` per side, suggestions,
+    """Everything the tree shows for one period: rows of ``core.records.scoring.get_scores`` (this
+    period and the previous one), the sums of ``core.records.scoring.totals`` per side, suggestions,
     evidence counts, and which side the 上一期/变化 columns compare."""
 
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)
