@@ -132,7 +132,8 @@ def test_month_prints_one_page_per_activity(yiyuan_demo) -> None:
         flat = _flat(page)
         assert flat.count("帮扶活动记录表") == 1
         assert _flat(row["title"]) in flat and row["day"] in flat
-        assert f"第{n}页/共{len(pages)}页" in flat
+        assert f"全文第{n}页/共{len(pages)}页" in flat  # one page per record: numbered in the run
+        assert "第1页/共1页" not in flat
     images = pdf_images(content)
     for page_images, row in zip(images, data.rows, strict=True):
         assert len(page_images) == sum(a["is_image"] for a in row["attachments"])
@@ -187,7 +188,11 @@ def test_long_texts_run_onto_further_pages(own_demo) -> None:
     content = render_pdf(_record(store, programme, activity))
     pages = pdf_pages(content)
     assert len(pages) >= 3
-    flat = re.sub(r"第\d+页/共\d+页", "", _flat("".join(pages)))  # page numbers between pages
+    # page numbers and the continuation heading are page furniture between the pages
+    flat = re.sub(r"第\d+页/共\d+页", "", _flat("".join(pages)))
+    heading = _flat("帮扶活动记录表（续）线下教研：测试活动") + r"[\d年月日:：–-]*"
+    assert len(re.findall(heading, flat)) == len(pages) - 1  # on every page after the first
+    flat = re.sub(heading, "", flat)
     for n in range(1, 31):
         assert flat.count(f"第{n}段：") == 1
     assert _flat("".join(paragraphs)) in flat
