@@ -40,6 +40,7 @@ PAD_Y = 4
 MIN_ROW = 24  # a data row, tall enough to read and to correct by hand
 SHRINK_LIMIT = 0.85  # set a short name up to 15 % smaller rather than wrap a character or two
 SHRINK_MAX_CHARS = 16  # … a name, not a sentence: longer text slightly too wide wraps
+NAME_CHARS = 12  # a cell of words no longer than this, separated by spaces, wraps between them
 SHRINK_TITLE = 0.75  # and a title up to 25 % smaller rather than wrap it
 TEXT_PIECE = 6 * BODY_LEADING  # a long text is cut into pieces this tall, to break between
 
@@ -54,7 +55,7 @@ linebreak.install()
 # The fonts of the form being printed: the main Chinese font and its fallbacks for rare
 # characters (set by ``Styles``; one main font per run, so one set).
 _fonts: FontSet | None = None
-HEADER_MIN_SCALE = 0.6  # a header value is set down to 60 % before it wraps in its blank
+HEADER_MIN_SCALE = 0.75  # a header value is set down to 75 % before it wraps on its blank
 
 
 def markup(text: str) -> str:
@@ -366,11 +367,11 @@ class Styles:
             if scale >= SHRINK_LIMIT and len(lines) == 1 and len(lines[0]) <= SHRINK_MAX_CHARS:
                 size = math.floor(BODY_SIZE * scale * 4) / 4
             elif any(" " in line for line in lines) and all(
-                self.fonts.width(word, BODY_SIZE) <= avail
+                self.fonts.width(word, BODY_SIZE) <= avail and len(word) <= NAME_CHARS
                 for line in lines
                 for word in line.split()
             ):
-                cjk = False
+                cjk = False  # names ("余瑶瑶  熊伟  崔莉"), not "3. 送教下乡：…" cut after "3."
         style = self._cell_style(align, size, cjk)
         if bold:
             return bold_paragraph(text, style, 0.25)
