@@ -6,8 +6,10 @@ from __future__ import annotations
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import catalog, reporting, scoring, stage_reports
 from gongtongti_desktop.core.records import engine as records
-from gongtongti_desktop.core.records import reporting, scoring, stage_reports
+
+assert catalog  # every record type registered (activity), whichever test ran first
 
 
 def _setup(store: Store, programme: Programme) -> dict[str, str]:
