@@ -16,7 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml import OxmlElement
@@ -51,6 +51,7 @@ NOTE_SIZE = Pt(9)
 MARGIN_X = Mm(20)
 MARGIN_Y = Mm(18)
 PHOTO_MAX_W_MM = 80.0
+ROW_MM = 8.5  # a row at least this tall, to read and to correct by hand (as the PDF's)
 
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -119,6 +120,13 @@ def _repeat_header(table: Table) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
+
+
+def _min_heights(table: Table, mm: float = ROW_MM) -> None:
+    for row in table.rows:
+        if row.height is None:
+            row.height = Mm(mm)
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
 def _widths(table: Table, relative: tuple[float, ...], total: float) -> None:
@@ -207,6 +215,11 @@ def _grid_table(doc: DocumentObject, data: FormData, width_mm: float) -> None:
         for c, text in enumerate(row):
             if (r, c) not in covered:
                 _cell(table.cell(1 + r, c), text, grid.aligns[c], _valign(grid, c), bold=total)
+    if grid.min_height_mm:
+        for r in range(grid.data_rows):
+            table.rows[1 + r].height = Mm(grid.min_height_mm)
+            table.rows[1 + r].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    _min_heights(table)
 
 
 def _valign(grid: object, column: int) -> str:
@@ -236,6 +249,10 @@ def _record_table(doc: DocumentObject, block: RecordBlock, width_mm: float) -> N
             for n, (label, value) in enumerate(row.cells[:2]):
                 _cell(table.cell(r, 2 * n), label, bold=True)
                 _cell(table.cell(r, 2 * n + 1), value, "left")
+    for r, row in enumerate(block.rows):
+        if isinstance(row, TextRow) and row.min_height_mm:
+            table.rows[r].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    _min_heights(table)
 
 
 def _photos(doc: DocumentObject, block: RecordBlock, width_mm: float) -> None:
