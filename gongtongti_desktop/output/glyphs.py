@@ -17,13 +17,10 @@ which and where instead of printing a gap without a word.
 from __future__ import annotations
 
 import os
-import shutil
 import struct
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -109,8 +106,17 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used by every TrueType subset reportlab writes
 
 
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as entities, for paragraph markup (not xml.sax.saxutils: it
+    imports urllib.request and http.client, a fifth of a print command's own start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _fontconfig(ch: str) -> list[tuple[Path, int]]:
     """The font files fontconfig says have ``ch`` ([] without fontconfig)."""
+    import shutil
+    import subprocess
+
     fc_list = shutil.which("fc-list")
     if not fc_list:
         return []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -21,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from gongtongti_desktop.output import linebreak
-from gongtongti_desktop.output.glyphs import FontSet, font_set
+from gongtongti_desktop.output.glyphs import FontSet, escape, font_set
 from gongtongti_desktop.output.layout import HeaderItem
 
 FOOTER_Y = 9 * mm
