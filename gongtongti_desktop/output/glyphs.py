@@ -313,9 +313,14 @@ def unprintable_places(data: FormData, fonts: FontSet) -> list[str]:
                 check(f"{prefix}的图片说明", photo.caption)
     else:
         grid = build_grid(data)
+        rows_of: dict[tuple[str, str], list[int]] = {}  # (column, characters) -> rows
         for n, row in enumerate(grid.rows[: grid.data_rows], 1):
             for header, value in zip(grid.headers, row, strict=False):
-                check(f"第 {n} 行“{header.replace(chr(10), '')}”", value)
+                missing = fonts.unprintable(value)
+                if missing:
+                    rows_of.setdefault((header.replace("\n", ""), missing), []).append(n)
+        for (header, missing), rows in rows_of.items():
+            places.append(f"第 {'、'.join(str(r) for r in rows)} 行“{header}”：{missing}")
     for note in notes_lines(data):
         check("注", note)
     return places
