@@ -213,6 +213,7 @@ def draft_from_records(
     problems: list[str] = []
     due: list[str] = []
     missed_rules: dict[str, rule_specs.Rule] = {}
+    missed: dict[str, list[rules.RuleResult]] = {}  # by rule: its periods missed, in order
     for rule in programme.rules:
         for result in rules.evaluate(store, cal, rule, period, today, since):
             facts = {
@@ -225,12 +226,36 @@ def draft_from_records(
             if result.status == rules.MET:
                 met.setdefault(rule.id, []).append(result)
             elif result.status == rules.MISSED:
-                problems.append(wording.say("rule_missed", **facts))
+                if rule.id not in missed:
+                    problems.append(rule.id)  # a place for the rule's sentence, filled below
+                missed.setdefault(rule.id, []).append(result)
                 missed_rules[rule.id] = rule
             elif result.status == rules.TOO_MANY:
                 problems.append(wording.say("rule_too_many", **facts))
             elif result.status == rules.NOT_YET:
                 due.append(wording.say("rule_due", deadline=_cn_date(result.deadline), **facts))
+    for n, entry in enumerate(problems):
+        if entry in missed:  # one sentence per rule, however many of its periods were missed
+            results = missed[entry]
+            rule = results[0].rule
+            if len(results) == 1:
+                problems[n] = wording.say(
+                    "rule_missed",
+                    rule=rule.label,
+                    period=results[0].period.label,
+                    count=results[0].count,
+                    unit=rule.unit,
+                    requirement=_requirement(rule),
+                )
+            else:
+                problems[n] = wording.say(
+                    "rule_missed_many",
+                    rule=rule.label,
+                    periods=wording.join([r.period.label for r in results]),
+                    counts="、".join(str(r.count) for r in results),
+                    unit=rule.unit,
+                    requirement=_requirement(rule),
+                )
     if met:
         items = [
             wording.say(

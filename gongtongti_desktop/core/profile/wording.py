@@ -32,6 +32,7 @@ BLANKS: dict[str, tuple[str, ...]] = {
     "rule_met_item": ("rule", "period", "count", "unit"),
     # 存在的问题
     "rule_missed": ("rule", "period", "count", "unit", "requirement"),
+    "rule_missed_many": ("rule", "periods", "counts", "unit", "requirement"),
     "rule_too_many": ("rule", "period", "count", "unit", "requirement"),
     "plan_unfinished": ("task", "month", "status"),
     "status_planned": (),  # {status} of an item still 计划 when the period is over
