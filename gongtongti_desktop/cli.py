@@ -148,18 +148,31 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 def cmd_print(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    if out.suffix.lower() != ".pdf":
-        raise UserError(f"输出文件应以 .pdf 结尾：{out}")
+    kind = out.suffix.lower()
+    if kind not in (".pdf", ".docx"):
+        raise UserError(f"输出文件应以 .pdf（PDF）或 .docx（Word，可在 WPS 中编辑）结尾：{out}")
     store, programme = _open(args)
     with store:
         period = _period(args, programme)
         from gongtongti_desktop.core.forms.form_data import form_data
-        from gongtongti_desktop.output.pdf import write_pdf
 
         data = form_data(store, programme, args.form, period, blank=args.blank, today=store.today())
+    unprintable = ""
+    if kind == ".docx":
+        from gongtongti_desktop.output.word import write_docx
+
+        write_docx(data, out)
+    else:
+        from gongtongti_desktop.output.fonts import register_cjk_font
+        from gongtongti_desktop.output.glyphs import font_set, unprintable_message
+        from gongtongti_desktop.output.pdf import write_pdf
+
         write_pdf(data, out)
+        unprintable = unprintable_message(data, font_set(register_cjk_font()))
     for warning in data.warnings:
         _warn(warning)
+    if unprintable:
+        _warn(unprintable)
     covered = f"，{data.period.label}" if data.period else ""
     blank = "，空白表" if data.blank else ""
     _out(f"已生成 {out}（{data.display_name}{covered}{blank}，{len(data.rows)} 行）")
@@ -414,10 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--programme", default=None, help="不指定数据文件时列出此方案的表格")
     p.set_defaults(func=cmd_forms)
 
-    p = sub.add_parser("print", help="把表格生成为 PDF")
+    p = sub.add_parser("print", help="把表格生成为 PDF 或 Word（.docx）")
     p.add_argument("form", metavar="FORM", help="表格编号，见 forms 命令")
     _data_option(p)
-    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.docx")
     _period_options(p)
     p.add_argument(
         "--blank", action="store_true", help="考核评估指标、检查表：打印不带分数的空白表（手填）"

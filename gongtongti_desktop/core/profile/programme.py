@@ -32,6 +32,7 @@ from gongtongti_desktop.core.profile.indexes import Index, load_indexes
 from gongtongti_desktop.core.profile.periods import Calendar
 from gongtongti_desktop.core.profile.rule_specs import Rule, load_rules
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable, read_toml
+from gongtongti_desktop.core.profile.wording import StageWording, load_wording
 from gongtongti_desktop.errors import UserError
 
 LAYOUTS = ("table", "record")
@@ -153,6 +154,7 @@ class Programme:
     calendar: Calendar = field(default_factory=Calendar)
     rules: tuple[Rule, ...] = ()  # rules.toml: what the engine checks (core/rules.py)
     indexes: tuple[Index, ...] = ()  # indexes/*.toml: 考核评估指标, checklists
+    wording: StageWording | None = None  # wording.toml: how 从记录起草 words the stage report
 
     def index(self, index_id: str) -> Index:
         for index in self.indexes:
@@ -471,6 +473,7 @@ def load_programme(folder: Path) -> Programme:
         calendar=calendar,
         rules=rules,
         indexes=indexes,
+        wording=load_wording(folder),
     )
     t.done()
     return programme

@@ -30,9 +30,10 @@ def normalize_name(text: str) -> str:
     """Trim and fold spaces; drop the padding spaces Word tables put inside Chinese names.
 
     ``"崔  昱"`` becomes ``"崔昱"`` (the notice pads two-character names to align them), while
-    ``"Anna  Li"`` keeps one space.
+    ``"Anna  Li"`` keeps one space. Nothing else is rewritten: what the director typed is what
+    prints — "（东校区）" keeps its full-width brackets, "：" and "①" stay (no NFKC here; use
+    ``name_key`` to compare names).
     """
-    text = unicodedata.normalize("NFKC", text).strip()
     parts = text.split()
     if not parts:
         return ""
@@ -41,6 +42,11 @@ def normalize_name(text: str) -> str:
         joiner = "" if _is_cjk(out[-1]) and _is_cjk(part[0]) else " "
         out += joiner + part
     return out
+
+
+def name_key(text: str) -> str:
+    """A name folded for comparing only (never stored): "(东校区)" and "（东校区）" match."""
+    return unicodedata.normalize("NFKC", normalize_name(text)).casefold()
 
 
 def clean_name(text: str, label: str, *, required: bool = True) -> str:
