@@ -92,11 +92,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     from gongtongti_desktop.core.profile.programme import get_programme
 
     programme = get_programme(args.programme)
-    name = args.kindergarten.strip()
+    named = args.kindergarten is not None
+    name = args.kindergarten.strip() if named else "未命名幼儿园"
     if not name:
         raise UserError("幼儿园名称不能为空")
     _hold(args, Path(args.path))  # two inits of one path: the second finds it made
-    Store.create(Path(args.path), kindergarten=name, programme_id=programme.id).close()
+    from gongtongti_desktop.core.records import home
+
+    with Store.create(Path(args.path), kindergarten=name, programme_id=programme.id) as store:
+        if named:  # 本园 in the roster from the start (a placeholder name is not a kindergarten)
+            home.ensure_home(store, programme)
     _out(f"已新建数据文件 {args.path}（方案：{programme.name}，幼儿园：{name}）")
     return EXIT_OK
 
@@ -143,18 +148,31 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 def cmd_print(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    if out.suffix.lower() != ".pdf":
-        raise UserError(f"输出文件应以 .pdf 结尾：{out}")
+    kind = out.suffix.lower()
+    if kind not in (".pdf", ".docx"):
+        raise UserError(f"输出文件应以 .pdf（PDF）或 .docx（Word，可在 WPS 中编辑）结尾：{out}")
     store, programme = _open(args)
     with store:
         period = _period(args, programme)
         from gongtongti_desktop.core.forms.form_data import form_data
-        from gongtongti_desktop.output.pdf import write_pdf
 
         data = form_data(store, programme, args.form, period, blank=args.blank, today=store.today())
+    unprintable = ""
+    if kind == ".docx":
+        from gongtongti_desktop.output.word import write_docx
+
+        write_docx(data, out)
+    else:
+        from gongtongti_desktop.output.fonts import register_cjk_font
+        from gongtongti_desktop.output.glyphs import font_set, unprintable_message
+        from gongtongti_desktop.output.pdf import write_pdf
+
         write_pdf(data, out)
+        unprintable = unprintable_message(data, font_set(register_cjk_font()))
     for warning in data.warnings:
         _warn(warning)
+    if unprintable:
+        _warn(unprintable)
     covered = f"，{data.period.label}" if data.period else ""
     blank = "，空白表" if data.blank else ""
     _out(f"已生成 {out}（{data.display_name}{covered}{blank}，{len(data.rows)} 行）")
@@ -321,9 +339,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         pairings = len(roster.list_pairings(store))
         version = store.schema_version
         report = check_report.rules_report(store, programme, day)
+        from gongtongti_desktop.core.checks.daily import empty_roster_hint
+
+        first = empty_roster_hint(store)
     _out(f"数据文件：{args.data}（方案：{programme.name}，数据版本 {version}）")
     _out(f"结对：{pairings} 个")
-    if not problems:
+    if first and not problems:
+        _out(first)  # not "未发现问题" on an empty roster: what to do first
+    elif not problems:
         _out("数据检查通过：未发现问题。")
     else:
         _out(f"发现 {len(problems)} 个问题：")
@@ -392,7 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="新建空白数据文件")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--programme", default=DEFAULT_PROGRAMME, help=f"方案（{programmes}）")
-    p.add_argument("--kindergarten", default="未命名幼儿园", help="本园名称")
+    p.add_argument("--kindergarten", default=None, help="本园名称（写入结对名单，作为本园）")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help="写入一个填满示例数据的数据文件")
@@ -405,10 +428,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--programme", default=None, help="不指定数据文件时列出此方案的表格")
     p.set_defaults(func=cmd_forms)
 
-    p = sub.add_parser("print", help="把表格生成为 PDF")
+    p = sub.add_parser("print", help="把表格生成为 PDF 或 Word（.docx）")
     p.add_argument("form", metavar="FORM", help="表格编号，见 forms 命令")
     _data_option(p)
-    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.docx")
     _period_options(p)
     p.add_argument(
         "--blank", action="store_true", help="考核评估指标、检查表：打印不带分数的空白表（手填）"

@@ -5,8 +5,8 @@ Everything comes from the template (``FormSpec``) and its rows (``FormData``): t
 the ``merge`` columns spanning each group's rows, the footnote, the signature line and page
 numbers. A record form (``layout = "record"``) prints the same heading for each row, then a
 ruled label/value table whose long texts may run onto the next page, then its photos scaled
-into a grid; a page break separates the rows. ``invariant=1`` makes the same input give
-byte-identical files.
+into a grid; a page break separates the rows. A page a record (or the table) runs onto is
+headed with the title, "（续）" and the record, and numbered within that record.
 
 This module builds the story and the document; the look is in ``pdf_style``, the ruled table
 in ``pdf_tables``, the record table and its photos in ``pdf_records``.
@@ -35,6 +35,8 @@ from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.output.files import atomic_write
 from gongtongti_desktop.output.fonts import register_cjk_font
 from gongtongti_desktop.output.layout import (
+    PairRow,
+    RecordBlock,
     build_grid,
     clean_text,
     header_items,
@@ -45,6 +47,7 @@ from gongtongti_desktop.output.pdf_records import photo_table, record_table
 from gongtongti_desktop.output.pdf_style import (
     HEADER_LINE_SIZE,
     HeaderLine,
+    RecordMark,
     Styles,
     bold_paragraph,
     markup,
@@ -97,8 +100,25 @@ def _tail(data: FormData, styles: Styles) -> list[Flowable]:
     return story
 
 
+def _record_label(block: RecordBlock, n: int) -> str:
+    """What a continuation page of a record says it belongs to: its theme (the first field
+    set on a row of its own) and its date, e.g. "送教下乡：大班科学《沉与浮》　2024-10-15"."""
+    theme = date = ""
+    for row in block.rows:
+        if not isinstance(row, PairRow):
+            continue
+        for label, value in row.cells:
+            if not theme and len(row.cells) == 1 and value.strip():
+                theme = value.strip()
+            if not date and ("日期" in label or "时间" in label) and value.strip():
+                date = value.strip()
+    label = "　".join(part for part in (theme, date) if part)
+    return (label[:60] + "…") if len(label) > 61 else (label or f"第 {n} 条记录")
+
+
 def _table_story(data: FormData, styles: Styles, frame_w: float, frame_h: float) -> list[Flowable]:
-    story = _heading(data, styles, frame_w)
+    story: list[Flowable] = [RecordMark(0, data.period.label if data.period else "")]
+    story += _heading(data, styles, frame_w)
     story.append(
         table(build_grid(data), styles, frame_w, frame_h, _stack_height(story, frame_w, frame_h))
     )
@@ -110,6 +130,7 @@ def _record_story(data: FormData, styles: Styles, frame_w: float, frame_h: float
     for n, block in enumerate(record_blocks(data)):
         if n:
             story.append(PageBreak())
+        story.append(RecordMark(n, _record_label(block, n + 1)))
         story += _heading(data, styles, frame_w)
         story.append(record_table(block, styles, frame_w))
         if block.images_label:
@@ -118,8 +139,17 @@ def _record_story(data: FormData, styles: Styles, frame_w: float, frame_h: float
     return story
 
 
+def document_title(data: FormData) -> str:
+    """The PDF's title: the form and the period it covers ("附件2 …月工作计划（2024年秋季学期）")."""
+    title = clean_text(data.display_name).replace("\n", " ")
+    return f"{title}（{data.period.label}）" if data.period else title
+
+
 def render_pdf(data: FormData) -> bytes:
-    """The form as PDF bytes (A4, landscape when the template says so)."""
+    """The form as PDF bytes (A4, landscape when the template says so).
+
+    The creation date is the real one (``SOURCE_DATE_EPOCH``, when set, fixes it: the same
+    input then gives byte-identical files)."""
     spec = data.spec
     font = register_cjk_font()
     styles = Styles(font)
@@ -135,12 +165,12 @@ def render_pdf(data: FormData) -> bytes:
         rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
-        title=clean_text(data.display_name),
+        title=document_title(data),
         author=data.header.get("kindergarten_name") or CREATOR,
         subject=spec.description or clean_text(data.title),
         creator=CREATOR,
         lang="zh-CN",
-        invariant=1,
+        invariant=0,
     )
     frame = Frame(
         MARGIN_X,
@@ -159,7 +189,10 @@ def render_pdf(data: FormData) -> bytes:
     else:
         story = _table_story(data, styles, frame_w, frame_h)
     try:
-        doc.build(story, canvasmaker=numbered_canvas(font))
+        top = pagesize[1] - MARGIN_TOP + 4 * mm
+        doc.build(
+            story, canvasmaker=numbered_canvas(font, clean_text(data.title).replace("\n", ""), top)
+        )
     except LayoutError as exc:
         raise UserError(
             f"“{data.display_name}”无法排版：某一格的内容太长，一页放不下。请缩短这条记录后再打印。"

@@ -23,6 +23,7 @@ from gongtongti_desktop.output.layout import (
     unreadable_photo_text,
 )
 from gongtongti_desktop.output.pdf_style import (
+    BODY_SIZE,
     GRID_WIDTH,
     MIN_ROW,
     PAD_X,
@@ -46,6 +47,7 @@ def record_table(block: RecordBlock, styles: Styles, frame_w: float) -> Table:
     data: list[list[Flowable | str]] = []
     heights: list[float] = []
     commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), styles.font, BODY_SIZE),  # not Helvetica for empty cells
         ("BOX", (0, 0), (-1, -1), GRID_WIDTH, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
@@ -155,6 +157,7 @@ def photo_table(block: RecordBlock, styles: Styles, frame_w: float) -> Table:
         [styles.cell(block.images_label, "center", frame_w, bold=True)] + [""] * (per_row - 1)
     ]
     commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), styles.font, BODY_SIZE),
         ("GRID", (0, 0), (-1, -1), GRID_WIDTH, colors.black),
         ("SPAN", (0, 0), (-1, 0)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -192,4 +195,5 @@ def photo_table(block: RecordBlock, styles: Styles, frame_w: float) -> Table:
         minRowHeights=heights,
         style=TableStyle(commands),
         splitByRow=1,
+        repeatRows=1,  # 活动图片 again at the top of a page the photos continue on
     )

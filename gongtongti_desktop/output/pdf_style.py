@@ -11,18 +11,16 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib import textsplit as _textsplit_module
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.platypus import paragraph as _paragraph_module
 
+from gongtongti_desktop.output import linebreak
+from gongtongti_desktop.output.glyphs import FontSet, escape, font_set
 from gongtongti_desktop.output.layout import HeaderItem
 
 FOOTER_Y = 9 * mm
@@ -39,7 +37,9 @@ GRID_WIDTH = 0.5
 PAD_X = 4
 PAD_Y = 4
 MIN_ROW = 24  # a data row, tall enough to read and to correct by hand
-SHRINK_LIMIT = 0.85  # set a cell up to 15 % smaller rather than wrap a character or two
+SHRINK_LIMIT = 0.85  # set a short name up to 15 % smaller rather than wrap a character or two
+SHRINK_MAX_CHARS = 16  # … a name, not a sentence: longer text slightly too wide wraps
+NAME_CHARS = 12  # a cell of words no longer than this, separated by spaces, wraps between them
 SHRINK_TITLE = 0.75  # and a title up to 25 % smaller rather than wrap it
 TEXT_PIECE = 6 * BODY_LEADING  # a long text is cut into pieces this tall, to break between
 
@@ -47,25 +47,27 @@ _SPACES = re.compile(" {2,}")
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
-# 标点禁则: reportlab keeps ASCII and some CJK closing marks off the start of a line, but not
-# the full-width comma, semicolon, colon and friends that Chinese text is full of.
-_CANNOT_START = "，；：？！）》」』】〕…、。"
-for _module in (_paragraph_module, _textsplit_module):
-    _module.ALL_CANNOT_START += "".join(
-        ch for ch in _CANNOT_START if ch not in _module.ALL_CANNOT_START
-    )
+# 标点禁则 (output/linebreak): closing marks never start a line, opening ones never end it, a
+# number or "（2分）" is not cut in two.
+linebreak.install()
+
+# The fonts of the form being printed: the main Chinese font and its fallbacks for rare
+# characters (set by ``Styles``; one main font per run, so one set).
+_fonts: FontSet | None = None
+HEADER_MIN_SCALE = 0.75  # a header value is set down to 75 % before it wraps on its blank
 
 
 def markup(text: str) -> str:
-    """Plain text as reportlab paragraph markup: escaped, line breaks and runs of spaces kept.
+    """Plain text as reportlab paragraph markup: escaped, line breaks and runs of spaces kept,
+    a character the main font lacks set in a fallback font.
 
     A run of spaces (e.g. "年  月  日", where the date is written by hand) keeps its width with
     no-break spaces, leaving one ordinary space so the line may still wrap there.
     """
     lines = []
     for line in text.replace("\t", " ").split("\n"):
-        line = _SPACES.sub(lambda m: "\u00a0" * (len(m.group()) - 1) + " ", escape(line))
-        lines.append(line)
+        marked = _fonts.markup(line) if _fonts is not None else escape(line)
+        lines.append(_SPACES.sub(lambda m: "\u00a0" * (len(m.group()) - 1) + " ", marked))
     return "<br/>".join(lines)
 
 
@@ -91,23 +93,31 @@ def bold_paragraph(text: str, style: ParagraphStyle, stroke: float) -> _BoldPara
 
 
 class HeaderLine(Flowable):
-    """ "幼儿园：XXX    填报人：＿＿＿＿": labels, values set on a line, blank lines to sign on."""
+    """ "幼儿园：XXX    填报人：＿＿＿＿": labels, values set on a line, blank lines to sign on.
+
+    A value too long for its line (a kindergarten name of 60 characters) is set smaller, down
+    to ``HEADER_MIN_SCALE``, then wrapped on its blank over as many lines as it needs — it never
+    runs over its label or off the page.
+    """
 
     def __init__(self, items: list[HeaderItem], font: str, size: float) -> None:
         super().__init__()
         self.items = items
         self.font = font
+        self.fonts = font_set(font)
         self.size = size
         self.line_height = size * 2.2
         self._lines: list[list[tuple[HeaderItem, float, float]]] = []
+        self._heights: list[float] = []
+
+    def _w(self, text: str, size: float | None = None) -> float:
+        return self.fonts.width(text, size or self.size)
 
     def _natural(self, item: HeaderItem, blank: float = 6, pad: float = 1) -> tuple[float, float]:
-        label_w = stringWidth(item.label, self.font, self.size)
+        label_w = self._w(item.label)
         if item.value is None:
             return label_w, blank * self.size
-        return label_w, max(
-            stringWidth(item.value, self.font, self.size) + pad * self.size, 5 * self.size
-        )
+        return label_w, max(self._w(item.value) + pad * self.size, 5 * self.size)
 
     def _fits(self, line: list[tuple[HeaderItem, float, float]], width: float) -> bool:
         gap = 1.5 * self.size
@@ -127,6 +137,25 @@ class HeaderLine(Flowable):
                 lines.append([])
             lines[-1].append(entry)
         return measured, lines
+
+    def fit_value(self, value: str, width: float) -> tuple[float, list[str]]:
+        """(size, lines) of a value set on a blank ``width`` wide: whole at the line's size,
+        else smaller, else wrapped at 80 % of the size."""
+        room = max(width - 0.4 * self.size, self.size)
+        natural = self._w(value)
+        if natural <= room:
+            return self.size, [value]
+        scale = room / natural
+        if scale >= HEADER_MIN_SCALE:
+            return math.floor(self.size * scale * 4) / 4, [value]
+        size = self.size * 0.8
+        lines, current = [], ""
+        for ch in value:
+            if current and self._w(current + ch, size) > room:
+                lines.append(current)
+                current = ""
+            current += ch
+        return size, [*lines, current]
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         gap = 1.5 * self.size
@@ -155,52 +184,99 @@ class HeaderLine(Flowable):
             if extra > 0 and (len(line) > 1 or len(lines) > 1):
                 line[:] = [(it, lw, uw + extra) for it, lw, uw in line]
         self._lines = lines
+        self._heights = []
+        for line in lines:
+            height = self.line_height
+            for item, _lw, line_w in line:
+                if item.value is not None:
+                    size, parts = self.fit_value(item.value, line_w)
+                    height = max(height, (len(parts) - 1) * size * 1.2 + self.line_height)
+            self._heights.append(height)
         self.width = avail_width
-        self.height = self.line_height * len(lines)
+        self.height = sum(self._heights)
         return self.width, self.height
 
     def draw(self) -> None:
         canv = self.canv
         canv.setFont(self.font, self.size)
         gap = 1.5 * self.size
-        for n, line in enumerate(self._lines):
-            baseline = self.height - self.line_height * (n + 1) + self.line_height * 0.32
+        top = self.height
+        for line, row_h in zip(self._lines, self._heights, strict=True):
+            baseline = top - row_h + self.line_height * 0.32
+            top -= row_h
             x = 0.0
             for item, label_w, line_w in line:
-                canv.drawString(x, baseline, item.label)
+                self.fonts.draw(canv, x, baseline, item.label, self.size)
                 x += label_w
                 canv.setLineWidth(GRID_WIDTH)
                 canv.line(x, baseline - 2.5, x + line_w, baseline - 2.5)
                 if item.value is not None:
-                    canv.drawCentredString(x + line_w / 2, baseline, item.value)
+                    size, parts = self.fit_value(item.value, line_w)
+                    for n, part in enumerate(parts):
+                        y = baseline + (len(parts) - 1 - n) * size * 1.2
+                        left = x + (line_w - self._w(part, size)) / 2
+                        self.fonts.draw(canv, left, y, part, size)
                 x += line_w + gap
 
 
-def numbered_canvas(font: str) -> type[Canvas]:
-    """A canvas that, once all pages are known, writes "第 N 页 / 共 M 页" when M > 1."""
+class RecordMark(Flowable):
+    """Takes no room: the pages from here on belong to the record ``label`` (an activity, or
+    the period of a table), for the page numbers of that record and its continuation heading."""
+
+    def __init__(self, key: int, label: str) -> None:
+        super().__init__()
+        self.key = key
+        self.label = label
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        self.canv._gtt_record = (self.key, self.label)  # type: ignore[attr-defined]
+
+
+def numbered_canvas(font: str, title: str, top: float) -> type[Canvas]:
+    """A canvas that, once all pages are known, numbers each record's pages "第 n 页 / 共 m 页"
+    (when it has more than one; with several records also "全文第 N 页 / 共 M 页") and heads its
+    continuation pages with the form's title, "（续）" and the record — a loose page still says
+    what it belongs to. ``top``: the baseline of that heading, above the frame."""
+    fonts = font_set(font)
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs) -> None:
+            # the page's starting font: ours, so no unembedded Helvetica is listed in the file
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or font
+            kwargs["initialFontSize"] = kwargs.get("initialFontSize") or FOOTER_SIZE
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
+            self._gtt_record: tuple[int, str] = (0, "")
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
         def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
+            keys = [state["_gtt_record"][0] for state in self._pages]
+            for n, state in enumerate(self._pages):
                 self.__dict__.update(state)
-                if total > 1:
-                    self.saveState()
-                    self.setFont(font, FOOTER_SIZE)
-                    self.drawCentredString(
-                        self._pagesize[0] / 2,
-                        FOOTER_Y,
-                        f"第 {self._pageNumber} 页 / 共 {total} 页",
-                    )
-                    self.restoreState()
+                key, label = state["_gtt_record"]
+                first = keys.index(key)
+                total = keys.count(key)
+                page = n - first + 1
+                self.saveState()
+                parts = [f"第 {page} 页 / 共 {total} 页"] if total > 1 else []
+                if len(set(keys)) > 1 and len(keys) > 1:  # several records: the whole run too
+                    parts.append(f"全文第 {n + 1} 页 / 共 {len(keys)} 页")
+                if parts:
+                    text = "　　".join(parts)
+                    width = fonts.width(text, FOOTER_SIZE)
+                    fonts.draw(self, (self._pagesize[0] - width) / 2, FOOTER_Y, text, FOOTER_SIZE)
+                if page > 1:
+                    heading = "　".join(part for part in (f"{title}（续）", label) if part)
+                    self.setFillColor(colors.black)
+                    left = (self._pagesize[0] - fonts.width(heading, FOOTER_SIZE)) / 2
+                    fonts.draw(self, max(left, 10 * mm), top, heading, FOOTER_SIZE)
+                self.restoreState()
                 super().showPage()
             super().save()
 
@@ -212,6 +288,8 @@ class Styles:
     font: str
 
     def __post_init__(self) -> None:
+        global _fonts
+        self.fonts = _fonts = font_set(self.font)
         self.base = ParagraphStyle(
             "body",
             fontName=self.font,
@@ -251,7 +329,7 @@ class Styles:
     def title_for(self, title: str, width: float) -> ParagraphStyle:
         """The title style, set up to ``SHRINK_TITLE`` smaller when that keeps it on one line
         (a title holding a long kindergarten name)."""
-        natural = max(stringWidth(line, self.font, TITLE_SIZE) for line in title.split("\n"))
+        natural = max(self.fonts.width(line, TITLE_SIZE) for line in title.split("\n"))
         scale = (width - 2) / natural if natural else 1.0
         if scale >= 1 or scale < SHRINK_TITLE:
             return self.title
@@ -281,18 +359,18 @@ class Styles:
         text = text.replace("\t", " ")
         avail = max(width - 2 * PAD_X, 1.0)
         lines = [line.strip() for line in text.split("\n")]
-        widest = max(stringWidth(line, self.font, BODY_SIZE) for line in lines)
+        widest = max(self.fonts.width(line, BODY_SIZE) for line in lines)
         size, cjk = BODY_SIZE, True
         if widest > avail:
             scale = avail / widest
-            if scale >= SHRINK_LIMIT:
+            if scale >= SHRINK_LIMIT and len(lines) == 1 and len(lines[0]) <= SHRINK_MAX_CHARS:
                 size = math.floor(BODY_SIZE * scale * 4) / 4
             elif any(" " in line for line in lines) and all(
-                stringWidth(word, self.font, BODY_SIZE) <= avail
+                self.fonts.width(word, BODY_SIZE) <= avail and len(word) <= NAME_CHARS
                 for line in lines
                 for word in line.split()
             ):
-                cjk = False
+                cjk = False  # names ("余瑶瑶  熊伟  崔莉"), not "3. 送教下乡：…" cut after "3."
         style = self._cell_style(align, size, cjk)
         if bold:
             return bold_paragraph(text, style, 0.25)

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.output.layout import NO_RECORDS, Grid, Span
 from gongtongti_desktop.output.pdf_style import (
+    BODY_SIZE,
     GRID_WIDTH,
     MIN_ROW,
     PAD_X,
@@ -273,6 +274,7 @@ def table(grid: Grid, styles: Styles, frame_w: float, frame_h: float, used: floa
     ]
     header_h = max([MIN_ROW, *(_cell_height(p, w) for p, w in zip(header, col_w, strict=True))])
     padding: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), styles.font, BODY_SIZE),  # not Helvetica for empty cells
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),

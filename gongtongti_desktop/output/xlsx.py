@@ -4,9 +4,10 @@ The same grid as the PDF (``layout.build_grid``): title, label, header line, the
 with the same merged cells, footnote and signature line; A4 print setup with the header row
 repeated on every page. A record form (``layout = "record"``) is one sheet with a block per
 record, as the PDF pages (``layout.record_blocks``), a page break between blocks; photos are
-listed by file name, not embedded. Every cell is written as text, so a name such as ``=1+1``
-or ``@SUM(A1)`` can never become a formula (spreadsheet formula injection), and phone numbers
-keep their leading digits.
+listed by file name, not embedded. A cell is a number or a date only when its whole text is a
+short number or a date (``sheet_values``: scores, sums, 人数; ※ in a column of its own); every
+other cell is written as text, so a name such as ``=1+1`` or ``@SUM(A1)`` can never become a
+formula (spreadsheet formula injection), and phone numbers keep their leading digits.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from gongtongti_desktop.output.layout import (
     notes_lines,
     record_blocks,
 )
+from gongtongti_desktop.output.sheet_values import put_value, split_marks
 
 FONT_NAME = "宋体"
 BODY = Font(name=FONT_NAME, size=11)
@@ -202,7 +204,7 @@ def add_form_sheet(wb: Workbook, data: FormData, sheet_title: str | None = None)
     if spec.layout == "record":
         _fill_record_sheet(ws, data)
         return ws
-    grid = build_grid(data)
+    grid = split_marks(build_grid(data))
     ncols = len(grid.headers)
 
     total = sum(grid.widths)
@@ -323,7 +325,10 @@ def _fill_body(
             for c, text in enumerate(texts):
                 value = (chunks[c][j] if j < len(chunks[c]) else "") if c in chunks else text
                 if c in chunks or j == 0:
-                    put_text(ws.cell(start + top + j, c + 1), value)
+                    cell = ws.cell(start + top + j, c + 1)
+                    # numbers and dates in data and sum rows (a running text stays text)
+                    if c in chunks or grid.row_kind(i) == "blank" or not put_value(cell, value):
+                        put_text(cell, value)
         last = top + count - 1
         last_row.append(last)
         short = sum(heights[top:])
@@ -418,6 +423,7 @@ def _record_block(ws: Worksheet, block: RecordBlock, row: int, widths: list[floa
             for n, (label, value) in enumerate(entry.cells):
                 _put(ws, row, 2 * n + 1, label, bold=True, align="center")
                 _put(ws, row, 2 * n + 2, value)
+                put_value(ws.cell(row, 2 * n + 2), value)  # 人数 a number, a day a date
                 value_w = widths[1] if len(entry.cells) == 2 else wide
                 heights.append(_lines_needed(value, value_w))
                 heights.append(_lines_needed(label, widths[2 * n]))

@@ -274,3 +274,11 @@ def test_check_reports_impossible_content_already_in_the_file(
     assert "2024-02-30" in out and "不是真实存在的日期" in out
     assert "headcount（-3）" in out
     assert f"编号 {second} 同时被" in out
+
+
+def test_check_of_an_empty_roster_says_what_to_do_first(tmp_path, capsys) -> None:
+    data = tmp_path / "new.gtdb"
+    assert run(capsys, "init", str(data), "--kindergarten", "东岭镇中心幼儿园")[0] == 0
+    code, out, _ = run(capsys, "check", "--data", str(data))
+    assert code == 0
+    assert "结对名单还是空的" in out and "未发现问题" not in out

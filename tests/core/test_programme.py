@@ -93,6 +93,10 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("templates/annex1.toml", 'align = "center"', 'align = "middle"', "align 只能是"),
         ("templates/annex1.toml", "merge = true", 'merge = "yes"', "merge 应为 bool"),
         ("templates/annex1.toml", 'group_by = "lead_id"', 'group_by = "x"', "group_by"),
+        ("wording.toml", "no_activities =", "no_activitie =", "缺少必填项 no_activities"),
+        ("wording.toml", "{people}内容", "{persons}内容", "{persons} 无法填写"),
+        ("wording.toml", 'people = "', 'people = "{', "花括号不成对"),
+        ("wording.toml", "[stage_report]", "[stage_report]\nextra = 1", "不认识的键 extra"),
     ],
 )
 def test_malformed_profile_fails_naming_file_and_key(
@@ -104,6 +108,27 @@ def test_malformed_profile_fails_naming_file_and_key(
         load_programme(profile_copy)
     assert message in info.value.message
     assert target.name in info.value.message
+
+
+def test_every_shipped_profile_words_its_stage_report() -> None:
+    for pid in available_programmes():
+        wording = get_programme(pid).wording
+        assert wording is not None, pid
+        assert wording.say("no_activities", period="2024年秋季学期").startswith("2024年秋季学期")
+
+
+def test_without_wording_the_draft_says_so(profile_copy: Path, tmp_path: Path) -> None:
+    from gongtongti_desktop.core.checks.stage_report_draft import draft_from_records
+    from gongtongti_desktop.core.datafile.store import Store
+    from gongtongti_desktop.core.profile import periods
+
+    (profile_copy / "wording.toml").unlink()
+    programme = load_programme(profile_copy)
+    assert programme.wording is None
+    term = periods.parse_term(programme.calendar, "2024-autumn")
+    store = Store.create(tmp_path / "d.gtdb", kindergarten="园", programme_id="yiyuan-2022")
+    with store, pytest.raises(UserError, match=r"没有 wording\.toml"):
+        draft_from_records(store, programme, term)
 
 
 def test_form_id_must_match_file_name(profile_copy: Path) -> None:

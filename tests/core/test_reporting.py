@@ -6,8 +6,10 @@ from __future__ import annotations
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import catalog, reporting, scoring, stage_reports
 from gongtongti_desktop.core.records import engine as records
-from gongtongti_desktop.core.records import reporting, scoring, stage_reports
+
+assert catalog  # every record type registered (activity), whichever test ran first
 
 
 def _setup(store: Store, programme: Programme) -> dict[str, str]:
@@ -29,14 +31,17 @@ def test_collect_takes_the_period_and_the_whole_roster(store: Store, programme: 
     ids = _setup(store, programme)
     index = programme.index("annex4")
     scoring.set_score(store, index, "2024-autumn", "C3", self_score=2)
-    scoring.set_score(store, index, "2024", "C3", self_score=1)  # the school year: not inside
+    # annex4 is scored per school year: a term package carries its school year's scores as
+    # they stand (so the 汇总 can rank term packages), not another year's
+    scoring.set_score(store, index, "2024", "C3", self_score=1)
+    scoring.set_score(store, index, "2023", "C3", self_score=1)
     stage_reports.save_summary(store, "2024-10", {"highlights": "十月"})
     term = periods.parse_term(programme.calendar, "2024-autumn")
     data = reporting.collect(store, programme, term)
     assert [r["id"] for r in data["activity"]] == [ids["inside"]]
     assert data["activity"][0]["receiver_ids"] == [ids["partner"]]
     assert {r["id"] for r in data["kindergarten"]} == {ids["lead"], ids["partner"]}
-    assert [r["period"] for r in data["score"]] == ["2024-autumn"]
+    assert sorted(r["period"] for r in data["score"]) == ["2024", "2024-autumn"]
     assert [r["period"] for r in data["stage_summary"]] == ["2024-10"]
 
 

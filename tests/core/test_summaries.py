@@ -10,9 +10,11 @@ from gongtongti_desktop.core.checks import stage_report_draft
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import catalog, roster, stage_reports
 from gongtongti_desktop.core.records import engine as records
-from gongtongti_desktop.core.records import roster, stage_reports
 from gongtongti_desktop.errors import UserError
+
+assert catalog  # every record type registered (activity, plan_item) whatever ran first
 
 
 def test_save_and_update_keep_other_fields(store: Store) -> None:
@@ -56,12 +58,80 @@ def test_draft_describes_the_periods_records(store: Store, programme: Programme)
     )
     term = periods.parse_term(programme.calendar, "2024-autumn")
     draft = stage_report_draft.draft_from_records(store, programme, term, dt.date(2025, 2, 10))
-    assert "共开展帮扶活动 3 次（送教下乡 2 次，会议 1 次）" in draft.highlights
-    assert "9月10日　送教下乡：大班科学《沉与浮》" in draft.highlights
+    # sentences in the profile's words (forms/yiyuan-2022/wording.toml), by kind with dates
+    assert draft.highlights.startswith("2024年秋季学期，共同体以核心幼儿园带动受援学区，")
+    assert (
+        "共开展帮扶活动 3 次（线下 3 次、线上 0 次），内容涵盖送教下乡和会议。" in draft.highlights
+    )
+    assert (
+        "送教下乡方面，9月10日和10月15日开展 2 次：“大班科学《沉与浮》”和“中班语言《小猫钓鱼》”。"
+        in draft.highlights
+    )
     assert "下学期的会" not in draft.highlights
-    assert "计划事项未完成（顺延）：网络研修" in draft.problems
-    assert "自我评估" in draft.problems  # C19 missed in a closed term
-    assert "2025年春季学期计划：开学调研" in draft.next_steps
+    assert "11月计划的“网络研修”已顺延，尚未完成。" in draft.problems
+    # C19 missed in a closed term, said in words
+    assert "自我评估：2024年秋季学期只完成 0 次，没有达到1 次的要求。" in draft.problems
+    assert "2025年春季学期，按照工作计划重点做好“开学调研”等工作。" in draft.next_steps
+    assert "针对自我评估未达成的问题，今后每学期按时完成1 次" in draft.next_steps
+    for text in draft.as_values().values():  # no statistics lists left
+        assert "要求 ≥" not in text and "（未达成）" not in text
+
+
+def test_draft_quotes_the_activities_own_record_and_reflection(
+    store: Store, programme: Programme
+) -> None:
+    lead = roster.save_record(store, programme, "kindergarten", {"name": "城关实验幼儿园"})
+    partner = roster.save_record(store, programme, "kindergarten", {"name": "东岭镇学区"})
+    records.save_record(
+        store, programme, "activity",
+        {"day": "2024-10-15", "kind": "送教下乡", "title": "中班语言《小猫钓鱼》",
+         "mode": "线下", "host_id": lead, "receiver_ids": [partner], "headcount": 18,
+         "record": "执教教师以故事导入，幼儿分组表演。\n受援园教师观摩后进行了研讨；" + "很长" * 60,
+         "summary": "幼儿参与积极，但分组表演时间偏紧。下次预留更多时间。"},
+    )  # fmt: skip
+    term = periods.parse_term(programme.calendar, "2024-autumn")
+    draft = stage_report_draft.draft_from_records(store, programme, term, dt.date(2025, 2, 10))
+    assert "参与 18 人次，" in draft.highlights
+    assert "结对帮扶覆盖 1 个受援学区：东岭镇学区 1 次（10月15日）。" in draft.highlights
+    assert (
+        "10月15日的“中班语言《小猫钓鱼》”，执教教师以故事导入，幼儿分组表演。受援园教师观摩后进行了研讨。"
+        "活动后反思：幼儿参与积极，但分组表演时间偏紧。下次预留更多时间。"
+    ) in draft.highlights
+    assert "很长" not in draft.highlights  # condensed to whole sentences
+
+
+def test_periods_before_the_data_file_existed_are_not_called_missed(
+    store: Store, programme: Programme
+) -> None:
+    """The file was begun (and its first activity recorded) in October: the months before it
+    hold nothing because nobody recorded them here, not because nothing was done."""
+    lead = roster.save_record(store, programme, "kindergarten", {"name": "城关实验幼儿园"})
+    store.conn.execute("UPDATE settings SET value = '2024-10-20T08:00:00' WHERE key = 'created_at'")
+    records.save_record(
+        store, programme, "activity",
+        {"day": "2024-10-22", "kind": "会议", "title": "推进会", "mode": "线下", "host_id": lead},
+    )  # fmt: skip
+    term = periods.parse_term(programme.calendar, "2024-autumn")
+    draft = stage_report_draft.draft_from_records(store, programme, term, dt.date(2025, 2, 10))
+    [plans] = [line for line in draft.problems.split("\n") if line.startswith("月工作计划：")]
+    assert "2024年9月" not in plans and "2024年7-8月" not in plans  # before the file: not missed
+    assert plans.startswith(
+        "月工作计划：2024年10月、2024年11月和2024年12-2025年1月分别只完成 0、0、0 项"
+    )
+
+
+def test_the_wording_is_the_profiles(store: Store, programme: Programme) -> None:
+    from dataclasses import replace
+
+    wording = replace(
+        programme.wording,
+        patterns={**programme.wording.patterns, "no_activities": "{period}无活动（自定义措辞）。"},
+    )
+    term = periods.parse_term(programme.calendar, "2024-autumn")
+    draft = stage_report_draft.draft_from_records(
+        store, replace(programme, wording=wording), term, dt.date(2025, 2, 10)
+    )
+    assert draft.highlights.startswith("2024年秋季学期无活动（自定义措辞）。")
 
 
 def test_an_unedited_draft_is_flagged_and_does_not_count(

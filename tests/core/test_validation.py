@@ -60,10 +60,21 @@ def test_required_phone() -> None:
         ("张玲", "张玲"),
         ("Anna  Li", "Anna Li"),
         ("第三 实验幼儿园", "第三实验幼儿园"),
+        ("城关幼儿园\u3000（东校区）", "城关幼儿园（东校区）"),
+        ("  城关幼儿园（东校区）  ", "城关幼儿园（东校区）"),
+        ("第①分园：小班", "第①分园：小班"),
+        ("ＡＢＣ幼儿园", "ＡＢＣ幼儿园"),
     ],
 )
 def test_names_lose_padding_spaces(raw: str, clean: str) -> None:
     assert v.normalize_name(raw) == clean
+
+
+def test_what_the_director_typed_is_kept_and_compared_loosely() -> None:
+    typed = "城关幼儿园（东校区）①：分园"
+    assert v.clean_name(typed, "幼儿园名称") == typed
+    assert v.name_key("城关幼儿园(东校区)1:分园") == v.name_key(typed)
+    assert v.name_key("城关幼儿园（西校区）") != v.name_key(typed)
 
 
 @given(st.text(max_size=40))

@@ -160,7 +160,8 @@ def test_figures_come_from_the_packages(merged: dict[str, Any]) -> None:
         assert row[col["按时上报"]] == (
             "按时" if m.created_at.date() <= period.end else "逾期 7 天"
         )
-        assert row[col["导出时间"]] == m.created_at.strftime("%Y-%m-%d %H:%M")
+        assert row[col["导出时间"]] == m.created_at.replace(tzinfo=None)  # a date, not text
+        assert isinstance(row[col["截止日期"]], dt.datetime)
     # The superseded package (no activities at all) did not count for kindergarten 0.
     assert by_name[_name(0)][col["帮扶活动（次）"]] == len(_activities(merged["made"][0], period))
 
@@ -282,6 +283,48 @@ def test_a_term_package_counts_only_rule_periods_inside_it(
     assert any(rule.per == "school_year" for rule in programme.rules)
     assert row.rules_closed == len(results) > 0
     assert row.rules_met == sum(r.status == rules.MET for r in results)
+
+
+def test_a_term_package_is_ranked_by_its_school_years_scores(
+    exported: Exported, tmp_path: Path
+) -> None:
+    """The default export is a term: it carries the school year's scores as they stand, so the
+    汇总 ranks it and shows its totals instead of leaving them empty."""
+    from gongtongti_desktop.core.records import scoring
+    from gongtongti_desktop.exchange.package.write import write_package
+
+    programme = get_programme("yiyuan-2022")
+    index = programme.index("annex4")
+    path = exported.copy_demo(tmp_path)
+    with Store.open(path) as store:
+        term = periods.term_period(programme.calendar, exported.period.start.year, "autumn")
+        year = periods.period_containing(programme.calendar, "school_year", term.start)
+        scores = scoring.get_scores(store, index, periods.period_key(year))
+        expected = scoring.totals(index, scores, "self").total
+        write_package(store, programme, term, tmp_path / "term.gtt")
+    report = merge_packages([tmp_path / "term.gtt"], tmp_path / "t.xlsx")
+    [row] = report.rows
+    assert scores and row.self_total == pytest.approx(expected) and row.rank == 1
+    sheet = load_workbook(tmp_path / "t.xlsx")["汇总"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("排名") + 1).value == 1
+    assert sheet.cell(2, header.index("自评总分") + 1).value == pytest.approx(expected)
+
+
+def test_the_rollup_prints_landscape_fit_to_width_ruled_with_its_header_repeated(
+    merged: dict[str, Any],
+) -> None:
+    sheet = merged["book"]["汇总"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$1:$1"
+    for row in sheet.iter_rows(min_row=1, max_row=COUNT + 1):
+        for cell in row:
+            assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+    header = [c.value for c in sheet[1]]
+    due = sheet.cell(2, header.index("截止日期") + 1)
+    assert due.number_format == 'yyyy"年"m"月"d"日"' and due.is_date
 
 
 def _figures(report: Any) -> list[tuple[Any, ...]]:

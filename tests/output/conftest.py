@@ -75,3 +75,10 @@ def own_demo(tmp_path: Path) -> Iterator[tuple[Store, Programme]]:
         yield store, get_programme(store.programme_id)
     finally:
         store.close()
+
+
+@pytest.fixture(autouse=True)
+def fixed_pdf_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFs carry their real creation date; a fixed one (the reproducible-builds convention)
+    lets a test compare two renderings byte for byte."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1727654400")

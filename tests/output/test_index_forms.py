@@ -129,21 +129,31 @@ def test_annex4_prints_scores_and_sums_equal_to_core_totals(yiyuan_demo) -> None
     scores = scoring.get_scores(store, index, "2024")
     assert scores, "the demo scores its school year 2024"
     data = _annex4(yiyuan_demo)
-    by_label = {t.label: t.values for t in data.totals}
+    by_label = {t.label.split("；")[0].rstrip("）") + "）": t.values for t in data.totals}
     for side in scoring.SIDES:
         totals = scoring.totals(index, scores, side)
         column = f"{side}_score"
         expected = {
-            f"基础项合计（满分{fmt_points(totals.base_max)}分）": totals.base,
-            f"加分项合计（满分{fmt_points(totals.bonus_max)}分）": totals.bonus,
-            f"总分（满分{fmt_points(totals.base_max + totals.bonus_max)}分）": totals.total,
+            f"基础项合计（满分{fmt_points(totals.base_max)}分）": (totals.base, totals.base_scored),
+            f"加分项合计（满分{fmt_points(totals.bonus_max)}分）": (
+                totals.bonus,
+                totals.bonus_scored,
+            ),
+            f"总分（满分{fmt_points(totals.base_max + totals.bonus_max)}分）": (
+                totals.total,
+                totals.scored_items,
+            ),
         }
         for group in index.groups:
             if group.code not in index.bonus:
                 have, most = totals.by_unit[group.code]
-                expected[f"{group.code}{group.name}小计（满分{fmt_points(most)}分）"] = have
-        for label, value in expected.items():
-            assert by_label[label][column] == fmt_points(value), (side, label)
+                expected[f"{group.code}{group.name}小计（满分{fmt_points(most)}分）"] = (
+                    have,
+                    totals.scored_by_unit[group.code],
+                )
+        for label, (value, scored) in expected.items():
+            shown = fmt_points(value) if scored else ""  # nothing scored: blank, not 0
+            assert by_label[label][column] == shown, (side, label)
     # printed in the sum row, in the score columns
     placed = _placed(render_pdf(data))
     edges = _column_edges(data)
@@ -167,8 +177,39 @@ def test_sums_follow_the_items_not_the_headings(own_demo) -> None:
         index.base_points
     )
     most = index.base_points + index.bonus_points
-    assert values[f"总分（满分{fmt_points(most)}分）"] == fmt_points(most)
+    total = data.totals[-1]
+    assert total.label.startswith(f"总分（满分{fmt_points(most)}分")
+    assert total.values["self_score"] == fmt_points(most)
+    assert "自评" not in total.label  # every self score given: none left open
     assert not any("尚未评分" in n for n in data.notes if "自评" in n)
+
+
+def test_a_group_nobody_scored_is_blank_and_the_total_counts_what_is_open(own_demo) -> None:
+    store, programme = own_demo
+    index = programme.index("annex4")
+    for row in scoring.get_scores(store, index, "2024").values():  # start from no scores
+        scoring.set_score(store, index, "2024", row["item"], self_score=None, county_score=None)
+    first, second = [g for g in index.groups if g.code not in index.bonus][:2]
+    scored = [i for i in index.items if index.group_of(i).code == first.code][:2]
+    for item in scored:
+        scoring.set_score(store, index, "2024", item.code, county_score=item.points)
+    data = form_data(store, programme, "annex4", _year(programme))
+    by_code = {
+        g.code: t
+        for g in index.groups
+        for t in data.totals
+        if t.label.startswith(f"{g.code}{g.name}小计")
+    }
+    assert by_code[first.code].values["county_score"] == fmt_points(sum(i.points for i in scored))
+    assert by_code[second.code].values["county_score"] == ""  # nobody scored it: not 0
+    assert all(t.values["self_score"] == "" for t in data.totals)  # no self scores at all
+    total = data.totals[-1]
+    open_items = len(index.items) - len(scored)
+    assert total.label.startswith("总分") and f"未评分：考核 {open_items} 项" in total.label
+    assert total.values["county_score"] == fmt_points(sum(i.points for i in scored))
+    assert "自评" not in total.label  # a side nobody began is blank, not "unscored"
+    # the printed page shows the count too
+    assert _flat(f"考核 {open_items} 项") in _flat("".join(pdf_pages(render_pdf(data))))
 
 
 def test_suggested_mark_appears_exactly_for_accepted_suggestions(own_demo) -> None:
@@ -205,7 +246,10 @@ def test_blank_annex4_has_no_scores_in_the_score_columns(yiyuan_demo) -> None:
     filled = _annex4(yiyuan_demo)
     blank = _annex4(yiyuan_demo, blank=True)
     assert blank.blank and SUGGESTED_NOTE not in blank.notes
-    assert [t.label for t in blank.totals] == [t.label for t in filled.totals]
+    # the same sum rows; only the filled form counts the items still open
+    assert [t.label for t in blank.totals] == [
+        t.label.split("；")[0].rstrip("）") + "）" for t in filled.totals
+    ]
     grid = build_grid(blank)
     assert all(row[3] == "" and row[4] == "" for row in grid.rows)
     edges = _column_edges(blank)
@@ -299,26 +343,40 @@ def test_per_term_checklist_asked_for_a_year(gaozhuang_demo) -> None:
 # -- xlsx ------------------------------------------------------------------------------------------
 
 
+def _number(text: str) -> float | None:
+    return float(text.rstrip(SUGGESTED_MARK)) if text else None
+
+
 def test_annex4_xlsx_mirrors_items_sums_and_notes(tmp_path: Path, yiyuan_demo) -> None:
+    """Scores and sums are numbers Excel can add (the item scores add up to 总分); a score
+    taken from a suggestion keeps its ※ in a narrow column of its own."""
     data = _annex4(yiyuan_demo)
     ws = openpyxl.load_workbook(write_workbook([data], tmp_path / "a.xlsx")).worksheets[0]
     values = [[c.value for c in row] for row in ws.iter_rows()]
     head = next(n for n, row in enumerate(values) if row[0] == data.spec.columns[0].title)
-    assert values[head] == [c.title for c in data.spec.columns]
-    items = [row[2] for row in values[head + 1 : head + 1 + len(data.rows)]]
-    assert items == [r["item"] for r in data.rows]
-    scores = [(row[3] or "", row[4] or "") for row in values[head + 1 : head + 1 + len(data.rows)]]
-    assert scores == [(r["self_score"], r["county_score"]) for r in data.rows]
+    marked_self = any(r["self_score"].endswith(SUGGESTED_MARK) for r in data.rows)
+    assert marked_self, "the demo accepted some suggestions"
+    titles = [c.title for c in data.spec.columns]
+    assert values[head] == [*titles[:4], SUGGESTED_MARK, *titles[4:]]
+    body = values[head + 1 : head + 1 + len(data.rows)]
+    assert [row[2] for row in body] == [r["item"] for r in data.rows]
+    for row, r in zip(body, data.rows, strict=True):
+        assert row[3] == _number(r["self_score"]) and row[5] == _number(r["county_score"])
+        assert all(v is None or isinstance(v, int | float) for v in (row[3], row[5]))
+        assert row[4] == (SUGGESTED_MARK if r["self_score"].endswith(SUGGESTED_MARK) else None)
     merged = {str(r) for r in ws.merged_cells.ranges}
     for n, total in enumerate(data.totals):
         r = head + 1 + len(data.rows) + n
         row = values[r]
         assert row[0] == total.label
-        assert (row[3] or "", row[4] or "") == (
-            total.values["self_score"],
-            total.values["county_score"],
+        assert (row[3], row[5]) == (
+            _number(total.values["self_score"]),
+            _number(total.values["county_score"]),
         )
         assert f"A{r + 1}:C{r + 1}" in merged  # the label spans the index columns
+    grand = values[head + len(data.rows) + len(data.totals)]
+    assert grand[0].startswith("总分")
+    assert sum(row[3] or 0 for row in body) == pytest.approx(grand[3])
     cells = [v for row in values for v in row if isinstance(v, str)]
     for note in data.notes:
         assert any(note in c for c in cells), note

@@ -114,9 +114,29 @@ def test_font_is_embedded_with_unicode_map(yiyuan_annex1: FormData) -> None:
     assert all("/ToUnicode" in font for font in cjk)
 
 
-def test_same_input_gives_identical_bytes(yiyuan_annex1: FormData, long_roster: FormData) -> None:
+def test_same_input_gives_identical_bytes_with_a_fixed_date(
+    yiyuan_annex1: FormData, long_roster: FormData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1727654400")  # reproducible builds' convention
     assert render_pdf(yiyuan_annex1) == render_pdf(yiyuan_annex1)
     assert render_pdf(long_roster) == render_pdf(long_roster)
+
+
+def test_creation_date_is_real_and_every_font_embedded(
+    yiyuan_annex1: FormData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    reader = _reader(render_pdf(yiyuan_annex1))
+    created = reader.metadata.creation_date
+    now = dt.datetime.now(created.tzinfo)
+    assert abs((now - created).total_seconds()) < 120  # not reportlab's 2000-01-01
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            assert descriptor is not None and "/FontFile2" in descriptor.get_object(), font
 
 
 # --- long tables --------------------------------------------------------------------------
@@ -131,7 +151,9 @@ def test_long_roster_has_page_numbers_and_header_on_every_page(long_roster: Form
         assert f"第 {n} 页 / 共 {total} 页" in text
         assert "核心幼儿园" in text and "受援学区" in text  # header row repeated
     assert long_roster.spec.title in pages[0]
-    assert long_roster.spec.title not in pages[1]
+    for text in pages[1:]:  # continuation pages: the title, marked as continued, not the heading
+        assert f"{long_roster.spec.title}（续）" in text
+        assert text.count(long_roster.spec.title) == 1
     assert "备注：本表一式两份。" in pages[-1]
     assert "主要负责人签字" in pages[-1]
 

@@ -132,7 +132,8 @@ def test_month_prints_one_page_per_activity(yiyuan_demo) -> None:
         flat = _flat(page)
         assert flat.count("帮扶活动记录表") == 1
         assert _flat(row["title"]) in flat and row["day"] in flat
-        assert f"第{n}页/共{len(pages)}页" in flat
+        assert f"全文第{n}页/共{len(pages)}页" in flat  # one page per record: numbered in the run
+        assert "第1页/共1页" not in flat
     images = pdf_images(content)
     for page_images, row in zip(images, data.rows, strict=True):
         assert len(page_images) == sum(a["is_image"] for a in row["attachments"])
@@ -187,7 +188,11 @@ def test_long_texts_run_onto_further_pages(own_demo) -> None:
     content = render_pdf(_record(store, programme, activity))
     pages = pdf_pages(content)
     assert len(pages) >= 3
-    flat = re.sub(r"第\d+页/共\d+页", "", _flat("".join(pages)))  # page numbers between pages
+    # page numbers and the continuation heading are page furniture between the pages
+    flat = re.sub(r"第\d+页/共\d+页", "", _flat("".join(pages)))
+    heading = _flat("帮扶活动记录表（续）线下教研：测试活动") + r"[\d年月日:：–-]*"
+    assert len(re.findall(heading, flat)) == len(pages) - 1  # on every page after the first
+    flat = re.sub(heading, "", flat)
     for n in range(1, 31):
         assert flat.count(f"第{n}段：") == 1
     assert _flat("".join(paragraphs)) in flat
@@ -261,3 +266,23 @@ def test_xlsx_lists_missing_photos_and_keeps_text_literal(own_demo, tmp_path: Pa
         xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert not re.search(r"<(\w+:)?f[\s>/]", xml)
     assert "=1+1" in _flat(pdf_pages(render_pdf(_record(store, programme, activity)))[0])
+
+
+def test_photos_continuing_on_a_page_are_headed_again(own_demo, tmp_path: Path) -> None:
+    """活动图片 is repeated at the top of a page the photos run on to, below the continuation
+    heading that names the form and the activity, and the pages are numbered within it."""
+    store, programme = own_demo
+    activity = _new_activity(store, programme)
+    for n in range(10):
+        photo = _photo(tmp_path / f"现场{n}.jpg", (400, 300), ("red", "green", "blue")[n % 3])
+        attachments.add_attachment(store, activity, photo, f"现场照片{n}")
+    content = render_pdf(_record(store, programme, activity))
+    pages = pdf_pages(content)
+    images = pdf_images(content)
+    assert len(pages) >= 2 and images[0] and images[1]  # the photos run onto page 2
+    for n, (page, shown) in enumerate(zip(pages, images, strict=True), 1):
+        flat = _flat(page)
+        assert f"第{n}页/共{len(pages)}页" in flat
+        if n > 1:
+            assert _flat("帮扶活动记录表（续）线下教研：测试活动") in flat
+            assert shown and "活动图片" in flat  # photos continue here, under their heading

@@ -171,8 +171,10 @@ def test_one_paragraph_longer_than_a_page_is_cut_between_lines(own_demo) -> None
     pages = pdf_pages(render_pdf(_annex3(store, programme)))
     assert len(pages) >= 2
     joined = _flat("".join(pages))
-    for noise in (r"第\d+页/共\d+页", "名称工作开展情况备注", "亮点工作"):  # repeated per page
-        joined = re.sub(noise, "", joined)
+    continued = _flat(f"{programme.form('annex3').title}（续）2024年秋季学期")
+    assert joined.count(continued) == len(pages) - 1  # each later page says what it continues
+    for noise in (r"第\d+页/共\d+页", "名称工作开展情况备注", "亮点工作", continued):
+        joined = re.sub(noise, "", joined)  # repeated per page
     assert _flat(text) in joined
 
 

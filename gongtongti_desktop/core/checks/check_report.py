@@ -52,7 +52,7 @@ def _state(result: rules.RuleResult, today: dt.date) -> str:
 
 
 def _status(result: rules.RuleResult, today: dt.date) -> str:
-    if result.status in (rules.MET, rules.UNTRACKED, rules.OUTSIDE):
+    if result.done or result.status in (rules.UNTRACKED, rules.OUTSIDE):
         return result.status_text
     if result.closed:
         return f"{result.status_text}（已截止）"

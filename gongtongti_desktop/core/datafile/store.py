@@ -27,6 +27,9 @@ APPLICATION_ID = 0x47545444  # "GTTD"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUP_DIR_NAME = "backups"
 PARTIAL_SUFFIX = ".partial"
+# Beside the data file too: its evidence files (core/records/attachments), copied with it by
+# 备份到U盘 (core/datafile/portable_backup).
+ATTACHMENTS_DIR_NAME = "attachments"
 
 
 def new_id() -> str:

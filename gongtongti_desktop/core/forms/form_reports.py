@@ -106,33 +106,52 @@ def _score_text(row: dict[str, Any], side: str) -> str:
 
 
 def _sum_rows(index: Index, scores: dict[str, dict[str, Any]], blank: bool) -> list[TotalRow]:
-    """小计 of each base group, 基础项合计, 加分项合计 and 总分; a side nobody scored stays empty."""
+    """小计 of each base group, 基础项合计, 加分项合计 and 总分.
+
+    A sum over items nobody on that side has scored stays empty (a group not yet looked at is
+    not a 0); 总分 says how many items are still unscored, so a partial sum is not taken for
+    the result.
+    """
     sides = {side: scoring.totals(index, scores, side) for side in scoring.SIDES}
 
-    def values(pick: Any) -> dict[str, str]:
+    def values(pick: Any, scored: Any) -> dict[str, str]:
         return {
-            f"{side}_score": "" if blank or not t.scored_items else fmt_points(pick(t))
+            f"{side}_score": "" if blank or not scored(t) else fmt_points(pick(t))
             for side, t in sides.items()
         }
 
     def subtotal(code: str, name: str) -> TotalRow:
         label = f"{code}{name}小计（满分{fmt_points(index.max_points(code))}分）"
-        return TotalRow(label, values(lambda t: t.by_unit.get(code, (0.0, 0.0))[0]))
+        return TotalRow(
+            label,
+            values(
+                lambda t: t.by_unit.get(code, (0.0, 0.0))[0],
+                lambda t: t.scored_by_unit.get(code, 0),
+            ),
+        )
 
     out = [subtotal(g.code, g.name) for g in index.groups if g.code not in index.bonus]
-    out.append(
-        TotalRow(f"基础项合计（满分{fmt_points(index.base_points)}分）", values(lambda t: t.base))
-    )
+    base_label = f"基础项合计（满分{fmt_points(index.base_points)}分）"
+    out.append(TotalRow(base_label, values(lambda t: t.base, lambda t: t.base_scored)))
     if not index.bonus:
         return out
     bonus_groups = [g for g in index.groups if g.code in index.bonus]
     if len(bonus_groups) > 1:  # one bonus group's 小计 would repeat 加分项合计
         out += [subtotal(g.code, g.name) for g in bonus_groups]
-    out.append(
-        TotalRow(f"加分项合计（满分{fmt_points(index.bonus_points)}分）", values(lambda t: t.bonus))
-    )
+    bonus_label = f"加分项合计（满分{fmt_points(index.bonus_points)}分）"
+    out.append(TotalRow(bonus_label, values(lambda t: t.bonus, lambda t: t.bonus_scored)))
     most = index.base_points + index.bonus_points
-    out.append(TotalRow(f"总分（满分{fmt_points(most)}分）", values(lambda t: t.total)))
+    label = f"总分（满分{fmt_points(most)}分）"
+    if not blank:
+        open_items = {
+            scoring.SIDE_TEXT[side]: len(index.items) - t.scored_items
+            for side, t in sides.items()
+            if 0 < t.scored_items < len(index.items)
+        }
+        if open_items:
+            counts = "、".join(f"{who} {n} 项" for who, n in open_items.items())
+            label = f"总分（满分{fmt_points(most)}分；未评分：{counts}）"
+    out.append(TotalRow(label, values(lambda t: t.total, lambda t: t.scored_items)))
     return out
 
 

@@ -35,6 +35,7 @@ from gongtongti_desktop.core.profile.roster_specs import RosterRule
 from gongtongti_desktop.core.profile.rule_specs import Rule, load_rule_file
 from gongtongti_desktop.core.profile.targets import Target, load_targets
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable, read_toml
+from gongtongti_desktop.core.profile.wording import StageWording, load_wording
 from gongtongti_desktop.errors import UserError
 
 LAYOUTS = ("table", "record")
@@ -159,6 +160,7 @@ class Programme:
     roster_rules: tuple[RosterRule, ...] = ()  # rules.toml [[roster_rules]] (roster_rules.py)
     indexes: tuple[Index, ...] = ()  # indexes/*.toml: 考核评估指标, checklists
     targets: tuple[Target, ...] = ()  # [[targets]]: yearly participation per county (盘锦)
+    wording: StageWording | None = None  # wording.toml: how 从记录起草 words the stage report
 
     def index(self, index_id: str) -> Index:
         for index in self.indexes:
@@ -486,6 +488,7 @@ def load_programme(folder: Path) -> Programme:
         roster_rules=roster_rules,
         indexes=indexes,
         targets=load_targets(t),
+        wording=load_wording(folder),
     )
     t.done()
     return programme

@@ -49,6 +49,8 @@ class Rule:
         """False for a period over before the rule's own ``start``."""
         return self.start is None or period.end >= self.start
 
+    strict_max: bool = False  # the notice forbids more than ``max`` (then "超出上限", a miss)
+
     def applies_to(self, period: Period) -> bool:
         """False for a month the rule leaves out (a holiday month of a ``months`` rule)."""
         if self.per != "month" or not self.months:
@@ -151,6 +153,7 @@ def load_rule_file(
             distinct=_choice(rt, "distinct", DISTINCT, ""),
             due=_due(rt),
             start=_start(rt),
+            strict_max=rt.get("strict_max", bool, False),
         )
         rt.done()
         if rule.min < 0 or rule.max < 0 or (rule.max and rule.max < rule.min):

@@ -82,10 +82,27 @@ def _reported_deleted(store: Store, table: str) -> str:
     return f"(deleted_at IS NULL OR id IN (SELECT record_id FROM reported WHERE table_name = '{table}'))"
 
 
+def _score_keys(programme: Programme, period: Period) -> list[str]:
+    """The periods whose scores a package of ``period`` carries: those inside it, and the
+    school year (or term) each score index is scored for that holds the period's first day —
+    so a term package (the default export) carries its school year's scores as they stand,
+    and the 汇总 can rank term packages too."""
+    keys = _period_keys(programme, period)
+    for index in programme.indexes:
+        if index.period in ("term", "school_year"):
+            holding = periods.period_containing(programme.calendar, index.period, period.start)  # type: ignore[arg-type]
+            key = periods.period_key(holding)
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
 def collect(store: Store, programme: Programme, period: Period) -> dict[str, list[dict[str, Any]]]:
     """Every record of the period by table (deleted ones only when reported before)."""
     keys = _period_keys(programme, period)
     marks = ", ".join("?" * len(keys)) or "NULL"
+    score_keys = _score_keys(programme, period)
+    score_marks = ", ".join("?" * len(score_keys)) or "NULL"
     days = [period.start.isoformat(), period.end.isoformat()]
     where: dict[str, tuple[str, list[Any]]] = {
         "plan_item": (f"month IN ({marks})", keys),
@@ -94,7 +111,7 @@ def collect(store: Store, programme: Programme, period: Period) -> dict[str, lis
             "activity_id IN (SELECT id FROM activity WHERE day BETWEEN ? AND ?)",
             days,
         ),
-        "score": (f"period IN ({marks})", keys),
+        "score": (f"period IN ({score_marks})", score_keys),
         "stage_summary": (f"period IN ({marks})", keys),
     }
     out: dict[str, list[dict[str, Any]]] = {}

@@ -245,7 +245,9 @@ def verdict_counts(items: Iterable[Item], scores: dict[str, dict[str, Any]]) -> 
 @dataclass(frozen=True)
 class Totals:
     """Sums of one side (self or county) of one index and period. ``by_unit``: group and
-    subgroup codes → (scored, maximum); ``scored_items``: how many items have a score."""
+    subgroup codes → (scored, maximum); ``scored_items``: how many items have a score;
+    ``scored_by_unit`` per group and subgroup, ``base_scored`` / ``bonus_scored`` per part (a
+    sum over items nobody has scored is left blank on paper, not printed as 0)."""
 
     by_unit: dict[str, tuple[float, float]] = field(default_factory=dict)
     base: float = 0.0
@@ -253,6 +255,9 @@ class Totals:
     bonus: float = 0.0
     bonus_max: float = 0.0
     scored_items: int = 0
+    scored_by_unit: dict[str, int] = field(default_factory=dict)
+    base_scored: int = 0
+    bonus_scored: int = 0
 
     @property
     def total(self) -> float:
@@ -262,12 +267,14 @@ class Totals:
 def totals(index: Index, scores: dict[str, dict[str, Any]], side: str) -> Totals:
     column = f"{side}_score"
     by_unit: dict[str, tuple[float, float]] = {}
+    scored_by_unit: dict[str, int] = {}
     base = bonus = 0.0
-    scored = 0
+    scored = base_scored = bonus_scored = 0
     for item in index.items:
         value = (scores.get(item.code) or {}).get(column)
         got = float(value) if value is not None else 0.0
-        scored += value is not None
+        has = value is not None
+        scored += has
         units = [index.group_of(item).code]
         sub = index.subgroup_of(item)
         if sub is not None:
@@ -275,11 +282,24 @@ def totals(index: Index, scores: dict[str, dict[str, Any]], side: str) -> Totals
         for unit in units:
             have, most = by_unit.get(unit, (0.0, 0.0))
             by_unit[unit] = (have + got, most + (item.points or 0))
+            scored_by_unit[unit] = scored_by_unit.get(unit, 0) + has
         if index.is_bonus(item):
             bonus += got
+            bonus_scored += has
         else:
             base += got
-    return Totals(by_unit, base, index.base_points, bonus, index.bonus_points, scored)
+            base_scored += has
+    return Totals(
+        by_unit,
+        base,
+        index.base_points,
+        bonus,
+        index.bonus_points,
+        scored,
+        scored_by_unit,
+        base_scored,
+        bonus_scored,
+    )
 
 
 # -- suggestions ------------------------------------------------------------------------------------

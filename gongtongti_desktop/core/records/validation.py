@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from gongtongti_desktop.core.timeutil import parse_date
+from gongtongti_desktop.core.timeutil import parse_date, parse_time
 
 MAX_NAME_LEN = 60
 MAX_TEXT_LEN = 2000
@@ -30,9 +30,10 @@ def normalize_name(text: str) -> str:
     """Trim and fold spaces; drop the padding spaces Word tables put inside Chinese names.
 
     ``"崔  昱"`` becomes ``"崔昱"`` (the notice pads two-character names to align them), while
-    ``"Anna  Li"`` keeps one space.
+    ``"Anna  Li"`` keeps one space. Nothing else is rewritten: what the director typed is what
+    prints — "（东校区）" keeps its full-width brackets, "：" and "①" stay (no NFKC here; use
+    ``name_key`` to compare names).
     """
-    text = unicodedata.normalize("NFKC", text).strip()
     parts = text.split()
     if not parts:
         return ""
@@ -41,6 +42,11 @@ def normalize_name(text: str) -> str:
         joiner = "" if _is_cjk(out[-1]) and _is_cjk(part[0]) else " "
         out += joiner + part
     return out
+
+
+def name_key(text: str) -> str:
+    """A name folded for comparing only (never stored): "(东校区)" and "（东校区）" match."""
+    return unicodedata.normalize("NFKC", normalize_name(text)).casefold()
 
 
 def clean_name(text: str, label: str, *, required: bool = True) -> str:
@@ -87,15 +93,22 @@ def clean_phone(text: str, *, required: bool = False) -> str:
     )
 
 
-def clean_date(text: str, label: str, *, required: bool = False) -> str:
+DATE_FORMS = "如 2024-09-01、2024.9.1、2024年9月1日 或 9月1日"
+TIME_FORMS = "如 09:30、9点半、下午3点"
+
+
+def clean_date(
+    text: str, label: str, *, required: bool = False, today: dt.date | None = None
+) -> str:
+    """A typed date (any form ``timeutil.parse_date`` knows) as ``YYYY-MM-DD``."""
     text = (text or "").strip()
     if not text:
         if required:
             raise ValueError(f"{label}不能为空")
         return ""
-    day = parse_date(text)
+    day = parse_date(text, today)
     if day is None:
-        raise ValueError(f"{label}“{text[:20]}”不是有效日期（格式：2024-09-01）")
+        raise ValueError(f"{label}“{text[:20]}”不是有效日期（{DATE_FORMS}）")
     if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
         raise ValueError(f"{label}“{text}”超出合理范围")
     return day.isoformat()
@@ -109,16 +122,16 @@ def check_order(
 
 
 def clean_time(text: str, label: str, *, required: bool = False) -> str:
-    """``H:MM`` or ``HH:MM`` (also with a full-width colon) to ``HH:MM``."""
+    """A typed time (9:30, 9点半, 下午3点 — ``timeutil.parse_time``) to ``HH:MM``."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     if not text:
         if required:
             raise ValueError(f"{label}不能为空")
         return ""
-    m = re.fullmatch(r"(\d{1,2})[:：.](\d{2})", text)
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise ValueError(f"{label}“{text[:10]}”不是有效时间（格式：09:30）")
-    return f"{int(m.group(1)):02d}:{m.group(2)}"
+    cleaned = parse_time(text)
+    if cleaned is None:
+        raise ValueError(f"{label}“{text[:10]}”不是有效时间（{TIME_FORMS}）")
+    return cleaned
 
 
 def clean_month(text: str, label: str, *, required: bool = False) -> str:

@@ -193,7 +193,7 @@ def _rules(
             inside = period.start <= result.period.start and result.period.end <= period.end
             if inside and result.closed:
                 closed += 1
-                met += result.status == rules.MET
+                met += result.done
             if inside:
                 late.update(result.late_ids)
     return met, closed, len(late)

@@ -27,7 +27,9 @@ MAIN_HEADERS = (
     ("已到期要求（项次）", 16), ("逾期补录（条）", 12), ("自评总分", 10), ("县评总分", 10), ("满分", 8),
     ("排名依据", 10), ("文件", 40),
 )  # fmt: skip
-Cell = str | int | float | None
+Cell = str | int | float | dt.date | dt.datetime | None
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+STAMP_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
 
 
 def write_report(report: MergeReport) -> None:
@@ -47,6 +49,8 @@ def write_report(report: MergeReport) -> None:
         for p, newer in report.superseded
     ]
     _rows_sheet(book.create_sheet("未汇总的文件"), (("文件", 40), ("原因", 90)), left_out)
+    for ws in book.worksheets:
+        _printable(ws)
     buffer = io.BytesIO()
     book.save(buffer)
     atomic_write(report.out, buffer.getvalue(), "汇总表")
@@ -61,6 +65,42 @@ def _put_row(ws: Worksheet, row: int, values: tuple[Cell, ...] | list[Cell]) -> 
             put_text(cell, value)
         else:
             cell.value = value
+            if isinstance(value, dt.datetime):
+                cell.number_format = STAMP_FORMAT
+            elif isinstance(value, dt.date):
+                cell.number_format = DATE_FORMAT
+
+
+def _printable(ws: Worksheet) -> None:
+    """Printed as the clerk hands it on: landscape A4, fit to the page width, every cell of the
+    table ruled, the header row repeated on every page."""
+    from openpyxl.styles import Border, Side
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    thin = Side(style="thin", color="000000")
+    grid = Border(left=thin, right=thin, top=thin, bottom=thin)
+    last = _table_end(ws)
+    for row in ws.iter_rows(min_row=1, max_row=last, max_col=ws.max_column):
+        for cell in row:
+            cell.border = grid
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.print_title_rows = "1:1"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
+def _table_end(ws: Worksheet) -> int:
+    """The last row of the table (a note below it, after an empty row, is not ruled)."""
+    row = 1
+    while row < ws.max_row and any(
+        ws.cell(row + 1, c).value is not None for c in range(1, ws.max_column + 1)
+    ):
+        row += 1
+    return row
 
 
 def _headers(
@@ -84,8 +124,9 @@ def _rows_sheet(
         _put_row(ws, n, values)
 
 
-def _stamp(value: dt.datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M")
+def _stamp(value: dt.datetime) -> dt.datetime:
+    """The export time as the clock showed it where it was made (Excel has no time zones)."""
+    return value.replace(tzinfo=None)
 
 
 def _main_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
@@ -101,7 +142,7 @@ def _main_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
                 r.programme_name,
                 r.period.label,
                 _stamp(r.created_at),
-                r.deadline.isoformat(),
+                r.deadline,
                 "按时" if r.on_time else f"逾期 {late} 天",
                 r.activities.total(),
                 r.rules_met,
@@ -116,6 +157,8 @@ def _main_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
         )
         for col in (12, 13, 14):
             ws.cell(n, col).number_format = "0.0"
+        ws.cell(n, 5).number_format = STAMP_FORMAT
+        ws.cell(n, 6).number_format = DATE_FORMAT
     if rows and any(r.score_max is not None for r in rows):
         note = len(rows) + 3
         most = next(r.score_max for r in rows if r.score_max is not None)

@@ -1,5 +1,7 @@
 """Print preview of one form: the PDF from the renderer shown with QtPdf, then 打印… (to a
-printer, page by page), 另存为 PDF… or 另存为 Excel… (the same form as an xlsx sheet).
+printer, page by page), 另存为 PDF / Word… (the same dialog saves a .docx with the same table,
+for the director to edit in WPS) or 另存为 Excel… (the same form as an xlsx sheet). Characters
+no installed font can draw are named in a warning when the preview opens.
 
 A form that covers a period (the monthly plan table, the activity records) shows a period
 picker (月 / 学期 / 学年) above the pages, starting at the form's default period (normally the
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +26,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -37,6 +42,7 @@ from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.shell.common import (
     ask_save_path,
     documents_folder,
+    remember_folder,
     show_error,
     show_info,
     wait_cursor,
@@ -46,6 +52,8 @@ from gongtongti_desktop.ui.shell.period_picker import PeriodPicker
 # Pages are rasterised for the printer; above this the image only costs memory.
 MAX_PRINT_DPI = 300
 _ZOOMS = (("适合宽度", None), ("整页", 0.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0))
+PDF_FILTER = "PDF 文件 (*.pdf)"
+DOCX_FILTER = "Word 文档，可在 WPS 中修改 (*.docx)"
 # Forms that never take a period, for a programme loader without ``FormSpec.periodic``.
 _NOT_PERIODIC = ("annex1", "arrangement")
 
@@ -58,6 +66,38 @@ def is_periodic(spec: FormSpec) -> bool:
 
 def safe_file_name(text: str) -> str:
     return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in text).strip() or "表格"
+
+
+PRINT_DRAFT_QUESTION = "本期阶段总结还是自动起草的草稿，尚未修改，仍要打印吗？"
+SUMMARY_SOURCE = "summary_rows"  # a form printing a stage summary (附件3)
+
+
+def file_stem(title: str, period: Period | None) -> str:
+    """A saved file's name: the form and its period ("附件3 …（2024年秋季学期）"), so the next
+    period's file does not replace this one."""
+    if period is None or period.label in title:
+        return safe_file_name(title)
+    return safe_file_name(f"{title}（{period.label}）")
+
+
+def free_path(path: Path) -> Path:
+    """``path``, or ``name（2）.pdf`` … when a file of that name is already there."""
+    number = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}（{number}）{path.suffix}")
+        number += 1
+    return candidate
+
+
+def unedited_draft(store: Store, spec: FormSpec, period: Period | None) -> bool:
+    """The form prints a stage summary whose text is still the untouched draft."""
+    if period is None or getattr(spec, "source", "") != SUMMARY_SOURCE:
+        return False
+    from gongtongti_desktop.core.profile.periods import period_key
+    from gongtongti_desktop.core.records import stage_reports
+
+    return stage_reports.is_unedited_draft(stage_reports.get_summary(store, period_key(period)))
 
 
 def paint_pages(document: QPdfDocument, printer: QPrinter) -> int:
@@ -106,6 +146,7 @@ class PrintPreviewDialog(QDialog):
         save_pdf: Callable[[Path], None],
         parent: QWidget | None = None,
         save_xlsx: Callable[[Path], None] | None = None,
+        save_docx: Callable[[Path], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.resize(900, 760)
@@ -113,7 +154,7 @@ class PrintPreviewDialog(QDialog):
         self.document = QPdfDocument(self)
         self.pages = QLabel()
         self.picker: PeriodPicker | None = None
-        self.set_document(pdf, title, save_pdf, save_xlsx)
+        self.set_document(pdf, title, save_pdf, save_xlsx, save_docx)
 
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
@@ -127,7 +168,8 @@ class PrintPreviewDialog(QDialog):
         self.zoom.currentIndexChanged.connect(self._zoom_changed)
 
         self.print_button = QPushButton("打印…")
-        self.save_button = QPushButton("另存为 PDF…")
+        self.save_button = QPushButton("另存为 PDF / Word…")
+        self.save_button.setToolTip("保存为 PDF，或保存为 Word 文档（.docx，可在 WPS 中修改）")
         self.xlsx_button = QPushButton("另存为 Excel…")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -158,6 +200,7 @@ class PrintPreviewDialog(QDialog):
         title: str,
         save_pdf: Callable[[Path], None],
         save_xlsx: Callable[[Path], None] | None = None,
+        save_docx: Callable[[Path], None] | None = None,
     ) -> None:
         """Show another rendering (e.g. after the period changed)."""
         old = self._buffer
@@ -175,6 +218,7 @@ class PrintPreviewDialog(QDialog):
         self.title = title
         self.save_pdf = save_pdf
         self.save_xlsx = save_xlsx
+        self.save_docx = save_docx
         self.setWindowTitle(f"打印预览 — {title}")
         self.pages.setText(f"共 {self.document.pageCount()} 页")
 
@@ -221,13 +265,26 @@ class PrintPreviewDialog(QDialog):
             show_error(self, exc)
 
     def save_as(self) -> Path | None:
-        suggested = documents_folder() / f"{safe_file_name(self.title)}.pdf"
-        path = ask_save_path(self, "另存为 PDF", suggested, "PDF 文件 (*.pdf)")
-        if path is None:
+        """另存为: a PDF, or (chosen in the same dialog) a Word file for WPS with the same table."""
+        stem = getattr(self, "file_stem", "") or safe_file_name(self.title)
+        suggested = free_path(documents_folder() / f"{stem}.pdf")
+        filters = [PDF_FILTER] + ([DOCX_FILTER] if self.save_docx is not None else [])
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "另存为 PDF / Word", str(suggested), ";;".join(filters)
+        )
+        if not name:
+            return None
+        path = Path(name)
+        remember_folder(path.parent)
+        if path.suffix.lower() not in (".pdf", ".docx"):
+            word = chosen == DOCX_FILTER and self.save_docx is not None
+            path = path.with_name(path.name + (".docx" if word else ".pdf"))
+        save = self.save_docx if path.suffix.lower() == ".docx" else self.save_pdf
+        if save is None:
             return None
         try:
             with wait_cursor():
-                self.save_pdf(path)
+                save(path)
         except (UserError, OSError) as exc:
             show_error(self, exc)
             return None
@@ -237,7 +294,8 @@ class PrintPreviewDialog(QDialog):
     def save_as_xlsx(self) -> Path | None:
         if self.save_xlsx is None:
             return None
-        suggested = documents_folder() / f"{safe_file_name(self.title)}.xlsx"
+        stem = getattr(self, "file_stem", "") or safe_file_name(self.title)
+        suggested = free_path(documents_folder() / f"{stem}.xlsx")
         path = ask_save_path(self, "另存为 Excel", suggested, "Excel 工作簿 (*.xlsx)")
         if path is None:
             return None
@@ -251,6 +309,19 @@ class PrintPreviewDialog(QDialog):
         return path
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """One form rendered: the PDF, its title, how to save it, and the characters that could
+    not be drawn (a warning to show, "" when every character printed)."""
+
+    pdf: bytes
+    title: str
+    save_pdf: Callable[[Path], Any]
+    save_xlsx: Callable[[Path], Any]
+    save_docx: Callable[[Path], Any]
+    unprintable: str
+
+
 def _render(
     store: Store,
     programme: Programme,
@@ -258,10 +329,12 @@ def _render(
     period: Period | None,
     activity_ids: Sequence[str] | None,
     blank: bool = False,
-) -> tuple[bytes, str, Callable[[Path], Any], Callable[[Path], Any]]:
-    """(pdf, title, save_pdf, save_xlsx) of one form; reportlab/openpyxl load only here.
+) -> Rendered:
+    """One form rendered; reportlab/openpyxl/python-docx load only here.
     ``blank``: an index form without scores, to fill in by hand."""
     from gongtongti_desktop.core.forms.form_data import form_data
+    from gongtongti_desktop.output.fonts import register_cjk_font
+    from gongtongti_desktop.output.glyphs import font_set, unprintable_message
     from gongtongti_desktop.output.pdf import render_pdf, write_pdf
 
     data = form_data(store, programme, form_id, period, activity_ids=activity_ids, blank=blank)
@@ -274,7 +347,21 @@ def _render(
 
         return write_workbook([data], path)
 
-    return pdf, title, lambda path: write_pdf(data, path), save_xlsx
+    def save_docx(path: Path) -> Any:
+        from gongtongti_desktop.output.word import write_docx
+
+        return write_docx(data, path)
+
+    unprintable = unprintable_message(data, font_set(register_cjk_font()))
+    return Rendered(
+        pdf, title, lambda path: write_pdf(data, path), save_xlsx, save_docx, unprintable
+    )
+
+
+def _warn_unprintable(parent: QWidget | None, rendered: Rendered) -> None:
+    """Characters no font here can draw: said in a dialog, never a silent gap on paper."""
+    if rendered.unprintable:
+        QMessageBox.warning(parent, "有字符无法打印", rendered.unprintable)
 
 
 def open_print_preview(
@@ -286,6 +373,7 @@ def open_print_preview(
     *,
     activity_ids: Sequence[str] | None = None,
     today: dt.date | None = None,
+    draft_asked: bool = False,
 ) -> PrintPreviewDialog | None:
     """Render the form and open its preview (not modal for the rest of the program).
 
@@ -301,13 +389,26 @@ def open_print_preview(
                 from gongtongti_desktop.core.forms.form_data import default_period
 
                 period = default_period(programme, spec, today)
+        if not draft_asked and unedited_draft(store, spec, period):
+            from gongtongti_desktop.ui.shell.common import ask_yes_no
+
+            if not ask_yes_no(parent, PRINT_DRAFT_QUESTION, "打印"):
+                return None  # asked from every entry point: the tab's button and 打印 menu
+        with wait_cursor():
             rendered = _render(store, programme, form_id, period, activity_ids)
             dialog = PrintPreviewDialog(
-                rendered[0], rendered[1], rendered[2], parent, save_xlsx=rendered[3]
+                rendered.pdf,
+                rendered.title,
+                rendered.save_pdf,
+                parent,
+                save_xlsx=rendered.save_xlsx,
+                save_docx=rendered.save_docx,
             )
+            dialog.file_stem = file_stem(rendered.title, period)  # type: ignore[attr-defined]
     except UserError as exc:
         show_error(parent, exc)
         return None
+    _warn_unprintable(dialog, rendered)
     blank_box: QCheckBox | None = None
     if spec.index:
         blank_box = QCheckBox("空白表（手填）")
@@ -326,13 +427,18 @@ def open_print_preview(
             chosen = picker.period()
             try:
                 with wait_cursor():
-                    pdf, title, save_pdf, save_xlsx = _render(
+                    again = _render(
                         store, programme, form_id, chosen, None,
                         blank_box is not None and blank_box.isChecked(),
                     )  # fmt: skip
-                    dialog.set_document(pdf, title, save_pdf, save_xlsx)
+                    dialog.set_document(
+                        again.pdf, again.title, again.save_pdf, again.save_xlsx, again.save_docx
+                    )
+                    dialog.file_stem = file_stem(again.title, chosen)  # type: ignore[attr-defined]
             except UserError as exc:
                 show_error(dialog, exc)
+                return
+            _warn_unprintable(dialog, again)
 
         picker.changed.connect(rerender)
         dialog.add_period_picker(picker)

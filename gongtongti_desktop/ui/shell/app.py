@@ -28,6 +28,7 @@ ORGANIZATION = "gongtongti"
 APPLICATION = "gongtongti-desktop"
 DEFAULT_FILE_NAME = "gongtongti.gtdb"
 OPEN_OTHER, CREATE_NEW, QUIT = "open", "new", "quit"
+REMINDERS_AFTER_MS = 600  # after 概览 and its rule rows are on screen
 
 
 def install_translations(app: QApplication) -> list[QTranslator]:
@@ -156,6 +157,9 @@ def build_app() -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
+    from gongtongti_desktop.ui.shell import fit
+
+    fit.install(app)  # every dialog fits a small or scaled screen
     sys.excepthook = _excepthook
     return app
 
@@ -186,6 +190,12 @@ def _open_into(window: MainWindow, path: Path) -> None:
         window.close()  # the director gave up: the last window closes, the program ends
     else:
         window.attach(*opened)
+        from gongtongti_desktop.ui.overview.reminders import show_at_start
+
+        if show_at_start():  # what is due, each a click from where to act — once 概览 shows
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(REMINDERS_AFTER_MS, window, window.daily.show_reminders)
 
 
 def run_gui(data_path: Path | None) -> int:
