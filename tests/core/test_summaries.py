@@ -116,7 +116,7 @@ def test_periods_before_the_data_file_existed_are_not_called_missed(
     [plans] = [line for line in draft.problems.split("\n") if line.startswith("月工作计划：")]
     assert "2024年9月" not in plans and "2024年7-8月" not in plans  # before the file: not missed
     assert plans.startswith(
-        "月工作计划：2024年10月、2024年11月和2024年12-2025年1月分别只完成 0、0、0 项"
+        "月工作计划：2024年10月、2024年11月和2024年12月—2025年1月分别只完成 0、0、0 项"
     )
 
 
