@@ -222,7 +222,7 @@ def test_suggestion_is_rounded_down_to_half_points(
         store, programme, "plan_item", {"month": "2024-09", "task": "送教下乡", "status": "计划"}
     )
     for key in ("2024-09", "2024-12", "2024-autumn"):
-        stage_reports.save_summary(store, key, {"highlights": "开展送教下乡"})
+        stage_reports.save_stage_report(store, key, {"highlights": "开展送教下乡"})
     year = periods.parse_school_year(programme.calendar, "2024")
     found = score_suggestions.suggest(store, programme, annex4, year, dt.date(2025, 7, 1))
     assert found["C2"].score == 1.0

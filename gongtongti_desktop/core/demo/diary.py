@@ -431,8 +431,12 @@ def fill_rule_samples(
                     continue
                 n = counts.get((rule.id, key), rule.min)
                 if rule.counts == "summaries":
-                    if n and period.end <= until and stage_reports.get_summary(store, key) is None:
-                        stage_reports.save_summary(store, key, _summary_values(period.label))
+                    if (
+                        n
+                        and period.end <= until
+                        and stage_reports.get_stage_report(store, key) is None
+                    ):
+                        stage_reports.save_stage_report(store, key, _summary_values(period.label))
                     continue
                 if rule.counts == "plan_items":
                     row = periods.plan_row_of(cal, max(period.start, start))

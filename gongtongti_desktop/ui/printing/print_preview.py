@@ -95,7 +95,9 @@ def unedited_draft(store: Store, spec: FormSpec, period: Period | None) -> bool:
     from gongtongti_desktop.core.profile.periods import period_key
     from gongtongti_desktop.core.records import stage_reports
 
-    return stage_reports.is_unedited_draft(stage_reports.get_summary(store, period_key(period)))
+    return stage_reports.is_unedited_draft(
+        stage_reports.get_stage_report(store, period_key(period))
+    )
 
 
 def paint_pages(document: QPdfDocument, printer: QPrinter) -> int:
