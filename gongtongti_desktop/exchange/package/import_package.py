@@ -1,7 +1,7 @@
 """Importing an upload package into a data file, in two steps the window can show apart.
 
 ``plan_import`` reads and checks the package (``package_read``) and plans how its records join the data file
-(``core.apply_records.plan_records``) — it writes nothing, so the window can show the plan and
+(``apply_records.plan_records``) — it writes nothing, so the window can show the plan and
 ask. ``apply_import`` then backs the data file up, copies the package's evidence files into
 the attachments folder, and applies that plan in one transaction.
 
