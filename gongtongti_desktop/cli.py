@@ -220,7 +220,7 @@ def _export_package(args: argparse.Namespace) -> int:
         result = write_package(
             store, programme, period, out, photos=args.photos, progress=_progress
         )
-    for line in result.summary_lines():
+    for line in result.outcome_lines():
         _out(line)
     return EXIT_OK
 
@@ -253,7 +253,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         backup = store.backup(reason="before-import")
         applied = apply_import(store, programme, plan)
     _out(f"已导入 {source}（导入前已备份到 {backup}）：")
-    for line in applied.summary_lines():
+    for line in applied.outcome_lines():
         _out(f"  {line}")
     return EXIT_OK
 
@@ -275,11 +275,11 @@ def _import_package(args: argparse.Namespace, source: Path) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from gongtongti_desktop.exchange.rollup.rollup import merge_packages
+    from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
 
     paths = [Path(p) for p in args.files]  # a missing file or a folder is listed, not fatal
-    report = merge_packages(paths, Path(args.output), progress=_progress)
-    for line in report.summary_lines():
+    report = rollup_packages(paths, Path(args.output), progress=_progress)
+    for line in report.outcome_lines():
         _out(line)
     if not report.rows:
         raise UserError("没有可汇总的数据包，未生成汇总表。")

@@ -47,7 +47,7 @@ def available() -> str:
     """'' when the exchange code is there, else why not."""
     try:
         from gongtongti_desktop.exchange.package.write import write_package  # noqa: F401
-        from gongtongti_desktop.exchange.rollup.rollup import merge_packages  # noqa: F401
+        from gongtongti_desktop.exchange.rollup.rollup import rollup_packages  # noqa: F401
     except ImportError as exc:
         return f"不可用：{exc}"
     return ""
@@ -106,7 +106,7 @@ def _floor_merge(paths: list[Path]) -> None:
 
 def measure(data_file: Path, folder: Path, repeat: int, merge_repeat: int) -> ExchangeTimings:
     from gongtongti_desktop.exchange.package.write import write_package
-    from gongtongti_desktop.exchange.rollup.rollup import merge_packages
+    from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
 
     store = Store.open(data_file)
     try:
@@ -134,7 +134,7 @@ def measure(data_file: Path, folder: Path, repeat: int, merge_repeat: int) -> Ex
     paths = _variants(exports / "e0.gtt", packages, PACKAGES)
     merge_floor = median_numbered(lambda _n: _floor_merge(paths), merge_repeat)
     merge = median_numbered(
-        lambda n: merge_packages(paths, folder / f"summary-{n}.xlsx"), merge_repeat
+        lambda n: rollup_packages(paths, folder / f"summary-{n}.xlsx"), merge_repeat
     )
     return ExchangeTimings(
         export,

@@ -7,7 +7,7 @@
   and each form's PDF. Target ≤ 2 s.
 - merge: 200 packages of a school year with about 180 activities each (one real export,
   copied 200 times with another kindergarten's UUID and name, as the tests do) —
-  ``merge_packages`` whole, and reading + checking them alone. Target ≤ 10 s.
+  ``rollup_packages`` whole, and reading + checking them alone. Target ≤ 10 s.
 
 Medians over ``--repeat`` runs (default 3; a run over a minute is not repeated), each beside
 its target as a ratio (< 1 is within the target).
@@ -37,7 +37,7 @@ from gongtongti_desktop.core.records import reporting  # noqa: E402
 from gongtongti_desktop.core.timeutil import now_iso  # noqa: E402
 from gongtongti_desktop.exchange.package.read import read_package  # noqa: E402
 from gongtongti_desktop.exchange.package.write import write_package  # noqa: E402
-from gongtongti_desktop.exchange.rollup.rollup import merge_packages  # noqa: E402
+from gongtongti_desktop.exchange.rollup.rollup import rollup_packages  # noqa: E402
 from tests.exchange._packages import as_kindergarten, read_members, repack  # noqa: E402
 
 TARGETS_S = {"export": 2.0, "merge": 10.0}
@@ -156,9 +156,9 @@ def bench_merge(folder: Path, repeat: int) -> float:
           f"activities, {size:.0f} KB each, PDFs included)")  # fmt: skip
     seconds, runs = median_s(lambda: [read_package(p, open_workbook=False) for p in paths], repeat)
     print(f"  {'reading + checking 200':<40} {seconds:8.2f} s  ({runs} runs)")
-    total, runs = median_s(lambda: merge_packages(paths, folder / "汇总.xlsx"), repeat)
+    total, runs = median_s(lambda: rollup_packages(paths, folder / "汇总.xlsx"), repeat)
     ratio = total / TARGETS_S["merge"]
-    print(f"  merge_packages whole: {total:.2f} s ({runs} runs), target "
+    print(f"  rollup_packages whole: {total:.2f} s ({runs} runs), target "
           f"{TARGETS_S['merge']:.0f} s, ratio {ratio:.2f}")  # fmt: skip
     return total
 

@@ -325,7 +325,7 @@ def exchange_rows(ten: Path, tmp: Path, rep: Repeats, notes: list[str]) -> list[
     notes.append(
         f"导出：十年数据文件中上一个完整学年（{t.activities} 条活动），write_package(photos=False)，"
         f"包 {t.package_size / 1024:.0f} KB；先导出一次预热。汇总：同一个包改写成 {t.packages} 个幼儿园的包"
-        "（各自的 uuid、园名，data.json 与清单的校验值重算），exchange.summary.merge_packages 全部读取、核对、汇总。"
+        "（各自的 uuid、园名，data.json 与清单的校验值重算），exchange.rollup.rollup.rollup_packages 全部读取、核对、汇总。"
         "基线：同期记录用 SQL 读出写成 JSON 压缩包；读出每个包的全部文件并计算 sha256。"
     )
     return [

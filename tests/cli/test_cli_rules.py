@@ -43,7 +43,7 @@ def test_print_annex3_for_a_term(
     capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_path: Path
 ) -> None:
     with Store.open(demo_path) as store:
-        summary = stage_reports.get_summary(store, "2024-autumn")
+        summary = stage_reports.get_stage_report(store, "2024-autumn")
     assert summary and summary["highlights"]
     out_pdf = tmp_path / "a3.pdf"
     code, out, err = run(
@@ -72,7 +72,7 @@ def test_print_annex3_warns_about_an_unedited_draft(
         programme = get_programme(store.programme_id)
         term = periods.parse_term(programme.calendar, "2023-autumn")
         draft = stage_report_draft.draft_from_records(store, programme, term, store.today())
-        stage_reports.save_summary(store, "2023-autumn", draft.as_values(), draft=True)
+        stage_reports.save_stage_report(store, "2023-autumn", draft.as_values(), draft=True)
     out_pdf = tmp_path / "draft.pdf"
     code, _, err = run(
         capsys,

@@ -49,7 +49,7 @@ def test_first_steps_tick_themselves_from_the_data(store, programme) -> None:
          "mode": "线下", "host_id": me},
     )  # fmt: skip
     assert [s.done for s in daily.first_steps(store)] == [True, True, True, False, False]
-    stage_reports.save_summary(store, "2024-09", {"highlights": "本月完成联合教研一次。"})
+    stage_reports.save_stage_report(store, "2024-09", {"highlights": "本月完成联合教研一次。"})
     assert [s.done for s in daily.first_steps(store)][3] is True
     store.set_setting("last_export_at", "2024-10-01T10:00:00")
     assert all(s.done for s in daily.first_steps(store))
@@ -78,7 +78,7 @@ def test_reminders_say_the_deadline_and_last_periods_misses(demo_store, programm
 
 
 def test_an_untouched_draft_is_a_reminder(store, programme) -> None:
-    stage_reports.save_summary(store, "2024-autumn", {"highlights": "草稿"}, draft=True)
+    stage_reports.save_stage_report(store, "2024-autumn", {"highlights": "草稿"}, draft=True)
     texts = [r.text for r in daily.reminders(store, programme, dt.date(2024, 10, 1))]
     assert any("自动起草的草稿" in t for t in texts)
 

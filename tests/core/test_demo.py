@@ -189,7 +189,7 @@ def test_yiyuan_summaries_leave_a_month_out(demos) -> None:
         assert status == (rules.MET if have else rules.MISSED)
     assert written and gaps, "some closed months have a summary, some do not"
     for key in (*demo_scores.YIYUAN_MONTHLY_SUMMARIES, *demo_scores.YIYUAN_TERM_SUMMARIES):
-        row = stage_reports.get_summary(store, key)
+        row = stage_reports.get_stage_report(store, key)
         assert stage_reports.is_written(row) and not stage_reports.is_unedited_draft(row)
 
 

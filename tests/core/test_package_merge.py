@@ -15,7 +15,7 @@ from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.core.records import reporting, scoring
-from gongtongti_desktop.exchange.package import apply_records as package_merge
+from gongtongti_desktop.exchange.package import apply_records as apply_records
 from gongtongti_desktop.exchange.package.apply_records import PackageDataError
 from tests.conftest import dump
 
@@ -43,14 +43,14 @@ def test_round_trip_into_an_empty_file(
 ) -> None:
     doc = json.loads(json.dumps(_document(demo_store, programme)))  # as read from data.json
     with _fresh(tmp_path, "empty.gtdb") as empty:
-        plan = package_merge.plan_merge(empty, doc)
+        plan = apply_records.plan_records(empty, doc)
         assert plan.adopt is not None and not plan.skipped
-        package_merge.apply_merge(empty, plan, "a.gtt", "2024")
+        apply_records.apply_planned(empty, plan, "a.gtt", "2024")
         again = json.loads(json.dumps(_document(empty, programme)))
         assert again == doc
         assert empty.kindergarten_name == demo_store.kindergarten_name
         # Re-import adds nothing.
-        replan = package_merge.plan_merge(empty, doc)
+        replan = apply_records.plan_records(empty, doc)
         assert replan.is_empty and replan.unchanged == sum(len(r) for r in doc["records"].values())
 
 
@@ -60,22 +60,22 @@ def test_newer_wins_and_the_older_is_kept(
     lead = records.save_record(store, programme, "kindergarten", {"name": "城关实验幼儿园"})
     doc = json.loads(json.dumps(_document(store, programme)))
     with _fresh(tmp_path, "other.gtdb") as other:
-        package_merge.apply_merge(other, package_merge.plan_merge(other, doc), "a.gtt", "2024")
+        apply_records.apply_planned(other, apply_records.plan_records(other, doc), "a.gtt", "2024")
     changed = copy.deepcopy(doc)
     [row] = changed["records"]["kindergarten"]
     row.update(name="城关实验幼儿园（新）", updated_at="2999-01-01T00:00:00")
-    plan = package_merge.plan_merge(store, changed)
+    plan = apply_records.plan_records(store, changed)
     assert [t for t, _new, _old in plan.updates] == ["kindergarten"] and not plan.conflicts
-    package_merge.apply_merge(store, plan, "b.gtt", "2024")
+    apply_records.apply_planned(store, plan, "b.gtt", "2024")
     assert records.get_record(store, "kindergarten", lead)["name"] == "城关实验幼儿园（新）"
     [rev] = reporting.revisions(store, "kindergarten", lead)
     assert rev["data"]["name"] == "城关实验幼儿园"
     # An older version changes nothing but is kept too.
     older = copy.deepcopy(doc)
     older["records"]["kindergarten"][0].update(name="旧名", updated_at="2000-01-01T00:00:00")
-    plan = package_merge.plan_merge(store, older)
+    plan = apply_records.plan_records(store, older)
     assert plan.kept_local and not plan.updates
-    package_merge.apply_merge(store, plan, "c.gtt", "2024")
+    apply_records.apply_planned(store, plan, "c.gtt", "2024")
     assert records.get_record(store, "kindergarten", lead)["name"] == "城关实验幼儿园（新）"
     assert reporting.revisions(store, "kindergarten", lead)[-1]["data"]["name"] == "旧名"
 
@@ -87,10 +87,10 @@ def test_changes_on_both_sides_are_listed_as_conflicts(store: Store, programme: 
     records.save_record(store, programme, "kindergarten", {"name": "本机改名"}, lead)
     theirs = copy.deepcopy(doc)
     theirs["records"]["kindergarten"][0].update(name="对方改名", updated_at="2999-01-01T00:00:00")
-    plan = package_merge.plan_merge(store, theirs)
+    plan = apply_records.plan_records(store, theirs)
     [conflict] = plan.conflicts
     assert (conflict.record_id, conflict.kept) == (lead, "数据包")
-    assert any("冲突" in line for line in plan.summary_lines())
+    assert any("冲突" in line for line in plan.outcome_lines())
 
 
 def test_another_kindergartens_own_documents_are_skipped(
@@ -99,12 +99,12 @@ def test_another_kindergartens_own_documents_are_skipped(
     doc = json.loads(json.dumps(_document(demo_store, programme)))
     with _fresh(tmp_path, "core.gtdb") as core:
         records.save_record(core, programme, "kindergarten", {"name": "本园"})
-        plan = package_merge.plan_merge(core, doc)
+        plan = apply_records.plan_records(core, doc)
         assert plan.adopt is None
         assert set(plan.skipped) == {"plan_item"} | (
             {"score"} if doc["records"]["score"] else set()
         ) | ({"stage_summary"} if doc["records"]["stage_summary"] else set())
-        package_merge.apply_merge(core, plan, "a.gtt", "2024")
+        apply_records.apply_planned(core, plan, "a.gtt", "2024")
         n = core.query("SELECT count(*) AS n FROM activity")[0]["n"]
         assert n == len(doc["records"]["activity"])
         assert core.query("SELECT count(*) AS n FROM plan_item")[0]["n"] == 0
@@ -148,7 +148,7 @@ def test_malformed_documents_are_refused_and_nothing_changes(
         records.save_record(target, programme, "kindergarten", {"name": "本园"})
     before = dump(path)
     with Store.open(path) as target, pytest.raises(PackageDataError):
-        package_merge.plan_merge(target, _bad(doc, how))
+        apply_records.plan_records(target, _bad(doc, how))
     assert dump(path) == before
 
 
@@ -160,9 +160,9 @@ def test_a_failure_while_applying_writes_nothing(
     Store.create(path, kindergarten="", programme_id="yiyuan-2022").close()
     before = dump(path)
     with Store.open(path) as target:
-        plan = package_merge.plan_merge(target, doc)
+        plan = apply_records.plan_records(target, doc)
         calls = {"n": 0}
-        real = package_merge._insert_rows
+        real = apply_records._insert_rows
 
         def failing(store: Store, table: str, rows: list[dict[str, Any]]) -> None:
             calls["n"] += 1
@@ -170,9 +170,9 @@ def test_a_failure_while_applying_writes_nothing(
                 raise OSError("磁盘已满")
             real(store, table, rows)
 
-        monkeypatch.setattr(package_merge, "_insert_rows", failing)
+        monkeypatch.setattr(apply_records, "_insert_rows", failing)
         with pytest.raises(OSError):
-            package_merge.apply_merge(target, plan, "a.gtt", "2024")
+            apply_records.apply_planned(target, plan, "a.gtt", "2024")
         assert calls["n"] > 3
     assert dump(path) == before
 
@@ -190,8 +190,8 @@ def test_scores_travel_with_their_evidence(
     scoring.add_evidence(store, index, "2024", "C3", "activity", act)
     doc = json.loads(json.dumps(_document(store, programme)))
     with _fresh(tmp_path, "copy.gtdb") as copy_store:
-        package_merge.apply_merge(
-            copy_store, package_merge.plan_merge(copy_store, doc), "a", "2024"
+        apply_records.apply_planned(
+            copy_store, apply_records.plan_records(copy_store, doc), "a", "2024"
         )
         [link] = scoring.list_evidence(copy_store, index, "2024", "C3")
         assert (link["table"], link["id"]) == ("activity", act)
@@ -206,11 +206,11 @@ def test_a_conflict_alone_is_not_nothing(store: Store, programme: Programme) -> 
     theirs = copy.deepcopy(doc)
     theirs["records"]["kindergarten"][0].update(name="对方改名", updated_at="2000-01-01T00:00:00")
     records.save_record(store, programme, "kindergarten", {"name": "本机改名"}, lead)
-    plan = package_merge.plan_merge(store, theirs)
+    plan = apply_records.plan_records(store, theirs)
     assert not plan.is_empty and not plan.updates
     assert [c.kept for c in plan.conflicts] == ["本机"]
-    package_merge.apply_merge(store, plan, "b.gtt", "2024")
+    apply_records.apply_planned(store, plan, "b.gtt", "2024")
     assert records.get_record(store, "kindergarten", lead)["name"] == "本机改名"
     kept = [r["data"]["name"] for r in reporting.revisions(store, "kindergarten", lead)]
     assert "对方改名" in kept
-    assert package_merge.plan_merge(store, theirs).is_empty  # said once, not on every import
+    assert apply_records.plan_records(store, theirs).is_empty  # said once, not on every import

@@ -16,7 +16,7 @@ from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import reporting
-from gongtongti_desktop.exchange.package import apply_records as package_merge
+from gongtongti_desktop.exchange.package import apply_records as apply_records
 from gongtongti_desktop.exchange.package.apply_records import PackageDataError
 
 
@@ -53,7 +53,7 @@ def _wrong_values(kind: str, required: bool) -> list[Any]:
 def _cases(store: Store) -> list[tuple[str, str, Any]]:
     cases = []
     for table in REPORTED_TABLES:
-        for name, (kind, required) in package_merge._schema(store, table).items():
+        for name, (kind, required) in apply_records._schema(store, table).items():
             cases += [(table, name, value) for value in _wrong_values(kind, required)]
         for name in LINKS.get(table, {}):
             cases += [(table, name, "a"), (table, name, [1]), (table, name, [None])]
@@ -64,8 +64,8 @@ def _cases(store: Store) -> list[tuple[str, str, Any]]:
 def test_a_good_document_takes_the_fast_path(demo_store: Store, document: dict[str, Any]) -> None:
     for table, rows in document["records"].items():
         assert rows, f"the demo should have {table} records for this test to mean anything"
-        shape = package_merge._row_shape(demo_store, table)
-        assert package_merge._rows_pass(shape, table, rows), table
+        shape = apply_records._row_shape(demo_store, table)
+        assert apply_records._rows_pass(shape, table, rows), table
 
 
 def test_every_wrong_value_in_any_row_is_refused_by_both_checks(
@@ -78,12 +78,12 @@ def test_every_wrong_value_in_any_row_is_refused_by_both_checks(
         rows = bad["records"][table]
         middle = len(rows) // 2
         rows[middle][name] = value
-        shape = package_merge._row_shape(demo_store, table)
-        assert not package_merge._rows_pass(shape, table, rows), (table, name, value)
+        shape = apply_records._row_shape(demo_store, table)
+        assert not apply_records._rows_pass(shape, table, rows), (table, name, value)
         with pytest.raises(PackageDataError) as refused:
-            package_merge.check_document(demo_store, bad)
+            apply_records.check_document(demo_store, bad)
         with pytest.raises(PackageDataError) as row_said:
-            package_merge._check_row(demo_store, table, rows[middle])
+            apply_records._check_row(demo_store, table, rows[middle])
         assert refused.value.message == row_said.value.message
         assert reporting.TABLE_LABELS[table] in refused.value.message
 
@@ -95,7 +95,7 @@ def test_a_row_that_is_not_an_object_is_refused(
         bad = copy.deepcopy(document)
         bad["records"][table].insert(1, ["not", "a", "row"])
         with pytest.raises(PackageDataError, match="记录格式不对"):
-            package_merge.check_document(demo_store, bad)
+            apply_records.check_document(demo_store, bad)
 
 
 def test_an_attachment_with_a_bad_digest_or_suffix_is_refused(
@@ -105,4 +105,4 @@ def test_an_attachment_with_a_bad_digest_or_suffix_is_refused(
         bad = copy.deepcopy(document)
         bad["records"]["attachment"][-1][name] = value
         with pytest.raises(PackageDataError, match="文件摘要或扩展名"):
-            package_merge.check_document(demo_store, bad)
+            apply_records.check_document(demo_store, bad)

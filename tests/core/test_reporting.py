@@ -35,7 +35,7 @@ def test_collect_takes_the_period_and_the_whole_roster(store: Store, programme: 
     # they stand (so the 汇总 can rank term packages), not another year's
     scoring.set_score(store, index, "2024", "C3", self_score=1)
     scoring.set_score(store, index, "2023", "C3", self_score=1)
-    stage_reports.save_summary(store, "2024-10", {"highlights": "十月"})
+    stage_reports.save_stage_report(store, "2024-10", {"highlights": "十月"})
     term = periods.parse_term(programme.calendar, "2024-autumn")
     data = reporting.collect(store, programme, term)
     assert [r["id"] for r in data["activity"]] == [ids["inside"]]

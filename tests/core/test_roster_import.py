@@ -382,7 +382,7 @@ def test_import_seed_then_reimport_changes_nothing(
     assert len(plan.new_pairings) == 14
     assert (plan.changed_phones, plan.changed_pairings, plan.unchanged) == ((), (), 0)
     assert not plan.is_empty
-    lines = plan.summary_lines()
+    lines = plan.outcome_lines()
     assert "新增结对 14 对：" in lines
     assert "  - 第三实验幼儿园 — 新城路幼儿园" in lines
 
@@ -405,7 +405,7 @@ def test_import_seed_then_reimport_changes_nothing(
         plan = plan_import(data_store, yiyuan, read_roster_xlsx(again, yiyuan))
         assert plan.is_empty
         assert plan.unchanged == 14
-        assert "没有需要导入的变化：名单与现有数据一致。" in plan.summary_lines()
+        assert "没有需要导入的变化：名单与现有数据一致。" in plan.outcome_lines()
         assert apply_import(data_store, yiyuan, plan).is_empty
     assert data_store.db.conn.total_changes == changes  # not a single row written
     assert dump(data_store) == before
@@ -438,7 +438,7 @@ def test_changed_phone_is_planned_and_applied(
     assert plan.changed_phones == (("张玲", "实验幼儿园", "15169302257", "13900000000"),)
     assert (plan.new_kindergartens, plan.new_people, plan.new_pairings) == ((), (), ())
     assert plan.unchanged == 14
-    assert "  - 张玲（实验幼儿园）：15169302257 → 13900000000" in plan.summary_lines()
+    assert "  - 张玲（实验幼儿园）：15169302257 → 13900000000" in plan.outcome_lines()
 
     apply_import(data_store, yiyuan, plan)
     person = data_store.query("SELECT * FROM person WHERE name = '张玲'")[0]

@@ -244,7 +244,7 @@ def test_plan_items_and_summaries_count(store: Store, programme: Programme) -> N
     }  # fmt: skip
     summary_rule = Rule(id="s", label="总结", per="term", min=1, counts="summaries")
     assert rules.evaluate(store, cal, summary_rule, term)[0].count == 0
-    stage_reports.save_summary(store, "2024-autumn", {"highlights": "送教下乡 5 次"})
+    stage_reports.save_stage_report(store, "2024-autumn", {"highlights": "送教下乡 5 次"})
     assert rules.evaluate(store, cal, summary_rule, term)[0].count == 1
 
 

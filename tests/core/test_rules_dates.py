@@ -139,7 +139,7 @@ def test_year_report_is_the_autumn_terms_summary(tmp_path) -> None:
     year = periods.period_containing(programme.calendar, "year", D(2024, 6, 1))
     (result,) = rules.evaluate(store, programme.calendar, rule, year, D(2024, 12, 11))
     assert result.status == rules.MISSED
-    summaries.save_summary(store, "2024-autumn", {"highlights": "帮扶进展"})
+    summaries.save_stage_report(store, "2024-autumn", {"highlights": "帮扶进展"})
     store.conn.execute("UPDATE stage_summary SET created_at = '2024-12-05T10:00:00'")
     (result,) = rules.evaluate(store, programme.calendar, rule, year, D(2024, 12, 11))
     assert (result.status, result.late_ids) == (rules.MET, ())

@@ -18,24 +18,24 @@ assert catalog  # every record type registered (activity, plan_item) whatever ra
 
 
 def test_save_and_update_keep_other_fields(store: Store) -> None:
-    stage_reports.save_summary(
+    stage_reports.save_stage_report(
         store, "2024-autumn", {"highlights": "送教下乡 5 次", "filler": "王芳"}
     )
-    row = stage_reports.save_summary(store, "2024-autumn", {"problems": "线上教研偏少"})
+    row = stage_reports.save_stage_report(store, "2024-autumn", {"problems": "线上教研偏少"})
     assert (row["highlights"], row["problems"], row["filler"]) == (
         "送教下乡 5 次", "线上教研偏少", "王芳",
     )  # fmt: skip
     assert stage_reports.written_ids(store, "2024-autumn") == [row["id"]]
-    assert stage_reports.get_summary(store, "2025-spring") is None
+    assert stage_reports.get_stage_report(store, "2025-spring") is None
     assert stage_reports.written_ids(store, "2025-spring") == []
 
 
 def test_too_long_text_is_refused_and_nothing_written(store: Store) -> None:
     with pytest.raises(UserError, match="最多"):
-        stage_reports.save_summary(
+        stage_reports.save_stage_report(
             store, "2024", {"highlights": "字" * (stage_reports.MAX_CHARS + 1)}
         )
-    assert stage_reports.get_summary(store, "2024") is None
+    assert stage_reports.get_stage_report(store, "2024") is None
 
 
 def test_draft_describes_the_periods_records(store: Store, programme: Programme) -> None:
@@ -116,7 +116,7 @@ def test_periods_before_the_data_file_existed_are_not_called_missed(
     [plans] = [line for line in draft.problems.split("\n") if line.startswith("月工作计划：")]
     assert "2024年9月" not in plans and "2024年7-8月" not in plans  # before the file: not missed
     assert plans.startswith(
-        "月工作计划：2024年10月、2024年11月和2024年12-2025年1月分别只完成 0、0、0 项"
+        "月工作计划：2024年10月、2024年11月和2024年12月—2025年1月分别只完成 0、0、0 项"
     )
 
 
@@ -139,12 +139,12 @@ def test_an_unedited_draft_is_flagged_and_does_not_count(
 ) -> None:
     term = periods.parse_term(programme.calendar, "2024-autumn")
     draft = stage_report_draft.draft_from_records(store, programme, term, dt.date(2025, 2, 10))
-    row = stage_reports.save_summary(store, "2024-autumn", draft.as_values(), draft=True)
+    row = stage_reports.save_stage_report(store, "2024-autumn", draft.as_values(), draft=True)
     assert stage_reports.is_unedited_draft(row)
     assert stage_reports.written_ids(store, "2024-autumn") == []
-    row = stage_reports.save_summary(store, "2024-autumn", {"highlights_note": "见附件"})
+    row = stage_reports.save_stage_report(store, "2024-autumn", {"highlights_note": "见附件"})
     assert stage_reports.is_unedited_draft(row)  # a note is not the text
-    row = stage_reports.save_summary(
+    row = stage_reports.save_stage_report(
         store, "2024-autumn", {"highlights": draft.highlights + "\n改写"}
     )
     assert not stage_reports.is_unedited_draft(row)

@@ -231,11 +231,11 @@ def test_defusedxml_is_the_second_fence(
 def test_the_merge_report_skips_hostile_packages(exported: Exported, tmp_path: Path) -> None:
     """The 汇总 report does not open the workbook, yet still refuses an XML bomb in it (and
     any other case above), listing the file and merging the rest."""
-    from gongtongti_desktop.exchange.rollup.rollup import merge_packages
+    from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
 
     bomb = _bomb_in_workbook("UTF-8")(exported.package, tmp_path / "bomb.gtt")
     escape = _add("../x")(exported.package, tmp_path / "escape.gtt")
-    report = merge_packages([bomb, exported.package, escape], tmp_path / "s.xlsx")
+    report = rollup_packages([bomb, exported.package, escape], tmp_path / "s.xlsx")
     assert [r.path for r in report.rows] == [exported.package]
     reasons = dict(report.bad)
     assert "XML 实体/DTD" in reasons[bomb] and "不允许" in reasons[escape]

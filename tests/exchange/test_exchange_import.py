@@ -70,7 +70,7 @@ def test_reimport_adds_nothing_and_writes_nothing(exported: Exported, tmp_path: 
     listing = sorted(p.name for p in tmp_path.rglob("*"))
     with Store.open(path) as store:
         plan = plan_import(store, exported.package)
-        assert plan.is_empty and plan.merge.unchanged == sum(exported.result.counts.values())
+        assert plan.is_empty and plan.records.unchanged == sum(exported.result.counts.values())
         result = apply_import(store, plan)
     assert not result.applied and result.backup is None
     assert any("没有需要导入的变化" in line for line in result.lines)
@@ -85,7 +85,7 @@ def test_declining_the_plan_writes_nothing(exported: Exported, tmp_path: Path) -
     shown: list[str] = []
 
     def decline(plan: object) -> bool:
-        shown.extend(plan.summary_lines())  # type: ignore[attr-defined]
+        shown.extend(plan.outcome_lines())  # type: ignore[attr-defined]
         return False
 
     with Store.open(path) as store:
@@ -122,10 +122,10 @@ def test_a_partners_package_brings_the_shared_records(exported: Exported, tmp_pa
     ) as s:
         records.save_record(s, programme, "kindergarten", {"name": "核心园"})
         plan = plan_import(s, exported.package)
-        assert plan.merge.adopt is None
+        assert plan.records.adopt is None
         incoming = _records(exported.package)
         own = {t for t in ("plan_item", "score", "stage_summary") if incoming[t]}
-        assert set(plan.merge.skipped) == own
+        assert set(plan.records.skipped) == own
         apply_import(s, plan)
         n = s.query("SELECT count(*) AS n FROM activity")[0]["n"]
         assert n == len(incoming["activity"])

@@ -79,9 +79,9 @@ if sys.argv[1] == "import":
     code = main(["import", "--data", sys.argv[2], sys.argv[3]])
 else:
     from gongtongti_desktop.errors import UserError
-    from gongtongti_desktop.exchange.rollup.rollup import merge_packages
+    from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
     try:
-        merge_packages([Path(sys.argv[3])], Path(sys.argv[2]))
+        rollup_packages([Path(sys.argv[3])], Path(sys.argv[2]))
     except UserError as exc:  # every package refused: said, not a crash
         print(exc.message, file=sys.stderr)
 # ru_maxrss survives exec on Linux (it would be the parent's, pytest's, peak when larger);

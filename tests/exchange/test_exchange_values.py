@@ -20,7 +20,7 @@ from gongtongti_desktop.cli import main
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.exchange.package.format import PackageError
 from gongtongti_desktop.exchange.package.import_package import import_package
-from gongtongti_desktop.exchange.rollup.rollup import merge_packages
+from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
 from tests.exchange._packages import Doc, repack
 from tests.exchange.conftest import Exported
 
@@ -174,7 +174,7 @@ def test_merge_lists_a_bad_package_with_its_reason_and_goes_on(
     bad = repack(exported.package, tmp_path / "bad.gtt", data=BAD["headcount 2**70"][0])
     folder = tmp_path / "a folder.gtt"
     folder.mkdir()
-    report = merge_packages([exported.package, bad, folder], tmp_path / "汇总.xlsx")
+    report = rollup_packages([exported.package, bad, folder], tmp_path / "汇总.xlsx")
     assert len(report.rows) == 1
     reasons = dict(report.bad)
     assert "headcount" in reasons[bad] and "文件夹" in reasons[folder]

@@ -157,10 +157,12 @@ def test_unedited_draft_summaries_are_warned_about(
 ) -> None:
     year = periods.parse_school_year(programme.calendar, "2024")
     month = periods.period_from_key(programme.calendar, "2024-10")
-    stage_reports.save_summary(store, periods.period_key(month), {"highlights": "草稿"}, draft=True)
+    stage_reports.save_stage_report(
+        store, periods.period_key(month), {"highlights": "草稿"}, draft=True
+    )
     result = write_package(store, programme, year, tmp_path / "d.gtt")
     assert any("系统起草" in w and "2024-10" in w for w in result.warnings)
-    stage_reports.save_summary(store, "2024-10", {"highlights": "园长改写过"})
+    stage_reports.save_stage_report(store, "2024-10", {"highlights": "园长改写过"})
     again = write_package(store, programme, year, tmp_path / "e.gtt")
     assert not any("系统起草" in w for w in again.warnings)
 

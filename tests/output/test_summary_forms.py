@@ -68,7 +68,7 @@ def test_annex3_shows_the_summary_text_notes_and_filler(own_demo) -> None:
         "next_steps_note": "需教研室支持",
         "filler": "赵文",
     }
-    stage_reports.save_summary(store, "2024-autumn", values)
+    stage_reports.save_stage_report(store, "2024-autumn", values)
     data = _annex3(store, programme)
     assert [r["name"] for r in data.rows] == SEED_ROWS
     assert data.header["period_label"] == _term(programme).label
@@ -93,7 +93,7 @@ def test_annex3_xlsx_mirrors_rows_and_header(tmp_path: Path, own_demo) -> None:
     store, programme = own_demo
     values = {"highlights": "送教下乡 5 次", "problems": "参与率不高", "next_steps": "每月一次"}
     notes = {"highlights_note": "见照片", "next_steps_note": "需支持"}
-    stage_reports.save_summary(store, "2024-autumn", {**values, **notes})
+    stage_reports.save_stage_report(store, "2024-autumn", {**values, **notes})
     data = _annex3(store, programme)
     ws = openpyxl.load_workbook(write_workbook([data], tmp_path / "a.xlsx")).worksheets[0]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
@@ -125,12 +125,12 @@ def test_an_unedited_draft_is_flagged_until_edited(own_demo) -> None:
     store, programme = own_demo
     term = _term(programme)
     draft = stage_report_draft.draft_from_records(store, programme, term, store.today())
-    stage_reports.save_summary(store, "2024-autumn", draft.as_values(), draft=True)
+    stage_reports.save_stage_report(store, "2024-autumn", draft.as_values(), draft=True)
     data = _annex3(store, programme)
     assert DRAFT_WARNING in data.warnings
     assert any("尚未修改" in n for n in data.notes)
     assert "尚未修改" in "".join(pdf_pages(render_pdf(data)))
-    stage_reports.save_summary(
+    stage_reports.save_stage_report(
         store, "2024-autumn", {"highlights": draft.highlights + "\n（已审阅）"}
     )
     data = _annex3(store, programme)
@@ -140,7 +140,7 @@ def test_an_unedited_draft_is_flagged_until_edited(own_demo) -> None:
 def test_a_month_prints_the_summary_of_its_plan_row(own_demo) -> None:
     """沂源's 附件2 merges 7-8月: August's summary is the one filed under 2024-07."""
     store, programme = own_demo
-    stage_reports.save_summary(store, "2024-07", {"highlights": "暑期教师集中培训"})
+    stage_reports.save_stage_report(store, "2024-07", {"highlights": "暑期教师集中培训"})
     data = form_data(store, programme, "annex3", periods.parse_month("2024-08"))
     assert data.period is not None and periods.period_key(data.period) == "2024-07"
     assert data.rows[0]["text"] == "暑期教师集中培训"
@@ -149,7 +149,7 @@ def test_a_month_prints_the_summary_of_its_plan_row(own_demo) -> None:
 def test_a_text_longer_than_a_page_continues_on_the_next_pages(own_demo) -> None:
     store, programme = own_demo
     text = _long_text(60)
-    stage_reports.save_summary(
+    stage_reports.save_stage_report(
         store, "2024-autumn", {"highlights": text, "problems": "问题一", "next_steps": "打算一"}
     )
     pages = pdf_pages(render_pdf(_annex3(store, programme)))
@@ -167,7 +167,7 @@ def test_a_text_longer_than_a_page_continues_on_the_next_pages(own_demo) -> None
 def test_one_paragraph_longer_than_a_page_is_cut_between_lines(own_demo) -> None:
     store, programme = own_demo
     text = "".join(f"共同体第{n}次教研。" for n in range(1, 700))
-    stage_reports.save_summary(store, "2024-autumn", {"highlights": text})
+    stage_reports.save_stage_report(store, "2024-autumn", {"highlights": text})
     pages = pdf_pages(render_pdf(_annex3(store, programme)))
     assert len(pages) >= 2
     joined = _flat("".join(pages))
@@ -182,7 +182,9 @@ def test_one_paragraph_longer_than_a_page_is_cut_between_lines(own_demo) -> None
 def test_xlsx_keeps_a_long_text_over_sheet_rows(tmp_path: Path, own_demo, lines: int) -> None:
     store, programme = own_demo
     text = _long_text(lines) if lines > 1 else "很长的一行" * 1500
-    stage_reports.save_summary(store, "2024-autumn", {"highlights": text, "problems": "问题一"})
+    stage_reports.save_stage_report(
+        store, "2024-autumn", {"highlights": text, "problems": "问题一"}
+    )
     data = _annex3(store, programme)
     ws = openpyxl.load_workbook(write_workbook([data], tmp_path / "a.xlsx")).worksheets[0]
     head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "名称")

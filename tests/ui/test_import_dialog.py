@@ -52,7 +52,7 @@ def test_preview_lists_what_will_be_added_and_import_adds_it(
     qtbot.addWidget(dialog)
     dialog.show()
     text = dialog.summary_text()
-    assert text == "\n".join(plan.summary_lines())
+    assert text == "\n".join(plan.outcome_lines())
     for name in ("城关测试幼儿园", "东岭镇学区", "西河镇学区", "赵一", "孙三"):
         assert name in text
     assert roster.list_pairings(store) == []  # the preview wrote nothing

@@ -54,11 +54,11 @@ def test_window_opens_on_a_demo_file(window, demo_path) -> None:
     assert expected > 0
     assert window.diary_tab.count_label.text() == f"共 {expected} 次活动"
     assert window.plan_page.content is None
-    assert window.scoring_page.content is None and window.summary_page.content is None
+    assert window.scoring_page.content is None and window.stage_report_page.content is None
     tabs.setCurrentIndex(4)
     assert window.scoring_page.content is window.scoring_tab
     tabs.setCurrentIndex(5)
-    assert window.summary_page.content is window.summary_tab
+    assert window.stage_report_page.content is window.stage_report_tab
     tabs.setCurrentIndex(0)
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "编辑(&E)", "打印(&P)", "帮助(&H)"]

@@ -35,7 +35,7 @@ from gongtongti_desktop.exchange.package.write import package_period, write_pack
 from gongtongti_desktop.ui.packages.export_dialog import PackageExportDialog, suggested_name
 from gongtongti_desktop.ui.packages.import_dialog import PackageImportDialog
 from gongtongti_desktop.ui.packages.preview import FIRST_REPORT, NO_CHANGE, export_preview
-from gongtongti_desktop.ui.rollup.window import COLUMNS, SummaryWindow
+from gongtongti_desktop.ui.rollup.window import COLUMNS, RollupWindow
 from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file
 from tests.conftest import dump
 from tests.exchange._packages import as_kindergarten, read_members, repack
@@ -123,7 +123,7 @@ def test_export_from_the_menu_writes_what_the_cli_writes(
     assert win_doc["records"] == cli_doc["records"]
     assert sum(len(rows) for rows in win_doc["records"].values()) > 0
     # the result is shown in the dialog, the records are now reported, nothing went wrong
-    assert dialog.written.summary_lines()[0] in dialog.preview_text()
+    assert dialog.written.outcome_lines()[0] in dialog.preview_text()
     first = win_doc["records"]["activity"][0]["id"]
     assert reporting.is_reported(window.store, "activity", first)
     assert boxes.texts("warning") == []
@@ -218,16 +218,16 @@ def test_preview_warns_of_unedited_draft_summaries(qtbot, demo_copy) -> None:
         row = next(  # a plan row of the term without a summary yet
             p
             for p in periods.periods_within(programme.calendar, "month", term)
-            if not stage_reports.get_summary(store, periods.period_key(p))
+            if not stage_reports.get_stage_report(store, periods.period_key(p))
         )
         key = periods.period_key(row)
-        stage_reports.save_summary(store, key, {"highlights": "系统草稿"}, draft=True)
+        stage_reports.save_stage_report(store, key, {"highlights": "系统草稿"}, draft=True)
         dialog = PackageExportDialog(store, programme)
         qtbot.addWidget(dialog)
         dialog.show()
         assert dialog.warnings_label.isVisible()
         assert f"阶段总结（{row.label}）仍是系统起草的原文" in dialog.warnings_label.text()
-        stage_reports.save_summary(store, key, {"highlights": "园长改写过"})
+        stage_reports.save_stage_report(store, key, {"highlights": "园长改写过"})
         dialog.refresh()
         assert not dialog.warnings_label.isVisible()
 
@@ -274,7 +274,7 @@ def test_import_into_an_empty_data_file_adds_the_records(
     window.import_package_action.trigger()
     preview = window.findChild(PackageImportDialog)
     assert preview is not None and preview.isVisible()
-    assert preview.summary_text() == "\n".join(preview.plan.summary_lines())
+    assert preview.summary_text() == "\n".join(preview.plan.outcome_lines())
     assert not preview.conflict_label.isVisibleTo(preview)
     assert reporting.collect(window.store, programme, period)["activity"] == []  # not yet
 
@@ -341,7 +341,7 @@ def test_records_changed_on_both_sides_are_listed(
     dialog = window.import_package()
     label = f"帮扶活动 {activity['day']} "  # named as this data file has it
     # Either way a preview to confirm: even when this file's version stays, importing keeps
-    # the package's version in 修改记录 (core.package_merge: a conflict is never "nothing").
+    # the package's version in 修改记录 (core.apply_records: a conflict is never "nothing").
     assert isinstance(dialog, PackageImportDialog)
     assert dialog.conflict_label.isVisibleTo(dialog)
     assert "有 1 条记录在本机和数据包中都修改过" in dialog.conflict_label.text()
@@ -468,7 +468,7 @@ def inbox(tmp_path: Path, year_package: YearPackage) -> Iterator[tuple[Path, lis
     yield folder, made, bad
 
 
-def _drop(window: SummaryWindow, *paths: Path) -> bool:
+def _drop(window: RollupWindow, *paths: Path) -> bool:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     enter = QDragEnterEvent(
@@ -490,7 +490,7 @@ def test_summary_window_ranks_three_packages_and_lists_the_bad_file(
     qtbot, tmp_path, inbox, file_dialogs, boxes, monkeypatch
 ) -> None:
     folder, made, bad = inbox
-    window = SummaryWindow()
+    window = RollupWindow()
     qtbot.addWidget(window)
     window.show()
     assert not window.run_button.isEnabled()
@@ -531,7 +531,7 @@ def test_summary_window_ranks_three_packages_and_lists_the_bad_file(
 def test_summary_rows_show_the_packages_figures(qtbot, tmp_path, inbox, file_dialogs) -> None:
     """Activities, rules met and totals in the table are the merge's own figures."""
     _folder, made, _bad = inbox
-    window = SummaryWindow()
+    window = RollupWindow()
     qtbot.addWidget(window)
     window.add_paths([m.path for m in made])
     window.out_edit.setText(str(tmp_path / "s.xlsx"))
@@ -553,7 +553,7 @@ def test_summary_in_worker_processes_shows_the_same_rows(
     from gongtongti_desktop.exchange.rollup import pool as summary_pool
 
     _folder, made, bad = inbox
-    window = SummaryWindow()
+    window = RollupWindow()
     qtbot.addWidget(window)
     window.add_paths([*(m.path for m in made), bad])
 
@@ -576,7 +576,7 @@ def test_summary_in_worker_processes_shows_the_same_rows(
 
 def test_summary_can_be_stopped(qtbot, tmp_path, inbox) -> None:
     _folder, made, _bad = inbox
-    window = SummaryWindow()
+    window = RollupWindow()
     qtbot.addWidget(window)
     window.add_paths([m.path for m in made])
     out = tmp_path / "s.xlsx"
@@ -596,7 +596,7 @@ def test_summary_can_be_stopped(qtbot, tmp_path, inbox) -> None:
 
 def test_summary_without_files_or_with_only_bad_ones(qtbot, tmp_path, inbox, boxes) -> None:
     _folder, _made, bad = inbox
-    window = SummaryWindow()
+    window = RollupWindow()
     qtbot.addWidget(window)
     assert window.run() is None
     assert boxes.texts("warning") == ["请先添加要汇总的上报数据包（.gtt）。"]
@@ -615,7 +615,7 @@ def test_summary_without_files_or_with_only_bad_ones(qtbot, tmp_path, inbox, box
 def test_summary_window_from_the_menu_is_one_window(qtbot, demo_copy) -> None:
     window = _window(qtbot, demo_copy)
     window.summary_action.trigger()
-    first = window.findChild(SummaryWindow)
+    first = window.findChild(RollupWindow)
     assert first is not None and first.isVisible()
     first.close()
     assert window.show_package_summary() is first and first.isVisible()

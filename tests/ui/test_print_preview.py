@@ -189,7 +189,7 @@ def test_an_untouched_draft_asks_from_the_print_menu_too(qtbot, demo_path, boxes
     qtbot.addWidget(window)
     term = periods.parse_term(programme.calendar, "2024-autumn")
     draft = stage_report_draft.draft_from_records(store, programme, term)
-    stage_reports.save_summary(store, periods.period_key(term), draft.as_values(), draft=True)
+    stage_reports.save_stage_report(store, periods.period_key(term), draft.as_values(), draft=True)
     boxes.answer = QMessageBox.StandardButton.No
     assert window.print_form("annex3", term) is None
     assert boxes.texts("question") == [print_preview.PRINT_DRAFT_QUESTION]

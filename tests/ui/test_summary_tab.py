@@ -14,8 +14,8 @@ from gongtongti_desktop.core.checks import overview, stage_report_draft
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.records import stage_reports
-from gongtongti_desktop.ui.stage_report import tab as summary_tab
-from gongtongti_desktop.ui.stage_report.tab import SummaryTab
+from gongtongti_desktop.ui.stage_report import tab as stage_report_tab
+from gongtongti_desktop.ui.stage_report.tab import StageReportTab
 
 pytestmark = pytest.mark.gui
 
@@ -29,9 +29,9 @@ def set_today(store: Store, day: dt.date) -> None:
 
 
 @pytest.fixture
-def tab(qtbot, store, programme) -> SummaryTab:
+def tab(qtbot, store, programme) -> StageReportTab:
     set_today(store, TODAY)
-    widget = SummaryTab(store, programme)
+    widget = StageReportTab(store, programme)
     qtbot.addWidget(widget)
     widget.resize(1200, 720)
     widget.show()
@@ -39,7 +39,7 @@ def tab(qtbot, store, programme) -> SummaryTab:
 
 
 def stored(store: Store, key: str, field: str = "highlights") -> str | None:
-    row = stage_reports.get_summary(store, key)
+    row = stage_reports.get_stage_report(store, key)
     return None if row is None else row[field]
 
 
@@ -112,7 +112,7 @@ def test_closing_the_window_saves_before_the_file_closes(qtbot, store, programme
     set_today(store, TODAY)
     window = ClosingWindow(store)
     qtbot.addWidget(window)
-    tab = SummaryTab(store, programme, window)
+    tab = StageReportTab(store, programme, window)
     QVBoxLayout(window).addWidget(tab)
     window.show()
     tab.sections["highlights"].edit.setPlainText("关窗前最后一句")
@@ -149,14 +149,18 @@ def test_draft_fills_the_sections_and_shows_the_banner(qtbot, tab, store, progra
     expected = stage_report_draft.draft_from_records(store, programme, tab.period(), TODAY)
     for name, text in expected.as_values().items():
         assert tab.sections[name].edit.toPlainText() == text
-    row = stage_reports.get_summary(store, "2024-autumn")
+    row = stage_reports.get_stage_report(store, "2024-autumn")
     assert stage_reports.is_unedited_draft(row)
-    assert tab.banner.isVisible() and tab.banner.text() == summary_tab.DRAFT_BANNER
+    assert tab.banner.isVisible() and tab.banner.text() == stage_report_tab.DRAFT_BANNER
     # editing hides the banner at once, and core no longer sees an unedited draft once saved
     qtbot.keyClicks(tab.sections["highlights"].edit, "x")
     assert not tab.banner.isVisible()
     qtbot.waitUntil(
-        lambda: not stage_reports.is_unedited_draft(stage_reports.get_summary(store, "2024-autumn"))
+        lambda: (
+            not stage_reports.is_unedited_draft(
+                stage_reports.get_stage_report(store, "2024-autumn")
+            )
+        )
     )
     # undoing the edit makes it the draft again: the banner is back
     tab.sections["highlights"].edit.undo()
@@ -167,7 +171,7 @@ def test_draft_asks_before_replacing_text(tab, store, boxes) -> None:
     tab.sections["problems"].edit.setPlainText("我自己写的问题")
     boxes.answer = QMessageBox.StandardButton.No
     assert not tab.draft()
-    assert boxes.texts("question") == [summary_tab.REPLACE_QUESTION]
+    assert boxes.texts("question") == [stage_report_tab.REPLACE_QUESTION]
     assert tab.sections["problems"].edit.toPlainText() == "我自己写的问题"
     assert not tab.banner.isVisible()
     boxes.answer = QMessageBox.StandardButton.Yes
@@ -189,7 +193,7 @@ def test_print_asks_while_the_draft_is_unedited(qtbot, tab, boxes) -> None:
     tab.print_requested.connect(lambda form, period: emitted.append((form, period)))
     boxes.answer = QMessageBox.StandardButton.No
     assert not tab.print_summary()
-    assert boxes.texts("question") == [summary_tab.PRINT_DRAFT_QUESTION]
+    assert boxes.texts("question") == [stage_report_tab.PRINT_DRAFT_QUESTION]
     assert emitted == []
     boxes.answer = QMessageBox.StandardButton.Yes
     assert tab.print_summary()
@@ -203,8 +207,8 @@ def test_print_asks_while_the_draft_is_unedited(qtbot, tab, boxes) -> None:
 
 
 def test_no_summary_form_no_print(qtbot, gaotai_store, gaotai) -> None:
-    assert not any(spec.source == summary_tab.PRINT_SOURCE for spec in gaotai.forms)
-    tab = SummaryTab(gaotai_store, gaotai)
+    assert not any(spec.source == stage_report_tab.PRINT_SOURCE for spec in gaotai.forms)
+    tab = StageReportTab(gaotai_store, gaotai)
     qtbot.addWidget(tab)
     emitted: list[object] = []
     tab.print_requested.connect(lambda *args: emitted.append(args))
@@ -244,7 +248,7 @@ def test_mark_stale_reloads_after_saving(tab, store) -> None:
     tab.sections["problems"].edit.setPlainText("本页输入")
     tab.mark_stale()
     assert stored(store, "2024-autumn", "problems") == "本页输入"
-    stage_reports.save_summary(store, "2024-autumn", {"highlights": "别处写入"})
+    stage_reports.save_stage_report(store, "2024-autumn", {"highlights": "别处写入"})
     tab.mark_stale()
     assert tab.sections["highlights"].edit.toPlainText() == "别处写入"
     assert tab.sections["problems"].edit.toPlainText() == "本页输入"
@@ -263,10 +267,10 @@ def test_status_says_when_it_was_saved(qtbot, tab, store) -> None:
     assert tab.status_label.text() == ""  # nothing stored for this term yet
     tab.sections["highlights"].edit.setPlainText("一")
     tab.save_now()
-    row = stage_reports.get_summary(store, "2024-autumn")
+    row = stage_reports.get_stage_report(store, "2024-autumn")
     at = dt.datetime.fromisoformat(row["updated_at"]).astimezone()
     assert tab.status_label.text() == f"已保存 {at:%H:%M:%S}"
-    stage_reports.save_summary(store, "2025-spring", {"highlights": "春"})
+    stage_reports.save_stage_report(store, "2025-spring", {"highlights": "春"})
     store.execute(
         "UPDATE stage_summary SET updated_at = ? WHERE period = ?",
         ["2025-03-01T08:05:00+00:00", "2025-spring"],

@@ -262,7 +262,7 @@ def _m0004_reported_records(db: Database) -> None:
 # and keeps every non-ASCII character (。，、 too) as a token; an ASCII space or punctuation
 # mark becomes the token "xx", which no phrase of single characters can match, so "a-b" never
 # matches "ab". Trigger names start with "activity_fts_" so code that drops the full-text
-# triggers for speed (exchange/summary_figures.py) drops these as well.
+# triggers for speed (exchange/rollup/figures.py) drops these as well.
 _SPACED_COLUMNS = ("title", "place", "plan_text", "measures", "record", "summary")
 
 

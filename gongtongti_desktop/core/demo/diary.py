@@ -435,8 +435,12 @@ def fill_rule_samples(
                     _year_report(store, programme, rule, period, until, n)
                     continue
                 if rule.counts == "summaries":
-                    if n and period.end <= until and stage_reports.get_summary(store, key) is None:
-                        stage_reports.save_summary(store, key, _summary_values(period.label))
+                    if (
+                        n
+                        and period.end <= until
+                        and stage_reports.get_stage_report(store, key) is None
+                    ):
+                        stage_reports.save_stage_report(store, key, _summary_values(period.label))
                     continue
                 if rule.counts == "plan_items":
                     row = periods.plan_row_of(cal, max(period.start, start))
@@ -517,9 +521,9 @@ def _year_report(
     due = rules.deadline(programme.calendar, rule, year)
     term = periods.term_of(programme.calendar, dt.date(year.start.year, 12, 1))
     key = periods.period_key(term)
-    if not n or due > until or stage_reports.get_summary(store, key) is not None:
+    if not n or due > until or stage_reports.get_stage_report(store, key) is not None:
         return
-    row = stage_reports.save_summary(store, key, _summary_values(term.label))
+    row = stage_reports.save_stage_report(store, key, _summary_values(term.label))
     written = f"{due - dt.timedelta(days=3)}T16:00:00"
     store.conn.execute(
         "UPDATE stage_summary SET created_at = ?, updated_at = ? WHERE id = ?",

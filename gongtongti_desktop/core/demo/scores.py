@@ -3,7 +3,7 @@ profile's rules ask for, stage summaries, and scores — so 概览, the rules, �
 open on something real, with designed gaps (a month without a summary, a term short of 指导师
 visits, a missing 成果展示) next to met requirements.
 
-Everything goes through the core operations a director uses (records, stage_reports.save_summary,
+Everything goes through the core operations a director uses (records, stage_reports.save_stage_report,
 scoring.set_score / accept_suggestion / add_evidence); nothing here writes SQL.
 """
 
@@ -88,7 +88,7 @@ def _fill_yiyuan(store: Store, programme: Programme, today: dt.date) -> None:
         for key in (*YIYUAN_MONTHLY_SUMMARIES, *YIYUAN_TERM_SUMMARIES):
             highlights, problems, next_steps = _SUMMARY_TEXTS[key]
             values = {"highlights": highlights, "problems": problems, "next_steps": next_steps}
-            stage_reports.save_summary(store, key, {**values, "filler": filler})
+            stage_reports.save_stage_report(store, key, {**values, "filler": filler})
     _score_yiyuan(store, programme, today, made)
 
 

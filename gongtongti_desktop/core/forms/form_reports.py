@@ -248,7 +248,7 @@ def summary_rows(
     blank: bool,
     today: dt.date,
 ) -> Report:
-    row = stage_reports.get_summary(store, periods.period_key(period))
+    row = stage_reports.get_stage_report(store, periods.period_key(period))
     labels = spec.sections or tuple(label for _, label in stage_reports.SECTIONS)
     rows = [
         {

@@ -158,7 +158,7 @@ class Changes:
             )
         }
 
-    def summary_lines(self) -> list[str]:
+    def outcome_lines(self) -> list[str]:
         lines = []
         for word, entries in (("新增", self.new), ("修改", self.changed), ("删除", self.deleted)):
             if entries:

@@ -27,7 +27,7 @@ def _digest(values: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def get_summary(store: Store, key: str) -> dict[str, Any] | None:
+def get_stage_report(store: Store, key: str) -> dict[str, Any] | None:
     rows = store.query("SELECT * FROM stage_summary WHERE period = ? AND deleted_at IS NULL", [key])
     return rows[0] if rows else None
 
@@ -43,11 +43,11 @@ def is_written(row: dict[str, Any] | None) -> bool:
 
 def written_ids(store: Store, key: str) -> list[str]:
     """The summary of this period when the director has written one (not an unedited draft)."""
-    row = get_summary(store, key)
+    row = get_stage_report(store, key)
     return [row["id"]] if is_written(row) else []
 
 
-def save_summary(
+def save_stage_report(
     store: Store, key: str, values: dict[str, str], *, draft: bool = False
 ) -> dict[str, Any]:
     """Create or update the summary of a period. ``draft``: the text is a generated draft."""
@@ -60,7 +60,7 @@ def save_summary(
         if len(value) > MAX_CHARS:
             raise UserError(f"阶段总结每栏最多 {MAX_CHARS} 字，当前 {len(value)} 字")
     with store.atomic():
-        row = get_summary(store, key)
+        row = get_stage_report(store, key)
         now = now_iso()
         if row is None:
             row = {
@@ -83,7 +83,7 @@ def save_summary(
             f"UPDATE stage_summary SET {', '.join(f'{f} = ?' for f in fields)} WHERE id = ?",
             [row[f] for f in fields] + [row["id"]],
         )
-    saved = get_summary(store, key)
+    saved = get_stage_report(store, key)
     assert saved is not None
     return saved
 

@@ -42,7 +42,7 @@ class ImportPlan:
             or self.changed_pairings
         )
 
-    def summary_lines(self) -> list[str]:
+    def outcome_lines(self) -> list[str]:
         """Chinese lines for the preview dialog and the CLI."""
         lines = [
             f"文件：{self.file.path.name}（工作表“{self.file.sheet}”，{len(self.file.rows)} 对结对）"

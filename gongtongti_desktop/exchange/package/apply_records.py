@@ -57,7 +57,7 @@ class Conflict:
 
 
 @dataclass
-class MergePlan:
+class RecordsPlan:
     inserts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     updates: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     kept_local: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
@@ -73,7 +73,7 @@ class MergePlan:
         the package's version is kept in 修改记录 — and the conflict is said."""
         return not (self.inserts or self.updates or self.adopt or self.conflicts)
 
-    def summary_lines(self) -> list[str]:
+    def outcome_lines(self) -> list[str]:
         def count(entries: list[Any]) -> str:
             by_table: dict[str, int] = {}
             for entry in entries:
@@ -339,10 +339,10 @@ def _has_own_records(store: Store) -> bool:
     )
 
 
-def plan_merge(store: Store, doc: Any) -> MergePlan:
+def plan_records(store: Store, doc: Any) -> RecordsPlan:
     """What importing the document would change; writes nothing."""
     records = check_document(store, doc)
-    plan = MergePlan(records=records)
+    plan = RecordsPlan(records=records)
     kindergarten = doc.get("kindergarten") or {}
     theirs = kindergarten.get("uuid") if isinstance(kindergarten, dict) else None
     ours = store.setting("kindergarten_uuid")
@@ -466,8 +466,8 @@ def _columns(store: Store, table: str, row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k in _schema(store, table)}
 
 
-def apply_merge(
-    store: Store, plan: MergePlan, source: str, period_key: str, *, mark: bool = True
+def apply_planned(
+    store: Store, plan: RecordsPlan, source: str, period_key: str, *, mark: bool = True
 ) -> str:
     """Write the plan in one transaction (all or nothing) and log the import; returns the
     log id. The records taken become "exchanged": later edits keep revisions. ``mark=False``:

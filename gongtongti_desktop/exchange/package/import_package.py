@@ -1,9 +1,9 @@
 """Importing an upload package into a data file, in two steps the window can show apart.
 
-``plan_import`` reads and checks the package (``package_read``) and plans the merge
-(``core.package_merge.plan_merge``) — it writes nothing, so the window can show the plan and
+``plan_import`` reads and checks the package (``package_read``) and plans how its records join the data file
+(``apply_records.plan_records``) — it writes nothing, so the window can show the plan and
 ask. ``apply_import`` then backs the data file up, copies the package's evidence files into
-the attachments folder, and applies the merge in one transaction.
+the attachments folder, and applies that plan in one transaction.
 
 Files and database cannot share one transaction, so the files go first: they are stored
 under their content hash (``attachments/ab/ab12….jpg``), each written to a temporary file and
@@ -29,8 +29,12 @@ from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.datafile.version import SCHEMA_VERSION
 from gongtongti_desktop.core.records import attachments
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.exchange.package import apply_records as package_merge
-from gongtongti_desktop.exchange.package.apply_records import Conflict, MergePlan, PackageDataError
+from gongtongti_desktop.exchange.package import apply_records as apply_records
+from gongtongti_desktop.exchange.package.apply_records import (
+    Conflict,
+    PackageDataError,
+    RecordsPlan,
+)
 from gongtongti_desktop.exchange.package.format import DEFAULT_LIMITS, Limits, PackageError, refuse
 from gongtongti_desktop.exchange.package.read import Package, open_member, read_package
 
@@ -40,18 +44,18 @@ Progress = Callable[[int, int, str], None]
 @dataclass
 class ImportPlan:
     package: Package
-    merge: MergePlan
+    records: RecordsPlan
     files: list[tuple[str, dict[str, Any]]]  # (member, attachment row) to copy in
 
     @property
     def is_empty(self) -> bool:
-        return self.merge.is_empty and not self.files
+        return self.records.is_empty and not self.files
 
-    def summary_lines(self) -> list[str]:
+    def outcome_lines(self) -> list[str]:
         lines = [f"数据包：{self.package.describe()}"]
         if self.is_empty:
             return [*lines, "没有需要导入的变化：数据包中的记录与本机一致。"]
-        lines += self.merge.summary_lines()
+        lines += self.records.outcome_lines()
         if self.files:
             lines.append(f"附件文件 {len(self.files)} 个将复制到附件文件夹")
         return lines
@@ -84,7 +88,7 @@ def plan_import(
             f"与本数据文件的方案“{store.programme_id}”不同",
         )
     try:
-        merge = package_merge.plan_merge(store, package.data)
+        records = apply_records.plan_records(store, package.data)
     except PackageDataError as exc:
         newer = package.manifest.get("schema_version")
         hint = ""
@@ -93,15 +97,15 @@ def plan_import(
         raise PackageError(
             f"数据包“{package.path.name}”被拒绝：{exc.message}{hint}。未做任何改动。"
         ) from exc
-    return ImportPlan(package, merge, _files_to_copy(store, package))
+    return ImportPlan(package, records, _files_to_copy(store, package))
 
 
 def apply_import(
     store: Store, plan: ImportPlan, *, progress: Progress | None = None
 ) -> ImportResult:
     """Back up, copy the evidence files in, merge the records (one transaction)."""
-    package, merge = plan.package, plan.merge
-    result = ImportResult(package.path, False, plan.summary_lines())
+    package, records = plan.package, plan.records
+    result = ImportResult(package.path, False, plan.outcome_lines())
     if plan.is_empty:
         return result
     total = len(plan.files) + 2
@@ -111,8 +115,8 @@ def apply_import(
         result.files_written += _copy_file(store, package, member, row)
         _tick(progress, n, total, f"已复制附件 {row['original_name']}")
     try:
-        result.log_id = package_merge.apply_merge(
-            store, merge, package.path.name, package.period_key
+        result.log_id = apply_records.apply_planned(
+            store, records, package.path.name, package.period_key
         )
     except sqlite3.IntegrityError as exc:
         raise PackageError(
@@ -121,10 +125,10 @@ def apply_import(
         ) from exc
     _tick(progress, total, total, "导入完成")
     result.applied = True
-    result.inserted = len(merge.inserts)
-    result.updated = len(merge.updates)
-    result.kept_local = len(merge.kept_local)
-    result.conflicts = list(merge.conflicts)
+    result.inserted = len(records.inserts)
+    result.updated = len(records.updates)
+    result.kept_local = len(records.kept_local)
+    result.conflicts = list(records.conflicts)
     return result
 
 
@@ -139,7 +143,7 @@ def import_package(
     """Plan, ask ``confirm`` (None: go ahead), apply. Not applied when the answer is no."""
     plan = plan_import(store, path, limits=limits, progress=progress)
     if confirm is not None and not plan.is_empty and not confirm(plan):
-        return ImportResult(plan.package.path, False, plan.summary_lines(), declined=True)
+        return ImportResult(plan.package.path, False, plan.outcome_lines(), declined=True)
     return apply_import(store, plan, progress=progress)
 
 

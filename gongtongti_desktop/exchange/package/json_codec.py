@@ -3,7 +3,7 @@
 Both are parsed strictly — UTF-8 only, no duplicate keys (a second "format" must not hide
 the first), no NaN or Infinity, nesting bounded by Python's recursion limit — and then their
 shape is checked field by field, so the rest of the program can index them without guards.
-Row contents (columns, types, references) are ``core.package_merge.check_document``'s job:
+Row contents (columns, types, references) are ``core.apply_records.check_document``'s job:
 it needs the data file's schema.
 """
 

@@ -52,14 +52,14 @@ class ExportResult:
     photos: int = 0  # evidence files put in the package
     size: int = 0  # bytes
 
-    def summary_lines(self) -> list[str]:
+    def outcome_lines(self) -> list[str]:
         """Chinese lines for the CLI and the window's closing message."""
         total = sum(self.counts.values())
         lines = [f"已导出上报数据包 {self.path}（{self.period.label}，{total} 条记录）"]
         lines += [f"  {reporting.TABLE_LABELS[t]} {n} 条" for t, n in self.counts.items() if n]
         if self.photos:
             lines.append(f"  附件文件 {self.photos} 个")
-        lines += self.changes.summary_lines() or ["与上次上报相比没有变化"]
+        lines += self.changes.outcome_lines() or ["与上次上报相比没有变化"]
         lines += [f"注意：{w}" for w in self.warnings]
         return lines
 

@@ -3,7 +3,7 @@ uses — from a throw-away data file holding just that package's records.
 
 Why a throw-away data file rather than reading the JSON directly: the rules engine, the
 activity counts of 概览 and the score sums all work on a ``Store``; loading the package into
-one (``core.package_merge``, the same merge an import does) means the bureau's report and the
+one (``core.apply_records``, the same merge an import does) means the bureau's report and the
 director's own 概览 can never disagree about what a package says.
 
 The throw-away files live in memory: an empty data file per programme is made once on disk
@@ -26,7 +26,7 @@ from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme, available_programmes, get_programme
 from gongtongti_desktop.core.records import scoring
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.exchange.package import apply_records as package_merge
+from gongtongti_desktop.exchange.package import apply_records as apply_records
 from gongtongti_desktop.exchange.package.read import Package
 
 
@@ -141,8 +141,8 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
     period = package_period(programme, package)
     today = package.created_at.date()  # a period still open at export cannot be judged
     with scratch.store(programme.id) as store:
-        plan = package_merge.plan_merge(store, package.data)
-        package_merge.apply_merge(store, plan, package.path.name, package.period_key, mark=False)
+        plan = apply_records.plan_records(store, package.data)
+        apply_records.apply_planned(store, plan, package.path.name, package.period_key, mark=False)
         counts = overview.activity_counts(
             store, programme.calendar, period, programme.activity_kinds
         )

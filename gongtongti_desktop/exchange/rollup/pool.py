@@ -5,7 +5,7 @@ Why processes: one package of a busy school year (2 000 activities) costs about 
 Python work — JSON parsing, every row checked, loaded into a throw-away data file, rules
 evaluated — and a county clerk merges 200 of them. Threads would share one interpreter lock;
 worker processes use every core of the clerk's laptop. Each worker keeps its own in-memory
-templates (``summary_figures.Scratch``) in its own sub-folder of the merge's temporary folder,
+templates (``figures.Scratch``) in its own sub-folder of the merge's temporary folder,
 which the caller removes afterwards.
 
 Workers are started with "spawn" on every platform: the same behaviour on Windows (which

@@ -30,7 +30,7 @@ class MergeReport:
     bad: list[tuple[Path, str]] = field(default_factory=list)  # (file, why it was skipped)
     superseded: list[tuple[Path, str]] = field(default_factory=list)  # (file, which replaced it)
 
-    def summary_lines(self) -> list[str]:
+    def outcome_lines(self) -> list[str]:
         lines = [f"已生成汇总表 {self.out}：{len(self.rows)} 个幼儿园的数据包"]
         if self.superseded:
             lines.append(f"同一幼儿园同一期间有更新数据包而未计入的旧包 {len(self.superseded)} 个")
@@ -40,7 +40,7 @@ class MergeReport:
         return lines
 
 
-def merge_packages(
+def rollup_packages(
     paths: Sequence[Path],
     out_xlsx: Path,
     *,

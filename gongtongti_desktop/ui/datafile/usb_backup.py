@@ -28,7 +28,7 @@ def backup_to_folder(window: MainWindow) -> portable_backup.PortableBackup | Non
     if not chosen:
         return None
     remember_folder(PURPOSE, Path(chosen))
-    summary = window.summary_page.content
+    summary = window.stage_report_page.content
     if summary is not None and not summary.save_now(quiet=False):  # type: ignore[attr-defined]
         return None  # typed text first: it goes into the copy
     try:
@@ -68,7 +68,7 @@ def restore_from_folder(window: MainWindow) -> bool:
     )
     if not ask_yes_no(window, question, "从U盘恢复"):
         return False
-    summary = window.summary_page.content
+    summary = window.stage_report_page.content
     if summary is not None and not summary.save_now(quiet=False):  # type: ignore[attr-defined]
         return False
     from gongtongti_desktop.core.datafile.store import Store

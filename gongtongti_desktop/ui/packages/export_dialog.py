@@ -172,7 +172,7 @@ class PackageExportDialog(QDialog):
         self.written = result
         self.refresh()  # the records are reported now: the preview says "no change"
         self.headline.setText(f"已导出上报数据包：{path}")
-        self.details.setPlainText("\n".join(result.summary_lines()))
+        self.details.setPlainText("\n".join(result.outcome_lines()))
         self.warnings_label.hide()  # the result lines carry the warnings
         self.exported.emit()
         return result

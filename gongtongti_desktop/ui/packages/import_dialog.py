@@ -68,7 +68,7 @@ class PackageImportDialog(QDialog):
             "取消则不做任何改动）："
         )
         head.setWordWrap(True)
-        conflicts = plan.merge.conflicts
+        conflicts = plan.records.conflicts
         self.conflict_label = QLabel(
             f"有 {len(conflicts)} 条记录在本机和数据包中都修改过（见下方“冲突”各行）："
             "采用较新的版本，另一版本保存在该记录的修改记录中，不会丢失。"
@@ -78,7 +78,7 @@ class PackageImportDialog(QDialog):
         self.conflict_label.setVisible(bool(conflicts))
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
-        self.summary.setPlainText("\n".join(plan.summary_lines()))
+        self.summary.setPlainText("\n".join(plan.outcome_lines()))
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
@@ -135,7 +135,7 @@ def run_package_import(parent: QWidget | None, store: Store) -> PackageImportDia
     if plan is None:
         return None
     if plan.is_empty:
-        show_info(parent, "\n".join(plan.summary_lines()), TITLE)  # a conflict is never "empty"
+        show_info(parent, "\n".join(plan.outcome_lines()), TITLE)  # a conflict is never "empty"
         return None
     dialog = PackageImportDialog(store, plan, parent)
     dialog.finished.connect(dialog.deleteLater)

@@ -61,7 +61,7 @@ class ExportPreview:
         lines = [f"本期 {self.total} 条记录："]
         lines += [f"  {reporting.TABLE_LABELS[t]} {n} 条" for t, n in self.counts.items() if n]
         if not self.first:
-            lines += self.changes.summary_lines()
+            lines += self.changes.outcome_lines()
         return lines
 
     def last_text(self) -> str:

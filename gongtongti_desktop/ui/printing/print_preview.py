@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -42,7 +41,6 @@ from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.shell.common import (
     ask_save_path,
     documents_folder,
-    remember_folder,
     show_error,
     show_info,
     wait_cursor,
@@ -97,7 +95,9 @@ def unedited_draft(store: Store, spec: FormSpec, period: Period | None) -> bool:
     from gongtongti_desktop.core.profile.periods import period_key
     from gongtongti_desktop.core.records import stage_reports
 
-    return stage_reports.is_unedited_draft(stage_reports.get_summary(store, period_key(period)))
+    return stage_reports.is_unedited_draft(
+        stage_reports.get_stage_report(store, period_key(period))
+    )
 
 
 def paint_pages(document: QPdfDocument, printer: QPrinter) -> int:
@@ -269,16 +269,9 @@ class PrintPreviewDialog(QDialog):
         stem = getattr(self, "file_stem", "") or safe_file_name(self.title)
         suggested = free_path(documents_folder() / f"{stem}.pdf")
         filters = [PDF_FILTER] + ([DOCX_FILTER] if self.save_docx is not None else [])
-        name, chosen = QFileDialog.getSaveFileName(
-            self, "另存为 PDF / Word", str(suggested), ";;".join(filters)
-        )
-        if not name:
+        path = ask_save_path(self, "另存为 PDF / Word", suggested, ";;".join(filters))
+        if path is None:
             return None
-        path = Path(name)
-        remember_folder(path.parent)
-        if path.suffix.lower() not in (".pdf", ".docx"):
-            word = chosen == DOCX_FILTER and self.save_docx is not None
-            path = path.with_name(path.name + (".docx" if word else ".pdf"))
         save = self.save_docx if path.suffix.lower() == ".docx" else self.save_pdf
         if save is None:
             return None

@@ -1,5 +1,5 @@
 """文件 → 汇总多个上报包…: the window where a core kindergarten or a bureau clerk puts many
-kindergartens' packages side by side (``exchange.summary.merge_packages``).
+kindergartens' packages side by side (``exchange.rollup.rollup.rollup_packages``).
 
 Packages come from a file dialog (several at once), or are dragged in — files, or a folder
 holding them (a USB stick's worth). The merge reads every file with all of the package checks:
@@ -36,7 +36,7 @@ from gongtongti_desktop.core.profile.indexes import fmt_points
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package.format import SUFFIX
 from gongtongti_desktop.exchange.rollup.figures import KindergartenRow
-from gongtongti_desktop.exchange.rollup.rollup import MergeReport, merge_packages
+from gongtongti_desktop.exchange.rollup.rollup import MergeReport, rollup_packages
 from gongtongti_desktop.ui.packages.progress import Cancelled
 from gongtongti_desktop.ui.shell.common import ask_save_path, documents_folder, muted, show_error
 
@@ -102,7 +102,7 @@ def package_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-class SummaryWindow(QWidget):
+class RollupWindow(QWidget):
     """A window of its own (not modal): the director may go on working meanwhile."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -278,7 +278,7 @@ class SummaryWindow(QWidget):
         self.bar.setValue(0)
         self._update()
         try:
-            report = merge_packages(paths, out, progress=self._progress)
+            report = rollup_packages(paths, out, progress=self._progress)
         except Cancelled:
             self._clear_results("已停止，未生成汇总表。")
             return None
@@ -344,7 +344,7 @@ class SummaryWindow(QWidget):
         self.bad_label.setText(f"未汇总的文件（{len(left_out)} 个）" if report else "未汇总的文件")
         self.open_button.setEnabled(report is not None)
         if report is not None:
-            self.status.setText("\n".join(report.summary_lines()[:1]))
+            self.status.setText("\n".join(report.outcome_lines()[:1]))
 
     def _update(self) -> None:
         count = self.file_list.count()

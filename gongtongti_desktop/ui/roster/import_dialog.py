@@ -25,7 +25,7 @@ NOTHING_TO_IMPORT = "文件中的名单与现有数据一致，无需导入。"
 
 
 class ImportPreviewDialog(QDialog):
-    """Lists ``plan.summary_lines()``; 导入 applies the plan, 取消 leaves the data as it is."""
+    """Lists ``plan.outcome_lines()``; 导入 applies the plan, 取消 leaves the data as it is."""
 
     def __init__(
         self,
@@ -49,7 +49,7 @@ class ImportPreviewDialog(QDialog):
         head.setWordWrap(True)
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
-        self.summary.setPlainText("\n".join(plan.summary_lines()))
+        self.summary.setPlainText("\n".join(plan.outcome_lines()))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setDefault(True)
@@ -73,7 +73,7 @@ class ImportPreviewDialog(QDialog):
         except (UserError, OSError) as exc:
             show_error(self, exc)
             return
-        self.result_lines = list(applied.summary_lines()) if applied is not None else []
+        self.result_lines = list(applied.outcome_lines()) if applied is not None else []
         super().accept()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -78,14 +79,17 @@ def muted(label: QLabel) -> QLabel:
 def ask_save_path(
     parent: QWidget | None, caption: str, suggested: Path, file_filter: str
 ) -> Path | None:
-    """A save-file dialog that returns the chosen path with ``suggested``'s suffix (added when
-    the director typed a name without it), or None when cancelled."""
-    name, _filter = QFileDialog.getSaveFileName(parent, caption, str(suggested), file_filter)
+    """A save-file dialog that returns the chosen path, or None when cancelled. A name typed
+    without one of the filters' suffixes gets the suffix of the filter chosen (else
+    ``suggested``'s): "附件2" saved under "Word 文档 (*.docx)" becomes "附件2.docx"."""
+    name, chosen = QFileDialog.getSaveFileName(parent, caption, str(suggested), file_filter)
     if not name:
         return None
     path = Path(name)
-    if path.suffix.lower() != suggested.suffix.lower():
-        path = path.with_name(path.name + suggested.suffix)
+    allowed = [s.lower() for s in re.findall(r"\*(\.\w+)", file_filter)]
+    if path.suffix.lower() not in (allowed or [suggested.suffix.lower()]):
+        suffix = (re.findall(r"\*(\.\w+)", chosen) or [suggested.suffix])[0]
+        path = path.with_name(path.name + suffix)
     remember_folder(path.parent)
     return path
 

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from gongtongti_desktop.ui.plans.tab import PlanTab
     from gongtongti_desktop.ui.roster.tab import RosterTab
     from gongtongti_desktop.ui.scoring.tab import ScoringTab
-    from gongtongti_desktop.ui.stage_report.tab import SummaryTab
+    from gongtongti_desktop.ui.stage_report.tab import StageReportTab
 
 DATA_FILE_FILTER = "共同体工作台数据文件 (*.gtdb);;所有文件 (*)"
 DEMO_MARK = "【示例数据】"
@@ -267,10 +267,10 @@ class MainWindow(QMainWindow):
         self.scoring_page = LazyTab(
             self._make_scoring_tab, shows=frozenset({"activity", "attachment", "plan_item"})
         )
-        self.summary_page = LazyTab(self._make_summary_tab)
+        self.stage_report_page = LazyTab(self._make_stage_report_tab)
         pages = (
             self.overview, self.roster_page, self.plan_page, self.diary_page,
-            self.scoring_page, self.summary_page,
+            self.scoring_page, self.stage_report_page,
         )  # fmt: skip
         for page, name in zip(pages, TAB_NAMES, strict=True):
             self.tabs.addTab(page, name)
@@ -330,10 +330,10 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(tab.undo_stack)
         return tab
 
-    def _make_summary_tab(self, parent: QWidget) -> SummaryTab:
-        from gongtongti_desktop.ui.stage_report.tab import SummaryTab
+    def _make_stage_report_tab(self, parent: QWidget) -> StageReportTab:
+        from gongtongti_desktop.ui.stage_report.tab import StageReportTab
 
-        tab = SummaryTab(self.store, self.programme, parent)
+        tab = StageReportTab(self.store, self.programme, parent)
         # the tab has asked about an untouched draft already
         tab.print_requested.connect(lambda f, p: self.print_form(f, p, draft_asked=True))
         tab.changed.connect(self.overview.mark_stale)
@@ -363,8 +363,8 @@ class MainWindow(QMainWindow):
         return self.scoring_page.build()  # type: ignore[return-value]
 
     @property
-    def summary_tab(self) -> SummaryTab:
-        return self.summary_page.build()  # type: ignore[return-value]
+    def stage_report_tab(self) -> StageReportTab:
+        return self.stage_report_page.build()  # type: ignore[return-value]
 
     @staticmethod
     def _mark_stale(*pages: LazyTab) -> None:
@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
         if self.roster_page.content is not None:
             self.roster_tab.refresh()
         self.overview.refresh()
-        self._mark_stale(self.plan_page, self.diary_page, self.scoring_page, self.summary_page)
+        self._mark_stale(self.plan_page, self.diary_page, self.scoring_page, self.stage_report_page)
 
     def _update_undo_actions(self, *_args: object) -> None:
         group = self.undo_group
@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         (its records are marked reported). Typed summary text is saved first, so it goes in."""
         from gongtongti_desktop.ui.packages.export_dialog import open_export_dialog
 
-        summary = self.summary_page.content
+        summary = self.stage_report_page.content
         if summary is not None and not summary.save_now(quiet=False):  # type: ignore[attr-defined]
             return None
         dialog = open_export_dialog(self, self.store, self.programme)
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
         (an empty data file takes the package's kindergarten: the title follows)."""
         from gongtongti_desktop.ui.packages.import_dialog import run_package_import
 
-        summary = self.summary_page.content
+        summary = self.stage_report_page.content
         if summary is not None and not summary.save_now(quiet=False):  # type: ignore[attr-defined]
             return None  # typed text first: the import may bring a newer version of it
 
@@ -508,11 +508,11 @@ class MainWindow(QMainWindow):
     def show_package_summary(self) -> QWidget:
         """文件 → 汇总多个上报包…: one 汇总 window, brought to the front when already open;
         closing only hides it, so the files listed and the last result are there next time."""
-        from gongtongti_desktop.ui.rollup.window import SummaryWindow
+        from gongtongti_desktop.ui.rollup.window import RollupWindow
 
-        window = getattr(self, "summary_window", None)
+        window = getattr(self, "rollup_window", None)
         if window is None:
-            window = self.summary_window = SummaryWindow(self)
+            window = self.rollup_window = RollupWindow(self)
         window.show()
         window.raise_()
         window.activateWindow()
@@ -570,7 +570,7 @@ class MainWindow(QMainWindow):
         from gongtongti_desktop.core.profile.programme import get_programme
 
         path = Path(self.store.path)
-        summary = self.summary_page.content
+        summary = self.stage_report_page.content
         if summary is not None and not summary.save_now(quiet=False):  # type: ignore[attr-defined]
             return False  # typed text first: it goes into the before-restore backup
         try:

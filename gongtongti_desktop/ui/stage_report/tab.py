@@ -144,7 +144,7 @@ class Section(QWidget):
         self.edit.moveCursor(QTextCursor.MoveOperation.Start)
 
 
-class SummaryTab(QWidget):
+class StageReportTab(QWidget):
     """``print_requested(form id, period)``: print 附件3 for the period shown (the window opens
     the preview); ``changed``: a summary was saved (rule results that count summaries change)."""
 
@@ -253,7 +253,7 @@ class SummaryTab(QWidget):
         self._stale = False
         period = self.period()
         self._period, self._key = period, periods.period_key(period)
-        self._row = stage_reports.get_summary(self.store, self._key)
+        self._row = stage_reports.get_stage_report(self.store, self._key)
         row = self._row or {}
         self._loading = True
         try:
@@ -305,7 +305,7 @@ class SummaryTab(QWidget):
         if self._key is None or self.is_saved():
             return True
         try:
-            self._row = stage_reports.save_summary(self.store, self._key, self.values())
+            self._row = stage_reports.save_stage_report(self.store, self._key, self.values())
         except (UserError, sqlite3.Error, OSError) as exc:
             message = error_text(exc)
             self.status_label.setText(f"未保存：{message}")
@@ -373,7 +373,9 @@ class SummaryTab(QWidget):
         finally:
             self._loading = False
         try:
-            self._row = stage_reports.save_summary(self.store, self._key, self.values(), draft=True)
+            self._row = stage_reports.save_stage_report(
+                self.store, self._key, self.values(), draft=True
+            )
         except (UserError, sqlite3.Error, OSError) as exc:
             show_error(self, exc, "阶段总结未保存")
             self.timer.start()
