@@ -21,9 +21,9 @@ from gongtongti_desktop.core.paths import DEFAULT_PROGRAMME, available_programme
 from gongtongti_desktop.errors import UserError
 
 if TYPE_CHECKING:
-    from gongtongti_desktop.core import periods
-    from gongtongti_desktop.core.programme import Programme
-    from gongtongti_desktop.core.store import Store
+    from gongtongti_desktop.core.datafile.store import Store
+    from gongtongti_desktop.core.profile import periods
+    from gongtongti_desktop.core.profile.programme import Programme
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -42,11 +42,11 @@ def _open(args: argparse.Namespace, *, writes: bool = False) -> tuple[Store, Pro
     if not args.data:
         raise UserError("请用 --data 指定数据文件，例如：gongtongti check --data 我的园.gtdb")
     if writes:
-        from gongtongti_desktop.core.file_safety import refuse_if_open_elsewhere
+        from gongtongti_desktop.core.datafile.lock import refuse_if_open_elsewhere
 
         refuse_if_open_elsewhere(Path(args.data))
-    from gongtongti_desktop.core.programme import get_programme
-    from gongtongti_desktop.core.store import Store
+    from gongtongti_desktop.core.datafile.store import Store
+    from gongtongti_desktop.core.profile.programme import get_programme
 
     store = Store.open(Path(args.data))
     try:
@@ -57,7 +57,7 @@ def _open(args: argparse.Namespace, *, writes: bool = False) -> tuple[Store, Pro
 
 
 def _period(args: argparse.Namespace, programme: Programme) -> periods.Period | None:
-    from gongtongti_desktop.core import periods
+    from gongtongti_desktop.core.profile import periods
 
     if getattr(args, "month", None):
         return periods.parse_month(args.month)
@@ -72,14 +72,14 @@ def _period(args: argparse.Namespace, programme: Programme) -> periods.Period | 
 
 
 def cmd_window(args: argparse.Namespace) -> int:
-    from gongtongti_desktop.ui.app import run_gui
+    from gongtongti_desktop.ui.shell.app import run_gui
 
     return run_gui(Path(args.data) if args.data else None)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from gongtongti_desktop.core.programme import get_programme
-    from gongtongti_desktop.core.store import Store
+    from gongtongti_desktop.core.datafile.store import Store
+    from gongtongti_desktop.core.profile.programme import get_programme
 
     programme = get_programme(args.programme)
     name = args.kindergarten.strip()
@@ -91,13 +91,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from gongtongti_desktop.core.demo import create_demo
-    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.core.demo.builder import create_demo
+    from gongtongti_desktop.core.profile.programme import get_programme
 
     programme = get_programme(args.programme)
     store = create_demo(Path(args.path), programme.id)
     with store:
-        from gongtongti_desktop.core import roster
+        from gongtongti_desktop.core.records import roster
 
         pairings = len(roster.list_pairings(store))
         kindergartens = len(roster.list_kindergartens(store, programme))
@@ -113,7 +113,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
         store, programme = _open(args)
         store.close()
     else:
-        from gongtongti_desktop.core.programme import get_programme
+        from gongtongti_desktop.core.profile.programme import get_programme
 
         programme = get_programme(args.programme or DEFAULT_PROGRAMME)
     _out(f"方案：{programme.name}（{programme.id}）")
@@ -136,7 +136,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     store, programme = _open(args)
     with store:
         period = _period(args, programme)
-        from gongtongti_desktop.core.form_data import form_data
+        from gongtongti_desktop.core.forms.form_data import form_data
         from gongtongti_desktop.output.pdf import write_pdf
 
         data = form_data(store, programme, args.form, period, blank=args.blank, today=store.today())
@@ -166,7 +166,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     store, programme = _open(args)
     with store:
         period = _period(args, programme)
-        from gongtongti_desktop.core.form_data import note_export, workbook_datas
+        from gongtongti_desktop.core.forms.form_data import note_export, workbook_datas
         from gongtongti_desktop.output.xlsx import write_workbook
 
         datas = workbook_datas(store, programme, period)
@@ -182,8 +182,8 @@ def _export_package(args: argparse.Namespace) -> int:
         raise UserError(f"上报数据包应以 .gtt 结尾：{out}")
     store, programme = _open(args, writes=True)  # marks the records it carries as reported
     with store:
-        from gongtongti_desktop.core import periods
-        from gongtongti_desktop.exchange.package_write import write_package
+        from gongtongti_desktop.core.profile import periods
+        from gongtongti_desktop.exchange.package.write import write_package
 
         period = _period(args, programme) or periods.term_of(programme.calendar, store.today())
 
@@ -205,7 +205,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UserError(f"只能导入结对名单工作簿（.xlsx）或上报数据包（.gtt）：{source}")
     store, programme = _open(args, writes=True)
     with store:
-        from gongtongti_desktop.core import roster_import
+        from gongtongti_desktop.core.roster_import import importer as roster_import
 
         parsed = roster_import.read_roster_xlsx(source, programme)
         plan = roster_import.plan_import(store, programme, parsed)
@@ -223,7 +223,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _import_package(args: argparse.Namespace, source: Path) -> int:
     store, _programme = _open(args, writes=True)
     with store:
-        from gongtongti_desktop.exchange.package_import import import_package
+        from gongtongti_desktop.exchange.package.import_package import import_package
 
         result = import_package(store, source, progress=_progress)
     if not result.applied:
@@ -237,7 +237,7 @@ def _import_package(args: argparse.Namespace, source: Path) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from gongtongti_desktop.exchange.summary import merge_packages
+    from gongtongti_desktop.exchange.rollup.rollup import merge_packages
 
     paths = [Path(p) for p in args.files]
     missing = [p for p in paths if not p.is_file()]
@@ -252,12 +252,12 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from gongtongti_desktop.core import backups
+    from gongtongti_desktop.core.datafile import backups
 
     if not args.data:
         raise UserError("请用 --data 指定要恢复的数据文件")
     data = Path(args.data)
-    from gongtongti_desktop.core.file_safety import refuse_if_open_elsewhere
+    from gongtongti_desktop.core.datafile.lock import refuse_if_open_elsewhere
 
     refuse_if_open_elsewhere(data)
     if args.list or not args.backup:
@@ -296,7 +296,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     day = _day(args.date) if args.date else None  # refused before the file is opened
     store, programme = _open(args)
     with store:
-        from gongtongti_desktop.core import attachments, check_report, roster
+        from gongtongti_desktop.core.checks import check_report
+        from gongtongti_desktop.core.records import attachments, roster
 
         problems = store.integrity_problems()
         problems += roster.roster_problems(store, programme)

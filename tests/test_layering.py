@@ -38,15 +38,16 @@ def _loaded_after_import(modules: list[str]) -> set[str]:
 
 def test_no_qt_outside_ui() -> None:
     modules = _non_ui_modules()
-    assert "gongtongti_desktop.core.store" in modules and "gongtongti_desktop.output.pdf" in modules
+    assert (
+        "gongtongti_desktop.core.datafile.store" in modules
+        and "gongtongti_desktop.output.pdf" in modules
+    )
     loaded = _loaded_after_import(modules)
     assert not {m for m in loaded if m.startswith(("PySide6", "shiboken6"))}
 
 
 def test_cli_and_core_do_not_import_output_libraries() -> None:
-    modules = [
-        m for m in _non_ui_modules() if ".output" not in m and not m.endswith("roster_import")
-    ]
+    modules = [m for m in _non_ui_modules() if ".output" not in m and ".roster_import" not in m]
     loaded = _loaded_after_import(modules)
     assert "reportlab" not in loaded and "openpyxl" not in loaded
 
@@ -55,9 +56,9 @@ def test_opening_and_reading_does_not_load_sqlite_utils(demo_path) -> None:  # t
     """Start-up reads only; sqlite-utils (~70 ms to import) loads on the first write."""
     code = (
         "import sys\n"
-        "from gongtongti_desktop.core import roster, diary\n"
-        "from gongtongti_desktop.core.programme import get_programme\n"
-        "from gongtongti_desktop.core.store import Store\n"
+        "from gongtongti_desktop.core.records import roster, diary\n"
+        "from gongtongti_desktop.core.profile.programme import get_programme\n"
+        "from gongtongti_desktop.core.datafile.store import Store\n"
         f"store = Store.open({str(demo_path)!r})\n"
         "programme = get_programme(store.programme_id)\n"
         "assert roster.list_pairings(store) and diary.search_ids(store)\n"

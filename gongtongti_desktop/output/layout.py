@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from gongtongti_desktop.core.form_data import FormData
+from gongtongti_desktop.core.forms.form_data import FormData
 
 NO_RECORDS = "（无记录）"
 BLANK = "＿" * 6  # the xlsx stand-in for a line to fill in by hand

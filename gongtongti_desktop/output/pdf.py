@@ -41,9 +41,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import paragraph as _paragraph_module
 
-from gongtongti_desktop.core.form_data import FormData
+from gongtongti_desktop.core.forms.form_data import FormData
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.output._files import atomic_write
+from gongtongti_desktop.output.files import atomic_write
 from gongtongti_desktop.output.fonts import register_cjk_font
 from gongtongti_desktop.output.layout import (
     NO_RECORDS,

@@ -27,9 +27,9 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gongtongti_desktop.core.form_data import FormData
+from gongtongti_desktop.core.forms.form_data import FormData
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.output._files import atomic_write
+from gongtongti_desktop.output.files import atomic_write
 from gongtongti_desktop.output.layout import (
     NO_RECORDS,
     RECORD_WIDTHS,

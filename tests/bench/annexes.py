@@ -21,7 +21,7 @@ from pathlib import Path
 import libreoffice
 from timing import median_call
 
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
 
 ANNEXES = ("annex1", "annex2", "annex3", "annex4")
 
@@ -45,8 +45,8 @@ def median_process(args: list[str], repeat: int, env: dict[str, str]) -> float:
 
 
 def _docx_for(store: Store, form_id: str, folder: Path) -> Path:
-    from gongtongti_desktop.core.form_data import form_data
-    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.core.forms.form_data import form_data
+    from gongtongti_desktop.core.profile.programme import get_programme
     from gongtongti_desktop.output.layout import build_grid, header_line_text, notes_lines
 
     data = form_data(store, get_programme(store.programme_id), form_id, today=store.today())
@@ -78,8 +78,8 @@ def _docx_for(store: Store, form_id: str, folder: Path) -> Path:
 def measure(
     store: Store, folder: Path, repeat: int, lo_repeat: int, soffice: str | None
 ) -> list[AnnexTiming]:
-    from gongtongti_desktop.core.form_data import form_data
-    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.core.forms.form_data import form_data
+    from gongtongti_desktop.core.profile.programme import get_programme
     from gongtongti_desktop.output.pdf import render_pdf
 
     programme = get_programme(store.programme_id)

@@ -29,11 +29,12 @@ for _path in (ROOT, ROOT / "tests" / "ui"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from gongtongti_desktop.core import periods, plans  # noqa: E402
-from gongtongti_desktop.core.programme import Programme, get_programme  # noqa: E402
-from gongtongti_desktop.core.store import Store, new_id  # noqa: E402
+from gongtongti_desktop.core.datafile.store import Store, new_id  # noqa: E402
+from gongtongti_desktop.core.datafile.version import SCHEMA_VERSION  # noqa: E402
+from gongtongti_desktop.core.profile import periods  # noqa: E402
+from gongtongti_desktop.core.profile.programme import Programme, get_programme  # noqa: E402
+from gongtongti_desktop.core.records import plans  # noqa: E402
 from gongtongti_desktop.core.timeutil import now_iso  # noqa: E402
-from gongtongti_desktop.core.version import SCHEMA_VERSION  # noqa: E402
 
 CACHE = Path("/tmp/gongtongti-bench")
 GENERATOR_VERSION = 2  # bump when the generated content changes
@@ -95,7 +96,7 @@ def ten_years(today: dt.date | None = None) -> Path:
 
 
 def build_ten_years(path: Path, today: dt.date) -> None:
-    from gongtongti_desktop.core.demo import fill_demo
+    from gongtongti_desktop.core.demo.builder import fill_demo
 
     programme = get_programme(PROGRAMME)
     store = Store.create(path, kindergarten="基准测试：城关幼儿园", programme_id=PROGRAMME)

@@ -54,11 +54,11 @@ def main() -> None:
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from gongtongti_desktop.core import diary
-    from gongtongti_desktop.core.programme import get_programme
-    from gongtongti_desktop.core.store import Store
-    from gongtongti_desktop.ui.app import build_app
-    from gongtongti_desktop.ui.diary_tab import DiaryTab
+    from gongtongti_desktop.core.datafile.store import Store
+    from gongtongti_desktop.core.profile.programme import get_programme
+    from gongtongti_desktop.core.records import diary
+    from gongtongti_desktop.ui.diary.tab import DiaryTab
+    from gongtongti_desktop.ui.shell.app import build_app
 
     def quiet(_kind, _context, message: str) -> None:
         # The offscreen platform says so on every show; anything else is worth seeing.

@@ -25,9 +25,9 @@ from typing import Any
 
 from timing import median_numbered
 
-from gongtongti_desktop.core import periods
-from gongtongti_desktop.core.programme import get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import get_programme
 
 PACKAGES = 200
 
@@ -46,8 +46,8 @@ class ExchangeTimings:
 def available() -> str:
     """'' when the exchange code is there, else why not."""
     try:
-        from gongtongti_desktop.exchange.package_write import write_package  # noqa: F401
-        from gongtongti_desktop.exchange.summary import merge_packages  # noqa: F401
+        from gongtongti_desktop.exchange.package.write import write_package  # noqa: F401
+        from gongtongti_desktop.exchange.rollup.rollup import merge_packages  # noqa: F401
     except ImportError as exc:
         return f"不可用：{exc}"
     return ""
@@ -105,8 +105,8 @@ def _floor_merge(paths: list[Path]) -> None:
 
 
 def measure(data_file: Path, folder: Path, repeat: int, merge_repeat: int) -> ExchangeTimings:
-    from gongtongti_desktop.exchange.package_write import write_package
-    from gongtongti_desktop.exchange.summary import merge_packages
+    from gongtongti_desktop.exchange.package.write import write_package
+    from gongtongti_desktop.exchange.rollup.rollup import merge_packages
 
     store = Store.open(data_file)
     try:

@@ -45,8 +45,8 @@ OURS = (
 import statistics, sys, time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
-from gongtongti_desktop.ui.app import build_app
-from gongtongti_desktop.ui.main_window import MainWindow, open_data_file
+from gongtongti_desktop.ui.shell.app import build_app
+from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file
 
 def settle():
     for _ in range(3):

@@ -28,15 +28,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from gongtongti_desktop.core import periods, reporting  # noqa: E402
-from gongtongti_desktop.core.demo import create_demo  # noqa: E402
-from gongtongti_desktop.core.periods import Period  # noqa: E402
-from gongtongti_desktop.core.programme import Programme, get_programme  # noqa: E402
-from gongtongti_desktop.core.store import Store, new_id  # noqa: E402
+from gongtongti_desktop.core.datafile.store import Store, new_id  # noqa: E402
+from gongtongti_desktop.core.demo.builder import create_demo  # noqa: E402
+from gongtongti_desktop.core.profile import periods  # noqa: E402
+from gongtongti_desktop.core.profile.periods import Period  # noqa: E402
+from gongtongti_desktop.core.profile.programme import Programme, get_programme  # noqa: E402
+from gongtongti_desktop.core.records import reporting  # noqa: E402
 from gongtongti_desktop.core.timeutil import now_iso  # noqa: E402
-from gongtongti_desktop.exchange.package_read import read_package  # noqa: E402
-from gongtongti_desktop.exchange.package_write import write_package  # noqa: E402
-from gongtongti_desktop.exchange.summary import merge_packages  # noqa: E402
+from gongtongti_desktop.exchange.package.read import read_package  # noqa: E402
+from gongtongti_desktop.exchange.package.write import write_package  # noqa: E402
+from gongtongti_desktop.exchange.rollup.rollup import merge_packages  # noqa: E402
 from tests.exchange._packages import as_kindergarten, read_members, repack  # noqa: E402
 
 TARGETS_S = {"export": 2.0, "merge": 10.0}
@@ -91,7 +92,7 @@ def school_year(store: Store, programme: Programme) -> Period:
 
 
 def bench_export(folder: Path, repeat: int) -> float:
-    from gongtongti_desktop.core.form_data import form_data
+    from gongtongti_desktop.core.forms.form_data import form_data
     from gongtongti_desktop.output.pdf import render_pdf
     from gongtongti_desktop.output.xlsx import write_workbook
 

@@ -202,7 +202,7 @@ def search_rows(diary_file: Path, tmp: Path, rep: Repeats, notes: list[str]) -> 
 
 
 def annex_rows(tmp: Path, rep: Repeats, notes: list[str]) -> list[Row]:
-    from gongtongti_desktop.core.demo import create_demo
+    from gongtongti_desktop.core.demo.builder import create_demo
 
     folder = tmp / "annexes"
     folder.mkdir()

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from timing import median_call
 
-from gongtongti_desktop.core import diary
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.records import diary
 
 WORDS = ("沉与浮", "区域活动", "教研")
 

@@ -114,7 +114,7 @@ def attach_spy(main_window):
 
 class AfterMainWindow:  # a meta path finder (importlib.abc alone would cost 25 ms)
     def find_spec(self, name, path, target=None):
-        if name != "gongtongti_desktop.ui.main_window":
+        if name != "gongtongti_desktop.ui.shell.main_window":
             return None
         sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(name, path)
@@ -142,9 +142,9 @@ PHASES = (
 import cProfile, io, pstats
 from pathlib import Path
 marks = [("Python 解释器就绪", _READY)]
-from gongtongti_desktop.ui.app import build_app
+from gongtongti_desktop.ui.shell.app import build_app
 from gongtongti_desktop.ui import main_window
-from gongtongti_desktop.ui.first_paint import after_first_paint
+from gongtongti_desktop.ui.shell.first_paint import after_first_paint
 marks.append(("导入 PySide6 与窗口框架", time.monotonic()))
 app = build_app()
 marks.append(("QApplication 与中文翻译", time.monotonic()))

@@ -12,8 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from gongtongti_desktop.cli import main
-from gongtongti_desktop.core import roster, schema
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile import schema
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.records import roster
 from tests.conftest import dump, sha256
 
 

@@ -14,9 +14,12 @@ import openpyxl
 import pytest
 
 from gongtongti_desktop.cli import main
-from gongtongti_desktop.core import backups, file_safety, records, reporting
-from gongtongti_desktop.core.programme import get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile import backups
+from gongtongti_desktop.core.datafile import lock as file_safety
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.programme import get_programme
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import reporting
 from tests.conftest import dump, sha256
 
 

@@ -13,10 +13,13 @@ import pytest
 from pypdf import PdfReader
 
 from gongtongti_desktop.cli import main
-from gongtongti_desktop.core import periods, records, roster, rules, summaries
+from gongtongti_desktop.core.checks import rules, stage_report_draft
+from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.paths import forms_dir
-from gongtongti_desktop.core.programme import get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import get_programme
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import roster, stage_reports
 from tests.conftest import dump, sha256
 
 
@@ -40,7 +43,7 @@ def test_print_annex3_for_a_term(
     capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_path: Path
 ) -> None:
     with Store.open(demo_path) as store:
-        summary = summaries.get_summary(store, "2024-autumn")
+        summary = stage_reports.get_summary(store, "2024-autumn")
     assert summary and summary["highlights"]
     out_pdf = tmp_path / "a3.pdf"
     code, out, err = run(
@@ -58,7 +61,7 @@ def test_print_annex3_for_a_term(
     assert "2024年秋季学期" in out and "3 行" in out
     text = _pdf_text(out_pdf)
     assert "沂源县幼儿园城乡教育共同体阶段工作总结上报表" in text
-    for name, _ in summaries.SECTIONS:
+    for name, _ in stage_reports.SECTIONS:
         assert re.sub(r"\s+", "", summary[name]) in text
 
 
@@ -68,8 +71,8 @@ def test_print_annex3_warns_about_an_unedited_draft(
     with Store.open(demo_path) as store:
         programme = get_programme(store.programme_id)
         term = periods.parse_term(programme.calendar, "2023-autumn")
-        draft = summaries.draft_from_records(store, programme, term, store.today())
-        summaries.save_summary(store, "2023-autumn", draft.as_values(), draft=True)
+        draft = stage_report_draft.draft_from_records(store, programme, term, store.today())
+        stage_reports.save_summary(store, "2023-autumn", draft.as_values(), draft=True)
     out_pdf = tmp_path / "draft.pdf"
     code, _, err = run(
         capsys,

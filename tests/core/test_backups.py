@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongtongti_desktop.core import backups, records
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile import backups
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.errors import DataFileError
 
 

@@ -22,13 +22,16 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core import periods, records, roster, roster_import
-from gongtongti_desktop.core.form_data import form_data
-from gongtongti_desktop.core.programme import get_programme
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.exchange.package_import import import_package
-from gongtongti_desktop.exchange.package_read import read_package
-from gongtongti_desktop.exchange.package_write import write_package
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.forms.form_data import form_data
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import get_programme
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.core.roster_import import importer as roster_import
+from gongtongti_desktop.exchange.package.import_package import import_package
+from gongtongti_desktop.exchange.package.read import read_package
+from gongtongti_desktop.exchange.package.write import write_package
 from gongtongti_desktop.output.xlsx import write_workbook
 from tests.core.test_roster_import import HEADER, SEED, write_book
 

@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 
 from gongtongti_desktop.cli import main
-from gongtongti_desktop.core import demo_scores, periods, rules, scoring, summaries
-from gongtongti_desktop.core.demo import create_demo, demo_setup
-from gongtongti_desktop.core.indexes import VERDICTS
-from gongtongti_desktop.core.programme import Programme, available_programmes, get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.checks import rules
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.demo import scores as demo_scores
+from gongtongti_desktop.core.demo.builder import create_demo, demo_setup
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.indexes import VERDICTS
+from gongtongti_desktop.core.profile.programme import Programme, available_programmes, get_programme
+from gongtongti_desktop.core.records import scoring, stage_reports
 
 PROFILES = available_programmes()
 
@@ -186,8 +189,8 @@ def test_yiyuan_summaries_leave_a_month_out(demos) -> None:
         assert status == (rules.MET if have else rules.MISSED)
     assert written and gaps, "some closed months have a summary, some do not"
     for key in (*demo_scores.YIYUAN_MONTHLY_SUMMARIES, *demo_scores.YIYUAN_TERM_SUMMARIES):
-        row = summaries.get_summary(store, key)
-        assert summaries.is_written(row) and not summaries.is_unedited_draft(row)
+        row = stage_reports.get_summary(store, key)
+        assert stage_reports.is_written(row) and not stage_reports.is_unedited_draft(row)
 
 
 @pytest.mark.parametrize("key", ["2023", "2024"])
@@ -332,9 +335,9 @@ def test_qingshanhu_joint_research_counts_both_kinds(demos) -> None:
 
 
 def test_a_profile_without_a_demo_of_its_own_gets_the_generic_one(tmp_path: Path) -> None:
-    from gongtongti_desktop.core.demo import fill_demo, fill_records
+    from gongtongti_desktop.core.demo.builder import fill_demo, fill_records
     from gongtongti_desktop.core.paths import forms_dir
-    from gongtongti_desktop.core.programme import load_programme
+    from gongtongti_desktop.core.profile.programme import load_programme
 
     folder = tmp_path / "newcounty-2026"
     shutil.copytree(forms_dir() / "qingshanhu-1plus1plusn", folder)

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from gongtongti_desktop.core import diary
-from gongtongti_desktop.core.periods import Period
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.periods import Period
+from gongtongti_desktop.core.records import diary
 from gongtongti_desktop.core.timeutil import now_iso
 
 COLUMNS = diary.SEARCH_COLUMNS

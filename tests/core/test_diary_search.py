@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongtongti_desktop.core import diary
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.records import diary
 from gongtongti_desktop.core.timeutil import now_iso
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core import early_check
-from gongtongti_desktop.core import store as store_module
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile import early_check
+from gongtongti_desktop.core.datafile import store as store_module
+from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.errors import DamagedFileError
 from tests.conftest import sha256
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core import file_safety, records
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile import lock as file_safety
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.errors import StorageError, UserError
 from tests.conftest import dump
 

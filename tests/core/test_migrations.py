@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core import roster, schema
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile import schema
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.records import roster
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures").glob("schema-v*.gtdb"))
 

@@ -9,10 +9,13 @@ from collections import Counter
 
 import pytest
 
-from gongtongti_desktop.core import overview, periods, records, roster
-from gongtongti_desktop.core.periods import Calendar
-from gongtongti_desktop.core.programme import get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.checks import overview
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.periods import Calendar
+from gongtongti_desktop.core.profile.programme import get_programme
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import roster
 
 GAOTAI = get_programme("gaotai-2020").calendar  # report day 30, one row per month
 YIYUAN = get_programme("yiyuan-2022").calendar  # no report day, 7-8月 and 12-1月 merged

@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 
-from gongtongti_desktop.core import package_merge, periods, records, reporting, scoring
-from gongtongti_desktop.core.package_merge import PackageDataError
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import reporting, scoring
+from gongtongti_desktop.exchange.package import apply_records as package_merge
+from gongtongti_desktop.exchange.package.apply_records import PackageDataError
 from tests.conftest import dump
 
 

@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
-from gongtongti_desktop.core import package_merge, periods, reporting
-from gongtongti_desktop.core.package_merge import PackageDataError
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.schema_tables import LINKS, REPORTED_TABLES
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.schema_tables import LINKS, REPORTED_TABLES
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import reporting
+from gongtongti_desktop.exchange.package import apply_records as package_merge
+from gongtongti_desktop.exchange.package.apply_records import PackageDataError
 
 
 @pytest.fixture

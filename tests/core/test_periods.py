@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongtongti_desktop.core import periods
-from gongtongti_desktop.core.programme import available_programmes, get_programme
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import available_programmes, get_programme
 from gongtongti_desktop.errors import UserError
 
 CALENDARS = {pid: get_programme(pid).calendar for pid in available_programmes()}

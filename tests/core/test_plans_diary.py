@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
-from gongtongti_desktop.core import attachments, diary, periods, plans, records, roster
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import attachments, catalog, diary, plans, roster
+from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.errors import UserError, ValidationError
 
 PNG = bytes.fromhex(
@@ -211,9 +213,9 @@ def test_deleting_an_activity_takes_its_attachments_and_restores(
     photo.write_bytes(PNG)
     attachments.add_attachment(store, act, photo)
     batch = records.delete_record(store, "activity", act)
-    [entry] = records.recycle_bin(store)
+    [entry] = catalog.recycle_bin(store)
     assert entry.summary == "帮扶活动“送教下乡：大班科学《沉与浮》”（连同 1 条关联记录）"
-    records.restore_batch(store, batch)
+    catalog.restore_batch(store, batch)
     assert len(attachments.list_attachments(store, act)) == 1
     assert diary.search_ids(store, diary.DiaryFilter(text="沉与浮")) == [act]
 

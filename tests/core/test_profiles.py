@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core.indexes import load_index
 from gongtongti_desktop.core.paths import forms_dir
-from gongtongti_desktop.core.programme import (
+from gongtongti_desktop.core.profile.indexes import load_index
+from gongtongti_desktop.core.profile.programme import (
     ProfileError,
     available_programmes,
     get_programme,

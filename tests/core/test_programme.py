@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core import form_data
-from gongtongti_desktop.core.form_sources import SOURCE_FIELDS
+from gongtongti_desktop.core.forms import form_data
 from gongtongti_desktop.core.paths import forms_dir
-from gongtongti_desktop.core.programme import (
+from gongtongti_desktop.core.profile.form_sources import SOURCE_FIELDS
+from gongtongti_desktop.core.profile.programme import (
     ProfileError,
     available_programmes,
     get_programme,

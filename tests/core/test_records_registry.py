@@ -28,27 +28,29 @@ def test_importing_core_loads_no_record_module() -> None:
 def test_every_type_in_one_order_whichever_module_came_first() -> None:
     for first in ("roster", "diary", "plans", "attachments"):
         tables = _fresh(
-            f"from gongtongti_desktop.core import {first}, records\n"
-            "print(' '.join(records.registry()))"
+            f"from gongtongti_desktop.core.records import {first}\n"
+            "from gongtongti_desktop.core.records import catalog\n"
+            "print(' '.join(catalog.registry()))"
         )
         assert tables == ORDER, first
 
 
-def test_a_lookup_needs_only_its_own_module_and_finds_the_others_on_demand() -> None:
+def test_a_lookup_needs_only_its_own_module_and_the_catalog_finds_every_type() -> None:
     out = _fresh(
         "import sys\n"
-        "from gongtongti_desktop.core import records, roster\n"
-        "records.record_type('kindergarten')\n"
-        "print('diary-loaded' if 'gongtongti_desktop.core.diary' in sys.modules else 'lean')\n"
-        "print(records.record_type('activity').table)"
+        "from gongtongti_desktop.core.records import engine, roster\n"
+        "engine.record_type('kindergarten')\n"
+        "print('diary-loaded' if 'gongtongti_desktop.core.records.diary' in sys.modules else 'lean')\n"
+        "from gongtongti_desktop.core.records import catalog\n"
+        "print(catalog.record_type('activity').table)"
     )
     assert out == ["lean", "activity"]
 
 
 def test_a_type_not_in_the_fixed_order_is_kept_after_the_others() -> None:
     tables = _fresh(
-        "from gongtongti_desktop.core import records\n"
-        "records.register(records.RecordType(table='extra', label='附加', fields=(), columns=()))\n"
-        "print(' '.join(records.registry()))"
+        "from gongtongti_desktop.core.records import catalog, engine\n"
+        "engine.register(engine.RecordType(table='extra', label='附加', fields=(), columns=()))\n"
+        "print(' '.join(catalog.registry()))"
     )
     assert tables == [*ORDER, "extra"]

@@ -3,9 +3,11 @@ records kept by the triggers whatever code path edits them."""
 
 from __future__ import annotations
 
-from gongtongti_desktop.core import periods, records, reporting, scoring, summaries
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import reporting, scoring, stage_reports
 
 
 def _setup(store: Store, programme: Programme) -> dict[str, str]:
@@ -28,7 +30,7 @@ def test_collect_takes_the_period_and_the_whole_roster(store: Store, programme: 
     index = programme.index("annex4")
     scoring.set_score(store, index, "2024-autumn", "C3", self_score=2)
     scoring.set_score(store, index, "2024", "C3", self_score=1)  # the school year: not inside
-    summaries.save_summary(store, "2024-10", {"highlights": "十月"})
+    stage_reports.save_summary(store, "2024-10", {"highlights": "十月"})
     term = periods.parse_term(programme.calendar, "2024-autumn")
     data = reporting.collect(store, programme, term)
     assert [r["id"] for r in data["activity"]] == [ids["inside"]]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gongtongti_desktop.core import roster
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import catalog, roster
 from gongtongti_desktop.errors import UserError, ValidationError
 
 
@@ -121,18 +121,18 @@ def test_delete_cascades_to_recycle_bin_and_restores(
     assert after["kindergarten"] == before["kindergarten"] - 1
     assert after["pairing"] == before["pairing"] - 3
     assert after["person"] < before["person"]
-    bin_ = roster.recycle_bin(demo_store)
+    bin_ = catalog.recycle_bin(demo_store)
     assert len(bin_) == 1 and bin_[0].batch == batch
     assert bin_[0].summary.startswith(f"幼儿园“{lead['lead_name']}”（连同")
     # nothing is physically removed
     assert (
         demo_store.query("SELECT count(*) AS n FROM kindergarten")[0]["n"] == before["kindergarten"]
     )
-    roster.restore_batch(demo_store, batch)
+    catalog.restore_batch(demo_store, batch)
     assert {
         t: len(roster.list_records(demo_store, programme, t)) for t in roster.RECORD_TYPES
     } == before
-    assert roster.recycle_bin(demo_store) == []
+    assert catalog.recycle_bin(demo_store) == []
 
 
 def test_restore_refuses_a_name_clash(store: Store, programme: Programme) -> None:
@@ -140,8 +140,8 @@ def test_restore_refuses_a_name_clash(store: Store, programme: Programme) -> Non
     batch = roster.delete_record(store, "kindergarten", kg)
     _kg(store, programme, "实验幼儿园")
     with pytest.raises(UserError, match="同名"):
-        roster.restore_batch(store, batch)
-    assert len(roster.recycle_bin(store)) == 1  # still there, nothing half-restored
+        catalog.restore_batch(store, batch)
+    assert len(catalog.recycle_bin(store)) == 1  # still there, nothing half-restored
 
 
 def test_restore_of_pairing_needs_its_kindergarten(store: Store, programme: Programme) -> None:
@@ -150,7 +150,7 @@ def test_restore_of_pairing_needs_its_kindergarten(store: Store, programme: Prog
     pairing_batch = roster.delete_record(store, "pairing", pairing)
     roster.delete_record(store, "kindergarten", partner)
     with pytest.raises(UserError, match="请先恢复"):
-        roster.restore_batch(store, pairing_batch)
+        catalog.restore_batch(store, pairing_batch)
 
 
 def test_deleted_responsible_person_disappears_from_list(
@@ -210,12 +210,12 @@ def test_restore_refuses_duplicate_pairing_and_person(store: Store, programme: P
     batch = roster.delete_record(store, "pairing", first)
     _pairing(store, programme, core, partner)
     with pytest.raises(UserError, match="已经结对"):
-        roster.restore_batch(store, batch)
+        catalog.restore_batch(store, batch)
     person = _person(store, programme, "张玲", core)
     batch = roster.delete_record(store, "person", person)
     _person(store, programme, "张玲", core)
     with pytest.raises(UserError, match="已有名为“张玲”的人员"):
-        roster.restore_batch(store, batch)
+        catalog.restore_batch(store, batch)
 
 
 def test_dependents_counts_each_record_once(demo_store: Store) -> None:
@@ -223,6 +223,6 @@ def test_dependents_counts_each_record_once(demo_store: Store) -> None:
     lead = roster.list_pairings(demo_store)[-1]["lead_id"]
     expected = roster.dependents(demo_store, "kindergarten", lead)
     roster.delete_record(demo_store, "kindergarten", lead)
-    [entry] = roster.recycle_bin(demo_store)
+    [entry] = catalog.recycle_bin(demo_store)
     assert entry.count == expected + 1
-    assert roster.describe(demo_store, "kindergarten", lead) == "幼儿园“城南幼儿园”"
+    assert catalog.describe(demo_store, "kindergarten", lead) == "幼儿园“城南幼儿园”"

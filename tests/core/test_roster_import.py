@@ -21,17 +21,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongtongti_desktop.core import roster, roster_import
-from gongtongti_desktop.core.programme import Programme, get_programme
-from gongtongti_desktop.core.roster_import import (
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.programme import Programme, get_programme
+from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.core.records.validation import clean_phone
+from gongtongti_desktop.core.roster_import import importer as roster_import
+from gongtongti_desktop.core.roster_import.importer import (
     ImportedRow,
     apply_import,
     import_roster,
     plan_import,
     read_roster_xlsx,
 )
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.core.validation import clean_phone
 from gongtongti_desktop.errors import ImportRefused
 
 HEADER = ["核心幼儿园", "责任人", "联系方式", "受援学区", "责任人", "联系方式"]

@@ -11,11 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongtongti_desktop.core import periods, records, roster, rules
-from gongtongti_desktop.core.programme import Programme, get_programme
-from gongtongti_desktop.core.rules import Rule
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.core.toml_table import ProfileError
+from gongtongti_desktop.core.checks import rules
+from gongtongti_desktop.core.checks.rules import Rule
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme, get_programme
+from gongtongti_desktop.core.profile.toml_table import ProfileError
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import roster
 
 
 def _roster(store: Store, programme: Programme) -> dict[str, str]:
@@ -217,7 +220,7 @@ def test_current_and_last_and_closed_failures(store: Store, programme: Programme
 
 
 def test_plan_items_and_summaries_count(store: Store, programme: Programme) -> None:
-    from gongtongti_desktop.core import summaries
+    from gongtongti_desktop.core.records import stage_reports
 
     records.save_record(
         store, programme, "plan_item", {"month": "2024-08", "task": "送教下乡", "status": "计划"}
@@ -234,7 +237,7 @@ def test_plan_items_and_summaries_count(store: Store, programme: Programme) -> N
     }  # fmt: skip
     summary_rule = Rule(id="s", label="总结", per="term", min=1, counts="summaries")
     assert rules.evaluate(store, cal, summary_rule, term)[0].count == 0
-    summaries.save_summary(store, "2024-autumn", {"highlights": "送教下乡 5 次"})
+    stage_reports.save_summary(store, "2024-autumn", {"highlights": "送教下乡 5 次"})
     assert rules.evaluate(store, cal, summary_rule, term)[0].count == 1
 
 
@@ -258,7 +261,7 @@ def test_rules_file_is_checked_against_the_vocabulary(tmp_path: Path, programme:
 
 
 def test_every_profile_rule_names_known_kinds() -> None:
-    from gongtongti_desktop.core.programme import available_programmes
+    from gongtongti_desktop.core.profile.programme import available_programmes
 
     for programme_id in available_programmes():
         programme = get_programme(programme_id)

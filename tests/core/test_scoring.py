@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongtongti_desktop.core import indexes, periods, records, roster, scoring
-from gongtongti_desktop.core.indexes import load_index
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.core.toml_table import ProfileError
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import indexes, periods
+from gongtongti_desktop.core.profile.indexes import load_index
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.profile.toml_table import ProfileError
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import roster, scoring
 from gongtongti_desktop.errors import UserError
 
 SEED_000 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_7289dd670dbde9d5.txt"
@@ -107,7 +109,7 @@ def test_over_max_is_refused_and_nothing_is_stored(store: Store, annex4: indexes
     )
 )
 def test_sums_follow_the_items(values: dict[str, float]) -> None:
-    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.core.profile.programme import get_programme
 
     annex4 = get_programme("yiyuan-2022").index("annex4")
     capped = {c: min(v, annex4.item(c).points or 0) for c, v in values.items()}
@@ -209,7 +211,7 @@ def test_suggestions_from_known_records(
 def test_suggestion_is_rounded_down_to_half_points(
     store: Store, programme: Programme, annex4: indexes.Index
 ) -> None:
-    from gongtongti_desktop.core import summaries
+    from gongtongti_desktop.core.records import stage_reports
 
     # C2 (5 points) has three rules: a plan in 1 of 10 plan rows, a summary in 2 of 10, a
     # term report in 1 of 2 terms → 5 × (0.1 + 0.2 + 0.5) / 3 = 1.33 → 1.0.
@@ -217,7 +219,7 @@ def test_suggestion_is_rounded_down_to_half_points(
         store, programme, "plan_item", {"month": "2024-09", "task": "送教下乡", "status": "计划"}
     )
     for key in ("2024-09", "2024-12", "2024-autumn"):
-        summaries.save_summary(store, key, {"highlights": "开展送教下乡"})
+        stage_reports.save_summary(store, key, {"highlights": "开展送教下乡"})
     year = periods.parse_school_year(programme.calendar, "2024")
     found = scoring.suggest(store, programme, annex4, year, dt.date(2025, 7, 1))
     assert found["C2"].score == 1.0

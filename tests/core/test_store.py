@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core import schema
-from gongtongti_desktop.core import store as store_module
-from gongtongti_desktop.core.store import APPLICATION_ID, Store
+from gongtongti_desktop.core.datafile import schema
+from gongtongti_desktop.core.datafile import store as store_module
+from gongtongti_desktop.core.datafile.store import APPLICATION_ID, Store
 from gongtongti_desktop.errors import DataFileError
 from tests.conftest import sha256
 

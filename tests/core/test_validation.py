@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongtongti_desktop.core import validation as v
+from gongtongti_desktop.core.records import validation as v
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core import periods
-from gongtongti_desktop.core.demo import create_demo
-from gongtongti_desktop.core.periods import Period
-from gongtongti_desktop.core.programme import get_programme
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.exchange.package_write import ExportResult, write_package
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.demo.builder import create_demo
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.periods import Period
+from gongtongti_desktop.core.profile.programme import get_programme
+from gongtongti_desktop.exchange.package.write import ExportResult, write_package
 
 
 @dataclass(frozen=True)

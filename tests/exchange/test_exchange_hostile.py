@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core import records, roster_import
-from gongtongti_desktop.core.programme import get_programme
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.exchange.package_format import DEFAULT_LIMITS, Limits, PackageError
-from gongtongti_desktop.exchange.package_import import import_package
-from gongtongti_desktop.exchange.workbook_check import check_workbook
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.programme import get_programme
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.roster_import import importer as roster_import
+from gongtongti_desktop.exchange.package.format import DEFAULT_LIMITS, Limits, PackageError
+from gongtongti_desktop.exchange.package.import_package import import_package
+from gongtongti_desktop.exchange.package.workbook_check import check_workbook
 from tests.conftest import dump
 from tests.exchange._packages import Doc, read_members, repack, write_zip
 from tests.exchange.conftest import Exported
@@ -230,7 +231,7 @@ def test_defusedxml_is_the_second_fence(
 def test_the_merge_report_skips_hostile_packages(exported: Exported, tmp_path: Path) -> None:
     """The 汇总 report does not open the workbook, yet still refuses an XML bomb in it (and
     any other case above), listing the file and merging the rest."""
-    from gongtongti_desktop.exchange.summary import merge_packages
+    from gongtongti_desktop.exchange.rollup.rollup import merge_packages
 
     bomb = _bomb_in_workbook("UTF-8")(exported.package, tmp_path / "bomb.gtt")
     escape = _add("../x")(exported.package, tmp_path / "escape.gtt")

@@ -11,13 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from gongtongti_desktop.core import attachments, records, reporting
-from gongtongti_desktop.core.programme import get_programme
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.exchange.package_format import PackageError
-from gongtongti_desktop.exchange.package_import import apply_import, import_package, plan_import
-from gongtongti_desktop.exchange.package_read import read_package
-from gongtongti_desktop.exchange.package_write import write_package
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.programme import get_programme
+from gongtongti_desktop.core.records import attachments, reporting
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.exchange.package.format import PackageError
+from gongtongti_desktop.exchange.package.import_package import (
+    apply_import,
+    import_package,
+    plan_import,
+)
+from gongtongti_desktop.exchange.package.read import read_package
+from gongtongti_desktop.exchange.package.write import write_package
 from tests.conftest import dump
 from tests.exchange._packages import read_members, repack
 from tests.exchange.conftest import Exported

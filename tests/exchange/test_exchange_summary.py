@@ -22,14 +22,15 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from gongtongti_desktop.core import periods, rules
-from gongtongti_desktop.core.periods import Period
-from gongtongti_desktop.core.programme import get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.checks import rules
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.periods import Period
+from gongtongti_desktop.core.profile.programme import get_programme
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.exchange import summary_pool
-from gongtongti_desktop.exchange.package_import import import_package
-from gongtongti_desktop.exchange.summary import merge_packages
+from gongtongti_desktop.exchange.package.import_package import import_package
+from gongtongti_desktop.exchange.rollup import pool as summary_pool
+from gongtongti_desktop.exchange.rollup.rollup import merge_packages
 from tests.exchange._packages import as_kindergarten, drop_activities, read_members, repack
 from tests.exchange.conftest import Exported
 
@@ -257,7 +258,7 @@ def test_a_term_package_counts_only_rule_periods_inside_it(
     exported: Exported, tmp_path: Path
 ) -> None:
     """School-year rules cannot be judged from one term's records: they are left out."""
-    from gongtongti_desktop.exchange.package_write import write_package
+    from gongtongti_desktop.exchange.package.write import write_package
 
     programme = get_programme("yiyuan-2022")
     path = exported.copy_demo(tmp_path)

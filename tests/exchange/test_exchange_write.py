@@ -16,13 +16,15 @@ import pytest
 from PIL import Image
 
 import gongtongti_desktop
-from gongtongti_desktop.core import attachments, periods, records, reporting, summaries
-from gongtongti_desktop.core.form_data import workbook_datas
-from gongtongti_desktop.core.programme import Programme, get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.forms.form_data import workbook_datas
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme, get_programme
+from gongtongti_desktop.core.records import attachments, reporting, stage_reports
+from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.exchange import package_write
-from gongtongti_desktop.exchange.package_write import write_package
+from gongtongti_desktop.exchange.package import write as package_write
+from gongtongti_desktop.exchange.package.write import write_package
 from gongtongti_desktop.output.xlsx import write_workbook
 from tests.conftest import dump
 from tests.exchange._packages import read_members
@@ -155,10 +157,10 @@ def test_unedited_draft_summaries_are_warned_about(
 ) -> None:
     year = periods.parse_school_year(programme.calendar, "2024")
     month = periods.period_from_key(programme.calendar, "2024-10")
-    summaries.save_summary(store, periods.period_key(month), {"highlights": "草稿"}, draft=True)
+    stage_reports.save_summary(store, periods.period_key(month), {"highlights": "草稿"}, draft=True)
     result = write_package(store, programme, year, tmp_path / "d.gtt")
     assert any("系统起草" in w and "2024-10" in w for w in result.warnings)
-    summaries.save_summary(store, "2024-10", {"highlights": "园长改写过"})
+    stage_reports.save_summary(store, "2024-10", {"highlights": "园长改写过"})
     again = write_package(store, programme, year, tmp_path / "e.gtt")
     assert not any("系统起草" in w for w in again.warnings)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from gongtongti_desktop.core.programme import Column, FormSpec
+from gongtongti_desktop.core.profile.programme import Column, FormSpec
 
 ANNEX1_COLUMNS = (
     Column("核心幼儿园", "lead_name", 1.3, True, "center"),

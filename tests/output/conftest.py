@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from _output_forms import make_spec, roster_rows
 
-from gongtongti_desktop.core.demo import create_demo
-from gongtongti_desktop.core.form_data import FormData, form_data
-from gongtongti_desktop.core.programme import HeaderField, Programme, get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.demo.builder import create_demo
+from gongtongti_desktop.core.forms.form_data import FormData, form_data
+from gongtongti_desktop.core.profile.programme import HeaderField, Programme, get_programme
 
 
 @pytest.fixture(scope="session")

@@ -17,14 +17,15 @@ from _output_forms import pdf_pages
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 
-from gongtongti_desktop.core import periods, scoring
-from gongtongti_desktop.core.demo import create_demo
-from gongtongti_desktop.core.form_data import FormData, form_data, workbook_datas
-from gongtongti_desktop.core.form_reports import SUGGESTED_MARK, SUGGESTED_NOTE, TICK
-from gongtongti_desktop.core.indexes import VERDICTS, fmt_points
-from gongtongti_desktop.core.programme import Programme, get_programme, load_programme
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.core.toml_table import ProfileError
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.demo.builder import create_demo
+from gongtongti_desktop.core.forms.form_data import FormData, form_data, workbook_datas
+from gongtongti_desktop.core.forms.form_reports import SUGGESTED_MARK, SUGGESTED_NOTE, TICK
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.indexes import VERDICTS, fmt_points
+from gongtongti_desktop.core.profile.programme import Programme, get_programme, load_programme
+from gongtongti_desktop.core.profile.toml_table import ProfileError
+from gongtongti_desktop.core.records import scoring
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.output.layout import build_grid
 from gongtongti_desktop.output.pdf import MARGIN_X, render_pdf

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from _output_forms import make_spec, roster_rows
 
-from gongtongti_desktop.core.form_data import FormData
-from gongtongti_desktop.core.programme import HeaderField
+from gongtongti_desktop.core.forms.form_data import FormData
+from gongtongti_desktop.core.profile.programme import HeaderField
 from gongtongti_desktop.output.layout import (
     BLANK,
     Span,

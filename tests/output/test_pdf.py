@@ -11,8 +11,8 @@ import pytest
 from _output_forms import make_spec, pdf_pages, roster_rows
 from pypdf import PdfReader
 
-from gongtongti_desktop.core.form_data import FormData
-from gongtongti_desktop.core.programme import Column, HeaderField
+from gongtongti_desktop.core.forms.form_data import FormData
+from gongtongti_desktop.core.profile.programme import Column, HeaderField
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.output import pdf
 from gongtongti_desktop.output.layout import NO_RECORDS

@@ -13,16 +13,18 @@ import openpyxl
 from _output_forms import pdf_pages, pdf_text_y
 from reportlab.lib.units import mm
 
-from gongtongti_desktop.core import periods, plans, records
-from gongtongti_desktop.core.form_data import (
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.forms.form_data import (
     DATE_BLANK,
     FormData,
     default_period,
     form_data,
     status_note,
 )
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import plans
 from gongtongti_desktop.output.layout import build_grid
 from gongtongti_desktop.output.pdf import render_pdf
 from gongtongti_desktop.output.xlsx import write_workbook
@@ -250,8 +252,8 @@ def test_gaotai_plan_rows_dates_and_completion(gaotai_demo) -> None:
 
 
 def test_gaotai_plan_grows_past_three_rows_and_keeps_other_months(tmp_path: Path) -> None:
-    from gongtongti_desktop.core.demo import create_demo
-    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.core.demo.builder import create_demo
+    from gongtongti_desktop.core.profile.programme import get_programme
 
     store = create_demo(tmp_path / "g.gtdb", "gaotai-2020")
     try:
@@ -336,8 +338,8 @@ def test_plan_pdfs_are_deterministic(yiyuan_demo, gaotai_demo) -> None:
 
 
 def test_formula_like_plan_text_stays_text(tmp_path: Path) -> None:
-    from gongtongti_desktop.core.demo import create_demo
-    from gongtongti_desktop.core.programme import get_programme
+    from gongtongti_desktop.core.demo.builder import create_demo
+    from gongtongti_desktop.core.profile.programme import get_programme
 
     store = create_demo(tmp_path / "g.gtdb", "gaotai-2020")
     try:

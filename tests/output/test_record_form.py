@@ -13,10 +13,12 @@ import pytest
 from _output_forms import pdf_images, pdf_pages
 from PIL import Image
 
-from gongtongti_desktop.core import attachments, diary, periods, records, roster
-from gongtongti_desktop.core.form_data import FormData, form_data
-from gongtongti_desktop.core.programme import Programme, get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.forms.form_data import FormData, form_data
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme, get_programme
+from gongtongti_desktop.core.records import attachments, diary, roster
+from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.output.layout import missing_photo_text, unreadable_photo_text
 from gongtongti_desktop.output.pdf import render_pdf

@@ -11,11 +11,13 @@ import openpyxl
 import pytest
 from _output_forms import pdf_pages
 
-from gongtongti_desktop.core import periods, summaries
-from gongtongti_desktop.core.form_data import FormData, form_data
-from gongtongti_desktop.core.form_reports import DRAFT_WARNING
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.checks import stage_report_draft
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.forms.form_data import FormData, form_data
+from gongtongti_desktop.core.forms.form_reports import DRAFT_WARNING
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import stage_reports
 from gongtongti_desktop.output.layout import build_grid
 from gongtongti_desktop.output.pdf import render_pdf
 from gongtongti_desktop.output.xlsx import MAX_ROW, write_workbook
@@ -52,7 +54,7 @@ def test_annex3_has_the_seeds_header_rows_and_columns(programme: Programme) -> N
     assert spec.label == "附件3" and spec.title == "沂源县幼儿园城乡教育共同体阶段工作总结上报表"
     assert [h.label for h in spec.header_fields] == ["时间", "幼儿园", "填报人", "主要负责人签字"]
     assert [c.title for c in spec.columns] == ["名称", "工作开展情况", "备注"]
-    assert [label for _, label in summaries.SECTIONS] == SEED_ROWS
+    assert [label for _, label in stage_reports.SECTIONS] == SEED_ROWS
 
 
 def test_annex3_shows_the_summary_text_notes_and_filler(own_demo) -> None:
@@ -66,7 +68,7 @@ def test_annex3_shows_the_summary_text_notes_and_filler(own_demo) -> None:
         "next_steps_note": "需教研室支持",
         "filler": "赵文",
     }
-    summaries.save_summary(store, "2024-autumn", values)
+    stage_reports.save_summary(store, "2024-autumn", values)
     data = _annex3(store, programme)
     assert [r["name"] for r in data.rows] == SEED_ROWS
     assert data.header["period_label"] == _term(programme).label
@@ -81,7 +83,7 @@ def test_annex3_shows_the_summary_text_notes_and_filler(own_demo) -> None:
     assert _flat(f"时间：{_term(programme).label}") in text and "赵文" in text
     positions = [text.index(name) for name in SEED_ROWS]
     assert positions == sorted(positions)
-    for name, _ in summaries.SECTIONS:
+    for name, _ in stage_reports.SECTIONS:
         for field in (name, f"{name}_note"):
             if values[field]:
                 assert _flat(values[field]) in text, field
@@ -91,7 +93,7 @@ def test_annex3_xlsx_mirrors_rows_and_header(tmp_path: Path, own_demo) -> None:
     store, programme = own_demo
     values = {"highlights": "送教下乡 5 次", "problems": "参与率不高", "next_steps": "每月一次"}
     notes = {"highlights_note": "见照片", "next_steps_note": "需支持"}
-    summaries.save_summary(store, "2024-autumn", {**values, **notes})
+    stage_reports.save_summary(store, "2024-autumn", {**values, **notes})
     data = _annex3(store, programme)
     ws = openpyxl.load_workbook(write_workbook([data], tmp_path / "a.xlsx")).worksheets[0]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
@@ -101,7 +103,7 @@ def test_annex3_xlsx_mirrors_rows_and_header(tmp_path: Path, own_demo) -> None:
     assert rows[head] == ["名称", "工作开展情况", "备注"]
     body = rows[head + 1 : head + 4]
     assert [r[0] for r in body] == SEED_ROWS
-    for row, (name, _) in zip(body, summaries.SECTIONS, strict=True):
+    for row, (name, _) in zip(body, stage_reports.SECTIONS, strict=True):
         assert row[1] == values[name] and (row[2] or "") == notes.get(f"{name}_note", "")
     floor = programme.form("annex3").min_row_height_mm * 72 / 25.4
     for r in range(head + 2, head + 5):
@@ -122,13 +124,15 @@ def test_empty_summary_prints_rows_to_write_in_and_says_so(own_demo) -> None:
 def test_an_unedited_draft_is_flagged_until_edited(own_demo) -> None:
     store, programme = own_demo
     term = _term(programme)
-    draft = summaries.draft_from_records(store, programme, term, store.today())
-    summaries.save_summary(store, "2024-autumn", draft.as_values(), draft=True)
+    draft = stage_report_draft.draft_from_records(store, programme, term, store.today())
+    stage_reports.save_summary(store, "2024-autumn", draft.as_values(), draft=True)
     data = _annex3(store, programme)
     assert DRAFT_WARNING in data.warnings
     assert any("尚未修改" in n for n in data.notes)
     assert "尚未修改" in "".join(pdf_pages(render_pdf(data)))
-    summaries.save_summary(store, "2024-autumn", {"highlights": draft.highlights + "\n（已审阅）"})
+    stage_reports.save_summary(
+        store, "2024-autumn", {"highlights": draft.highlights + "\n（已审阅）"}
+    )
     data = _annex3(store, programme)
     assert not data.warnings and not data.notes
 
@@ -136,7 +140,7 @@ def test_an_unedited_draft_is_flagged_until_edited(own_demo) -> None:
 def test_a_month_prints_the_summary_of_its_plan_row(own_demo) -> None:
     """沂源's 附件2 merges 7-8月: August's summary is the one filed under 2024-07."""
     store, programme = own_demo
-    summaries.save_summary(store, "2024-07", {"highlights": "暑期教师集中培训"})
+    stage_reports.save_summary(store, "2024-07", {"highlights": "暑期教师集中培训"})
     data = form_data(store, programme, "annex3", periods.parse_month("2024-08"))
     assert data.period is not None and periods.period_key(data.period) == "2024-07"
     assert data.rows[0]["text"] == "暑期教师集中培训"
@@ -145,7 +149,7 @@ def test_a_month_prints_the_summary_of_its_plan_row(own_demo) -> None:
 def test_a_text_longer_than_a_page_continues_on_the_next_pages(own_demo) -> None:
     store, programme = own_demo
     text = _long_text(60)
-    summaries.save_summary(
+    stage_reports.save_summary(
         store, "2024-autumn", {"highlights": text, "problems": "问题一", "next_steps": "打算一"}
     )
     pages = pdf_pages(render_pdf(_annex3(store, programme)))
@@ -163,7 +167,7 @@ def test_a_text_longer_than_a_page_continues_on_the_next_pages(own_demo) -> None
 def test_one_paragraph_longer_than_a_page_is_cut_between_lines(own_demo) -> None:
     store, programme = own_demo
     text = "".join(f"共同体第{n}次教研。" for n in range(1, 700))
-    summaries.save_summary(store, "2024-autumn", {"highlights": text})
+    stage_reports.save_summary(store, "2024-autumn", {"highlights": text})
     pages = pdf_pages(render_pdf(_annex3(store, programme)))
     assert len(pages) >= 2
     joined = _flat("".join(pages))
@@ -176,7 +180,7 @@ def test_one_paragraph_longer_than_a_page_is_cut_between_lines(own_demo) -> None
 def test_xlsx_keeps_a_long_text_over_sheet_rows(tmp_path: Path, own_demo, lines: int) -> None:
     store, programme = own_demo
     text = _long_text(lines) if lines > 1 else "很长的一行" * 1500
-    summaries.save_summary(store, "2024-autumn", {"highlights": text, "problems": "问题一"})
+    stage_reports.save_summary(store, "2024-autumn", {"highlights": text, "problems": "问题一"})
     data = _annex3(store, programme)
     ws = openpyxl.load_workbook(write_workbook([data], tmp_path / "a.xlsx")).worksheets[0]
     head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "名称")

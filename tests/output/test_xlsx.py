@@ -13,8 +13,8 @@ from _output_forms import make_spec, roster_rows
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gongtongti_desktop.core.form_data import FormData
-from gongtongti_desktop.core.programme import HeaderField
+from gongtongti_desktop.core.forms.form_data import FormData
+from gongtongti_desktop.core.profile.programme import HeaderField
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.output.layout import NO_RECORDS
 from gongtongti_desktop.output.xlsx import add_form_sheet, sanitize_sheet_title, write_workbook

@@ -10,9 +10,10 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from gongtongti_desktop.core import records, roster
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store, new_id
+from gongtongti_desktop.core.datafile.store import Store, new_id
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import roster
 from gongtongti_desktop.core.timeutil import now_iso
 
 PHRASES = (

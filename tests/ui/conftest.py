@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from gongtongti_desktop.core.demo import create_demo
-from gongtongti_desktop.core.programme import Programme, get_programme
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.demo.builder import create_demo
+from gongtongti_desktop.core.profile.programme import Programme, get_programme
 
 
 @pytest.fixture

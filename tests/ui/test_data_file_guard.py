@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from gongtongti_desktop.core import backups, records
-from gongtongti_desktop.core.store import Store
+from gongtongti_desktop.core.datafile import backups
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui import app, data_file_guard
-from gongtongti_desktop.ui.main_window import MainWindow, open_data_file
+from gongtongti_desktop.ui.datafile import data_file_guard
+from gongtongti_desktop.ui.shell import app
+from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file
 
 pytestmark = pytest.mark.gui
 

@@ -7,8 +7,8 @@ import pytest
 from _diary_data import insert_activities, small_roster
 from PySide6.QtWidgets import QTableView
 
-from gongtongti_desktop.core import diary
-from gongtongti_desktop.ui.diary_model import ID_ROLE, PAGE_SIZE, DiaryModel
+from gongtongti_desktop.core.records import diary
+from gongtongti_desktop.ui.diary.model import ID_ROLE, PAGE_SIZE, DiaryModel
 
 pytestmark = pytest.mark.gui
 

@@ -12,10 +12,11 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
-from gongtongti_desktop.core import attachments, plans, records
-from gongtongti_desktop.ui.attachment_strip import CAPTION_ROLE
-from gongtongti_desktop.ui.diary_tab import SEARCH_DELAY_MS, DiaryTab
-from gongtongti_desktop.ui.record_dialog import ChecklistEditor, ComboEditor
+from gongtongti_desktop.core.records import attachments, plans
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.ui.diary.attachment_strip import CAPTION_ROLE
+from gongtongti_desktop.ui.diary.tab import SEARCH_DELAY_MS, DiaryTab
+from gongtongti_desktop.ui.shell.record_dialog import ChecklistEditor, ComboEditor
 
 pytestmark = pytest.mark.gui
 

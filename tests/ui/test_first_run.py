@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gongtongti_desktop.core import roster
-from gongtongti_desktop.core.programme import available_programmes, get_programme
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.ui.first_run import FirstRunDialog
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.programme import available_programmes, get_programme
+from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.ui.shell.first_run import FirstRunDialog
 
 pytestmark = pytest.mark.gui
 

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from gongtongti_desktop.core import roster
-from gongtongti_desktop.ui import import_dialog
-from gongtongti_desktop.ui.import_dialog import (
+from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.ui.roster import import_dialog
+from gongtongti_desktop.ui.roster.import_dialog import (
     NOTHING_TO_IMPORT,
     ImportPreviewDialog,
     choose_and_preview,

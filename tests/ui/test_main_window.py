@@ -11,11 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from gongtongti_desktop.core import roster
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.ui import app
-from gongtongti_desktop.ui.main_window import TAB_NAMES, MainWindow, open_data_file
-from gongtongti_desktop.ui.overview_tab import OverviewTab
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.ui.overview.tab import OverviewTab
+from gongtongti_desktop.ui.shell import app
+from gongtongti_desktop.ui.shell.main_window import TAB_NAMES, MainWindow, open_data_file
 
 pytestmark = pytest.mark.gui
 
@@ -47,7 +47,7 @@ def test_window_opens_on_a_demo_file(window, demo_path) -> None:
     assert window.plan_page.content is None and window.diary_page.content is None
     tabs.setCurrentIndex(3)
     assert window.diary_page.content is window.diary_tab
-    from gongtongti_desktop.core import diary
+    from gongtongti_desktop.core.records import diary
 
     expected = len(diary.search_ids(window.store))
     assert expected > 0
@@ -206,16 +206,16 @@ def test_missing_file_starts_the_first_run(monkeypatch, tmp_path) -> None:
 def test_window_start_does_not_load_output_libraries() -> None:
     code = (
         "import sys\n"
-        "import gongtongti_desktop.ui.app, gongtongti_desktop.ui.main_window\n"
+        "import gongtongti_desktop.ui.shell.app, gongtongti_desktop.ui.shell.main_window\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     loaded = set(out.stdout.split())
     assert "PySide6.QtWidgets" in loaded
     assert not {m for m in loaded if m.split(".")[0] in ("reportlab", "openpyxl")}
-    assert "gongtongti_desktop.core.roster_import" not in loaded
+    assert "gongtongti_desktop.core.roster_import.importer" not in loaded
     # the plan and diary tabs are imported when first shown
-    assert "gongtongti_desktop.ui.diary_tab" not in loaded
+    assert "gongtongti_desktop.ui.diary.tab" not in loaded
 
 
 @pytest.fixture
@@ -349,7 +349,7 @@ def test_from_a_plan_item_to_its_activities(window) -> None:
 def test_a_diary_change_refreshes_the_plan(window, demo_store, programme) -> None:
     import datetime as dt
 
-    from gongtongti_desktop.core import records
+    from gongtongti_desktop.core.records import engine as records
 
     plan, diary_tab = window.plan_tab, window.diary_tab
     window.tabs.setCurrentWidget(window.plan_page)
@@ -399,7 +399,7 @@ def test_printing_a_periodic_form_offers_a_period(window) -> None:
 def test_opening_starts_the_damage_check_before_loading_the_file(
     qtbot, demo_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gongtongti_desktop.core import early_check
+    from gongtongti_desktop.core.datafile import early_check
 
     started: list[bool] = []
     monkeypatch.setattr(
@@ -441,8 +441,8 @@ def test_the_window_modules_load_no_core_module_before_the_first_frame() -> None
     code = (
         "import sys\n"
         "import gongtongti_desktop.cli\n"
-        "import gongtongti_desktop.ui.app, gongtongti_desktop.ui.main_window\n"
-        "import gongtongti_desktop.ui.first_paint\n"
+        "import gongtongti_desktop.ui.shell.app, gongtongti_desktop.ui.shell.main_window\n"
+        "import gongtongti_desktop.ui.shell.first_paint\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from gongtongti_desktop.core import overview, periods, roster, rules
-from gongtongti_desktop.core.programme import Programme, get_programme
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.ui.activity_chart import nice_ceiling
-from gongtongti_desktop.ui.overview_tab import OverviewTab
+from gongtongti_desktop.core.checks import overview, rules
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme, get_programme
+from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.ui.overview.activity_chart import nice_ceiling
+from gongtongti_desktop.ui.overview.tab import OverviewTab
 
 pytestmark = pytest.mark.gui
 
@@ -45,7 +47,7 @@ def rules_texts(tab: OverviewTab) -> list[str]:
 def test_rules_follow_the_first_frame_with_a_placeholder_before(qtbot, demo_store, programme):
     """Start-up: the first frame shows "正在统计…" where the rules go (the other figures are
     there), then the rows equal core's results without anything else happening."""
-    from gongtongti_desktop.ui.overview_tab import RULES_PENDING
+    from gongtongti_desktop.ui.overview.tab import RULES_PENDING
 
     set_today(demo_store, YIYUAN_TODAY)
     tab = OverviewTab(demo_store, programme)
@@ -225,7 +227,7 @@ def test_chart_and_rules_follow_changes(qtbot, yiyuan_tab) -> None:
     store, programme = tab.store, tab.programme
     before = sum(sum(v) for v in chart.drawn().values())
     host = roster.list_records(store, programme, "kindergarten")[0]["id"]
-    from gongtongti_desktop.core import records
+    from gongtongti_desktop.core.records import engine as records
 
     records.save_record(
         store,
@@ -263,9 +265,9 @@ def test_building_the_tab_does_not_import_qtcharts(tmp_path: Path, demo_path: Pa
         "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
-        "from gongtongti_desktop.core.store import Store\n"
-        "from gongtongti_desktop.core.programme import get_programme\n"
-        "from gongtongti_desktop.ui.overview_tab import OverviewTab\n"
+        "from gongtongti_desktop.core.datafile.store import Store\n"
+        "from gongtongti_desktop.core.profile.programme import get_programme\n"
+        "from gongtongti_desktop.ui.overview.tab import OverviewTab\n"
         f"store = Store.open({str(demo_path)!r})\n"
         "tab = OverviewTab(store, get_programme(store.programme_id))\n"
         "print('PySide6.QtCharts' in sys.modules)\n"
@@ -287,8 +289,8 @@ def test_axis_top_is_a_round_number(value: int, top: int) -> None:
 
 
 def test_a_new_file_does_not_report_last_term_as_failed(qtbot, store, programme) -> None:  # type: ignore[no-untyped-def]
-    from gongtongti_desktop.core import rules
-    from gongtongti_desktop.ui.overview_tab import OverviewTab
+    from gongtongti_desktop.core.checks import rules
+    from gongtongti_desktop.ui.overview.tab import OverviewTab
 
     tab = OverviewTab(store, programme)
     qtbot.addWidget(tab)

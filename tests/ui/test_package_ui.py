@@ -21,20 +21,22 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 
 from gongtongti_desktop.cli import main as cli_main
-from gongtongti_desktop.core import periods, records, reporting, summaries
-from gongtongti_desktop.core.demo import create_demo
-from gongtongti_desktop.core.periods import Period
-from gongtongti_desktop.core.programme import Programme, get_programme
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.exchange.package_format import PackageError
-from gongtongti_desktop.exchange.package_import import plan_import
-from gongtongti_desktop.exchange.package_read import read_package
-from gongtongti_desktop.exchange.package_write import package_period, write_package
-from gongtongti_desktop.ui.main_window import MainWindow, open_data_file
-from gongtongti_desktop.ui.package_export import PackageExportDialog, suggested_name
-from gongtongti_desktop.ui.package_import import PackageImportDialog
-from gongtongti_desktop.ui.package_preview import FIRST_REPORT, NO_CHANGE, export_preview
-from gongtongti_desktop.ui.summary_window import COLUMNS, SummaryWindow
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.demo.builder import create_demo
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.periods import Period
+from gongtongti_desktop.core.profile.programme import Programme, get_programme
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import reporting, stage_reports
+from gongtongti_desktop.exchange.package.format import PackageError
+from gongtongti_desktop.exchange.package.import_package import plan_import
+from gongtongti_desktop.exchange.package.read import read_package
+from gongtongti_desktop.exchange.package.write import package_period, write_package
+from gongtongti_desktop.ui.packages.export_dialog import PackageExportDialog, suggested_name
+from gongtongti_desktop.ui.packages.import_dialog import PackageImportDialog
+from gongtongti_desktop.ui.packages.preview import FIRST_REPORT, NO_CHANGE, export_preview
+from gongtongti_desktop.ui.rollup.window import COLUMNS, SummaryWindow
+from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file
 from tests.conftest import dump
 from tests.exchange._packages import as_kindergarten, read_members, repack
 
@@ -216,16 +218,16 @@ def test_preview_warns_of_unedited_draft_summaries(qtbot, demo_copy) -> None:
         row = next(  # a plan row of the term without a summary yet
             p
             for p in periods.periods_within(programme.calendar, "month", term)
-            if not summaries.get_summary(store, periods.period_key(p))
+            if not stage_reports.get_summary(store, periods.period_key(p))
         )
         key = periods.period_key(row)
-        summaries.save_summary(store, key, {"highlights": "系统草稿"}, draft=True)
+        stage_reports.save_summary(store, key, {"highlights": "系统草稿"}, draft=True)
         dialog = PackageExportDialog(store, programme)
         qtbot.addWidget(dialog)
         dialog.show()
         assert dialog.warnings_label.isVisible()
         assert f"阶段总结（{row.label}）仍是系统起草的原文" in dialog.warnings_label.text()
-        summaries.save_summary(store, key, {"highlights": "园长改写过"})
+        stage_reports.save_summary(store, key, {"highlights": "园长改写过"})
         dialog.refresh()
         assert not dialog.warnings_label.isVisible()
 
@@ -351,8 +353,8 @@ def test_records_changed_on_both_sides_are_listed(
 
 def test_reading_a_package_can_be_cancelled(qtbot, demo_copy, year_package, boxes) -> None:
     """Planning writes nothing, so its progress dialog has 取消: the import stops silently."""
-    from gongtongti_desktop.ui import package_import
-    from gongtongti_desktop.ui.package_progress import Progress
+    from gongtongti_desktop.ui.packages import import_dialog as package_import
+    from gongtongti_desktop.ui.packages.progress import Progress
 
     shown: list[tuple[int, int, str]] = []
 
@@ -548,7 +550,7 @@ def test_summary_in_worker_processes_shows_the_same_rows(
 ) -> None:
     """Started from the window (a Qt process), the worker processes give the figures the
     window's own process gives."""
-    from gongtongti_desktop.exchange import summary_pool
+    from gongtongti_desktop.exchange.rollup import pool as summary_pool
 
     _folder, made, bad = inbox
     window = SummaryWindow()

@@ -10,10 +10,11 @@ from _diary_data import activity, plan_item, small_roster
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from gongtongti_desktop.core import plans, records
-from gongtongti_desktop.ui.plan_model import OVERDUE_ROLE, PlanTreeModel
-from gongtongti_desktop.ui.plan_tab import PlanTab
-from gongtongti_desktop.ui.record_dialog import ComboEditor
+from gongtongti_desktop.core.records import catalog, plans
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.ui.plans.model import OVERDUE_ROLE, PlanTreeModel
+from gongtongti_desktop.ui.plans.tab import PlanTab
+from gongtongti_desktop.ui.shell.record_dialog import ComboEditor
 
 pytestmark = pytest.mark.gui
 
@@ -124,10 +125,10 @@ def test_delete_goes_to_the_recycle_bin_and_undo_brings_it_back(tab, store, prog
     assert tab.delete()
     assert "确定删除计划事项“入园指导”吗？" in boxes.texts("question")[0]
     assert texts(tab, "2024-10") == []
-    assert [b.summary for b in records.recycle_bin(store)] == ["计划事项“入园指导”"]
+    assert [b.summary for b in catalog.recycle_bin(store)] == ["计划事项“入园指导”"]
     tab.undo_stack.undo()
     assert texts(tab, "2024-10") == ["入园指导"]
-    assert records.recycle_bin(store) == []
+    assert catalog.recycle_bin(store) == []
 
 
 def test_delete_can_be_declined(tab, store, programme, boxes) -> None:
@@ -258,7 +259,7 @@ def test_undo_that_clashes_is_reported_and_dropped(tab, store, programme, people
 
 
 def test_plan_model(qtmodeltester, store, programme, people) -> None:
-    from gongtongti_desktop.core import periods
+    from gongtongti_desktop.core.profile import periods
 
     plan_item(store, programme, month="2024-09", day="2024-09-03", responsible_id=people["teacher"])
     plan_item(store, programme, month="2024-12", day="2025-01-06")

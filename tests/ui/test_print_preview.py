@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui import print_preview
-from gongtongti_desktop.ui.print_preview import (
+from gongtongti_desktop.ui.printing import print_preview
+from gongtongti_desktop.ui.printing.print_preview import (
     PrintPreviewDialog,
     open_print_preview,
     paint_pages,
@@ -29,7 +29,7 @@ def preview(qtbot, demo_store, programme) -> PrintPreviewDialog:
 
 
 def test_preview_shows_the_rendered_form(preview, demo_store, programme) -> None:
-    from gongtongti_desktop.core.form_data import form_data
+    from gongtongti_desktop.core.forms.form_data import form_data
     from gongtongti_desktop.output.pdf import render_pdf
 
     expected = PdfReader(io.BytesIO(render_pdf(form_data(demo_store, programme, "annex1"))))
@@ -130,7 +130,7 @@ def test_save_as_excel(qtbot, demo_store, programme, tmp_path, file_dialogs, box
 def test_an_index_form_can_be_printed_blank(qtbot, demo_store, programme) -> None:
     from PySide6.QtWidgets import QCheckBox
 
-    from gongtongti_desktop.core.form_data import form_data
+    from gongtongti_desktop.core.forms.form_data import form_data
     from gongtongti_desktop.output.pdf import render_pdf
 
     dialog = open_print_preview(None, demo_store, programme, "annex4")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
-from gongtongti_desktop.core import roster
-from gongtongti_desktop.ui.record_dialog import ComboEditor, RecordDialog
+from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.ui.shell.record_dialog import ComboEditor, RecordDialog
 
 pytestmark = pytest.mark.gui
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from gongtongti_desktop.core import roster
-from gongtongti_desktop.ui.recycle_bin import RecycleBinDialog, RecycleBinModel, format_time
+from gongtongti_desktop.core.records import catalog, roster
+from gongtongti_desktop.ui.datafile.recycle_bin import (
+    RecycleBinDialog,
+    RecycleBinModel,
+    format_time,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -14,10 +18,10 @@ def test_model(qtmodeltester, demo_store, programme) -> None:
     for pairing in roster.list_pairings(demo_store)[:2]:
         roster.delete_record(demo_store, "pairing", pairing["id"])
     model = RecycleBinModel()
-    model.set_batches(roster.recycle_bin(demo_store))
+    model.set_batches(catalog.recycle_bin(demo_store))
     qtmodeltester.check(model)
     assert model.rowCount() == 2 and model.columnCount() == 2
-    entry = roster.recycle_bin(demo_store)[0]
+    entry = catalog.recycle_bin(demo_store)[0]
     assert model.data(model.index(0, 1)) == entry.summary
     assert model.data(model.index(0, 0)) == format_time(entry.deleted_at)
 

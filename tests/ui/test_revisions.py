@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gongtongti_desktop.core import periods, records, reporting
-from gongtongti_desktop.ui.diary_tab import DiaryTab
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records import reporting
+from gongtongti_desktop.ui.diary.tab import DiaryTab
 
 pytestmark = pytest.mark.gui
 
@@ -32,9 +34,9 @@ def test_reported_activity_shows_its_revisions(qtbot, demo_store, programme) -> 
 
 
 def test_every_kind_of_revised_record_is_listed(qtbot, demo_path) -> None:  # type: ignore[no-untyped-def]
-    from gongtongti_desktop.core import scoring
-    from gongtongti_desktop.core.programme import get_programme
-    from gongtongti_desktop.ui.main_window import MainWindow, open_data_file
+    from gongtongti_desktop.core.profile.programme import get_programme
+    from gongtongti_desktop.core.records import scoring
+    from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file
 
     store, programme = open_data_file(demo_path)
     window = MainWindow(store, programme)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from gongtongti_desktop.core import roster
-from gongtongti_desktop.ui.labels import RoleLabels
-from gongtongti_desktop.ui.roster_model import ID_ROLE, RecordTableModel
+from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.ui.roster.model import ID_ROLE, RecordTableModel
+from gongtongti_desktop.ui.shell.labels import RoleLabels
 
 pytestmark = pytest.mark.gui
 

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from gongtongti_desktop.core import roster
-from gongtongti_desktop.ui.recycle_bin import RecycleBinDialog
-from gongtongti_desktop.ui.roster_tab import RecordSection, RosterTab, delete_question
+from gongtongti_desktop.core.records import catalog, roster
+from gongtongti_desktop.ui.datafile.recycle_bin import RecycleBinDialog
+from gongtongti_desktop.ui.roster.tab import RecordSection, RosterTab, delete_question
 
 pytestmark = pytest.mark.gui
 
@@ -91,7 +91,7 @@ def test_delete_goes_to_the_recycle_bin_and_comes_back(
     question = boxes.texts("question")[-1]
     assert "幼儿园“城南幼儿园”" in question
     # its people, pairings, mentor pairs and exchanges (counted by core) go with it
-    [entry] = roster.recycle_bin(demo_store)
+    [entry] = catalog.recycle_bin(demo_store)
     assert entry.count > 5
     assert f"（连同 {entry.count - 1} 条关联记录）" in question
     assert section.model.row_of(lead["id"]) == -1
@@ -121,7 +121,7 @@ def test_delete_question_changes_nothing(demo_store, programme, table) -> None:
     assert question.startswith(f"确定删除{roster.RECORD_TYPES[table].label}“")
     assert "?" not in question
     assert list(demo_store.db.conn.iterdump()) == dump_before
-    assert roster.recycle_bin(demo_store) == []
+    assert catalog.recycle_bin(demo_store) == []
 
 
 def test_filter_matches_any_column_case_insensitively(section_for, demo_store, programme) -> None:

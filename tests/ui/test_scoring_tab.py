@@ -13,13 +13,15 @@ from _diary_data import activity, small_roster, write_png
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit
 
-from gongtongti_desktop.core import attachments, periods, records, scoring
-from gongtongti_desktop.core.indexes import fmt_points, load_index
-from gongtongti_desktop.core.programme import Programme
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.ui.evidence_dialog import TARGET_ROLE
-from gongtongti_desktop.ui.scoring_model import SUGGESTED_MARK, fmt_change, verdict_counts
-from gongtongti_desktop.ui.scoring_tab import ScoringTab
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.indexes import fmt_points, load_index
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import attachments, scoring
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.ui.scoring.evidence_dialog import TARGET_ROLE
+from gongtongti_desktop.ui.scoring.model import SUGGESTED_MARK, fmt_change, verdict_counts
+from gongtongti_desktop.ui.scoring.tab import ScoringTab
 
 pytestmark = pytest.mark.gui
 

@@ -10,10 +10,12 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
-from gongtongti_desktop.core import overview, periods, summaries
-from gongtongti_desktop.core.store import Store
-from gongtongti_desktop.ui import summary_tab
-from gongtongti_desktop.ui.summary_tab import SummaryTab
+from gongtongti_desktop.core.checks import overview, stage_report_draft
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.records import stage_reports
+from gongtongti_desktop.ui.stage_report import tab as summary_tab
+from gongtongti_desktop.ui.stage_report.tab import SummaryTab
 
 pytestmark = pytest.mark.gui
 
@@ -37,7 +39,7 @@ def tab(qtbot, store, programme) -> SummaryTab:
 
 
 def stored(store: Store, key: str, field: str = "highlights") -> str | None:
-    row = summaries.get_summary(store, key)
+    row = stage_reports.get_summary(store, key)
     return None if row is None else row[field]
 
 
@@ -123,7 +125,7 @@ def test_closing_the_window_saves_before_the_file_closes(qtbot, store, programme
 
 
 def test_a_failed_save_keeps_the_text_and_the_period(qtbot, tab, store, boxes) -> None:
-    too_long = "字" * (summaries.MAX_CHARS + 1)
+    too_long = "字" * (stage_reports.MAX_CHARS + 1)
     tab.sections["highlights"].edit.setPlainText(too_long)
     tab.picker.step(1)
     assert tab.key() == "2024-autumn"  # stayed
@@ -144,17 +146,17 @@ def test_a_failed_save_keeps_the_text_and_the_period(qtbot, tab, store, boxes) -
 
 def test_draft_fills_the_sections_and_shows_the_banner(qtbot, tab, store, programme) -> None:
     assert tab.draft()
-    expected = summaries.draft_from_records(store, programme, tab.period(), TODAY)
+    expected = stage_report_draft.draft_from_records(store, programme, tab.period(), TODAY)
     for name, text in expected.as_values().items():
         assert tab.sections[name].edit.toPlainText() == text
-    row = summaries.get_summary(store, "2024-autumn")
-    assert summaries.is_unedited_draft(row)
+    row = stage_reports.get_summary(store, "2024-autumn")
+    assert stage_reports.is_unedited_draft(row)
     assert tab.banner.isVisible() and tab.banner.text() == summary_tab.DRAFT_BANNER
     # editing hides the banner at once, and core no longer sees an unedited draft once saved
     qtbot.keyClicks(tab.sections["highlights"].edit, "x")
     assert not tab.banner.isVisible()
     qtbot.waitUntil(
-        lambda: not summaries.is_unedited_draft(summaries.get_summary(store, "2024-autumn"))
+        lambda: not stage_reports.is_unedited_draft(stage_reports.get_summary(store, "2024-autumn"))
     )
     # undoing the edit makes it the draft again: the banner is back
     tab.sections["highlights"].edit.undo()
@@ -242,7 +244,7 @@ def test_mark_stale_reloads_after_saving(tab, store) -> None:
     tab.sections["problems"].edit.setPlainText("本页输入")
     tab.mark_stale()
     assert stored(store, "2024-autumn", "problems") == "本页输入"
-    summaries.save_summary(store, "2024-autumn", {"highlights": "别处写入"})
+    stage_reports.save_summary(store, "2024-autumn", {"highlights": "别处写入"})
     tab.mark_stale()
     assert tab.sections["highlights"].edit.toPlainText() == "别处写入"
     assert tab.sections["problems"].edit.toPlainText() == "本页输入"
@@ -261,10 +263,10 @@ def test_status_says_when_it_was_saved(qtbot, tab, store) -> None:
     assert tab.status_label.text() == ""  # nothing stored for this term yet
     tab.sections["highlights"].edit.setPlainText("一")
     tab.save_now()
-    row = summaries.get_summary(store, "2024-autumn")
+    row = stage_reports.get_summary(store, "2024-autumn")
     at = dt.datetime.fromisoformat(row["updated_at"]).astimezone()
     assert tab.status_label.text() == f"已保存 {at:%H:%M:%S}"
-    summaries.save_summary(store, "2025-spring", {"highlights": "春"})
+    stage_reports.save_summary(store, "2025-spring", {"highlights": "春"})
     store.execute(
         "UPDATE stage_summary SET updated_at = ? WHERE period = ?",
         ["2025-03-01T08:05:00+00:00", "2025-spring"],

@@ -1,0 +1,330 @@
+"""The programme's checkable rules (``forms/<profile>/rules.toml``) and the one engine that
+counts records against them.
+
+A rule says what to count (diary activities of some kinds, plan items, stage summaries), per
+what period (a month — a plan row, so Yiyuan's merged "7-8月" is one month here — a term or a
+school year), and how many are wanted (``min``, and ``max`` where the seed gives a range, as
+C8's "每学期2-4次"). The engine reports, for each period, the records that count, the
+deadline (the profile's monthly report day for a month, else the period's last day) and one
+of the statuses below. Nothing here knows a county: a new county's rules are a new file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.periods import Calendar, Period, PeriodKind
+from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable, read_toml
+from gongtongti_desktop.core.records import stage_reports
+
+COUNTS = ("activities", "plan_items", "summaries")
+PERS: tuple[PeriodKind, ...] = ("month", "term", "school_year")
+ROLES = ("", "lead", "partner")
+ACTIVITY_FIELDS = ("record", "summary", "plan_text", "measures", "attachments")
+
+MET, NOT_YET, MISSED, TOO_MANY = "met", "not_yet", "missed", "too_many"
+UNTRACKED = "untracked"  # a period over before the data file holds anything: no verdict
+STATUS_TEXT = {
+    MET: "已达成",
+    NOT_YET: "进行中",
+    MISSED: "未达成",
+    TOO_MANY: "超出上限",
+    UNTRACKED: "未记录（早于本数据文件）",
+}
+PER_TEXT = {"month": "每月", "term": "每学期", "school_year": "每学年"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    label: str
+    per: PeriodKind
+    min: int
+    max: int = 0  # 0: no upper limit
+    counts: str = "activities"
+    kinds: tuple[str, ...] = ()  # activity kinds counted (empty: every kind)
+    mode: str = ""  # "线上" / "线下" (empty: both)
+    host_role: str = ""  # "lead": hosted by a kindergarten leading a pairing; "partner"
+    participant_posts: tuple[str, ...] = ()  # at least one participant holds one of these posts
+    require_any: tuple[str, ...] = ()  # e.g. ("record", "attachments"): minutes or a photo
+    group: str = ""  # shown together, e.g. "八个一"
+    source: str = ""  # where the seed says so
+    months: tuple[int, ...] = ()  # per "month": only these months count (高台's plan: 3–6, 9–12)
+
+    def applies_to(self, period: Period) -> bool:
+        """False for a month the rule leaves out (a holiday month of a ``months`` rule)."""
+        if self.per != "month" or not self.months:
+            return True
+        return any(m in self.months for _y, m in period.months())
+
+    @property
+    def requirement(self) -> str:
+        """ "≥ 3", "2–4", "1" — as the director reads it."""
+        if self.max and self.max == self.min:
+            return f"{self.min}"
+        if self.max:
+            return f"{self.min}–{self.max}"
+        return f"≥ {self.min}"
+
+    @property
+    def unit(self) -> str:
+        return {"plan_items": "项", "summaries": "份"}.get(self.counts, "次")
+
+    @property
+    def description(self) -> str:
+        return f"{PER_TEXT[self.per]} {self.requirement} {self.unit}"
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: Rule
+    period: Period
+    count: int
+    record_ids: tuple[str, ...]  # what counted, oldest first (activity / plan item / summary ids)
+    deadline: dt.date
+    status: str
+    closed: bool  # the deadline had passed on the day evaluated
+
+    @property
+    def status_text(self) -> str:
+        return STATUS_TEXT[self.status]
+
+    @property
+    def progress(self) -> str:
+        """ "2/3" (or "5/2–4" for a range)."""
+        return f"{self.count}/{self.rule.requirement.replace('≥ ', '')}"
+
+    @property
+    def table(self) -> str:
+        return {"activities": "activity", "plan_items": "plan_item"}.get(
+            self.rule.counts, "stage_summary"
+        )
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def _choice(t: TomlTable, key: str, choices: tuple[str, ...], default: str) -> str:
+    value = t.get(key, str, default)
+    if value not in choices:
+        shown = " / ".join(c or '""' for c in choices)
+        raise ProfileError(f"{t.where}：{key} 只能是 {shown}，实际为 {value!r}")
+    return value
+
+
+def _months(t: TomlTable) -> tuple[int, ...]:
+    raw = t.get("months", list, [])
+    if not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in raw):
+        raise ProfileError(f"{t.where}：months 应为 1–12 的月份列表，例如 [3, 4, 5, 6]")
+    if raw and t.data.get("per", "month") != "month":
+        raise ProfileError(f'{t.where}：months 只用于 per = "month" 的规则')
+    return tuple(raw)
+
+
+def load_rules(
+    folder: Path, activity_kinds: tuple[str, ...], posts: tuple[str, ...]
+) -> tuple[Rule, ...]:
+    """``rules.toml`` of a profile folder (none: no rules), checked against its vocabulary."""
+    path = folder / "rules.toml"
+    if not path.is_file():
+        return ()
+    t = TomlTable(read_toml(path), str(path))
+    rules = []
+    for rt in t.tables("rules"):
+        rule = Rule(
+            id=rt.get("id", str, required=True),
+            label=rt.get("label", str, required=True),
+            per=_choice(rt, "per", PERS, "month"),  # type: ignore[arg-type]
+            min=rt.get("min", int, required=True),
+            max=rt.get("max", int, 0),
+            counts=_choice(rt, "counts", COUNTS, "activities"),
+            kinds=rt.strings("kinds", default=()),
+            mode=_choice(rt, "mode", ("", "线上", "线下"), ""),
+            host_role=_choice(rt, "host_role", ROLES, ""),
+            participant_posts=rt.strings("participant_posts", default=()),
+            require_any=rt.strings("require_any", default=()),
+            group=rt.get("group", str, ""),
+            source=rt.get("source", str, ""),
+            months=_months(rt),
+        )
+        rt.done()
+        if rule.min < 0 or rule.max < 0 or (rule.max and rule.max < rule.min):
+            raise ProfileError(f"{rt.where}：min/max 不合理（min = {rule.min}，max = {rule.max}）")
+        unknown = [k for k in rule.kinds if k not in activity_kinds]
+        if unknown:
+            raise ProfileError(f"{rt.where}：kinds 中的“{unknown[0]}”不是本方案的活动类型")
+        unknown = [p for p in rule.participant_posts if p not in posts]
+        if unknown:
+            raise ProfileError(f"{rt.where}：participant_posts 中的“{unknown[0]}”不是本方案的职务")
+        unknown = [f for f in rule.require_any if f not in ACTIVITY_FIELDS]
+        if unknown:
+            raise ProfileError(
+                f"{rt.where}：require_any 只能含 {', '.join(ACTIVITY_FIELDS)}，实际有 {unknown[0]}"
+            )
+        activity_only = rule.kinds or rule.mode or rule.host_role or rule.participant_posts
+        if rule.counts != "activities" and (activity_only or rule.require_any):
+            raise ProfileError(f'{rt.where}：kinds/mode/host_role 等只用于 counts = "activities"')
+        rules.append(rule)
+    t.done()
+    ids = [r.id for r in rules]
+    duplicate = next((i for i in ids if ids.count(i) > 1), None)
+    if duplicate:
+        raise ProfileError(f"{path}：规则 id {duplicate} 重复")
+    return tuple(rules)
+
+
+# -- counting -----------------------------------------------------------------------------------
+
+
+def deadline(cal: Calendar, rule: Rule, period: Period) -> dt.date:
+    """When the period's records are due: the monthly report day of the period's last month
+    ("每月30日前", clamped to the month's end), else the period's last day."""
+    if rule.per == "month" and cal.monthly_report_day:
+        end = period.end
+        return end.replace(day=min(cal.monthly_report_day, end.day))
+    return period.end
+
+
+def status_of(rule: Rule, count: int, due: dt.date, today: dt.date) -> str:
+    if rule.max and count > rule.max:
+        return TOO_MANY
+    if count >= rule.min:
+        return MET
+    return MISSED if today > due else NOT_YET
+
+
+def _activity_ids(store: Store, rule: Rule, period: Period) -> list[str]:
+    where = ["a.deleted_at IS NULL", "a.day BETWEEN ? AND ?"]
+    params: list[Any] = [period.start.isoformat(), period.end.isoformat()]
+    if rule.kinds:
+        where.append(f"a.kind IN ({', '.join('?' * len(rule.kinds))})")
+        params += rule.kinds
+    if rule.mode:
+        where.append("a.mode = ?")
+        params.append(rule.mode)
+    if rule.host_role:
+        column = "lead_id" if rule.host_role == "lead" else "partner_id"
+        where.append(f"a.host_id IN (SELECT {column} FROM pairing WHERE deleted_at IS NULL)")
+    if rule.participant_posts:
+        where.append(
+            "EXISTS (SELECT 1 FROM activity_participant ap JOIN person p ON p.id = ap.person_id"
+            f" WHERE ap.record_id = a.id AND p.post IN ({', '.join('?' * len(rule.participant_posts))}))"
+        )
+        params += rule.participant_posts
+    if rule.require_any:
+        evidence = []
+        for name in rule.require_any:
+            if name == "attachments":
+                evidence.append(
+                    "EXISTS (SELECT 1 FROM attachment f WHERE f.activity_id = a.id"
+                    " AND f.deleted_at IS NULL)"
+                )
+            else:
+                evidence.append(f"trim(a.{name}) != ''")
+        where.append(f"({' OR '.join(evidence)})")
+    sql = f"SELECT a.id FROM activity a WHERE {' AND '.join(where)} ORDER BY a.day, a.start_time, a.id"
+    return [row[0] for row in store.conn.execute(sql, params)]
+
+
+def _plan_item_ids(store: Store, cal: Calendar, period: Period) -> list[str]:
+    keys = [
+        periods.period_key(periods.plan_row_period(cal, r)) for r in periods.plan_rows(cal, period)
+    ]
+    sql = (
+        f"SELECT id FROM plan_item WHERE deleted_at IS NULL AND status != '取消'"
+        f" AND month IN ({', '.join('?' * len(keys))}) ORDER BY month, sort_order, id"
+    )
+    return [row[0] for row in store.conn.execute(sql, keys)]
+
+
+def _summary_ids(store: Store, period: Period) -> list[str]:
+    return stage_reports.written_ids(store, periods.period_key(period))
+
+
+def counted_ids(store: Store, cal: Calendar, rule: Rule, period: Period) -> list[str]:
+    """The records that count for ``rule`` in one of its periods."""
+    if rule.counts == "plan_items":
+        return _plan_item_ids(store, cal, period)
+    if rule.counts == "summaries":
+        return _summary_ids(store, period)
+    return _activity_ids(store, rule, period)
+
+
+def tracked_since(store: Store) -> dt.date:
+    """From when the data file can be judged: the day it was made, or its earliest activity
+    or plan month if older (records typed in or imported afterwards). A period over before
+    this day holds nothing because nobody recorded it here, not because nothing was done."""
+    days = [store.today()]
+    made = store.setting("created_at")[:10]
+    # Deleted records count too: the file was in use then.
+    first = store.conn.execute("SELECT min(day) FROM activity").fetchone()[0]
+    month = store.conn.execute("SELECT min(month) FROM plan_item").fetchone()[0]
+    for text in (made, first, f"{month}-01" if month else None):
+        try:
+            days.append(dt.date.fromisoformat(text))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+    return min(days)
+
+
+def evaluate(
+    store: Store,
+    cal: Calendar,
+    rule: Rule,
+    within: Period,
+    today: dt.date | None = None,
+    since: dt.date | None = None,
+) -> list[RuleResult]:
+    """The rule in each of its periods overlapping ``within`` (a month, term or school year).
+    ``since`` (see ``tracked_since``): an empty period over before it is UNTRACKED, not missed."""
+    today = today or dt.date.today()
+    out = []
+    for period in periods.periods_within(cal, rule.per, within):
+        if not rule.applies_to(period):
+            continue
+        ids = counted_ids(store, cal, rule, period)
+        due = deadline(cal, rule, period)
+        status = status_of(rule, len(ids), due, today)
+        if since is not None and not ids and period.end < since:
+            status = UNTRACKED
+        out.append(RuleResult(rule, period, len(ids), tuple(ids), due, status, today > due))
+    return out
+
+
+def current_and_last(
+    store: Store,
+    cal: Calendar,
+    rules: tuple[Rule, ...],
+    today: dt.date | None = None,
+    since: dt.date | None = None,
+) -> list[tuple[RuleResult, RuleResult]]:
+    """For each rule: its result in the period containing ``today`` and in the one before."""
+    today = today or dt.date.today()
+    out = []
+    for rule in rules:
+        # A rule that leaves months out (holidays) is shown on its next month that counts,
+        # and compared with the last one that counted.
+        current = periods.period_containing(cal, rule.per, today)
+        for _ in range(12):
+            if rule.applies_to(current):
+                break
+            current = periods.period_containing(cal, rule.per, current.end + dt.timedelta(days=1))
+        last = periods.previous_period(cal, current)
+        for _ in range(12):
+            if rule.applies_to(last):
+                break
+            last = periods.previous_period(cal, last)
+        (now,) = evaluate(store, cal, rule, current, today, since)
+        (before,) = evaluate(store, cal, rule, last, today, since)
+        out.append((now, before))
+    return out
+
+
+def closed_failures(pairs: list[tuple[RuleResult, RuleResult]]) -> list[RuleResult]:
+    """Results of closed periods (their deadline has passed) that did not meet their rule."""
+    return [r for pair in pairs for r in pair if r.closed and r.status in (MISSED, TOO_MANY)]

@@ -1,0 +1,215 @@
+"""Importing an upload package into a data file, in two steps the window can show apart.
+
+``plan_import`` reads and checks the package (``package_read``) and plans the merge
+(``core.package_merge.plan_merge``) — it writes nothing, so the window can show the plan and
+ask. ``apply_import`` then backs the data file up, copies the package's evidence files into
+the attachments folder, and applies the merge in one transaction.
+
+Files and database cannot share one transaction, so the files go first: they are stored
+under their content hash (``attachments/ab/ab12….jpg``), each written to a temporary file and
+renamed into place after its hash is checked, and an existing file is never replaced. If the
+database part then fails, what is left is a few unreferenced, correctly named files —
+harmless, and reused if the import is tried again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.datafile.version import SCHEMA_VERSION
+from gongtongti_desktop.core.records import attachments
+from gongtongti_desktop.errors import UserError
+from gongtongti_desktop.exchange.package import apply_records as package_merge
+from gongtongti_desktop.exchange.package.apply_records import Conflict, MergePlan, PackageDataError
+from gongtongti_desktop.exchange.package.format import DEFAULT_LIMITS, Limits, PackageError, refuse
+from gongtongti_desktop.exchange.package.read import Package, open_member, read_package
+
+Progress = Callable[[int, int, str], None]
+_JPEG = b"\xff\xd8\xff"
+
+
+@dataclass
+class ImportPlan:
+    package: Package
+    merge: MergePlan
+    files: list[tuple[str, dict[str, Any]]]  # (member, attachment row) to copy in
+
+    @property
+    def is_empty(self) -> bool:
+        return self.merge.is_empty and not self.files
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"数据包：{self.package.describe()}"]
+        if self.is_empty:
+            return [*lines, "没有需要导入的变化：数据包中的记录与本机一致。"]
+        lines += self.merge.summary_lines()
+        if self.files:
+            lines.append(f"附件文件 {len(self.files)} 个将复制到附件文件夹")
+        return lines
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    applied: bool
+    lines: list[str]  # the plan as shown, for the closing message
+    declined: bool = False  # the user answered no to the plan
+    inserted: int = 0
+    updated: int = 0
+    kept_local: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    files_written: int = 0
+    backup: Path | None = None
+    log_id: str = ""
+
+
+def plan_import(
+    store: Store, path: Path, *, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None
+) -> ImportPlan:
+    """What importing ``path`` would change; checks everything, writes nothing."""
+    package = read_package(Path(path), limits=limits, progress=progress)
+    if package.programme_id != store.programme_id:
+        raise refuse(
+            package.path,
+            f"它属于方案“{package.manifest.get('programme_name') or package.programme_id}”，"
+            f"与本数据文件的方案“{store.programme_id}”不同",
+        )
+    try:
+        merge = package_merge.plan_merge(store, package.data)
+    except PackageDataError as exc:
+        newer = package.manifest.get("schema_version")
+        hint = ""
+        if isinstance(newer, int) and newer > SCHEMA_VERSION:
+            hint = "（数据包由更新版本的共同体工作台写出，请升级本程序）"
+        raise PackageError(
+            f"数据包“{package.path.name}”被拒绝：{exc.message}{hint}。未做任何改动。"
+        ) from exc
+    return ImportPlan(package, merge, _files_to_copy(store, package))
+
+
+def apply_import(
+    store: Store, plan: ImportPlan, *, progress: Progress | None = None
+) -> ImportResult:
+    """Back up, copy the evidence files in, merge the records (one transaction)."""
+    package, merge = plan.package, plan.merge
+    result = ImportResult(package.path, False, plan.summary_lines())
+    if plan.is_empty:
+        return result
+    total = len(plan.files) + 2
+    _tick(progress, 1, total, "正在备份数据文件")
+    result.backup = store.backup(reason="before-import")
+    for n, (member, row) in enumerate(plan.files, 2):
+        result.files_written += _copy_file(store, package, member, row)
+        _tick(progress, n, total, f"已复制附件 {row['original_name']}")
+    try:
+        result.log_id = package_merge.apply_merge(
+            store, merge, package.path.name, package.period_key
+        )
+    except sqlite3.IntegrityError as exc:
+        raise PackageError(
+            f"数据包“{package.path.name}”中的记录与本机的记录冲突，无法合并（{exc}）。"
+            "数据文件未做任何改动。"
+        ) from exc
+    _tick(progress, total, total, "导入完成")
+    result.applied = True
+    result.inserted = len(merge.inserts)
+    result.updated = len(merge.updates)
+    result.kept_local = len(merge.kept_local)
+    result.conflicts = list(merge.conflicts)
+    return result
+
+
+def import_package(
+    store: Store,
+    path: Path,
+    *,
+    confirm: Callable[[ImportPlan], bool] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Plan, ask ``confirm`` (None: go ahead), apply. Not applied when the answer is no."""
+    plan = plan_import(store, path, limits=limits, progress=progress)
+    if confirm is not None and not plan.is_empty and not confirm(plan):
+        return ImportResult(plan.package.path, False, plan.summary_lines(), declined=True)
+    return apply_import(store, plan, progress=progress)
+
+
+def _tick(progress: Progress | None, done: int, total: int, text: str) -> None:
+    if progress is not None:
+        progress(done, total, text)
+
+
+# -- evidence files ------------------------------------------------------------------------
+
+
+def _files_to_copy(store: Store, package: Package) -> list[tuple[str, dict[str, Any]]]:
+    """Attachment files the package carries that this data file does not have yet."""
+    members = package.photo_members()
+    wanted: dict[str, tuple[str, dict[str, Any]]] = {}
+    for row in package.data["records"].get("attachment", []):
+        member = members.get(str(row.get("sha256")))
+        if member is None or row.get("deleted_at") or row["sha256"] in wanted:
+            continue
+        if not attachments.stored_path(store, row).exists():
+            _check_reduced(package, member, row)
+            wanted[row["sha256"]] = (member, row)
+    return list(wanted.values())
+
+
+def _check_reduced(package: Package, member: str, row: dict[str, Any]) -> None:
+    """A file whose hash is not the attachment's own must be a reduced photo (a JPEG)."""
+    if package.members[member]["sha256"] == row["sha256"]:
+        return
+    archive, stream = open_member(package.path, member)
+    with archive, stream:
+        head = stream.read(3)
+    if head != _JPEG or not str(row.get("media_type", "")).startswith("image/"):
+        raise refuse(package.path, f"其中的 {member} 与附件记录不符")
+
+
+def _copy_file(store: Store, package: Package, member: str, row: dict[str, Any]) -> int:
+    """Write one member to its content-addressed place; 1 when written, 0 when already there."""
+    target = attachments.stored_path(store, row)
+    if target.exists():
+        return 0
+    expected = package.members[member]["sha256"]
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    except OSError as exc:
+        raise UserError(
+            f"无法写入附件文件夹 {target.parent}：{exc.strerror or exc}。数据文件未做任何改动。"
+        ) from exc
+    tmp = Path(name)
+    try:
+        digest = hashlib.sha256()
+        archive, stream = open_member(package.path, member)
+        with archive, stream, os.fdopen(fd, "wb") as out:
+            for block in iter(lambda: stream.read(1024 * 1024), b""):
+                digest.update(block)
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != expected:  # the package changed since it was checked
+            raise refuse(package.path, f"其中的 {member} 校验值与清单不符")
+        os.replace(tmp, target)
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise refuse(package.path, f"其中的 {member} 无法读取（文件在检查后被改动）") from exc
+    except OSError as exc:
+        raise UserError(
+            f"无法写入附件文件 {target}：{exc.strerror or exc}。数据文件未做任何改动。"
+        ) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+    return 1

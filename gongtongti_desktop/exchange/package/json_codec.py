@@ -1,0 +1,158 @@
+"""The two JSON members of a package, checked: ``manifest.json`` and ``data.json``.
+
+Both are parsed strictly — UTF-8 only, no duplicate keys (a second "format" must not hide
+the first), no NaN or Infinity, nesting bounded by Python's recursion limit — and then their
+shape is checked field by field, so the rest of the program can index them without guards.
+Row contents (columns, types, references) are ``core.package_merge.check_document``'s job:
+it needs the data file's schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from gongtongti_desktop.core.records import reporting
+from gongtongti_desktop.exchange.package import format as fmt
+
+_UUID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
+_PERIOD_KINDS = ("month", "term", "school_year")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Called for every JSON object (half a million in a 汇总 of 200 packages): the dict is
+    built in C and the keys looked at one by one only when one of them repeats."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"重复的键 {key!r}")
+            seen.add(key)
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"不允许的数值 {name}")
+
+
+def parse(path: Path, name: str, raw: bytes) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fmt.refuse(path, f"其中的 {name} 不是 UTF-8 文本") from exc
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        raise fmt.refuse(path, f"其中的 {name} 不是有效的 JSON（{_short(exc)}）") from exc
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
+def check_manifest(path: Path, manifest: Any) -> dict[str, Any]:
+    if not isinstance(manifest, dict) or manifest.get("format") != fmt.PACKAGE_FORMAT:
+        raise fmt.not_ours(path)
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise fmt.refuse(path, "清单中的格式版本不对")
+    if version > fmt.FORMAT_VERSION:
+        raise fmt.refuse(
+            path,
+            f"它由更新版本的共同体工作台写出（数据包格式版本 {version}，本程序只认识到 "
+            f"{fmt.FORMAT_VERSION}），请升级本程序后再导入",
+        )
+    members = manifest.get("members")
+    if not isinstance(members, dict) or fmt.DATA not in members:
+        raise fmt.refuse(path, "清单中没有列出 data.json")
+    for name, entry in members.items():
+        problem = fmt.member_name_problem(name) or fmt.layout_problem(name)
+        if name == fmt.MANIFEST or problem:
+            raise fmt.refuse(path, f"清单中的文件名“{name}”不允许：{problem or '清单不能列出自己'}")
+        size = entry.get("size") if isinstance(entry, dict) else None
+        if (
+            not isinstance(entry, dict)
+            or not fmt.is_sha256(entry.get("sha256"))
+            or not isinstance(size, int)
+            or isinstance(size, bool)
+            or size < 0
+        ):
+            raise fmt.refuse(path, f"清单中“{name}”的校验值或大小格式不对")
+    _check_identity(path, "清单", manifest)
+    created = manifest.get("created_at")
+    try:
+        stamp = dt.datetime.fromisoformat(created) if isinstance(created, str) else None
+    except ValueError:
+        stamp = None
+    if stamp is None or stamp.tzinfo is None:
+        raise fmt.refuse(path, "清单中的导出时间格式不对")
+    return manifest
+
+
+def _check_identity(path: Path, where: str, doc: dict[str, Any]) -> None:
+    """kindergarten {uuid, name}, programme and period {kind, key, label, start, end}."""
+    kindergarten = doc.get("kindergarten")
+    if (
+        not isinstance(kindergarten, dict)
+        or not isinstance(kindergarten.get("uuid"), str)
+        or not _UUID.match(kindergarten["uuid"])
+        or not isinstance(kindergarten.get("name"), str)
+        or len(kindergarten["name"]) > 200
+    ):
+        raise fmt.refuse(path, f"{where}中的幼儿园信息格式不对")
+    if not isinstance(doc.get("programme"), str) or not doc["programme"]:
+        raise fmt.refuse(path, f"{where}中的方案格式不对")
+    period = doc.get("period")
+    if not isinstance(period, dict) or period.get("kind") not in _PERIOD_KINDS:
+        raise fmt.refuse(path, f"{where}中的期间格式不对")
+    try:
+        start = dt.date.fromisoformat(period["start"])
+        end = dt.date.fromisoformat(period["end"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise fmt.refuse(path, f"{where}中的期间日期格式不对") from exc
+    if start > end or not all(isinstance(period.get(k), str) for k in ("key", "label")):
+        raise fmt.refuse(path, f"{where}中的期间格式不对")
+
+
+def check_data(path: Path, manifest: dict[str, Any], data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict) or data.get("format") != reporting.DATA_FORMAT:
+        raise fmt.refuse(path, "其中的 data.json 不是共同体工作台的数据")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise fmt.refuse(path, "data.json 的数据格式版本不对")
+    if version > reporting.DATA_VERSION:
+        raise fmt.refuse(
+            path,
+            f"其中的数据格式版本为 {version}，本程序只认识到 {reporting.DATA_VERSION}，"
+            "请升级本程序后再导入",
+        )
+    _check_identity(path, "data.json ", data)
+    for key in ("kindergarten", "programme", "period"):
+        if data[key] != manifest[key]:
+            raise fmt.refuse(path, f"data.json 与清单中的{_WHAT[key]}不一致")
+    records = data.get("records")
+    if not isinstance(records, dict):
+        raise fmt.refuse(path, "data.json 中没有记录表")
+    for table, rows in records.items():
+        label = reporting.TABLE_LABELS.get(table)
+        if label is None:
+            raise fmt.refuse(path, f"data.json 中有本程序不认识的表“{_short(ValueError(table))}”")
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise fmt.refuse(path, f"data.json 中的{label}格式不对")
+        seen: set[str] = set()
+        for row in rows:
+            uuid = row.get("id")
+            if not isinstance(uuid, str) or not _UUID.match(uuid):
+                raise fmt.refuse(path, f"data.json 中的{label}记录编号不对")
+            if uuid in seen:
+                raise fmt.refuse(path, f"data.json 中的{label}有重复的编号 {uuid}")
+            seen.add(uuid)
+    return data
+
+
+_WHAT = {"kindergarten": "幼儿园", "programme": "方案", "period": "期间"}

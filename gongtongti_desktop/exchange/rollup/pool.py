@@ -1,0 +1,112 @@
+"""Reading and computing many packages' figures for the 汇总 — in parallel processes when
+there are many.
+
+Why processes: one package of a busy school year (2 000 activities) costs about 75 ms of
+Python work — JSON parsing, every row checked, loaded into a throw-away data file, rules
+evaluated — and a county clerk merges 200 of them. Threads would share one interpreter lock;
+worker processes use every core of the clerk's laptop. Each worker keeps its own in-memory
+templates (``summary_figures.Scratch``) in its own sub-folder of the merge's temporary folder,
+which the caller removes afterwards.
+
+Workers are started with "spawn" on every platform: the same behaviour on Windows (which
+has nothing else) and Linux, and no fork of a process that runs Qt's threads. They are a
+``multiprocessing.Pool``, not a ``ProcessPoolExecutor``: the executor wakes its manager thread
+with empty pipe messages, on which Wine's named pipes block for ever, and the Windows build's
+smoke test runs under Wine (.ci/windows/smoke.sh).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from gongtongti_desktop.errors import UserError
+from gongtongti_desktop.exchange.package.format import Limits
+from gongtongti_desktop.exchange.package.read import read_package
+from gongtongti_desktop.exchange.rollup.figures import KindergartenRow, Scratch, figures
+
+# (file, its figures or None, why it was skipped — "" when it was not)
+Outcome = tuple[Path, KindergartenRow | None, str]
+
+PACKAGES_PER_WORKER = 8  # below this many per worker, starting processes costs more than it saves
+MAX_WORKERS = 8
+
+_scratches: dict[Path, Scratch] = {}  # per process: the templates of one merge's folder
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UserError):
+        return exc.message
+    return f"数据无法载入（{exc}）"
+
+
+def figures_of(path: Path, limits: Limits, folder: Path) -> Outcome:
+    """One package read with every check and its figures computed; a bad one gives its
+    reason instead (the caller lists it and goes on)."""
+    scratch = _scratches.get(folder)
+    if scratch is None:
+        own = folder / f"worker-{os.getpid()}"
+        own.mkdir(exist_ok=True)
+        scratch = _scratches[folder] = Scratch(own)
+    try:
+        # The workbook is never opened here: its byte checks suffice (see read_package).
+        package = read_package(path, limits=limits, open_workbook=False)
+        return path, figures(scratch, package), ""
+    except (UserError, sqlite3.Error) as exc:
+        return path, None, _reason(exc)
+
+
+def _figures_of_task(task: tuple[Path, Limits, Path]) -> Outcome:
+    return figures_of(*task)
+
+
+def _forget(folder: Path) -> None:
+    scratch = _scratches.pop(folder, None)
+    if scratch is not None:
+        scratch.close()
+
+
+def worker_count(packages: int) -> int:
+    """How many processes a merge of ``packages`` files is worth (1: do it in this one)."""
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS, packages // PACKAGES_PER_WORKER))
+
+
+def figures_all(
+    paths: Sequence[Path],
+    folder: Path,
+    limits: Limits,
+    progress: Callable[[int, str], None] | None = None,
+) -> Iterator[Outcome]:
+    """Every package's outcome, in the order given; ``progress(n, name)`` after each.
+
+    If the consumer stops early (the user cancelled through ``progress``), packages not yet
+    started are dropped and the workers are told to stop."""
+    workers = worker_count(len(paths))
+    if workers == 1:
+        try:
+            for n, path in enumerate(paths, 1):
+                outcome = figures_of(path, limits, folder)
+                if progress is not None:
+                    progress(n, path.name)
+                yield outcome
+        finally:
+            _forget(folder)
+        return
+    pool = multiprocessing.get_context("spawn").Pool(workers)
+    finished = False
+    try:
+        results = pool.imap(_figures_of_task, [(path, limits, folder) for path in paths])
+        for n, outcome in enumerate(results, 1):
+            if progress is not None:
+                progress(n, outcome[0].name)
+            yield outcome
+        finished = True
+    finally:
+        if finished:
+            pool.close()  # every package done: the workers end once idle
+        else:
+            pool.terminate()  # stopped early or failed: packages not yet done are dropped
+        pool.join()

@@ -1,0 +1,148 @@
+"""The 汇总 workbook: the ranking sheet, activities per kind and month, and the files left out.
+
+Every text cell goes through ``output.xlsx.put_text``: names come from other people's files,
+and a kindergarten called "=HYPERLINK(…)" must stay a name (formula injection). Figures are
+numbers so the clerk can sort and sum them. Saved whole or not at all (``atomic_write``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import TYPE_CHECKING
+
+from gongtongti_desktop.core.profile.indexes import fmt_points
+from gongtongti_desktop.output.files import atomic_write
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from gongtongti_desktop.exchange.rollup.figures import KindergartenRow
+    from gongtongti_desktop.exchange.rollup.rollup import MergeReport
+
+MAIN_HEADERS = (
+    ("排名", 6), ("幼儿园", 30), ("方案", 26), ("期间", 18), ("导出时间", 18),
+    ("截止日期", 12), ("按时上报", 10), ("帮扶活动（次）", 12), ("要求达成（项次）", 14),
+    ("已到期要求（项次）", 16), ("自评总分", 10), ("县评总分", 10), ("满分", 8),
+    ("排名依据", 10), ("文件", 40),
+)  # fmt: skip
+Cell = str | int | float | None
+
+
+def write_report(report: MergeReport) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.creator = "共同体工作台（gongtongti-desktop）"
+    book.properties.title = "上报数据汇总"
+    _main_sheet(book.create_sheet("汇总"), report.rows)
+    _activity_sheet(book.create_sheet("活动统计"), report.rows)
+    left_out = [(p.name, why) for p, why in report.bad] + [
+        (p.name, f"同一幼儿园同一期间已有更新的数据包（{newer}），本包未计入")
+        for p, newer in report.superseded
+    ]
+    _rows_sheet(book.create_sheet("未汇总的文件"), (("文件", 40), ("原因", 90)), left_out)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write(report.out, buffer.getvalue(), "汇总表")
+
+
+def _put_row(ws: Worksheet, row: int, values: tuple[Cell, ...] | list[Cell]) -> None:
+    from gongtongti_desktop.output.xlsx import put_text
+
+    for col, value in enumerate(values, 1):
+        cell = ws.cell(row, col)
+        if isinstance(value, str):
+            put_text(cell, value)
+        else:
+            cell.value = value
+
+
+def _headers(
+    ws: Worksheet, headers: tuple[tuple[str, float], ...] | list[tuple[str, float]]
+) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    _put_row(ws, 1, [title for title, _width in headers])
+    for col, (_title, width) in enumerate(headers, 1):
+        ws.cell(1, col).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _rows_sheet(
+    ws: Worksheet, headers: tuple[tuple[str, float], ...], rows: list[tuple[Cell, ...]]
+) -> None:
+    _headers(ws, headers)
+    for n, values in enumerate(rows, 2):
+        _put_row(ws, n, values)
+
+
+def _stamp(value: dt.datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _main_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
+    _headers(ws, MAIN_HEADERS)
+    for n, r in enumerate(rows, 2):
+        late = (r.created_at.date() - r.deadline).days
+        _put_row(
+            ws,
+            n,
+            (
+                r.rank,
+                r.name,
+                r.programme_name,
+                r.period.label,
+                _stamp(r.created_at),
+                r.deadline.isoformat(),
+                "按时" if r.on_time else f"逾期 {late} 天",
+                r.activities.total(),
+                r.rules_met,
+                r.rules_closed,
+                r.self_total,
+                r.county_total,
+                r.score_max,
+                r.rank_basis,
+                r.path.name,
+            ),
+        )
+        for col in (11, 12, 13):
+            ws.cell(n, col).number_format = "0.0"
+    if rows and any(r.score_max is not None for r in rows):
+        note = len(rows) + 3
+        most = next(r.score_max for r in rows if r.score_max is not None)
+        _put_row(
+            ws,
+            note,
+            [f"说明：总分含加分项（满分 {fmt_points(most)}）；排名在同一方案、同一期间内按县评总分，"
+             "未评县评的按自评总分；“要求达成”只计已到期、且整个落在本期间内的要求。"],
+        )  # fmt: skip
+
+
+def _activity_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
+    """幼儿园 | 期间 | 活动类型 | one column per plan row (month) of any package | 合计."""
+    spans = sorted(
+        {
+            (p.start, p.end): f"{p.months[0][0]}年{p.label}"
+            for r in rows
+            for p in r.activities.rows
+        }.items()
+    )
+    columns = [span for span, _label in spans]
+    headers = [("幼儿园", 30), ("期间", 18), ("活动类型", 14)]
+    headers += [(label, 10) for _span, label in spans] + [("合计", 8)]
+    _headers(ws, headers)
+    line = 2
+    for r in rows:
+        counts = r.activities
+        where = {(p.start, p.end): i for i, p in enumerate(counts.rows)}
+        for kind in [*counts.kinds, "合计"]:
+            values = counts.row_totals() if kind == "合计" else counts.counts[kind]
+            cells: list[Cell] = [r.name, r.period.label, kind]
+            cells += [values[where[c]] if c in where else None for c in columns]
+            cells.append(sum(values))
+            _put_row(ws, line, cells)
+            line += 1

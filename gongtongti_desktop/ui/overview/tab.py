@@ -1,0 +1,516 @@
+"""The 概览 tab: this month, term and school year at a glance — each rule's progress and what
+was missed, the next reporting deadline, the last export, activities per month by kind, what the
+roster holds and the gaps core's check finds — and the honest placeholder shown by tabs whose
+function is not built yet.
+
+Every figure comes from core (``rules``, ``overview``, ``roster``); this module lays them out.
+The chart needs QtCharts, slow to import, and this is the first tab at start-up: it is made
+just after the tab is first on screen. The rule rows (every rule counted over the records, the
+slowest figure) are likewise filled just after the first frame, which already shows the
+heading, the deadline, the last export and the roster, with "正在统计…" where the rules go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QColor, QFont, QPalette, QShowEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gongtongti_desktop.core.checks import overview, rules
+from gongtongti_desktop.core.checks.overview import ActivityCounts
+from gongtongti_desktop.core.checks.rules import RuleResult
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.ui.shell.common import muted
+
+if TYPE_CHECKING:
+    from gongtongti_desktop.ui.overview.activity_chart import ActivityChart
+
+NOT_READY = "此功能尚未完成，将在后续版本提供。"
+MAX_PROBLEM_LINES = 12
+PER_NOW = {"month": "本月", "term": "本学期", "school_year": "本学年"}
+PER_LAST = {"month": "上月", "term": "上学期", "school_year": "上学年"}
+GREEN, RED = "#1e8449", "#c0392b"
+STATUS_COLORS = {rules.MET: GREEN, rules.MISSED: RED, rules.TOO_MANY: RED}
+RULES_PENDING = "正在统计规则达成情况…"
+RULES_AFTER_PAINT_MS = 10
+NOTICE_STYLE = (
+    "background: #fff3bf; color: #5c4400; border: 1px solid #e0c560;"
+    " border-radius: 3px; padding: 3px 6px;"
+)
+
+
+def centred(widget: QWidget) -> QBoxLayout:
+    """``widget`` in the middle of a row. Stretches, not ``Qt.AlignCenter``: the first use of
+    the ``Qt`` namespace makes all of it (~15 ms), which the first frame need not wait for
+    (this module uses ``Qt`` only after it, importing it where used)."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addStretch(1)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
+def month_day(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+class PlaceholderTab(QWidget):
+    """A tab whose function is not built yet: says so, and what it will do. No fake content."""
+
+    def __init__(self, what_it_will_do: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
+        super().__init__(parent)
+        self.message = QLabel(NOT_READY)
+        font = self.message.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.message.setFont(font)
+        self.detail = QLabel(what_it_will_do)
+        self.detail.setWordWrap(True)
+        muted(self.detail)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for label in (self.message, self.detail):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label)
+        layout.addStretch(2)
+
+    def text(self) -> str:
+        return f"{self.message.text()}\n{self.detail.text()}"
+
+
+@dataclass
+class RuleRow:
+    """The widgets showing one rule's result in its current period."""
+
+    result: RuleResult
+    name: QLabel
+    bar: QProgressBar
+    status: QLabel
+
+
+class OverviewTab(QWidget):
+    """The rules this month / term / school year, the deadline, the last export, the chart of
+    activities, and the roster's counts and gaps — all computed by core."""
+
+    COUNTS = (
+        ("kindergarten", "幼儿园"),
+        ("pairing", "结对关系"),
+        ("person", "人员"),
+        ("mentor_pair", "师徒结对"),
+        ("staff_exchange", "交流轮岗"),
+    )
+
+    def __init__(self, store: Store, programme: Programme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.programme = programme
+        self._stale = False
+        self._rules_pending = True  # filled just after the first frame (ensure_rules)
+        self.rule_rows: list[RuleRow] = []
+        self.missed: list[RuleResult] = []  # listed under the rules: closed and not met
+        self.chart: ActivityChart | None = None
+
+        # -- heading
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel()
+        muted(self.subtitle)
+        self.demo_label = QLabel()
+        self.demo_label.setStyleSheet(NOTICE_STYLE)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addSpacing(12)
+        heading.addWidget(self.demo_label)
+        heading.addStretch(1)
+
+        # -- deadline, last export, roster counts
+        self.deadline_box = QGroupBox("上报截止")
+        self.deadline_day = QLabel()
+        self.deadline_day.setFont(self._scaled_font(1.6, bold=True))
+        self.deadline_left = QLabel()
+        self.deadline_note = QLabel()
+        self.deadline_note.setWordWrap(True)
+        muted(self.deadline_note)
+        box = QVBoxLayout(self.deadline_box)
+        line = QHBoxLayout()
+        line.addWidget(self.deadline_day)
+        line.addSpacing(8)
+        line.addWidget(self.deadline_left)
+        line.addStretch(1)
+        box.addLayout(line)
+        box.addWidget(self.deadline_note)
+
+        self.export_box = QGroupBox("上次导出")
+        self.export_label = QLabel()
+        self.export_label.setFont(self._scaled_font(1.2))
+        self.export_path = QLabel()
+        self.export_path.setWordWrap(True)
+        muted(self.export_path)
+        box = QVBoxLayout(self.export_box)
+        box.addWidget(self.export_label)
+        box.addWidget(self.export_path)
+        box.addStretch(1)
+
+        counts_box = QGroupBox("结对名单")
+        grid = QGridLayout(counts_box)
+        self.count_labels: dict[str, QLabel] = {}
+        for column, (table, label) in enumerate(self.COUNTS):
+            number = QLabel("0")
+            number.setFont(self._scaled_font(1.8))
+            caption = QLabel(label)
+            grid.addLayout(centred(number), 0, column)
+            grid.addLayout(centred(caption), 1, column)
+            self.count_labels[table] = number
+        cards = QHBoxLayout()
+        cards.addWidget(self.deadline_box, 2)
+        cards.addWidget(self.export_box, 2)
+        cards.addWidget(counts_box, 3)
+
+        # -- rules
+        self.rules_box = QGroupBox("规则达成情况")
+        self.rules_layout = QVBoxLayout(self.rules_box)
+        self.rules_grid_holder: QWidget | None = None
+        self.rules_placeholder: QLabel | None = muted(QLabel(RULES_PENDING))
+        self.rules_layout.addWidget(self.rules_placeholder)
+        self.misses_label = QLabel()
+        self.misses_label.setWordWrap(True)
+        self.rules_layout.addWidget(self.misses_label)  # the rules go above it
+        self.rules_layout.addStretch(1)
+
+        # -- chart (made after the tab is first shown)
+        self.chart_box = QGroupBox("每月帮扶活动")
+        self.chart_layout = QVBoxLayout(self.chart_box)
+        self.chart_placeholder = QWidget()  # replaced by the chart
+        self.chart_placeholder.setMinimumHeight(220)
+        self.chart_placeholder.setLayout(centred(muted(QLabel("正在生成图表…"))))
+        self.chart_layout.addWidget(self.chart_placeholder)
+        self._chart_timer = QTimer(self)
+        self._chart_timer.setSingleShot(True)
+        self._chart_timer.setInterval(100)  # the first frame is painted before QtCharts loads
+        self._chart_timer.timeout.connect(self._when_shown(self.ensure_chart))
+
+        # -- roster gaps
+        problems_box = QGroupBox("名单检查（上报前请补齐）")
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems = QListWidget()
+        self.problems.setFrameShape(QFrame.Shape.NoFrame)
+        box = QVBoxLayout(problems_box)
+        box.addWidget(self.problems_label)
+        box.addWidget(self.problems)
+
+        right = QVBoxLayout()
+        right.addWidget(self.chart_box, 1)
+        right.addWidget(problems_box)
+        middle = QHBoxLayout()
+        middle.addWidget(self.rules_box, 4)
+        middle.addLayout(right, 5)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addLayout(heading)
+        layout.addWidget(self.subtitle)
+        layout.addLayout(cards)
+        layout.addLayout(middle)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.refresh(rules_now=False)
+
+    def _scaled_font(self, factor: float, bold: bool = False) -> QFont:
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * factor)
+        font.setBold(bold)
+        return font
+
+    # -- figures from core --------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: len(roster.list_records(self.store, self.programme, table))
+            for table, _ in self.COUNTS
+        }
+
+    def rule_results(self) -> list[tuple[RuleResult, RuleResult]]:
+        return rules.current_and_last(
+            self.store,
+            self.programme.calendar,
+            self.programme.rules,
+            self.store.today(),
+            rules.tracked_since(self.store),
+        )
+
+    def activity_counts(self) -> ActivityCounts:
+        """This school year (of the file's today) by plan row and kind."""
+        cal = self.programme.calendar
+        year = periods.period_containing(cal, "school_year", self.store.today())
+        return overview.activity_counts(self.store, cal, year, self.programme.activity_kinds)
+
+    # -- showing them -------------------------------------------------------------------------
+
+    def refresh(self, rules_now: bool = True) -> None:
+        """Show core's figures. ``rules_now=False`` (construction): everything but the rule rows,
+        which ``ensure_rules`` fills just after the first frame."""
+        self._stale = False
+        today = self.store.today()
+        self.title.setText(self.store.kindergarten_name or "（未命名幼儿园）")
+        self.subtitle.setText(f"方案：{self.programme.name}　　{self.programme.source_document}")
+        demo = self.store.setting("demo") == "1"
+        self.demo_label.setText(f"示例数据：以 {today.isoformat()} 作为今天" if demo else "")
+        self.demo_label.setVisible(demo)
+        self._show_deadline(today)
+        self._show_export()
+        if rules_now:
+            self._rules_pending = True  # counted again
+            self.ensure_rules()
+        for table, count in self.counts().items():
+            self.count_labels[table].setText(str(count))
+        self._show_problems(roster.roster_problems(self.store, self.programme))
+        if self.chart is not None:
+            self.chart.set_counts(self.activity_counts())
+
+    def mark_stale(self) -> None:
+        """Data changed elsewhere: refresh now if shown, else when next shown."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def ensure_rules(self) -> list[RuleRow]:
+        """Fill what construction left for after the first frame: the rule rows, and the
+        export path becoming selectable (both need the ``Qt`` namespace). The rows."""
+        if self._rules_pending:
+            from PySide6.QtCore import Qt
+
+            self._rules_pending = False
+            self.export_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._show_rules(self.rule_results())
+        return self.rule_rows
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        if self._rules_pending:
+            # After the window's next paint (the first frame at start-up), not before it.
+            self.window().installEventFilter(self)
+            QTimer.singleShot(250, self, self._when_shown(self.ensure_rules))  # if no paint comes
+        if self.chart is None:
+            self._chart_timer.start()  # after this show is painted: start-up stays quick
+        super().showEvent(event)
+
+    def _when_shown(self, fill: Callable[[], object]) -> Callable[[], None]:
+        """A delayed fill that does nothing once the tab is hidden: the window may have been
+        closed (its data file with it) or another file opened in the meantime."""
+
+        def run() -> None:
+            if self.isVisible():
+                fill()
+
+        return run
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            # A moment after the paint, so the frame is on screen before the ~20 ms of counting.
+            QTimer.singleShot(RULES_AFTER_PAINT_MS, self, self._when_shown(self.ensure_rules))
+        return False
+
+    def ensure_chart(self) -> ActivityChart:
+        """Make the chart (importing QtCharts) if not made yet, with this year's counts."""
+        if self.chart is None:
+            from gongtongti_desktop.ui.overview.activity_chart import ActivityChart
+
+            self.chart = ActivityChart()
+            self.chart_layout.replaceWidget(self.chart_placeholder, self.chart)
+            self.chart_placeholder.deleteLater()
+            self.chart.set_counts(self.activity_counts())
+        return self.chart
+
+    def _show_deadline(self, today: dt.date) -> None:
+        deadline = overview.next_deadline(self.programme.calendar, today)
+        row = deadline.period
+        self.deadline_day.setText(month_day(deadline.day))
+        if deadline.days_left == 0:
+            self.deadline_left.setText("今天截止")
+            self.deadline_left.setStyleSheet(f"color: {RED}; font-weight: bold;")
+        else:
+            self.deadline_left.setText(f"还有 {deadline.days_left} 天")
+            self.deadline_left.setStyleSheet(f"color: {RED};" if deadline.days_left <= 3 else "")
+        if deadline.report_day:
+            day = self.programme.calendar.monthly_report_day
+            self.deadline_box.setTitle("下次上报截止")
+            self.deadline_note.setText(f"每月 {day} 日前上报当月材料（本次：{row.label}）")
+        else:
+            self.deadline_box.setTitle("本月结束")
+            self.deadline_note.setText(f"本方案未规定每月上报日，此为{row.label}的最后一天")
+        self.deadline_box.setToolTip(f"{deadline.day.isoformat()}（{row.label}）")
+
+    def _show_export(self) -> None:
+        last = overview.last_export(self.store)
+        if last is None:
+            self.export_label.setText("尚未导出")
+            self.export_path.setText("用“文件 → 导出表格（Excel）…”导出，交给教育局。")
+            return
+        when = f"{last.at:%Y-%m-%d %H:%M}" if last.at else last.at_text
+        self.export_label.setText(when)
+        self.export_path.setText(last.path or "（未记录文件位置）")
+
+    def _show_rules(self, pairs: list[tuple[RuleResult, RuleResult]]) -> None:
+        """One section per 本月 / 本学期 / 本学年, rules of a group (e.g. "八个一") together
+        under its name, each with a bar "2/3" and its status; then what closed unmet."""
+        if self.rules_grid_holder is not None:
+            self.rules_layout.removeWidget(self.rules_grid_holder)
+            self.rules_grid_holder.deleteLater()
+        if self.rules_placeholder is not None:
+            self.rules_layout.removeWidget(self.rules_placeholder)
+            self.rules_placeholder.deleteLater()
+            self.rules_placeholder = None
+        self.rule_rows = []
+        holder = QWidget()
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(0, 1)
+        row = 0
+        if not pairs:
+            empty = QLabel("本方案没有可从记录自动检查的规则。")
+            muted(empty)
+            grid.addWidget(empty, 0, 0)
+        for per in rules.PERS:
+            current = [now for now, _before in pairs if now.rule.per == per]
+            if not current:
+                continue
+            first = current[0]
+            due = f"截止 {first.deadline.isoformat()}{'，已过' if first.closed else ''}"
+            heading = QLabel(f"{PER_NOW[per]}　{first.period.label}　（{due}）")
+            heading.setFont(self._scaled_font(1.0, bold=True))
+            grid.addWidget(heading, row, 0, 1, 4)
+            row += 1
+            # ungrouped rules first, then each group, in file order within each
+            order = sorted(current, key=lambda r: bool(r.rule.group))
+            for group, results in groupby(order, key=lambda r: r.rule.group):
+                indent = ""
+                if group:
+                    sub = QLabel(f"“{group}”")
+                    muted(sub)
+                    grid.addWidget(sub, row, 0, 1, 4)
+                    row += 1
+                    indent = "　"
+                for result in results:
+                    self.rule_rows.append(self._rule_row(grid, row, result, indent))
+                    row += 1
+        self.rules_grid_holder = holder
+        self.rules_layout.insertWidget(0, holder)
+        self._show_misses(pairs)
+
+    def _rule_row(self, grid: QGridLayout, row: int, result: RuleResult, indent: str) -> RuleRow:
+        from PySide6.QtCore import Qt
+
+        rule = result.rule
+        name = QLabel(f"{indent}{rule.label}")
+        tip = f"{rule.label}：{rule.description}"
+        if rule.source:
+            tip += f"\n依据：{rule.source}"
+        name.setToolTip(tip)
+        requirement = QLabel(rule.description)
+        muted(requirement)
+        bar = QProgressBar()
+        wanted = max(rule.min, 1)
+        bar.setRange(0, wanted)
+        bar.setValue(min(result.count, wanted))
+        bar.setFormat(result.progress)
+        bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        bar.setFixedWidth(110)
+        bar.setToolTip(tip)
+        color = STATUS_COLORS.get(result.status)
+        if color:
+            palette = bar.palette()
+            palette.setColor(QPalette.ColorRole.Highlight, QColor(color))
+            bar.setPalette(palette)
+        status = QLabel(result.status_text)
+        if color:
+            status.setStyleSheet(f"color: {color};")
+        grid.addWidget(name, row, 0)
+        grid.addWidget(requirement, row, 1)
+        grid.addWidget(bar, row, 2)
+        grid.addWidget(status, row, 3)
+        return RuleRow(result, name, bar, status)
+
+    def _show_misses(self, pairs: list[tuple[RuleResult, RuleResult]]) -> None:
+        """Closed periods that missed their rule: "上学期（2024年秋季学期）未达成：…"."""
+        from PySide6.QtCore import Qt
+
+        self.misses_label.setTextFormat(Qt.TextFormat.PlainText)
+        lines = []
+        self.missed: list[RuleResult] = []
+        for per in rules.PERS:
+            found: dict[tuple[str, str], list[str]] = {}
+            for now, before in pairs:
+                if now.rule.per != per:
+                    continue
+                for result in rules.closed_failures([(now, before)]):
+                    self.missed.append(result)
+                    which = PER_NOW[per] if result is now else PER_LAST[per]
+                    text = f"{result.rule.label} {result.progress}"
+                    if result.status == rules.TOO_MANY:
+                        text += "（超出上限）"
+                    found.setdefault((which, result.period.label), []).append(text)
+            for (which, label), texts in found.items():
+                lines.append(f"{which}（{label}）未达成：{'、'.join(texts)}")
+        if lines:
+            self.misses_label.setText("\n".join(lines))
+            self.misses_label.setStyleSheet(f"color: {RED};")
+        elif pairs and all(before.status == rules.UNTRACKED for _now, before in pairs):
+            self.misses_label.setText("上一期间早于本数据文件中的记录，不作判断。")
+            self.misses_label.setStyleSheet("")
+        elif pairs:
+            self.misses_label.setText("已截止的期间，各项要求均已达成。")
+            self.misses_label.setStyleSheet("")
+        self.misses_label.setVisible(bool(pairs))
+
+    def misses(self) -> list[str]:
+        return [line for line in self.misses_label.text().split("\n") if "未达成" in line]
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.problems.clear()
+        self.problems.addItems(problems)
+        if problems:
+            self.problems_label.setText(f"发现 {len(problems)} 处需要补充：")
+        else:
+            self.problems_label.setText("未发现问题。")
+        self.problems.setVisible(bool(problems))
+        # As tall as its lines (up to MAX_PROBLEM_LINES, then it scrolls): no empty white box.
+        lines = min(len(problems), MAX_PROBLEM_LINES)
+        row = self.problems.sizeHintForRow(0) if problems else 0
+        self.problems.setFixedHeight(lines * row + 2 * self.problems.frameWidth() + 4)

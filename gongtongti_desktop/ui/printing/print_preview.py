@@ -1,0 +1,344 @@
+"""Print preview of one form: the PDF from the renderer shown with QtPdf, then 打印… (to a
+printer, page by page), 另存为 PDF… or 另存为 Excel… (the same form as an xlsx sheet).
+
+A form that covers a period (the monthly plan table, the activity records) shows a period
+picker (月 / 学期 / 学年) above the pages, starting at the form's default period (normally the
+current term); changing it renders the form again. Single activities are printed by id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.periods import Period
+from gongtongti_desktop.core.profile.programme import FormSpec, Programme
+from gongtongti_desktop.errors import UserError
+from gongtongti_desktop.ui.shell.common import (
+    ask_save_path,
+    documents_folder,
+    show_error,
+    show_info,
+    wait_cursor,
+)
+from gongtongti_desktop.ui.shell.period_picker import PeriodPicker
+
+# Pages are rasterised for the printer; above this the image only costs memory.
+MAX_PRINT_DPI = 300
+_ZOOMS = (("适合宽度", None), ("整页", 0.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0))
+# Forms that never take a period, for a programme loader without ``FormSpec.periodic``.
+_NOT_PERIODIC = ("annex1", "arrangement")
+
+
+def is_periodic(spec: FormSpec) -> bool:
+    """Whether the form prints a month / term / school year (core's flag when it has one)."""
+    flag = getattr(spec, "periodic", None)
+    return spec.id not in _NOT_PERIODIC if flag is None else bool(flag)
+
+
+def safe_file_name(text: str) -> str:
+    return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in text).strip() or "表格"
+
+
+def paint_pages(document: QPdfDocument, printer: QPrinter) -> int:
+    """Render every page (or the range chosen in the print dialog) onto ``printer``.
+
+    Each page is rendered at the printer's resolution (capped) and scaled into the paint
+    rectangle, keeping its proportions. Returns the number of pages sent.
+    """
+    count = document.pageCount()
+    first, last = 0, count - 1
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first = max(0, printer.fromPage() - 1)
+        last = min(count - 1, printer.toPage() - 1 if printer.toPage() > 0 else count - 1)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise UserError("无法开始打印：打印机不可用。")
+    sent = 0
+    try:
+        target = printer.pageLayout().paintRectPixels(printer.resolution())
+        dpi = min(printer.resolution(), MAX_PRINT_DPI)
+        for page in range(first, last + 1):
+            if sent:
+                printer.newPage()
+            points = document.pagePointSize(page)
+            image = document.render(
+                page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+            )
+            scale = min(target.width() / points.width(), target.height() / points.height())
+            width, height = round(points.width() * scale), round(points.height() * scale)
+            x = (target.width() - width) // 2
+            # The painter's origin is the top left of the printable area.
+            painter.drawImage(QRect(x, 0, width, height), image)
+            sent += 1
+    finally:
+        painter.end()
+    return sent
+
+
+class PrintPreviewDialog(QDialog):
+    """Shows ``pdf`` (bytes) page after page; ``save_pdf(path)`` writes it for 另存为 PDF…."""
+
+    def __init__(
+        self,
+        pdf: bytes,
+        title: str,
+        save_pdf: Callable[[Path], None],
+        parent: QWidget | None = None,
+        save_xlsx: Callable[[Path], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.resize(900, 760)
+        self._buffer: QBuffer | None = None
+        self.document = QPdfDocument(self)
+        self.pages = QLabel()
+        self.picker: PeriodPicker | None = None
+        self.set_document(pdf, title, save_pdf, save_xlsx)
+
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+
+        self.zoom = QComboBox()
+        for text, _factor in _ZOOMS:
+            self.zoom.addItem(text)
+        self.zoom.currentIndexChanged.connect(self._zoom_changed)
+
+        self.print_button = QPushButton("打印…")
+        self.save_button = QPushButton("另存为 PDF…")
+        self.xlsx_button = QPushButton("另存为 Excel…")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.xlsx_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.rejected.connect(self.reject)
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_as)
+        self.xlsx_button.clicked.connect(self.save_as_xlsx)
+        self.xlsx_button.setVisible(self.save_xlsx is not None)
+        self.print_button.setDefault(True)
+
+        self.top_bar = QHBoxLayout()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("缩放："))
+        bar.addWidget(self.zoom)
+        bar.addWidget(self.pages)
+        bar.addStretch(1)
+        bar.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.top_bar)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bar)
+
+    def set_document(
+        self,
+        pdf: bytes,
+        title: str,
+        save_pdf: Callable[[Path], None],
+        save_xlsx: Callable[[Path], None] | None = None,
+    ) -> None:
+        """Show another rendering (e.g. after the period changed)."""
+        old = self._buffer
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(pdf))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.close()
+        self.document.load(buffer)
+        if self.document.status() != QPdfDocument.Status.Ready:
+            raise UserError("生成的 PDF 无法显示。")
+        self._buffer = buffer
+        self.pdf = pdf
+        if old is not None:
+            old.deleteLater()
+        self.title = title
+        self.save_pdf = save_pdf
+        self.save_xlsx = save_xlsx
+        self.setWindowTitle(f"打印预览 — {title}")
+        self.pages.setText(f"共 {self.document.pageCount()} 页")
+
+    def add_period_picker(self, picker: PeriodPicker) -> None:
+        self.picker = picker
+        self.top_bar.addWidget(QLabel("打印期间："))
+        self.top_bar.addWidget(picker)
+        self.top_bar.addStretch(1)
+
+    def _zoom_changed(self, index: int) -> None:
+        factor = _ZOOMS[index][1]
+        if factor is None:
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        elif factor == 0.0:
+            self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        else:
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+            self.view.setZoomFactor(factor)
+
+    def make_printer(self) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.title)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        if self.document.pageCount():
+            size = self.document.pagePointSize(0)
+            landscape = size.width() > size.height()
+            printer.setPageOrientation(
+                QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+            )
+        printer.setFromTo(1, self.document.pageCount())
+        return printer
+
+    def print_document(self) -> None:
+        printer = self.make_printer()
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(f"打印 — {self.title}")
+        dialog.setMinMax(1, self.document.pageCount())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            with wait_cursor():
+                paint_pages(self.document, printer)
+        except UserError as exc:
+            show_error(self, exc)
+
+    def save_as(self) -> Path | None:
+        suggested = documents_folder() / f"{safe_file_name(self.title)}.pdf"
+        path = ask_save_path(self, "另存为 PDF", suggested, "PDF 文件 (*.pdf)")
+        if path is None:
+            return None
+        try:
+            with wait_cursor():
+                self.save_pdf(path)
+        except (UserError, OSError) as exc:
+            show_error(self, exc)
+            return None
+        show_info(self, f"已保存：{path}")
+        return path
+
+    def save_as_xlsx(self) -> Path | None:
+        if self.save_xlsx is None:
+            return None
+        suggested = documents_folder() / f"{safe_file_name(self.title)}.xlsx"
+        path = ask_save_path(self, "另存为 Excel", suggested, "Excel 工作簿 (*.xlsx)")
+        if path is None:
+            return None
+        try:
+            with wait_cursor():
+                self.save_xlsx(path)
+        except (UserError, OSError) as exc:
+            show_error(self, exc)
+            return None
+        show_info(self, f"已保存：{path}")
+        return path
+
+
+def _render(
+    store: Store,
+    programme: Programme,
+    form_id: str,
+    period: Period | None,
+    activity_ids: Sequence[str] | None,
+    blank: bool = False,
+) -> tuple[bytes, str, Callable[[Path], Any], Callable[[Path], Any]]:
+    """(pdf, title, save_pdf, save_xlsx) of one form; reportlab/openpyxl load only here.
+    ``blank``: an index form without scores, to fill in by hand."""
+    from gongtongti_desktop.core.forms.form_data import form_data
+    from gongtongti_desktop.output.pdf import render_pdf, write_pdf
+
+    data = form_data(store, programme, form_id, period, activity_ids=activity_ids, blank=blank)
+    pdf = render_pdf(data)
+    # The printed title (placeholders filled) where core provides it.
+    title = getattr(data, "display_name", data.spec.display_name)
+
+    def save_xlsx(path: Path) -> Any:
+        from gongtongti_desktop.output.xlsx import write_workbook
+
+        return write_workbook([data], path)
+
+    return pdf, title, lambda path: write_pdf(data, path), save_xlsx
+
+
+def open_print_preview(
+    parent: QWidget | None,
+    store: Store,
+    programme: Programme,
+    form_id: str,
+    period: Period | None = None,
+    *,
+    activity_ids: Sequence[str] | None = None,
+    today: dt.date | None = None,
+) -> PrintPreviewDialog | None:
+    """Render the form and open its preview (not modal for the rest of the program).
+
+    A periodic form starts at ``period`` (default: the form's default period, normally this
+    term) and gets a period picker; ``activity_ids`` prints those activities only.
+    """
+    today = today or store.today()
+    try:
+        with wait_cursor():
+            spec = programme.form(form_id)
+            periodic = is_periodic(spec) and activity_ids is None
+            if periodic and period is None:
+                from gongtongti_desktop.core.forms.form_data import default_period
+
+                period = default_period(programme, spec, today)
+            rendered = _render(store, programme, form_id, period, activity_ids)
+            dialog = PrintPreviewDialog(
+                rendered[0], rendered[1], rendered[2], parent, save_xlsx=rendered[3]
+            )
+    except UserError as exc:
+        show_error(parent, exc)
+        return None
+    blank_box: QCheckBox | None = None
+    if spec.index:
+        blank_box = QCheckBox("空白表（手填）")
+        blank_box.setToolTip("不填分数和合计，打印出来手写")
+        dialog.top_bar.addWidget(blank_box)
+    if periodic and period is not None:
+        picker = PeriodPicker(
+            programme,
+            ("month", "term", "school_year"),
+            period.kind,
+            period.start,
+            today=today,
+        )
+
+        def rerender() -> None:
+            chosen = picker.period()
+            try:
+                with wait_cursor():
+                    pdf, title, save_pdf, save_xlsx = _render(
+                        store, programme, form_id, chosen, None,
+                        blank_box is not None and blank_box.isChecked(),
+                    )  # fmt: skip
+                    dialog.set_document(pdf, title, save_pdf, save_xlsx)
+            except UserError as exc:
+                show_error(dialog, exc)
+
+        picker.changed.connect(rerender)
+        dialog.add_period_picker(picker)
+        if blank_box is not None:
+            blank_box.toggled.connect(lambda _on: rerender())
+    dialog.setModal(False)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog

@@ -1,0 +1,196 @@
+"""Starting the window: the QApplication with Qt's own Chinese translations, the data file
+(first-run setup when it does not exist, a clear message when it cannot be used), and a last
+resort for unexpected errors (a message, the details in a log file, never a traceback)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QStandardPaths, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from gongtongti_desktop.core.paths import resources_dir
+from gongtongti_desktop.errors import DamagedFileError, UserError
+from gongtongti_desktop.ui.shell.common import APP_TITLE, error_text
+
+if TYPE_CHECKING:
+    from gongtongti_desktop.core.datafile.store import Store
+    from gongtongti_desktop.core.profile.programme import Programme
+    from gongtongti_desktop.ui.shell.main_window import MainWindow
+
+ORGANIZATION = "gongtongti"
+APPLICATION = "gongtongti-desktop"
+DEFAULT_FILE_NAME = "gongtongti.gtdb"
+OPEN_OTHER, CREATE_NEW, QUIT = "open", "new", "quit"
+
+
+def install_translations(app: QApplication) -> list[QTranslator]:
+    """Load PySide6's own zh_CN translations, so standard buttons and dialogs are Chinese."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed = []
+    for name in ("qtbase_zh_CN",):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed
+
+
+def default_data_path() -> Path:
+    """``AppDataLocation/gongtongti.gtdb`` (the folder is created when missing)."""
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / DEFAULT_FILE_NAME
+
+
+def ask_after_failure(message: str, parent: QWidget | None = None) -> str:
+    """The data file cannot be used: say why and offer another file. Returns the choice."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(APP_TITLE)
+    box.setText(message)
+    box.setInformativeText("可以打开另一个数据文件，或新建一个数据文件。")
+    open_button = box.addButton("打开其他文件…", QMessageBox.ButtonRole.AcceptRole)
+    new_button = box.addButton("新建数据文件…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(open_button)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is open_button:
+        return OPEN_OTHER
+    if clicked is new_button:
+        return CREATE_NEW
+    return QUIT
+
+
+def run_first_run(path: Path, *, first_run: bool = True) -> tuple[Store, Programme] | None:
+    from gongtongti_desktop.ui.shell.first_run import FirstRunDialog
+
+    dialog = FirstRunDialog(path, first_run=first_run)
+    if dialog.exec() != FirstRunDialog.DialogCode.Accepted or dialog.store is None:
+        return None
+    assert dialog.programme is not None
+    return dialog.store, dialog.programme
+
+
+def obtain_store(path: Path) -> tuple[Store, Programme] | None:
+    """The data file to work on: ``path`` if usable, the first-run setup if it does not exist,
+    otherwise whatever the director chooses instead. None: the director gave up (quit).
+    A file that cannot be opened is never modified."""
+    from gongtongti_desktop.ui.datafile import data_file_guard
+    from gongtongti_desktop.ui.shell.main_window import DATA_FILE_FILTER, open_data_file
+
+    while True:
+        if not path.exists():
+            return run_first_run(path)
+        try:
+            return open_data_file(path)
+        except DamagedFileError as exc:
+            if data_file_guard.offer_backup(None, path, exc):
+                continue
+            choice = ask_after_failure(exc.message)
+        except UserError as exc:
+            choice = ask_after_failure(exc.message)
+        if choice == OPEN_OTHER:
+            name, _filter = QFileDialog.getOpenFileName(
+                None, "打开数据文件", str(path.parent), DATA_FILE_FILTER
+            )
+        elif choice == CREATE_NEW:
+            name, _filter = QFileDialog.getSaveFileName(
+                None, "新建数据文件", str(path.parent / "新数据文件.gtdb"), DATA_FILE_FILTER
+            )
+            if name:
+                created = run_first_run(Path(name), first_run=False)
+                if created is not None:
+                    return created
+                continue
+        else:
+            return None
+        if not name:
+            continue
+        path = Path(name)
+
+
+def _error_log() -> Path:
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    return folder / "error.log"
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Unexpected errors: a short Chinese message; the traceback goes to a log file."""
+    if isinstance(exc, UserError | OSError):
+        QMessageBox.warning(None, APP_TITLE, error_text(exc))
+        return
+    log = _error_log()
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"\n== {dt.datetime.now().isoformat(timespec='seconds')}\n")
+            fh.write("".join(traceback.format_exception(kind, exc, tb)))
+        where = f"详细信息已记录在 {log}。"
+    except OSError:
+        where = ""
+    if sys.__stderr__ is not None:  # none in a windowed build on Windows
+        traceback.print_exception(kind, exc, tb, file=sys.__stderr__)
+    QMessageBox.critical(
+        None,
+        APP_TITLE,
+        f"程序出现意外错误，刚才的操作可能没有完成。已保存的数据不受影响。\n{where}",
+    )
+
+
+def build_app() -> QApplication:
+    """The QApplication with our names, icon, Chinese Qt translations and error hook."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    icon = resources_dir() / "icon.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    install_translations(app)
+    sys.excepthook = _excepthook
+    return app
+
+
+def start_window(path: Path) -> MainWindow:
+    """The window on screen at once, its data file opened just after its first frame.
+
+    Why this order: the program's own modules and the data file take longer to load than
+    Qt's window (seconds on an old laptop's disk). A window that appears at once tells the
+    director the program has started — no second double-click, no second copy — and says
+    which file it is opening. Any dialog opening needs (first run, damaged file, another
+    copy open) appears over it; giving up closes it."""
+    from gongtongti_desktop.ui.shell.first_paint import after_first_paint
+    from gongtongti_desktop.ui.shell.main_window import MainWindow
+
+    window = MainWindow(opening=path)
+    after_first_paint(window, lambda: _open_into(window, path))
+    window.show()
+    return window
+
+
+def _open_into(window: MainWindow, path: Path) -> None:
+    from gongtongti_desktop.core.datafile import early_check
+
+    early_check.start(path)  # checked for damage while the data file's modules load
+    opened = obtain_store(path)
+    if opened is None:
+        window.close()  # the director gave up: the last window closes, the program ends
+    else:
+        window.attach(*opened)
+
+
+def run_gui(data_path: Path | None) -> int:
+    """Open the window on ``data_path`` (default: the user's data folder); the exit code."""
+    app = build_app()
+    path = Path(data_path) if data_path is not None else default_data_path()
+    window = start_window(path)  # noqa: F841 — kept alive until the event loop ends
+    return app.exec()

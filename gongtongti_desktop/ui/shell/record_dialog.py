@@ -1,0 +1,643 @@
+"""The dialog to add or edit one record (roster entry, plan item, diary activity), built from
+``RecordType.fields``.
+
+The dialog collects what was typed and hands it to ``records.save_record`` (or to the saver a
+tab gives it, which records the save for undo); every check is core's. A ``ValidationError``
+puts each message in red under its field (switching to the page that holds it) and keeps the
+dialog open with everything typed intact. A record with several long texts (an activity's
+方案、措施、记录、总结) gets pages, so each text has room.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.records import catalog, plans, roster
+from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records.engine import Field
+from gongtongti_desktop.errors import UserError, ValidationError
+from gongtongti_desktop.ui.shell.common import DISCARD_QUESTION, ask_yes_no, muted, show_error
+from gongtongti_desktop.ui.shell.labels import RoleLabels
+
+DATE_PLACEHOLDER = "2024-09-01"
+PLACEHOLDERS = {
+    "date": DATE_PLACEHOLDER,
+    "time": "09:30",
+    "month": "2024-09",
+    "phone": "手机号或带区号的固定电话",
+}
+LINE_KINDS = ("name", "phone", "date", "time", "month", "int")
+MULTI_KINDS = ("kindergartens", "people")
+ERROR_STYLE = "color: #c0392b;"
+NONE_TEXT = "（无）"
+# Above this many choices a checklist gets a filter box.
+FILTER_FROM = 8
+
+Saver = Callable[[dict[str, Any], str | None], str]
+
+# Which kindergarten field narrows a person field's choices (core checks the same pairs:
+# 责任人应是本园人员, 交流人员应是派出园的人员). Display help only.
+PERSON_SCOPE: dict[str, dict[str, str]] = {
+    "pairing": {"lead_person_id": "lead_id", "partner_person_id": "partner_id"},
+    "staff_exchange": {"person_id": "from_id"},
+}
+
+
+class FieldEditor:
+    """One input of the form: the widget, its label and its error line."""
+
+    def __init__(self, field: Field, widget: QWidget) -> None:
+        self.field = field
+        self.widget = widget
+        self.label = QLabel()
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.cell = QWidget()
+        box = QVBoxLayout(self.cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        box.addWidget(self.error)
+
+    def set_label(self, text: str) -> None:
+        self.label.setText(f"{text}{' *' if self.field.required else ''}：")
+
+    def set_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+
+class LineEditor(FieldEditor):
+    def __init__(self, field: Field) -> None:
+        self.edit = QLineEdit()
+        placeholder = PLACEHOLDERS.get(field.kind)
+        if placeholder:
+            self.edit.setPlaceholderText(placeholder)
+        if field.kind in ("date", "time", "month"):
+            self.edit.setClearButtonEnabled(True)
+        super().__init__(field, self.edit)
+
+    def value(self) -> str:
+        return self.edit.text()
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+
+class TextEditor(FieldEditor):
+    def __init__(self, field: Field) -> None:
+        self.edit = QPlainTextEdit()
+        self.edit.setTabChangesFocus(True)
+        lines = QFontMetrics(self.edit.font()).lineSpacing()
+        if field.kind == "longtext":
+            self.edit.setMinimumHeight(lines * 6 + 14)
+        else:
+            self.edit.setFixedHeight(lines * 3 + 14)
+        super().__init__(field, self.edit)
+
+    def value(self) -> str:
+        return self.edit.toPlainText()
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setPlainText("" if value is None else str(value))
+
+
+class BoolEditor(FieldEditor):
+    def __init__(self, field: Field) -> None:
+        self.check = QCheckBox(field.label)
+        super().__init__(field, self.check)
+
+    def set_label(self, text: str) -> None:
+        self.check.setText(text)
+
+    def value(self) -> bool:
+        return self.check.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.check.setChecked(bool(value))
+
+
+class ComboEditor(FieldEditor):
+    """A choice or a reference: item text shown, item data (value or record id) saved."""
+
+    def __init__(
+        self,
+        field: Field,
+        describe: Callable[[str], str] | None = None,
+        empty_text: str = "",
+    ) -> None:
+        self.describe = describe or (lambda value: value)
+        self.empty_text = empty_text
+        self.combo = QComboBox()
+        self.combo.setPlaceholderText("请选择…")
+        self.combo.setMinimumContentsLength(16)
+        super().__init__(field, self.combo)
+
+    def fill(self, items: list[tuple[str, str]], keep: str | None = None) -> None:
+        """Replace the items (text, value); keep the current value even when it is not
+        among them, so a choice the user made is never dropped silently."""
+        current = self.value() if keep is None else keep
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        if not self.field.required:
+            self.combo.addItem(self.empty_text, "")
+        for text, value in items:
+            self.combo.addItem(text, value)
+        self.combo.blockSignals(False)
+        self.set_value(current)
+        if self.combo.currentIndex() < 0 and self.field.required and len(items) == 1:
+            self.combo.setCurrentIndex(0)
+
+    def value(self) -> str:
+        data = self.combo.currentData()
+        return "" if data is None else str(data)
+
+    def set_value(self, value: Any) -> None:
+        value = "" if value is None else str(value)
+        index = self.combo.findData(value)
+        if index < 0 and value:
+            # Not offered any more (e.g. a word dropped from the programme): show it as is.
+            self.combo.blockSignals(True)
+            self.combo.addItem(self.describe(value), value)
+            self.combo.blockSignals(False)
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(index)
+
+
+class ChecklistEditor(FieldEditor):
+    """Several references (参与园, 参加人员): a checkable list, with a filter box when long.
+
+    The value keeps the stored order, then what was ticked, in the order ticked.
+    """
+
+    ID_ROLE = Qt.ItemDataRole.UserRole
+
+    def __init__(self, field: Field, items: list[tuple[str, str]], missing_text: str) -> None:
+        self.missing_text = missing_text
+        self.box = QWidget()
+        layout = QVBoxLayout(self.box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("筛选…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.list = QListWidget()
+        self.list.setMinimumHeight(QFontMetrics(self.list.font()).lineSpacing() * 7)
+        self.summary = QLabel()
+        muted(self.summary)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.summary)
+        self._order: list[str] = []
+        for text, value in items:
+            self._add_item(text, value)
+        self.filter.setVisible(len(items) > FILTER_FROM)
+        self.list.itemChanged.connect(self._item_changed)
+        super().__init__(field, self.box)
+        self._update_summary()
+
+    def _add_item(self, text: str, value: str) -> QListWidgetItem:
+        item = QListWidgetItem(text)
+        item.setData(self.ID_ROLE, value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        self.list.addItem(item)
+        return item
+
+    def _item(self, value: str) -> QListWidgetItem | None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(self.ID_ROLE) == value:
+                return item
+        return None
+
+    def _filter(self, text: str) -> None:
+        text = text.strip()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setHidden(bool(text) and text not in item.text())
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        value = item.data(self.ID_ROLE)
+        checked = item.checkState() == Qt.CheckState.Checked
+        if checked and value not in self._order:
+            self._order.append(value)
+        elif not checked and value in self._order:
+            self._order.remove(value)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        names = [self._item(v).text() for v in self._order if self._item(v) is not None]
+        if not names:
+            self.summary.setText("未选择")
+        else:
+            shown = "、".join(n.split("（")[0] for n in names[:6])
+            more = " 等" if len(names) > 6 else ""
+            self.summary.setText(f"已选 {len(names)} 项：{shown}{more}")
+
+    def checked_texts(self) -> list[str]:
+        return [self._item(v).text() for v in self._order if self._item(v) is not None]
+
+    def set_checked(self, value: str, checked: bool = True) -> None:
+        item = self._item(value)
+        if item is None:
+            raise KeyError(value)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def value(self) -> list[str]:
+        return list(self._order)
+
+    def set_value(self, value: Any) -> None:
+        wanted = [str(v) for v in (value or [])]
+        self.list.blockSignals(True)
+        for row in range(self.list.count()):
+            self.list.item(row).setCheckState(Qt.CheckState.Unchecked)
+        for v in wanted:
+            item = self._item(v) or self._add_item(self.missing_text, v)
+            item.setCheckState(Qt.CheckState.Checked)
+        self.list.blockSignals(False)
+        self._order = list(dict.fromkeys(wanted))
+        self._update_summary()
+
+
+class RecordDialog(QDialog):
+    """Add (``record_id`` None) or edit one record of ``table``; saves on 确定.
+
+    ``initial``: values a new record starts with (e.g. the plan row it goes into); they do not
+    count as changes. ``saver``: how to save (default ``records.save_record``); a tab passes
+    one that records the save for undo.
+    """
+
+    saved = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        programme: Programme,
+        table: str,
+        record_id: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        initial: dict[str, Any] | None = None,
+        saver: Saver | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.programme = programme
+        self.table = table
+        self.record_id = record_id
+        self.saved_id: str | None = None
+        self.record_type = catalog.record_type(table)
+        self.labels = RoleLabels(programme)
+        self.saver: Saver = saver or (
+            lambda values, rid: records.save_record(store, programme, table, values, rid)
+        )
+        verb = "编辑" if record_id else "新增"
+        self.setWindowTitle(f"{verb}{self.record_type.label}")
+        self.setMinimumWidth(460)
+
+        stored = roster.get_record(store, table, record_id) if record_id is not None else None
+        start = stored if stored is not None else dict(initial or {})
+        self._kindergartens = roster.list_kindergartens(store, programme)
+        self._people = roster.list_people(store)
+        groups = self._groups()
+        # With pages the long texts have their own; short texts (主题, 地点) take one line.
+        self._paged = len(groups) > 1
+        self.editors: dict[str, FieldEditor] = {}
+        for field in self.record_type.fields:
+            self.editors[field.name] = self._make_editor(field, start)
+        self.pages: QTabWidget | None = None
+        self._page_of: dict[str, int] = {}
+
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_error)
+        if not self._paged:
+            layout.addLayout(self._form(groups[0][1]))
+        else:
+            self.pages = QTabWidget()
+            for number, (title, fields) in enumerate(groups):
+                page = QWidget()
+                page_layout = QVBoxLayout(page)
+                if all(f.kind == "longtext" for f in fields):
+                    self._stack(page_layout, fields)
+                else:
+                    page_layout.addLayout(self._form(fields))
+                    page_layout.addStretch(1)
+                self.pages.addTab(page, title)
+                for f in fields:
+                    self._page_of[f.name] = number
+            layout.addWidget(self.pages, 1)
+            self.resize(760, 660)
+        if any(f.required for f in self.record_type.fields):
+            note = QLabel("带 * 的为必填项。")
+            muted(note)
+            layout.addWidget(note)
+        layout.addWidget(self.buttons)
+
+        self._connect_scopes()
+        for name, editor in self.editors.items():
+            if name in start:
+                editor.set_value(start.get(name))
+        self._update_scopes()
+        self._update_labels()
+        self._initial = self.values()
+        first = self.record_type.fields[0].name
+        self.editors[first].widget.setFocus()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _groups(self) -> list[tuple[str, list[Field]]]:
+        """One page of everything, or (with several long texts or multi references) pages:
+        the short fields, the multi references, the long texts."""
+        fields = list(self.record_type.fields)
+        long = [f for f in fields if f.kind == "longtext"]
+        multi = [f for f in fields if f.kind in MULTI_KINDS]
+        if len(long) < 2 and not multi:
+            return [("", fields)]
+        short = [f for f in fields if f not in long and f not in multi]
+        groups = [("基本信息", short)]
+        if multi:
+            groups.append(("·".join(_short_label(f.label) for f in multi), multi))
+        if len(long) >= 2:
+            groups.append(("·".join(_short_label(f.label) for f in long), long))
+        else:
+            groups[0][1].extend(long)
+        return groups
+
+    def _form(self, fields: list[Field]) -> QFormLayout:
+        form = QFormLayout()
+        for field in fields:
+            editor = self.editors[field.name]
+            if isinstance(editor, BoolEditor):
+                form.addRow("", editor.cell)
+            else:
+                form.addRow(editor.label, editor.cell)
+            editor.label.setBuddy(editor.widget)
+        return form
+
+    def _stack(self, layout: QVBoxLayout, fields: list[Field]) -> None:
+        """Long texts one under another, each with its label above it."""
+        for field in fields:
+            editor = self.editors[field.name]
+            editor.label.setBuddy(editor.widget)
+            layout.addWidget(editor.label)
+            layout.addWidget(editor.cell, 1)
+
+    def _make_editor(self, field: Field, start: dict[str, Any]) -> FieldEditor:
+        if field.kind == "bool":
+            return BoolEditor(field)
+        if self.table == "plan_item" and field.name == "month":
+            return self._month_row_editor(field, start.get("month") or "")
+        if field.kind == "longtext" or (field.kind == "text" and not self._paged):
+            return TextEditor(field)
+        if field.kind in LINE_KINDS or field.kind == "text":
+            return LineEditor(field)
+        if field.kind == "kindergartens":
+            items = [(k["name"], k["id"]) for k in self._kindergartens]
+            return ChecklistEditor(field, items, "（已删除的幼儿园）")
+        if field.kind == "people":
+            return ChecklistEditor(field, self._person_items(""), "（已删除的人员）")
+        if field.kind == "plan_item":
+            editor = ComboEditor(field, self._describe_plan_item, NONE_TEXT)
+            editor.fill(self._plan_item_items(start.get("day") or ""), keep="")
+            return editor
+        if field.kind not in ("choice", "kindergarten", "person"):
+            raise NotImplementedError(f"no editor for {field.kind} fields yet ({field.name})")
+        editor = ComboEditor(field, self._describe_person if field.kind == "person" else None)
+        if field.kind == "choice":
+            editor.fill([(c, c) for c in records.choices(self.programme, field)], keep="")
+        elif field.kind == "kindergarten":
+            editor.fill([(k["name"], k["id"]) for k in self._kindergartens], keep="")
+        else:
+            editor.fill(self._person_items(""), keep="")
+        return editor
+
+    def _month_row_editor(self, field: Field, month: str) -> ComboEditor:
+        """A plan item's 月份: the rows of the plan table (7-8月, 9月, …) of the school year
+        around it, so a merged row cannot be split by typing "2024-08"."""
+        cal = self.programme.calendar
+        try:
+            anchor = dt.date.fromisoformat(f"{month}-01") if month else dt.date.today()
+        except ValueError:
+            anchor = dt.date.today()
+        year = periods.school_year_of(cal, anchor)
+        items = []
+        for sy in (year - 1, year, year + 1):
+            for row in periods.plan_rows(cal, periods.school_year_period(cal, sy)):
+                items.append((f"{row.start.year}年{row.label}", row.key))
+        editor = ComboEditor(field)
+        editor.fill(items, keep="")
+        return editor
+
+    def _plan_item_items(self, day: str) -> list[tuple[str, str]]:
+        """The active plan items of the plan row the activity's date falls in."""
+        try:
+            date = dt.date.fromisoformat(day.strip())
+        except ValueError:
+            return []
+        row = plans.row_for_month(self.programme, f"{date.year:04d}-{date.month:02d}")
+        period = periods.Period("month", row.start, row.end, row.label)
+        return [
+            (f"{row.label}：{_one_line(item['task'], 40)}（{item['status']}）", item["id"])
+            for item in plans.list_items(self.store, self.programme, period)
+        ]
+
+    def _describe_plan_item(self, item_id: str) -> str:
+        item = records.active(self.store, "plan_item", item_id)
+        if item is None:
+            return "（已删除的计划事项）"
+        row = plans.row_for_month(self.programme, item["month"])
+        return f"{row.start.year}年{row.label}：{_one_line(item['task'], 40)}（{item['status']}）"
+
+    def _person_items(self, kindergarten_id: str) -> list[tuple[str, str]]:
+        if kindergarten_id:
+            return [
+                (f"{p['name']}（{p['post']}）" if p["post"] else p["name"], p["id"])
+                for p in self._people
+                if p["kindergarten_id"] == kindergarten_id
+            ]
+        return [(f"{p['name']}（{p['kindergarten_name']}）", p["id"]) for p in self._people]
+
+    def _describe_person(self, person_id: str) -> str:
+        for p in self._people:
+            if p["id"] == person_id:
+                return f"{p['name']}（{p['kindergarten_name']}）"
+        return "（已删除的人员）"
+
+    def _connect_scopes(self) -> None:
+        for kg_field in PERSON_SCOPE.get(self.table, {}).values():
+            editor = self.editors[kg_field]
+            assert isinstance(editor, ComboEditor)
+            editor.combo.currentIndexChanged.connect(self._update_scopes)
+        role = self.editors.get("partner_role")
+        if isinstance(role, ComboEditor):
+            role.combo.currentIndexChanged.connect(self._update_labels)
+        day, plan_item = self._day_and_plan_item()
+        if day is not None and plan_item is not None:
+            day.edit.textChanged.connect(self._update_plan_items)
+
+    def _day_and_plan_item(self) -> tuple[LineEditor | None, ComboEditor | None]:
+        day = self.editors.get("day")
+        plan_item = next((e for e in self.editors.values() if e.field.kind == "plan_item"), None)
+        return (
+            day if isinstance(day, LineEditor) else None,
+            plan_item if isinstance(plan_item, ComboEditor) else None,
+        )
+
+    def _update_plan_items(self) -> None:
+        """Offer the plan items of the month the date is in (the chosen one stays)."""
+        day, plan_item = self._day_and_plan_item()
+        assert day is not None and plan_item is not None
+        plan_item.fill(self._plan_item_items(day.value()))
+
+    def _update_scopes(self) -> None:
+        """Offer only the people of the chosen kindergarten (all people while none is chosen)."""
+        for person_field, kg_field in PERSON_SCOPE.get(self.table, {}).items():
+            person = self.editors[person_field]
+            assert isinstance(person, ComboEditor)
+            kindergarten_id = self.editors[kg_field].value()
+            items = self._person_items(kindergarten_id)
+            person.fill(items)
+            if kindergarten_id and not items:
+                person.combo.setPlaceholderText("（该园还没有人员）")
+            else:
+                person.combo.setPlaceholderText("请选择…")
+
+    def _partner_role(self) -> str:
+        role = self.editors.get("partner_role")
+        return role.value() if role else ""
+
+    def _update_labels(self) -> None:
+        role = self._partner_role()
+        for editor in self.editors.values():
+            editor.set_label(self.labels.relabel(editor.field.label, role))
+
+    # -- values -------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """What the form holds now, as ``save_record`` takes it."""
+        return {name: editor.value() for name, editor in self.editors.items()}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            self.editors[name].set_value(value)
+
+    def is_modified(self) -> bool:
+        return self.values() != self._initial
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        role = self._partner_role()
+        unplaced = []
+        for editor in self.editors.values():
+            editor.set_error("")
+        for name, message in errors.items():
+            message = self.labels.relabel(message, role)
+            if name in self.editors:
+                self.editors[name].set_error(message)
+            else:
+                unplaced.append(message)
+        self.general_error.setText("\n".join(unplaced))
+        self.general_error.setVisible(bool(unplaced))
+        for name in self.editors:
+            if name in errors:
+                if self.pages is not None:
+                    self.pages.setCurrentIndex(self._page_of[name])
+                self.editors[name].widget.setFocus()
+                break
+
+    def errors(self) -> dict[str, str]:
+        """The messages shown now, by field (for tests and screen readers)."""
+        return {
+            name: editor.error.text()
+            for name, editor in self.editors.items()
+            if editor.error.text()
+        }
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        try:
+            self.saved_id = self.saver(self.values(), self.record_id)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.saved.emit(self.saved_id)
+        super().accept()
+
+    def reject(self) -> None:
+        if self.is_modified() and not ask_yes_no(self, DISCARD_QUESTION):
+            return
+        super().reject()
+
+
+def _short_label(label: str) -> str:
+    """ "活动方案" → "方案", "总结/反思" → "总结": page titles stay short."""
+    return label.removeprefix("活动").split("/")[0]
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def open_for_tab(
+    tab: QWidget,
+    store: Store,
+    programme: Programme,
+    table: str,
+    record_id: str | None,
+    initial: dict[str, Any] | None,
+    saver: Saver,
+    on_saved: Callable[[str], object],
+) -> RecordDialog:
+    """The record form a tab shows (月计划, 帮扶日志): saved through the tab's ``saver`` (onto
+    its undo stack), ``on_saved`` with the id, deleted when closed, kept as ``tab.dialog``."""
+    dialog = RecordDialog(store, programme, table, record_id, tab, initial=initial, saver=saver)
+    dialog.saved.connect(on_saved)
+    dialog.finished.connect(dialog.deleteLater)
+    tab.dialog = dialog  # type: ignore[attr-defined]
+    return dialog
