@@ -229,8 +229,18 @@ def build_own_wheel() -> Path:
 def build_launchers(app: Path) -> None:
     log("mingw-w64: gongtongti.exe (window) and gongtongti-cli.exe (console)")
     res = BUILD / "launcher-res.o"
-    run([f"{MINGW}windres", "-I", ROOT / "resources", HERE / "launcher.rc", "-O", "coff", "-o", res])
-    common = ["-O2", "-municode", "-Wall", "-Wextra", "-Werror", "-s", f'-DPYTHON_DLL=L"python{PY_TAG}.dll"']
+    run(
+        [f"{MINGW}windres", "-I", ROOT / "resources", HERE / "launcher.rc", "-O", "coff", "-o", res]
+    )
+    common = [
+        "-O2",
+        "-municode",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-s",
+        f'-DPYTHON_DLL=L"python{PY_TAG}.dll"',
+    ]
     src = HERE / "launcher.c"
     run([f"{MINGW}gcc", *common, "-o", app / "gongtongti-cli.exe", src, res])
     run([f"{MINGW}gcc", *common, "-mwindows", "-DWINDOWED", "-o", app / "gongtongti.exe", src, res])
@@ -240,7 +250,19 @@ def build_icu_stub() -> Path:
     """The Wine-only stand-in for Windows 10's icuuc.dll (never put in the program)."""
     out = BUILD / "wine-icuuc" / "icuuc.dll"
     out.parent.mkdir(parents=True, exist_ok=True)
-    run([f"{MINGW}gcc", "-O2", "-shared", "-Wall", "-Werror", "-s", "-o", out, HERE / "icuuc_stub.c"])
+    run(
+        [
+            f"{MINGW}gcc",
+            "-O2",
+            "-shared",
+            "-Wall",
+            "-Werror",
+            "-s",
+            "-o",
+            out,
+            HERE / "icuuc_stub.c",
+        ]
+    )
     return out
 
 
@@ -298,7 +320,10 @@ def main(argv: list[str] | None = None) -> int:
     DIST.mkdir(exist_ok=True)
     zip_path = DIST / f"gongtongti-{ver}-win64.zip"
     make_zip(app, zip_path)
-    sizes = [f"folder {folder_size(app) / 1e6:.1f} MB", f"zip {zip_path.stat().st_size / 1e6:.1f} MB"]
+    sizes = [
+        f"folder {folder_size(app) / 1e6:.1f} MB",
+        f"zip {zip_path.stat().st_size / 1e6:.1f} MB",
+    ]
     if not args.no_installer:
         setup = DIST / f"gongtongti-{ver}-win64-setup.exe"
         make_installer(app, setup, ver)

@@ -12,7 +12,7 @@ Workers are started with "spawn" on every platform: the same behaviour on Window
 has nothing else) and Linux, and no fork of a process that runs Qt's threads. They are a
 ``multiprocessing.Pool``, not a ``ProcessPoolExecutor``: the executor wakes its manager thread
 with empty pipe messages, on which Wine's named pipes block for ever, and the Windows build's
-smoke test runs under Wine (.ci/windows/smoke.sh).
+smoke test runs under Wine (.ci/windows/smoke.py).
 """
 
 from __future__ import annotations

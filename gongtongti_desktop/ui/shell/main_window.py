@@ -455,9 +455,10 @@ class MainWindow(QMainWindow):
         dialog.exported.connect(self.refresh)
         return dialog
 
-    def import_package(self) -> QDialog | None:
-        """文件 → 导入上报包…: choose, check, preview; on 导入 the window shows the merged data
-        (an empty data file takes the package's kindergarten: the title follows)."""
+    def import_package(self, path: Path | None = None) -> QDialog | None:
+        """文件 → 导入上报包…: choose (unless ``path``: a double-clicked .gtt), check, preview;
+        on 导入 the window shows the merged data (an empty data file takes the package's
+        kindergarten: the title follows)."""
         from gongtongti_desktop.ui.packages.import_dialog import run_package_import
 
         summary = self.summary_page.content
@@ -468,7 +469,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(window_title(self.store))
             self.refresh()
 
-        dialog = run_package_import(self, self.store)
+        dialog = run_package_import(self, self.store, path)
         if dialog is not None:
             dialog.imported.connect(imported)
         return dialog
