@@ -4,7 +4,8 @@
 ; Start menu and on the desktop, .gtdb and .gtt opened by gongtongti.exe (HKCU\Software\Classes).
 ; The uninstaller removes the program only: the director's data (文档\共同体工作台) stays.
 
-Unicode true
+; a 64-bit installer for a 64-bit program (so it also runs under wine64 in CI)
+Target amd64-unicode
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 RequestExecutionLevel user

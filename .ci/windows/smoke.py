@@ -15,6 +15,10 @@ Wine quirks handled here, none of which touch the program:
   (``script``), where it can.
 - Wine drops QT_* variables from the environment (set WINEQT_* to pass them).
 - No Windows fonts: GONGTONGTI_FONT points at WenQuanYi Micro Hei for the PDF.
+- Wine makes a prefix's desktop window with its first process, so every process of the run
+  gets the Xvfb screen (a console command run first without one leaves no window possible).
+  Qt's offscreen plugin runs too under Wine but finds no font there (boxes for every
+  character), so the window is shown with the real Windows plugin on Xvfb instead.
 
 Exits non-zero when a check fails; the last line is "smoke: N passed, N failed".
 """
@@ -38,16 +42,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build" / "windows"
 WORK = BUILD / "smoke"
-PREFIX = BUILD / "wine-prefix"
+PREFIX = BUILD / "wine"
+WINE_HOME = BUILD / "wine-home"  # Wine links Desktop and Documents to $HOME: not the real one
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 WINE_DIR = Path("/usr/lib/wine")  # Debian's wine64 puts wine64 and wineserver here
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
+FORWARD = re.compile(r"\x1b\[(\d*)C")  # Wine's console moves the cursor instead of a space
 
 SHOT = r"""
 import sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from gongtongti_desktop.ui.app import build_app, start_window
+from gongtongti_desktop.ui.shell.app import build_app, start_window
 app = build_app()
 window = start_window(Path(sys.argv[1]))
 def snap():
@@ -71,18 +77,21 @@ def win(path: Path) -> str:
     return "Z:" + str(path).replace("/", "\\")
 
 
-def wine_env(display: str | None = None) -> dict[str, str]:
+DISPLAY: dict[str, str] = {}  # the Xvfb screen of this run, for every Wine process
+
+
+def wine_env() -> dict[str, str]:
     env = {
         **os.environ,
         "WINEPREFIX": str(PREFIX),
         "WINEDEBUG": "-all",
-        "WINEDLLOVERRIDES": "mscoree,mshtml=",
+        "WINEDLLOVERRIDES": "mscoree,mshtml=;winemenubuilder.exe=d",
+        "HOME": str(WINE_HOME),
         "PATH": f"{WINE_DIR}:{os.environ.get('PATH', '')}",
         "GONGTONGTI_FONT": win(FONT),
     }
     env.pop("DISPLAY", None)
-    if display:
-        env["DISPLAY"] = display
+    env.update(DISPLAY)  # one screen from the start: Wine's desktop is made with the first process
     return env
 
 
@@ -90,16 +99,16 @@ def wine(
     args: list[str],
     *,
     cwd: Path,
-    display: str | None = None,
     timeout: float = 300,
     on_line: Callable[[str], None] | None = None,
 ) -> tuple[int, str]:
     """Run ``wine64 ARGS`` on a pseudo-terminal; its exit code and cleaned output."""
-    command = shlex.join(["wine64", *args])
+    # a wide terminal: Wine's console wraps lines at its width
+    command = "stty cols 400 2>/dev/null; " + shlex.join(["wine64", *args])
     proc = subprocess.Popen(
         ["script", "-qefc", command, "/dev/null"],
         cwd=cwd,
-        env=wine_env(display),
+        env=wine_env(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -110,7 +119,8 @@ def wine(
     chunks = []
     try:
         for raw in proc.stdout:
-            line = ANSI.sub("", raw.decode("utf-8", "replace"))
+            line = raw.decode("utf-8", "replace")
+            line = ANSI.sub("", FORWARD.sub(lambda m: " " * int(m.group(1) or 1), line))
             chunks.append(line)
             if on_line is not None:
                 on_line(line)
@@ -140,16 +150,18 @@ def prepare() -> Path:
         zf.extractall(WORK)
     app = WORK / f"gongtongti-{ver}"
     system32 = PREFIX / "drive_c" / "windows" / "system32"
-    if not system32.is_dir():
-        started = time.monotonic()
-        subprocess.run(
-            ["wine64", "wineboot", "--init"],
-            env=wine_env(),
-            check=True,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-        )
-        print(f"== Wine prefix made in {time.monotonic() - started:.1f} s")
+    shutil.rmtree(PREFIX, ignore_errors=True)  # a new Windows each run: nothing installed
+    shutil.rmtree(WINE_HOME, ignore_errors=True)
+    WINE_HOME.mkdir(parents=True)
+    started = time.monotonic()
+    subprocess.run(
+        ["wine64", "wineboot", "--init"],
+        env=wine_env(),
+        check=True,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+    )
+    print(f"== Wine prefix made in {time.monotonic() - started:.1f} s")
     shutil.copy(BUILD / "wine-icuuc" / "icuuc.dll", system32 / "icuuc.dll")
     return app
 
@@ -237,9 +249,7 @@ class Xvfb:
         self.proc.wait()
 
 
-def frame_time(
-    app: Path, script: Path, *args: str, display: str, marks: tuple[str, ...]
-) -> dict[str, float]:
+def frame_time(app: Path, script: Path, *args: str, marks: tuple[str, ...]) -> dict[str, float]:
     """Seconds from starting the process to each mark line it prints (host clock)."""
     started = time.monotonic()
     seen: dict[str, float] = {}
@@ -250,7 +260,7 @@ def frame_time(
                 seen[mark] = time.monotonic() - started
 
     py = app / "runtime" / "python.exe"
-    wine([str(py), win(script), *args], cwd=WORK, display=display, timeout=120, on_line=on_line)
+    wine([str(py), win(script), *args], cwd=WORK, timeout=120, on_line=on_line)
     return seen
 
 
@@ -264,33 +274,31 @@ def smoke_window(app: Path) -> None:
     bare_py.write_text(startup.BARE, encoding="utf-8")
     ours_py.write_text(startup.OURS, encoding="utf-8")
     png = WORK / "window.png"
-    with Xvfb() as display:
-        code, out = wine(
-            [str(app / "runtime" / "python.exe"), win(shot_py), win(demo), win(png), "4000"],
-            cwd=WORK,
-            display=display,
-            timeout=180,
-        )
-        colours = 0
-        if png.is_file():
-            from PIL import Image
+    code, out = wine(
+        [str(app / "runtime" / "python.exe"), win(shot_py), win(demo), win(png), "4000"],
+        cwd=WORK,
+        timeout=180,
+    )
+    colours = 0
+    if png.is_file():
+        from PIL import Image
 
-            with Image.open(png) as image:
-                colours = len(image.convert("RGB").getcolors(1 << 20) or [])
-        check(
-            "window under Wine (qwindows on Xvfb), screenshot",
-            code == 0 and "SAVED True" in out and colours > 50,
-            f"{png.relative_to(ROOT)}, {colours} colours",
-        )
-        bare, ours, filled = [], [], []
-        for _ in range(3):
-            b = frame_time(app, bare_py, display=display, marks=("FRAME",))
-            o = frame_time(app, ours_py, win(demo), display=display, marks=("FRAME", "FILLED"))
-            if "FRAME" in b and "FRAME" in o:
-                bare.append(b["FRAME"])
-                ours.append(o["FRAME"])
-            if "FILLED" in o:
-                filled.append(o["FILLED"])
+        with Image.open(png) as image:
+            colours = len(image.convert("RGB").getcolors(1 << 20) or [])
+    check(
+        "window under Wine (qwindows on Xvfb), screenshot",
+        code == 0 and "SAVED True" in out and colours > 50,
+        f"{png.relative_to(ROOT)}, {colours} colours",
+    )
+    bare, ours, filled = [], [], []
+    for _ in range(3):
+        b = frame_time(app, bare_py, marks=("FRAME",))
+        o = frame_time(app, ours_py, win(demo), marks=("FRAME", "FILLED"))
+        if "FRAME" in b and "FRAME" in o:
+            bare.append(b["FRAME"])
+            ours.append(o["FRAME"])
+        if "FILLED" in o:
+            filled.append(o["FILLED"])
     if check("start-up timed", bool(bare) and bool(ours), f"{len(bare)} runs each"):
         b, o = statistics.median(bare), statistics.median(ours)
         print(
@@ -300,6 +308,76 @@ def smoke_window(app: Path) -> None:
         )
 
 
+def smoke_installer(ver: str) -> None:
+    """The installer, silently (/S) as the current user: program files, both shortcuts, the
+    file types; the installed program runs; the uninstaller removes all of that but the data."""
+    setup = ROOT / "dist" / f"gongtongti-{ver}-win64-setup.exe"
+    users = PREFIX / "drive_c" / "users"
+    # A new Wine 8 prefix says it is Windows 7: the installer must refuse (exit 2, nothing
+    # installed); then the prefix is set to Windows 10 and it must install.
+    wine(["winecfg", "/v", "win7"], cwd=WORK)
+    code, _ = wine([str(setup), "/S"], cwd=WORK, timeout=300)
+    check(
+        "installer refuses Windows 7 (exit 2, nothing installed)",
+        code == 2 and not list(users.glob("*/AppData/Local/Programs/共同体工作台")),
+        f"exit {code}",
+    )
+    wine(["winecfg", "/v", "win10"], cwd=WORK)
+    code, _ = wine([str(setup), "/S"], cwd=WORK, timeout=300)
+    programs = list(users.glob("*/AppData/Local/Programs/共同体工作台"))
+    exe = programs[0] / "gongtongti.exe" if programs else WORK / "missing"
+    links = [
+        *users.glob("*/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/共同体工作台.lnk"),
+        *users.glob("*/Desktop/共同体工作台.lnk"),
+    ]
+    check(
+        "installer /S: %LOCALAPPDATA%\\Programs\\共同体工作台, two shortcuts",
+        code == 0 and exe.is_file() and len(links) == 2,
+        str(exe.parent.relative_to(PREFIX)) if exe.is_file() else f"exit {code}",
+    )
+    if not exe.is_file():
+        return
+    commands = []
+    for key in ("Gongtongti.DataFile", "Gongtongti.Package"):
+        _, out = wine(
+            ["reg", "query", f"HKCU\\Software\\Classes\\{key}\\shell\\open\\command"], cwd=WORK
+        )
+        commands.append(out)
+    _, gtdb = wine(["reg", "query", "HKCU\\Software\\Classes\\.gtdb"], cwd=WORK)
+    opened = all('gongtongti.exe" "%1"' in out for out in commands)
+    check('.gtdb and .gtt open with gongtongti.exe "%1"', opened and "Gongtongti.DataFile" in gtdb)
+    data = next(users.glob("*/Documents"), WORK) / "共同体工作台" / "gongtongti.gtdb"
+    data.parent.mkdir(parents=True, exist_ok=True)
+    code, _ = wine([str(exe.parent / "gongtongti-cli.exe"), "demo", win(data)], cwd=WORK)
+    check(
+        "the installed gongtongti-cli.exe writes 文档\\共同体工作台\\gongtongti.gtdb",
+        code == 0 and data.is_file(),
+    )
+    # Not on a pseudo-terminal: the uninstaller goes on from a copy of itself in %TEMP% after
+    # the first process exits, and the terminal's hang-up would end that copy.
+    subprocess.run(
+        ["wine64", str(exe.parent / "卸载.exe"), "/S"],
+        cwd=WORK,
+        env=wine_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+    )
+    deadline = time.monotonic() + 90
+    while exe.parent.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    found = [  # reg query exits 1 for a key that is not there
+        wine(["reg", "query", f"HKCU\\Software\\Classes\\{key}"], cwd=WORK)[0] == 0
+        for key in (".gtdb", ".gtt", "Gongtongti.DataFile", "Gongtongti.Package")
+    ]
+    gone = not exe.parent.exists() and not any(link.exists() for link in links)
+    check(
+        "uninstaller /S: program, shortcuts and file types gone, the data file kept",
+        gone and not any(found) and data.is_file(),
+        f"keys still there: {found}",
+    )
+
+
 def main() -> int:
     if not (WINE_DIR / "wine64").exists():
         print("smoke: wine64 is not installed (apt-get install wine64)", file=sys.stderr)
@@ -307,14 +385,19 @@ def main() -> int:
     with (ROOT / "pyproject.toml").open("rb") as fh:
         ver = tomllib.load(fh)["project"]["version"]
     started = time.monotonic()
-    app = prepare()
-    try:
-        package = smoke_cli(app, ver)
-        if package is not None:
-            smoke_merge(app, package)
-        smoke_window(app)
-    finally:
-        subprocess.run(["wineserver", "-k"], env=wine_env(), check=False)
+    with Xvfb() as display:
+        DISPLAY["DISPLAY"] = display
+        # Wine makes its desktop with a prefix's first process: none may run without a screen
+        subprocess.run(["wineserver", "-k"], env=wine_env(), check=False, capture_output=True)
+        app = prepare()
+        try:
+            package = smoke_cli(app, ver)
+            if package is not None:
+                smoke_merge(app, package)
+            smoke_window(app)
+            smoke_installer(ver)
+        finally:
+            subprocess.run(["wineserver", "-k"], env=wine_env(), check=False, capture_output=True)
     failed = [name for name, ok, _ in results if not ok]
     print(f"== Wine smoke test took {time.monotonic() - started:.0f} s")
     print(f"smoke: {len(results) - len(failed)} passed, {len(failed)} failed")
