@@ -218,6 +218,10 @@ def _export_package(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if not args.data:  # say first what is missing, before looking at the file
+        raise UserError(
+            f"请用 --data 指定要导入到哪个数据文件，例如：gongtongti import --data 我的园.gtdb {args.file}"
+        )
     source = Path(args.file)
     if not source.is_file():
         raise UserError(f"要导入的文件不存在：{source}")
@@ -227,15 +231,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UserError(f"只能导入结对名单工作簿（.xlsx）或上报数据包（.gtt）：{source}")
     store, programme = _open(args, writes=True)
     with store:
-        from gongtongti_desktop.core.roster_import import importer as roster_import
+        from gongtongti_desktop.core.roster_import.apply import apply_import
+        from gongtongti_desktop.core.roster_import.plan import plan_import
+        from gongtongti_desktop.core.roster_import.table import read_roster_xlsx
 
-        parsed = roster_import.read_roster_xlsx(source, programme)
-        plan = roster_import.plan_import(store, programme, parsed)
+        parsed = read_roster_xlsx(source, programme)
+        plan = plan_import(store, programme, parsed)
         if plan.is_empty:
             _out(f"{source} 中的名单与现有数据一致，未做任何改动。")
             return EXIT_OK
         backup = store.backup(reason="before-import")
-        applied = roster_import.apply_import(store, programme, plan)
+        applied = apply_import(store, programme, plan)
     _out(f"已导入 {source}（导入前已备份到 {backup}）：")
     for line in applied.summary_lines():
         _out(f"  {line}")
@@ -355,10 +361,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 # -- parser ----------------------------------------------------------------------------------
 
 
-def _data_option(parser: argparse.ArgumentParser) -> None:
+def _data_option(
+    parser: argparse.ArgumentParser,
+    help: str = "数据文件（命令必须指定；不带命令打开窗口时可省略）",
+) -> None:
     # Accepted before or after the command name; SUPPRESS keeps a later absence from
     # overwriting an earlier --data.
-    parser.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS, help="数据文件")
+    parser.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS, help=help)
 
 
 def _period_options(parser: argparse.ArgumentParser) -> None:
@@ -383,7 +392,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="显示版本号并退出",
     )
     parser.add_argument(
-        "--data", metavar="PATH", default=None, help="数据文件（默认：用户数据目录）"
+        "--data",
+        metavar="PATH",
+        default=None,
+        help="窗口打开的数据文件（省略时为用户数据目录中的数据文件）；各命令须指定",
     )
     parser.set_defaults(func=cmd_window)
     sub = parser.add_subparsers(title="命令", metavar="命令")
@@ -401,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("forms", help="列出当前方案可打印的表格")
-    _data_option(p)
+    _data_option(p, "数据文件（省略时列出 --programme 或默认方案的表格）")
     p.add_argument("--programme", default=None, help="不指定数据文件时列出此方案的表格")
     p.set_defaults(func=cmd_forms)
 

@@ -142,6 +142,33 @@ def test_each_layer_imports_only_what_lies_below_it() -> None:
     assert wrong == []
 
 
+# Inside core, each room may import only the rooms above it in this list (a room's own
+# modules aside): the data file and the profile know nothing of records, records nothing
+# of the checks, the checks nothing of the printable forms.
+CORE_ROOMS = (
+    "errors", "core.paths", "core.timeutil", "core.datafile", "core.profile", "core.records",
+    "core.checks", "core.forms", "core.demo", "core.roster_import",
+)  # fmt: skip
+
+
+def _core_room(module: str) -> str:
+    parts = module.split(".")[1:]
+    return ".".join(parts[:2]) if parts[0] == "core" else parts[0]
+
+
+def test_inside_core_each_room_imports_only_the_rooms_above_it() -> None:
+    wrong = []
+    for module, targets in _graph().items():
+        if _layer(module) != "core" or module.endswith(".core"):
+            continue
+        room = _core_room(module)
+        for target in targets:
+            other = _core_room(target)
+            if other != room and CORE_ROOMS.index(other) > CORE_ROOMS.index(room):
+                wrong.append(f"{module} → {target}")
+    assert wrong == []
+
+
 def test_no_qt_named_below_the_ui() -> None:
     wrong = []
     for module, path in MODULES.items():
@@ -151,3 +178,19 @@ def test_no_qt_named_below_the_ui() -> None:
                 f"{module} → {m}" for m in named if m.split(".")[0] in {"PySide6", "shiboken6"}
             ]
     assert wrong == []
+
+
+def test_folders_and_files_stay_small() -> None:
+    """A capability per folder: at most 15 modules in one, no source file over 600 lines."""
+    too_many = {
+        str(folder.relative_to(PACKAGE.parent)): n
+        for folder in [PACKAGE, *[p for p in PACKAGE.rglob("*") if p.is_dir()]]
+        if (n := len([p for p in folder.glob("*.py") if p.name != "__init__.py"])) > 15
+    }
+    too_long = {
+        str(path.relative_to(PACKAGE.parent)): n
+        for path in MODULES.values()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
+    assert too_many == {}
+    assert too_long == {}

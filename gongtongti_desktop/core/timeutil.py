@@ -24,3 +24,8 @@ def parse_date(text: str) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+def chinese_date(day: dt.date) -> str:
+    """2024年9月30日 — how a date is written on a form and in a message."""
+    return f"{day.year}年{day.month}月{day.day}日"

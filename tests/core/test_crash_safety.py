@@ -28,7 +28,9 @@ from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import get_programme
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.core.records import roster
-from gongtongti_desktop.core.roster_import import importer as roster_import
+from gongtongti_desktop.core.roster_import.apply import apply_import
+from gongtongti_desktop.core.roster_import.plan import plan_import
+from gongtongti_desktop.core.roster_import.table import read_roster_xlsx
 from gongtongti_desktop.exchange.package.import_package import import_package
 from gongtongti_desktop.exchange.package.read import read_package
 from gongtongti_desktop.exchange.package.write import write_package
@@ -40,7 +42,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (
 
 
 def _roster_books(folder: Path) -> list[Path]:
-    """Two versions of seed 000's 附件1 differing in one phone: each import writes something."""
+    """Two versions of 沂源县源教体发〔2022〕11号 附件1 differing in one phone: each import writes something."""
     books = []
     for n, phone in enumerate(("13583377048", "13583377049")):
         rows = [list(r) for r in SEED]
@@ -90,9 +92,9 @@ def _child(
             )  # fmt: skip
             os.write(report, f"A {new}\n".encode())
         elif op == "import":
-            parsed = roster_import.read_roster_xlsx(books[n % 2], programme)
-            plan = roster_import.plan_import(store, programme, parsed)
-            roster_import.apply_import(store, programme, plan)
+            parsed = read_roster_xlsx(books[n % 2], programme)
+            plan = plan_import(store, programme, parsed)
+            apply_import(store, programme, plan)
             os.write(report, f"I {n % 2}\n".encode())
         elif op == "package":
             out = out_dir / f"export-{n % 3}.gtt"
@@ -124,9 +126,9 @@ def test_killed_writers_never_lose_committed_records(tmp_path: Path) -> None:
     path = tmp_path / "crash.gtdb"
     books = _roster_books(tmp_path)
     with Store.create(path, kindergarten="测试园", programme_id=programme.id) as store:
-        parsed = roster_import.read_roster_xlsx(books[0], programme)
-        plan = roster_import.plan_import(store, programme, parsed)
-        roster_import.apply_import(store, programme, plan)
+        parsed = read_roster_xlsx(books[0], programme)
+        plan = plan_import(store, programme, parsed)
+        apply_import(store, programme, plan)
     packages = _partner_packages(tmp_path, programme.id, 3)
     committed: set[str] = set()
     exports: set[Path] = set()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gongtongti_desktop.cli import main
-from gongtongti_desktop.core.checks import rules
+from gongtongti_desktop.core.checks import rules, score_suggestions
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.demo import scores as demo_scores
 from gongtongti_desktop.core.demo.builder import create_demo, demo_setup
@@ -206,7 +206,7 @@ def test_yiyuan_scores_are_within_caps_and_suggestions_are_the_engines(demos, ke
             if value is not None:
                 assert 0 <= value <= maximum and value * 2 == int(value * 2), (code, side)
     period = periods.period_from_key(programme.calendar, key)
-    suggestions = scoring.suggest(store, programme, index, period, store.today())
+    suggestions = score_suggestions.suggest(store, programme, index, period, store.today())
     suggested = [code for code, row in scores.items() if row["self_suggested"]]
     assert suggested, "at least one score was accepted from a suggestion"
     for code in suggested:

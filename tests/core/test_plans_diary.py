@@ -11,7 +11,7 @@ import pytest
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
-from gongtongti_desktop.core.records import attachments, catalog, diary, plans, roster
+from gongtongti_desktop.core.records import attachments, catalog, diary, plans
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.errors import UserError, ValidationError
 
@@ -19,20 +19,6 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
 )
-
-
-@pytest.fixture
-def kgs(store: Store, programme: Programme) -> dict[str, str]:
-    core = roster.save_record(
-        store, programme, "kindergarten", {"name": "实验幼儿园", "kind": "公办园"}
-    )
-    partner = roster.save_record(
-        store, programme, "kindergarten", {"name": "西里镇学区", "kind": "学区"}
-    )
-    person = roster.save_record(
-        store, programme, "person", {"name": "张玲", "post": "园长", "kindergarten_id": core}
-    )
-    return {"core": core, "partner": partner, "person": person}
 
 
 def _item(store: Store, programme: Programme, **values: Any) -> str:

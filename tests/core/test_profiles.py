@@ -38,7 +38,7 @@ def seed(prefix: str) -> str:
 
 
 def plan_of_seed_001(number: int) -> str:
-    """One of the four plans of seed 001 ("幼儿园集团化办园工作方案N" up to the next one)."""
+    """One of the four plans of 《幼儿园集团化办园工作方案精选四篇》 ("幼儿园集团化办园工作方案N" up to the next one)."""
     text = seed("001")
     start = text.index(f"幼儿园集团化办园工作方案{number}\n")
     end = text.find(f"幼儿园集团化办园工作方案{number + 1}\n", start)
@@ -101,7 +101,7 @@ def test_loader_refuses_an_unknown_rule_key(qingdao_copy: Path) -> None:
         load_programme(qingdao_copy)
 
 
-# -- seed 003: Gaotai -----------------------------------------------------------------------------
+# -- 《高台县2020年幼儿园结对帮扶工作实施方案》: Gaotai -----------------------------------------------------------------------------
 
 
 def test_gaotai_rules_quote_the_plan_table_footnote() -> None:
@@ -121,7 +121,7 @@ def test_gaotai_rules_quote_the_plan_table_footnote() -> None:
     assert "高台县2020年幼儿园结对帮扶工作实施方案" in text
 
 
-# -- seed 001 plan 1: the "八个一" ------------------------------------------------------------------
+# -- 《幼儿园集团化办园工作方案精选四篇》 plan 1: the "八个一" ------------------------------------------------------------------
 
 
 def test_qingdao_has_the_eight_ones_per_term_in_the_seeds_words() -> None:
@@ -140,7 +140,7 @@ def test_qingdao_has_the_eight_ones_per_term_in_the_seeds_words() -> None:
     assert title and title.group(1) in plan
 
 
-# -- seed 001 plan 3: the 33-item 督导评估 checklist ------------------------------------------------
+# -- 《幼儿园集团化办园工作方案精选四篇》 plan 3: the 33-item 督导评估 checklist ------------------------------------------------
 
 
 def test_supervision_checklist_is_the_seeds_33_items_in_five_groups() -> None:
@@ -168,7 +168,9 @@ def test_supervision_checklist_is_the_seeds_33_items_in_five_groups() -> None:
     for group in index.groups:
         assert f"({group.code[1]}){group.name}" in lines  # the seed writes "(一)办园条件"
     for item in index.items:
-        assert item.label in lines, f"item {item.code} is not verbatim in seed 001"
+        assert item.label in lines, (
+            f"item {item.code} is not verbatim in 《幼儿园集团化办园工作方案精选四篇》"
+        )
 
 
 def test_supervision_checklist_refuses_points_in_the_wrong_place(tmp_path: Path) -> None:
@@ -180,7 +182,7 @@ def test_supervision_checklist_refuses_points_in_the_wrong_place(tmp_path: Path)
         load_index(path)
 
 
-# -- seed 004: Qingshanhu 1+1+N ------------------------------------------------------------------
+# -- 《青山湖区1+1+N幼教联盟方案》: Qingshanhu 1+1+N ------------------------------------------------------------------
 
 
 def test_qingshanhu_rule_is_two_joint_research_activities_a_term() -> None:
@@ -196,7 +198,7 @@ def test_qingshanhu_rule_is_two_joint_research_activities_a_term() -> None:
     assert programme.source_document.strip("《》") in text
 
 
-# -- seed 000: Yiyuan's 附件4 -------------------------------------------------------------------------
+# -- 沂源县源教体发〔2022〕11号: Yiyuan's 附件4 -------------------------------------------------------------------------
 
 
 def test_annex4_items_are_verbatim_and_total_90_plus_20() -> None:

@@ -25,20 +25,17 @@ from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import Programme, get_programme
 from gongtongti_desktop.core.records import roster
 from gongtongti_desktop.core.records.validation import clean_phone
-from gongtongti_desktop.core.roster_import import importer as roster_import
-from gongtongti_desktop.core.roster_import.importer import (
-    ImportedRow,
-    apply_import,
-    import_roster,
-    plan_import,
-    read_roster_xlsx,
-)
+from gongtongti_desktop.core.roster_import import table as roster_table
+from gongtongti_desktop.core.roster_import import workbook_guard
+from gongtongti_desktop.core.roster_import.apply import apply_import, import_roster
+from gongtongti_desktop.core.roster_import.plan import plan_import
+from gongtongti_desktop.core.roster_import.table import ImportedRow, read_roster_xlsx
 from gongtongti_desktop.errors import ImportRefused
 
 HEADER = ["核心幼儿园", "责任人", "联系方式", "受援学区", "责任人", "联系方式"]
 TITLE = "沂源县幼儿园城乡教育共同体结对名单"
 
-# Seed 000 附件1 as printed: the lead and its person/phone only on the first row of its block.
+# 沂源县源教体发〔2022〕11号 附件1 as printed: the lead and its person/phone only on the first row of its block.
 SEED: list[tuple[Any, ...]] = [
     ("实验幼儿园", "张玲", "15169302257", "西里镇学区", "田玉法", "15169372587"),
     (None, None, None, "中庄镇学区", "薛金鱼", "18753312808"),
@@ -101,7 +98,7 @@ def table(*rows: Sequence[Any], header: Sequence[str] = HEADER) -> list[Sequence
 
 
 def seed_book(path: Path, layout: str = "blank", *, title: bool = True) -> Path:
-    """Seed 000 附件1 in one of the layouts the bureau's files come in."""
+    """沂源县源教体发〔2022〕11号 附件1 in one of the layouts the bureau's files come in."""
     top: list[Sequence[Any]] = [["附件1"], [TITLE]] if title else []
     first = len(top) + 2  # first data row
     rows = [list(r) for r in SEED]
@@ -316,9 +313,9 @@ def test_any_mobile_number_keeps_every_digit(number: int) -> None:
     for value in (number, float(number), text):
         if text[1] in "012":
             with pytest.raises(ValueError):
-                clean_phone(roster_import._phone_text(value))
+                clean_phone(roster_table._phone_text(value))
         else:
-            assert clean_phone(roster_import._phone_text(value)) == text
+            assert clean_phone(roster_table._phone_text(value)) == text
 
 
 def test_partner_under_two_leads_and_identical_duplicate_rows(
@@ -893,7 +890,7 @@ def test_openpyxl_itself_parses_through_defusedxml(
         cause = cause.__cause__ or cause.__context__
     assert isinstance(cause, defusedxml.EntitiesForbidden)
     # With our own scan switched off, openpyxl's refusal still becomes a clear message.
-    monkeypatch.setattr(roster_import, "DTD_MARKS", ())
+    monkeypatch.setattr(workbook_guard, "DTD_MARKS", ())
     with pytest.raises(ImportRefused, match="含有被禁止的 XML 内容（EntitiesForbidden）"):
         read_roster_xlsx(path, yiyuan)
 

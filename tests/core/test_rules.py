@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongtongti_desktop.core.checks import rules
-from gongtongti_desktop.core.checks.rules import Rule
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.programme import Programme, get_programme
+from gongtongti_desktop.core.profile.rule_specs import Rule
 from gongtongti_desktop.core.profile.toml_table import ProfileError
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.core.records import roster
@@ -247,17 +247,17 @@ def test_rules_file_is_checked_against_the_vocabulary(tmp_path: Path, programme:
         encoding="utf-8",
     )
     with pytest.raises(ProfileError, match="不存在的类型"):
-        rules.load_rules(tmp_path, programme.activity_kinds, programme.posts)
+        rule_specs.load_rules(tmp_path, programme.activity_kinds, programme.posts)
     (tmp_path / "rules.toml").write_text(
         '[[rules]]\nid = "x"\nlabel = "x"\nper = "week"\nmin = 1\n', encoding="utf-8"
     )
     with pytest.raises(ProfileError, match="per"):
-        rules.load_rules(tmp_path, programme.activity_kinds, programme.posts)
+        rule_specs.load_rules(tmp_path, programme.activity_kinds, programme.posts)
     (tmp_path / "rules.toml").write_text(
         '[[rules]]\nid = "x"\nlabel = "x"\nmin = 3\nmax = 2\n', encoding="utf-8"
     )
     with pytest.raises(ProfileError, match="min/max"):
-        rules.load_rules(tmp_path, programme.activity_kinds, programme.posts)
+        rule_specs.load_rules(tmp_path, programme.activity_kinds, programme.posts)
 
 
 def test_every_profile_rule_names_known_kinds() -> None:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gongtongti_desktop.core.checks import score_suggestions
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import indexes, periods
 from gongtongti_desktop.core.profile.indexes import load_index
@@ -194,7 +195,7 @@ def test_suggestions_from_known_records(
         _activity(store, programme, day, "网络研修", lead)
     _activity(store, programme, "2024-10-21", "线下教研", lead)
     year = periods.parse_school_year(programme.calendar, "2024")
-    found = scoring.suggest(store, programme, annex4, year, dt.date(2025, 7, 1))
+    found = score_suggestions.suggest(store, programme, annex4, year, dt.date(2025, 7, 1))
     assert (found["C8"].score, found["C8"].evidence_count) == (2.0, 3)
     assert (found["C15"].score, found["C15"].evidence_count) == (2.5, 4)
     assert found["C7"].score == 0 and found["C7"].evidence_count == 0
@@ -221,6 +222,6 @@ def test_suggestion_is_rounded_down_to_half_points(
     for key in ("2024-09", "2024-12", "2024-autumn"):
         stage_reports.save_summary(store, key, {"highlights": "开展送教下乡"})
     year = periods.parse_school_year(programme.calendar, "2024")
-    found = scoring.suggest(store, programme, annex4, year, dt.date(2025, 7, 1))
+    found = score_suggestions.suggest(store, programme, annex4, year, dt.date(2025, 7, 1))
     assert found["C2"].score == 1.0
     assert found["C2"].evidence_count == 4

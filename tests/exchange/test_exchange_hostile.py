@@ -17,7 +17,7 @@ import pytest
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import get_programme
 from gongtongti_desktop.core.records import engine as records
-from gongtongti_desktop.core.roster_import import importer as roster_import
+from gongtongti_desktop.core.roster_import import workbook_guard
 from gongtongti_desktop.exchange.package.format import DEFAULT_LIMITS, Limits, PackageError
 from gongtongti_desktop.exchange.package.import_package import import_package
 from gongtongti_desktop.exchange.package.workbook_check import check_workbook
@@ -224,7 +224,7 @@ def test_defusedxml_is_the_second_fence(
     """With the byte scan for DTDs switched off, openpyxl (through defusedxml) still refuses."""
     book = _bomb_workbook(read_members(exported.package)["annexes.xlsx"])
     assert "XML 实体/DTD" in check_workbook(book, DEFAULT_LIMITS)
-    monkeypatch.setattr(roster_import, "DTD_MARKS", ())
+    monkeypatch.setattr(workbook_guard, "DTD_MARKS", ())
     assert "被禁止的 XML 内容" in check_workbook(book, DEFAULT_LIMITS)
 
 

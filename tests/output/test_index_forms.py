@@ -17,6 +17,7 @@ from _output_forms import pdf_pages
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 
+from gongtongti_desktop.core.checks import score_suggestions
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.demo.builder import create_demo
 from gongtongti_desktop.core.forms.form_data import FormData, form_data, workbook_datas
@@ -180,7 +181,7 @@ def test_suggested_mark_appears_exactly_for_accepted_suggestions(own_demo) -> No
     text = "".join(pdf_pages(render_pdf(data)))
     assert SUGGESTED_MARK not in text and SUGGESTED_NOTE not in data.notes
 
-    suggestions = scoring.suggest(store, programme, index, year, store.today())
+    suggestions = score_suggestions.suggest(store, programme, index, year, store.today())
     accepted = sorted(suggestions)[:3]
     for code in accepted:
         scoring.accept_suggestion(store, index, "2024", suggestions[code])

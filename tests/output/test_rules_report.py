@@ -15,9 +15,10 @@ from gongtongti_desktop.core.checks import rules
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.demo.builder import create_demo
 from gongtongti_desktop.core.forms.form_data import FormData, form_data
-from gongtongti_desktop.core.forms.form_reports import NOT_STARTED, TotalRow, chinese_date
+from gongtongti_desktop.core.forms.form_reports import NOT_STARTED, TotalRow
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme, available_programmes, get_programme
+from gongtongti_desktop.core.timeutil import chinese_date
 from gongtongti_desktop.output.layout import HSpan, build_grid, notes_lines
 from gongtongti_desktop.output.pdf import render_pdf
 

@@ -26,7 +26,7 @@ SEED_ROWS = [
     "亮点工作",
     "存在的问题",
     "下一步打算",
-]  # seed 000 附件3 (its "亮点\n\n工作" on one line)
+]  # 沂源县源教体发〔2022〕11号 附件3 (its "亮点\n\n工作" on one line)
 
 
 def _flat(text: str) -> str:

@@ -16,7 +16,7 @@ from gongtongti_desktop.core.records import attachments, plans
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.ui.diary.attachment_strip import CAPTION_ROLE
 from gongtongti_desktop.ui.diary.tab import SEARCH_DELAY_MS, DiaryTab
-from gongtongti_desktop.ui.shell.record_dialog import ChecklistEditor, ComboEditor
+from gongtongti_desktop.ui.shell.field_editors import ChecklistEditor, ComboEditor
 
 pytestmark = pytest.mark.gui
 
@@ -92,9 +92,9 @@ def test_create_an_activity_through_the_form(qtbot, tab, store, ids) -> None:
     assert saved["participant_ids"] == [ids["director"], ids["teacher"]]  # in the order ticked
     assert saved["receiver_ids"] == [ids["partner"]]
     assert tab.selected_id() == dialog.saved_id
-    assert tab.detail_title.text() == "送教下乡：大班科学《沉与浮》"
-    assert "东岭学区" in tab.detail_meta.text() and "李园长、王老师" in tab.detail_meta.text()
-    assert "幼儿分组实验" in tab.detail_text.toPlainText()
+    assert tab.detail.title.text() == "送教下乡：大班科学《沉与浮》"
+    assert "东岭学区" in tab.detail.meta.text() and "李园长、王老师" in tab.detail.meta.text()
+    assert "幼儿分组实验" in tab.detail.text.toPlainText()
     assert tab.count_label.text() == "共 1 次活动"
     # the next one starts at the same host
     assert tab.new_values()["host_id"] == ids["host"]
@@ -129,10 +129,16 @@ def test_link_to_a_plan_item_marks_it_done_and_undo_reverts(tab, store, programm
     dialog.editors["title"].edit.setText("送教下乡")
     dialog.editors["kind"].set_value("送教下乡")
     dialog.editors["host_id"].set_value(ids["host"])
+    seen: list = []
+    tab.changed.connect(seen.append)
     click_ok(dialog)
     assert records.get_record(store, "plan_item", item)["status"] == plans.DONE
-    assert "对应计划：</b>送教下乡：科学活动" in tab.detail_meta.text()
+    assert "对应计划：</b>送教下乡：科学活动" in tab.detail.meta.text()
+    # core said what the save changed: the new activity and the plan item it marked done
+    [saved] = seen
+    assert saved.changed == [("plan_item", item)] and saved.tables == {"activity", "plan_item"}
     tab.undo_stack.undo()
+    assert seen[-1].tables == {"activity", "plan_item"}
     assert records.get_record(store, "plan_item", item)["status"] == plans.PLANNED
     assert tab.model.rowCount() == 0
     tab.undo_stack.redo()
@@ -174,7 +180,7 @@ def test_undo_redo_of_an_edit(tab, store, programme, ids) -> None:
     assert records.get_record(store, "activity", act)["summary"] == ""
     tab.undo_stack.redo()
     assert titles(tab) == ["改过的主题"]
-    assert tab.detail_title.text() == "改过的主题"
+    assert tab.detail.title.text() == "改过的主题"
 
 
 def test_attach_a_photo_by_dialog(monkeypatch, tab, store, programme, ids, tmp_path) -> None:

@@ -213,7 +213,7 @@ def test_window_start_does_not_load_output_libraries() -> None:
     loaded = set(out.stdout.split())
     assert "PySide6.QtWidgets" in loaded
     assert not {m for m in loaded if m.split(".")[0] in ("reportlab", "openpyxl")}
-    assert "gongtongti_desktop.core.roster_import.importer" not in loaded
+    assert not {m for m in loaded if m.startswith("gongtongti_desktop.core.roster_import.")}
     # the plan and diary tabs are imported when first shown
     assert "gongtongti_desktop.ui.diary.tab" not in loaded
 
@@ -333,7 +333,7 @@ def test_from_a_plan_item_to_its_activities(window) -> None:
     tab.picker.set_period("term", dt.date(2024, 9, 1))
     item = next(i for i in tab.model.items_of("2024-10") if i["activities"])
     tab.select_item(item["id"])
-    tab.show_button.click()
+    tab.side.show_button.click()
     assert window.tabs.currentWidget() is window.diary_page
     diary_tab = window.diary_tab
     assert diary_tab.model.rowCount() == item["activities"]
@@ -448,3 +448,23 @@ def test_the_window_modules_load_no_core_module_before_the_first_frame() -> None
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     core = {m for m in out.stdout.split() if m.startswith("gongtongti_desktop.core.")}
     assert core == {"gongtongti_desktop.core.paths"}
+
+
+def test_a_change_reloads_only_the_tabs_showing_its_tables(window) -> None:  # type: ignore[no-untyped-def]
+    """Core says which tables an operation touched; the window reloads the other tabs that
+    show one of them and leaves the rest alone."""
+    from gongtongti_desktop.core.records.changes import Changes
+
+    stale: list[str] = []
+    for name in ("plan_tab", "diary_tab", "scoring_tab"):
+        tab = getattr(window, name)
+        tab.mark_stale = lambda name=name: stale.append(name)  # type: ignore[method-assign]
+    window._records_changed(
+        Changes({("attachment", "x"): None}, {("attachment", "x"): {}}), window.diary_page
+    )
+    assert stale == ["scoring_tab"]
+    stale.clear()
+    window._records_changed(
+        Changes({("plan_item", "x"): None}, {("plan_item", "x"): {}}), window.plan_page
+    )
+    assert stale == ["diary_tab", "scoring_tab"]

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel
 
 from gongtongti_desktop.core.checks import overview, rules
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.programme import Programme, get_programme
 from gongtongti_desktop.core.records import roster
 from gongtongti_desktop.ui.overview.activity_chart import nice_ceiling
@@ -99,7 +99,7 @@ def test_rule_rows_equal_core(request, which: str) -> None:
             assert colour == ""
     # the rows go 本月, 本学期, 本学年
     pers = [row.result.rule.per for row in tab.rule_rows]
-    assert pers == sorted(pers, key=rules.PERS.index)
+    assert pers == sorted(pers, key=rule_specs.PERS.index)
 
 
 @pytest.mark.parametrize("which", ["yiyuan_tab", "gaotai_tab"])

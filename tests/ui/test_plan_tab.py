@@ -14,7 +14,7 @@ from gongtongti_desktop.core.records import catalog, plans
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.ui.plans.model import OVERDUE_ROLE, PlanTreeModel
 from gongtongti_desktop.ui.plans.tab import PlanTab
-from gongtongti_desktop.ui.shell.record_dialog import ComboEditor
+from gongtongti_desktop.ui.shell.field_editors import ComboEditor
 
 pytestmark = pytest.mark.gui
 
@@ -213,26 +213,28 @@ def test_item_activities_and_month_balance(qtbot, tab, store, programme, people)
     activity(store, programme, people["host"], title="临时加开的教研")
     tab.refresh()
     tab.select_item(item)
-    assert tab.activity_list.count() == 1
-    assert "送教：沉与浮" in tab.activity_list.item(0).text()
-    assert "已有 1 次活动" in tab.item_label.text()
-    assert tab.balance_box.title() == "10月对照"
-    assert tab.not_done_list.count() == 1 and "专题讲座" in tab.not_done_list.item(0).text()
-    assert tab.unplanned_list.count() == 1
-    assert "临时加开的教研" in tab.unplanned_list.item(0).text()
-    assert "完成了但不在计划中（1）" in tab.unplanned_label.text()
+    assert tab.side.activity_list.count() == 1
+    assert "送教：沉与浮" in tab.side.activity_list.item(0).text()
+    assert "已有 1 次活动" in tab.side.item_label.text()
+    assert tab.side.balance_box.title() == "10月对照"
+    assert (
+        tab.side.not_done_list.count() == 1 and "专题讲座" in tab.side.not_done_list.item(0).text()
+    )
+    assert tab.side.unplanned_list.count() == 1
+    assert "临时加开的教研" in tab.side.unplanned_list.item(0).text()
+    assert "完成了但不在计划中（1）" in tab.side.unplanned_label.text()
     status = tab.model.item_index(item).siblingAtColumn(tab.model.keys.index("status"))
     assert status.data() == "已完成"
     with qtbot.waitSignal(tab.show_activities) as shown:
-        tab.show_button.click()
+        tab.side.show_button.click()
     assert shown.args == [item, "送教下乡"]
     with qtbot.waitSignal(tab.open_activity) as opened:
-        tab.activity_list.itemDoubleClicked.emit(tab.activity_list.item(0))
+        tab.side.activity_list.itemDoubleClicked.emit(tab.side.activity_list.item(0))
     assert opened.args == [linked]
-    tab._select_item_from_list(tab.not_done_list.item(0))
+    tab.side.not_done_list.itemDoubleClicked.emit(tab.side.not_done_list.item(0))
     assert tab.selected_item_id() == open_item
     with qtbot.waitSignal(tab.record_activity) as record:
-        tab.record_button.click()
+        tab.side.record_button.click()
     assert record.args == [open_item]
 
 

@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from gongtongti_desktop.core.records import roster
-from gongtongti_desktop.ui.shell.record_dialog import ComboEditor, RecordDialog
+from gongtongti_desktop.ui.shell.field_editors import ComboEditor
+from gongtongti_desktop.ui.shell.record_dialog import RecordDialog
 
 pytestmark = pytest.mark.gui
 

@@ -21,12 +21,12 @@ def test_reported_activity_shows_its_revisions(qtbot, demo_store, programme) -> 
     tab = DiaryTab(demo_store, programme)
     qtbot.addWidget(tab)
     tab.show_detail(activity_id)
-    assert "此后未修改" in tab.detail_meta.text()
+    assert "此后未修改" in tab.detail.meta.text()
     records.save_record(
         demo_store, programme, "activity", {**before, "title": "上报后改过的主题"}, activity_id
     )
     tab.show_detail(activity_id)
-    assert "此后修改 1 次" in tab.detail_meta.text()
+    assert "此后修改 1 次" in tab.detail.meta.text()
     dialog = tab.show_revisions(activity_id)
     assert dialog is not None
     assert ("活动主题", before["title"], "上报后改过的主题") in [row[1:] for row in dialog.rows]

@@ -13,14 +13,16 @@ from _diary_data import activity, small_roster, write_png
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit
 
+from gongtongti_desktop.core.checks import score_suggestions
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.indexes import fmt_points, load_index
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import attachments, scoring
 from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records.scoring import verdict_counts
 from gongtongti_desktop.ui.scoring.evidence_dialog import TARGET_ROLE
-from gongtongti_desktop.ui.scoring.model import SUGGESTED_MARK, fmt_change, verdict_counts
+from gongtongti_desktop.ui.scoring.model import SUGGESTED_MARK, fmt_change
 from gongtongti_desktop.ui.scoring.tab import ScoringTab
 
 pytestmark = pytest.mark.gui
@@ -175,7 +177,7 @@ def test_sums_and_totals_follow_core_after_edits(tab) -> None:
 def test_suggestions_are_shown_not_filled_in(demo_tab) -> None:
     index, period = demo_tab.index(), demo_tab.period()
     assert periods.period_key(period) == "2024"
-    expected = scoring.suggest(
+    expected = score_suggestions.suggest(
         demo_tab.store, demo_tab.programme, index, period, demo_tab.store.today()
     )
     assert expected and any(s.score > 0 for s in expected.values())
@@ -226,8 +228,10 @@ def test_accept_all_asks_first(demo_tab, boxes) -> None:
 
 def test_suggestions_are_computed_once_per_period(demo_tab, monkeypatch) -> None:
     calls = []
-    real = scoring.suggest
-    monkeypatch.setattr(scoring, "suggest", lambda *a, **k: calls.append(a[3]) or real(*a, **k))
+    real = score_suggestions.suggest
+    monkeypatch.setattr(
+        score_suggestions, "suggest", lambda *a, **k: calls.append(a[3]) or real(*a, **k)
+    )
     demo_tab.set_cell("C1", "self", "2")
     demo_tab.select("C3")
     demo_tab.view.viewport().repaint()

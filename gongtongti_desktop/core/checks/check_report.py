@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from gongtongti_desktop.core.checks import rules
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.forms.form_reports import chinese_date
+from gongtongti_desktop.core.profile import rule_specs
 from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.timeutil import chinese_date
 
 INDENT = "  "
 GAP = "  "
@@ -55,8 +56,8 @@ def _state(result: rules.RuleResult, today: dt.date) -> str:
     return f"{result.status_text}（截止 {chinese_date(result.deadline)}）"
 
 
-def _heading(rule: rules.Rule) -> str:
-    return rule.group or rules.PER_TEXT[rule.per]
+def _heading(rule: rule_specs.Rule) -> str:
+    return rule.group or rule_specs.PER_TEXT[rule.per]
 
 
 def rules_report(store: Store, programme: Programme, day: dt.date | None = None) -> RulesCheck:

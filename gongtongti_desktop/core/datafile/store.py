@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from gongtongti_desktop.core.datafile import early_check
 from gongtongti_desktop.core.datafile.version import SCHEMA_VERSION
+from gongtongti_desktop.core.paths import DEFAULT_PROGRAMME
 from gongtongti_desktop.errors import DamagedFileError, DataFileError, StorageError
 
 if TYPE_CHECKING:
@@ -269,7 +270,7 @@ class Store:
 
     @property
     def programme_id(self) -> str:
-        return self.setting("programme", "yiyuan-2022")
+        return self.setting("programme", DEFAULT_PROGRAMME)
 
     @property
     def kindergarten_name(self) -> str:

@@ -1,0 +1,1 @@
+"""Invented 示例 data, made through the same operations a user has."""

@@ -1,6 +1,6 @@
 """A data file full of invented sample data (示例), in the shape of the programme's roster.
 
-The Yiyuan shape follows seed 000 附件1: 5 core kindergartens and 14 supported units (3, 3, 3,
+The Yiyuan shape follows 沂源县源教体发〔2022〕11号 附件1: 5 core kindergartens and 14 supported units (3, 3, 3,
 3 and 2); each other profile has a small shape of its own model (高台 帮扶园 with rural and
 private partners, a 集团 with its 成员单位, a 镇中心幼儿园 with village and private ones, a 1+1+N
 alliance). Every name and number is made up; the kindergarten name, every record's note and the
@@ -74,7 +74,7 @@ _SETUPS: dict[str, DemoSetup] = {
         ),
         pairing=("2020-03-01", "2021-01-31"),
         today="2020-11-16",
-        # The seed's plan table (附件3) covers 三至六月、九至十二月: the summer is a holiday.
+        # The notice's plan table (附件3) covers 三至六月、九至十二月: the summer is a holiday.
         diary=("2020-03-01", "2021-08-31"),
         plan_months=(3, 4, 5, 6, 9, 10, 11, 12),
         thin_months=("2020-10",),

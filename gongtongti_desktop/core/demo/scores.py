@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from gongtongti_desktop.core.checks import rules
+from gongtongti_desktop.core.checks import rules, score_suggestions
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.demo import diary as demo_diary
 from gongtongti_desktop.core.profile import periods
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _D = dt.date.fromisoformat
 
-# -- Yiyuan (seed 000): school year 2024 with the spring term before it -----------------------
+# -- Yiyuan (沂源县源教体发〔2022〕11号): school year 2024 with the spring term before it -----------------------
 
 # The previous term (spring 2024, school year 2023) gets what its term and school-year rules ask
 # for, but for two designed gaps: one 指导师 visit (C8 wants 2–4) and no joint research (C16).
@@ -118,7 +118,7 @@ def _score_yiyuan(store: Store, programme: Programme, today: dt.date, made: dict
     cal = programme.calendar
     for key in ("2023", "2024"):
         period = periods.period_from_key(cal, key)
-        suggestions = scoring.suggest(store, programme, index, period, today)
+        suggestions = score_suggestions.suggest(store, programme, index, period, today)
         for code in YIYUAN_ACCEPTED[key]:
             scoring.accept_suggestion(store, index, key, suggestions[code])
         for code, value in YIYUAN_SELF[key].items():

@@ -2,8 +2,8 @@
 checklist, 附件3 (a stage summary) and the rules report (规则达成情况).
 
 Kept apart from ``form_data`` because these forms carry more than rows: sum rows computed by
-``core.scoring.totals`` (never from the seed's headings), notes printed under the table (the
-seed's own contradictions, which marks mean what) and warnings for whoever prints (a summary
+``core.records.scoring.totals`` (never from the notice's headings), notes printed under the table (the
+notice's own contradictions, which marks mean what) and warnings for whoever prints (a summary
 still as drafted). ``blank`` gives the same form with nothing filled in, to write on by hand.
 """
 
@@ -21,6 +21,7 @@ from gongtongti_desktop.core.profile.indexes import VERDICTS, Index, Item, fmt_p
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import FormSpec, Programme
 from gongtongti_desktop.core.records import scoring, stage_reports
+from gongtongti_desktop.core.timeutil import chinese_date
 from gongtongti_desktop.errors import UserError
 
 SUGGESTED_MARK = "※"
@@ -51,10 +52,6 @@ class Report:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     header: dict[str, str] = field(default_factory=dict)  # header values to use instead
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # -- periods --------------------------------------------------------------------------------------
@@ -93,7 +90,7 @@ def report_period(
 
 
 def group_text(index: Index, item: Item) -> str:
-    """ "A1管理机制\\n（15分）" as seed 000 prints its 一级指标 (points as the seed states them)."""
+    """ "A1管理机制\\n（15分）" as 沂源县源教体发〔2022〕11号 prints its 一级指标 (points as the notice states them)."""
     group = index.group_of(item)
     text = f"{group.code}{group.name}"
     if group.points is not None:
@@ -211,7 +208,8 @@ def checklist_items(
                 "comment": score.get("comment") or "",
             }
         )
-    counts = {v: sum(1 for r in rows if r["verdict"] == v) for v in VERDICTS}
+    counts = scoring.verdict_counts(index.items, scores)
+    del counts[""]
     judged = sum(counts.values())
     shown = {v: "" if blank or not judged else str(n) for v, n in counts.items()}
     notes = index.discrepancies()

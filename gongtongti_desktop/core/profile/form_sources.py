@@ -92,7 +92,7 @@ SOURCE_FIELDS: dict[str, frozenset[str]] = {
     "index_items": frozenset(
         {
             "group_code",  # "A1": the group (merge) key
-            "group",  # "A1管理机制\n（15分）", as the seed prints it
+            "group",  # "A1管理机制\n（15分）", as the notice prints it
             "subgroup",  # "B1．共同体发展规划科学，目标明确（7分）。"
             "item",  # "C1．有适合本共同体发展的共同愿景……（2分）"
             "code",  # "C1"
@@ -131,7 +131,7 @@ SOURCE_FIELDS: dict[str, frozenset[str]] = {
             "status",  # "已达成" / "进行中" / "未达成" / "超出上限" / "未开始"
             "deadline",  # "2025年1月31日"
             "evidence",  # the records that counted, short: "10月8日 调研：……"
-            "source",  # where the seed says so
+            "source",  # where the notice says so
         }
     ),
 }

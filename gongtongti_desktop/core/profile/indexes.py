@@ -5,8 +5,8 @@ optional subgroups (二级指标, "B1．…（7分）") and items (三级指标,
 ``score`` index gives each item points; a ``checklist`` index gives each item a verdict
 (符合/基本符合/不符合) and a note.
 
-The seed's own words are kept exactly (``text`` holds its line, points included) even where the
-seed contradicts itself: seed 000's heading names 6/10/21 items but lists 23 C items, and its
+The notice's own words are kept exactly (``text`` holds its line, points included) even where the
+notice contradicts itself: 沂源县源教体发〔2022〕11号 heading names 6/10/21 items but lists 23 C items, and its
 base items add to 90 with 20 more as bonus. Totals are computed from the items, never from the
 headings, and ``Index.discrepancies`` says in Chinese where the document disagrees with itself,
 so the director sees it in the window and on the printout instead of a silent "fix".
@@ -30,7 +30,7 @@ class Group:
 
     code: str
     name: str
-    points: float | None  # as written in the seed; None when it names none
+    points: float | None  # as written in the notice; None when it names none
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ def plan_rows(cal: Calendar, period: Period) -> list[PlanRow]:
 
 
 def _row_label(months: tuple[tuple[int, int], ...]) -> str:
-    """ "9月", "7-8月", and across New Year as in seed 000: "12-2023年1月"."""
+    """ "9月", "7-8月", and across New Year as in 沂源县源教体发〔2022〕11号: "12-2023年1月"."""
     (y1, m1), (y2, m2) = months[0], months[-1]
     if len(months) == 1:
         return f"{m1}月"

@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 from string import Formatter
 
-from gongtongti_desktop.core.checks.rules import Rule, load_rules
 from gongtongti_desktop.core.paths import (  # noqa: F401 — DEFAULT_PROGRAMME re-exported
     DEFAULT_PROGRAMME,
     available_programmes,
@@ -31,6 +30,7 @@ from gongtongti_desktop.core.profile.form_sources import (
 )
 from gongtongti_desktop.core.profile.indexes import Index, load_indexes
 from gongtongti_desktop.core.profile.periods import Calendar
+from gongtongti_desktop.core.profile.rule_specs import Rule, load_rules
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable, read_toml
 from gongtongti_desktop.errors import UserError
 

@@ -149,6 +149,7 @@ def add_attachment(store: Store, activity_id: str, source: Path, caption: str = 
             "SELECT coalesce(max(sort_order), 0) FROM attachment WHERE activity_id = ?",
             [activity_id],
         ).fetchone()[0]
+        records.note(store, "attachment", row["id"])
         store.db.table("attachment").insert(
             {**row, "sort_order": last + 1, "created_at": now, "updated_at": now}
         )

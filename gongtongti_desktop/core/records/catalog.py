@@ -94,6 +94,7 @@ def restore_batch(store: Store, batch: str) -> int:
         for table in registry():
             rows = store.query(f"SELECT id FROM {table} WHERE deleted_batch = ?", (batch,))
             for row in rows:
+                engine.note(store, table, row["id"])
                 store.execute(
                     f"UPDATE {table} SET deleted_at = NULL, deleted_batch = NULL, updated_at = ?"
                     " WHERE id = ?",

@@ -1,4 +1,4 @@
-"""The help-activity diary (帮扶日志): one record per activity, with the five parts the seeds
+"""The help-activity diary (帮扶日志): one record per activity, with the five parts the notices
 demand (方案、措施、记录、总结、图片), linked to the plan item it carries out.
 
 Search uses SQLite FTS5 with the trigram tokenizer (Chinese has no spaces, so any substring of
@@ -60,9 +60,20 @@ def _check_activity(
     return errors
 
 
+def default_host(store: Store) -> str:
+    """The host a new activity starts with: the host of the latest activity ("" if none) —
+    a director records her own kindergarten's activities one after another."""
+    latest = store.query(
+        "SELECT host_id FROM activity WHERE deleted_at IS NULL AND host_id IS NOT NULL"
+        " ORDER BY day DESC, rowid DESC LIMIT 1"
+    )
+    return latest[0]["host_id"] if latest else ""
+
+
 def _mark_plan_item_done(store: Store, record_id: str, cleaned: dict[str, Any]) -> None:
     """Linking an activity to a plan item means the item was carried out."""
     if cleaned["plan_item_id"]:
+        records.note(store, "plan_item", cleaned["plan_item_id"])
         store.execute(
             "UPDATE plan_item SET status = ?, updated_at = ? WHERE id = ? AND status IN (?, ?)",
             [DONE, now_iso(), cleaned["plan_item_id"], PLANNED, POSTPONED],

@@ -9,13 +9,16 @@ go through the same ``save_record``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from gongtongti_desktop.core.datafile.store import Store, new_id
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import validation as v
+from gongtongti_desktop.core.records.changes import Changes, Journal, State
 from gongtongti_desktop.core.timeutil import now_iso
 from gongtongti_desktop.errors import UserError, ValidationError
 
@@ -256,6 +259,7 @@ def save_record(
         now = now_iso()
         if current is None:
             record_id = new_id()
+            note(store, table, record_id)
             row = {"id": record_id, "created_at": now, "updated_at": now, **plain}
             if rtype.on_insert is not None:
                 rtype.on_insert(store, row)
@@ -264,6 +268,7 @@ def save_record(
                 _write_links(store, f, record_id, cleaned[name])
         else:
             assert record_id is not None
+            note(store, table, record_id)
             changed = {k: val for k, val in plain.items() if current.get(k) != val}
             changed_links = [n for n in multi if current.get(n) != cleaned[n]]
             # The row first: a reported record's revision trigger (migration 0004) then still
@@ -275,6 +280,52 @@ def save_record(
         if rtype.after_save is not None:
             rtype.after_save(store, record_id, cleaned)
     return record_id
+
+
+# -- what an operation changed ------------------------------------------------------------------
+
+_JOURNALS: weakref.WeakKeyDictionary[Store, list[Journal]] = weakref.WeakKeyDictionary()
+
+
+def state_of(store: Store, table: str, record_id: str) -> State:
+    """A record's field values as ``save_record`` takes them (None: not there)."""
+    row = get_record(store, table, record_id, missing_ok=True)
+    return None if row is None else {f.name: row.get(f.name) for f in record_type(table).fields}
+
+
+def note(store: Store, table: str, record_id: str) -> None:
+    """Every write calls this just before it touches a record, so a recording knows the
+    record's state before the operation (only the first note of a record counts)."""
+    journals = _JOURNALS.get(store)
+    if not journals or not record_id or table not in REGISTRY:
+        return
+    key = (table, record_id)
+    waiting = [j for j in journals if key not in j.notes]
+    if waiting:
+        state = state_of(store, table, record_id)
+        for journal in waiting:
+            journal.notes[key] = state
+
+
+@contextlib.contextmanager
+def recording(store: Store) -> Iterator[Journal]:
+    """Collect what the operations inside change; afterwards ``journal.result`` holds the
+    records that differ, before and after (recordings may nest: each sees its own)."""
+    journal = Journal()
+    _JOURNALS.setdefault(store, []).append(journal)
+    try:
+        yield journal
+    finally:
+        _JOURNALS[store].remove(journal)
+    after = {key: state_of(store, *key) for key in journal.notes}
+    differ = [key for key in journal.notes if journal.notes[key] != after[key]]
+    journal.result = Changes({k: journal.notes[k] for k in differ}, {k: after[k] for k in differ})
+
+
+def deleted_batch(store: Store, table: str, record_id: str) -> str:
+    """The 回收站 batch a deleted record lies in ("" when it is not deleted or never was)."""
+    rows = store.query(f"SELECT deleted_batch FROM {table} WHERE id = ?", (record_id,))
+    return (rows[0]["deleted_batch"] or "") if rows else ""
 
 
 def get_record(
@@ -316,6 +367,7 @@ def _soft_delete(
         )
     ]
     for rid in ids:
+        note(store, table, rid)
         store.execute(
             f"UPDATE {table} SET deleted_at = ?, deleted_batch = ?, updated_at = ? WHERE id = ?",
             [now, batch, now, rid],

@@ -4,7 +4,7 @@
 attachments, scores and summaries of the period) as plain JSON-ready rows keyed by UUID.
 ``mark_exchanged`` remembers, per record, the digest of what left in a package (or came in
 from one): from then on the revision triggers of migration 0004 keep every earlier version of
-that record, and ``changes_since_last`` lists what is new, changed or deleted since — the seeds
+that record, and ``changes_since_last`` lists what is new, changed or deleted since — the notices
 warn that fabricated records score zero, so a change after reporting must be visible.
 """
 
@@ -245,6 +245,13 @@ class ReportStatus:
     reported_at: str  # "" when never reported (nor received)
     direction: str  # "export" / "import" / ""
     revisions: int  # earlier versions kept since
+
+
+def current_version(store: Store, table: str, record_id: str) -> dict[str, Any]:
+    """The record as it stands now (deleted or not), with its links — the newest line of its
+    修改记录; empty when there is no such record."""
+    current = store.query(f"SELECT * FROM {table} WHERE id = ?", [record_id])
+    return with_links(store, table, current)[0] if current else {}
 
 
 def report_status(store: Store, table: str, record_id: str) -> ReportStatus:

@@ -2,7 +2,7 @@
 scores suggested from the rule engine's counts.
 
 A score is 0..the item's points in half points; anything else is refused with a message naming
-the item and its maximum. Sums are computed from the items (never from the seed's headings).
+the item and its maximum. Sums are computed from the items (never from the notice's headings).
 A suggestion is only ever shown: it becomes a score when the director accepts it, and the
 score then remembers it came from a suggestion (``*_suggested``) so the printout can mark it;
 typing another value clears the mark.
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gongtongti_desktop.core.checks import rules
 from gongtongti_desktop.core.datafile.store import Store, new_id
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.indexes import VERDICTS, Index, Item, fmt_points
@@ -28,6 +28,10 @@ SIDES = ("self", "county")
 SIDE_TEXT = {"self": "自评", "county": "考核"}
 EVIDENCE_TABLES = {"activity": "帮扶活动", "attachment": "附件", "plan_item": "计划事项"}
 MAX_COMMENT = 2000
+
+
+if TYPE_CHECKING:
+    from gongtongti_desktop.core.checks.score_suggestions import Suggestion
 
 
 def check_score(item: Item, value: float | None) -> float | None:
@@ -228,6 +232,16 @@ def evidence_counts(store: Store, index: Index, key: str) -> dict[str, int]:
 # -- sums -------------------------------------------------------------------------------------
 
 
+def verdict_counts(items: Iterable[Item], scores: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """How many of the items (a checklist's, or one section's) got each verdict ("" = not
+    yet judged). The one count of verdicts: the 考核评分 tab and the printed checklist both use it."""
+    counts = dict.fromkeys((*VERDICTS, ""), 0)
+    for item in items:
+        verdict = (scores.get(item.code) or {}).get("verdict") or ""
+        counts[verdict if verdict in counts else ""] += 1
+    return counts
+
+
 @dataclass(frozen=True)
 class Totals:
     """Sums of one side (self or county) of one index and period. ``by_unit``: group and
@@ -269,49 +283,6 @@ def totals(index: Index, scores: dict[str, dict[str, Any]], side: str) -> Totals
 
 
 # -- suggestions ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    item: str
-    score: float
-    evidence_count: int
-    results: tuple[rules.RuleResult, ...]
-
-    @property
-    def explanation(self) -> list[str]:
-        return [
-            f"{r.rule.label}：{r.period.label} {r.count} {r.rule.unit}（要求 {r.rule.requirement}，{r.status_text}）"
-            for r in self.results
-        ]
-
-
-def suggest(
-    store: Store,
-    programme: Programme,
-    index: Index,
-    period: Period,
-    today: dt.date | None = None,
-) -> dict[str, Suggestion]:
-    """For each item tied to rules: points × the share of the rules' periods within ``period``
-    that reached the minimum (averaged over the item's rules), rounded down to half points."""
-    by_id = {r.id: r for r in programme.rules}
-    out = {}
-    for item in index.items:
-        if not item.rules or not item.points:
-            continue
-        shares = []
-        results: list[rules.RuleResult] = []
-        for rule_id in item.rules:
-            found = rules.evaluate(store, programme.calendar, by_id[rule_id], period, today)
-            results += found
-            reached = sum(1 for r in found if r.count >= r.rule.min)
-            shares.append(reached / len(found) if found else 0.0)
-        share = sum(shares) / len(shares)
-        score = math.floor(item.points * share * 2) / 2
-        evidence = len({(r.table, i) for r in results for i in r.record_ids})
-        out[item.code] = Suggestion(item.code, score, evidence, tuple(results))
-    return out
 
 
 def accept_suggestion(

@@ -29,7 +29,7 @@ def _is_cjk(ch: str) -> bool:
 def normalize_name(text: str) -> str:
     """Trim and fold spaces; drop the padding spaces Word tables put inside Chinese names.
 
-    ``"崔  昱"`` becomes ``"崔昱"`` (the seed pads two-character names to align them), while
+    ``"崔  昱"`` becomes ``"崔昱"`` (the notice pads two-character names to align them), while
     ``"Anna  Li"`` keeps one space.
     """
     text = unicodedata.normalize("NFKC", text).strip()

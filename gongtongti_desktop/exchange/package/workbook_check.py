@@ -1,11 +1,12 @@
 """Is the package's ``annexes.xlsx`` a workbook that is safe to open?
 
 An xlsx is itself a zip of XML parts, so it gets the zip checks again (parts, inflated size,
-compression ratio, encryption), then the XML checks core/roster_import.py already makes for
-the bureau's roster workbook — reused here, not copied: no DTD or entity declaration in any
-part (a "billion laughs" bomb), and a bound on cells and on cells covered by merged ranges
-(openpyxl builds an object for each). Last, openpyxl opens it read-only through defusedxml.
-The limits are the package's (a school year's record sheet is far bigger than a roster).
+compression ratio, encryption), then the XML checks core/roster_import/workbook_guard.py
+already makes for the bureau's roster workbook — reused here, not copied: no DTD or entity
+declaration in any part (a "billion laughs" bomb), and a bound on cells and on cells covered
+by merged ranges (openpyxl builds an object for each). Last, openpyxl opens it read-only
+through defusedxml. The limits are the package's (a school year's record sheet is far bigger
+than a roster).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def check_workbook(content: bytes, limits: Limits, *, open_it: bool = True) -> s
     """'' when the workbook is safe to open, else why not (Chinese, after the file's name).
     ``open_it`` False: only the zip checks and the DTD scan — for a caller that never opens
     the workbook, where counting cells for openpyxl's sake would be wasted work."""
-    from gongtongti_desktop.core.roster_import import importer as ri
+    from gongtongti_desktop.core.roster_import import workbook_guard as guard
 
     if not content.startswith(b"PK\x03\x04"):
         return "不是 Excel 工作簿"
@@ -33,12 +34,14 @@ def check_workbook(content: bytes, limits: Limits, *, open_it: bool = True) -> s
                 return problem
             cells = merged = 0
             for info in infos:
-                text = ri.part_bytes(book, info)
-                if any(mark in text for mark in ri.DTD_MARKS):
+                text = guard.part_bytes(book, info)
+                if any(mark in text for mark in guard.DTD_MARKS):
                     return f"的部件 {info.filename} 含有 XML 实体/DTD 声明，可能是恶意构造的文件"
                 if open_it:  # the counts only bound what openpyxl would build
-                    cells += sum(1 for _ in ri.CELL_TAG.finditer(text))
-                    merged += sum(ri.merged_area(m.group(1)) for m in ri.MERGE_REF.finditer(text))
+                    cells += sum(1 for _ in guard.CELL_TAG.finditer(text))
+                    merged += sum(
+                        guard.merged_area(m.group(1)) for m in guard.MERGE_REF.finditer(text)
+                    )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         return "已损坏，无法作为 Excel 工作簿读取"
     if cells > limits.max_xlsx_cells:
@@ -65,7 +68,7 @@ def _parts_problem(infos: list[zipfile.ZipInfo], limits: Limits) -> str:
 def _open_problem(content: bytes) -> str:
     from openpyxl import load_workbook
 
-    from gongtongti_desktop.core.roster_import import importer as ri
+    from gongtongti_desktop.core.roster_import import workbook_guard as guard
 
     try:
         with warnings.catch_warnings():
@@ -79,7 +82,7 @@ def _open_problem(content: bytes) -> str:
             finally:
                 book.close()
     except Exception as exc:  # a hostile or damaged file can fail in any parser layer
-        if ri.defusedxml_cause(exc) is not None:
+        if guard.defusedxml_cause(exc) is not None:
             return "含有被禁止的 XML 内容，可能是恶意构造的文件"
         return f"已损坏，无法作为 Excel 工作簿读取（{type(exc).__name__}）"
     return ""

@@ -21,7 +21,7 @@ from pathlib import Path
 from gongtongti_desktop.core.checks import overview, rules
 from gongtongti_desktop.core.checks.overview import ActivityCounts
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme, available_programmes, get_programme
 from gongtongti_desktop.core.records import scoring
@@ -127,7 +127,7 @@ def package_period(programme: Programme, package: Package) -> Period:
 def due_day(programme: Programme, period: Period) -> dt.date:
     """When the package was due: a month's materials by the profile's monthly report day (the
     rule engine's own deadline), a term's or school year's by its last day."""
-    rule = rules.Rule(id="report", label="上报", per=period.kind, min=0)
+    rule = rule_specs.Rule(id="report", label="上报", per=period.kind, min=0)
     return rules.deadline(programme.calendar, rule, period)
 
 

@@ -1,5 +1,5 @@
 """文件 → 上报后的修改…: every reported (or received) record edited since, of any kind —
-activities, plan items, the roster, scores, summaries — each opening its 修改记录. The seeds
+activities, plan items, the roster, scores, summaries — each opening its 修改记录. The notices
 warn that records changed after reporting must be visible; this is the one place to see all."""
 
 from __future__ import annotations

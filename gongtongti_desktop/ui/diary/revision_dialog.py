@@ -73,8 +73,7 @@ class RevisionDialog(QDialog):
         self.resize(860, 460)
         status = reporting.report_status(store, table, record_id)
         versions = reporting.revisions(store, table, record_id)
-        current = store.query(f"SELECT * FROM {table} WHERE id = ?", [record_id])
-        latest = reporting.with_links(store, table, current)[0] if current else {}
+        latest = reporting.current_version(store, table, record_id)
         when = "上报" if status.direction == "export" else "导入"
         head = QLabel(
             f"此记录于 {status.reported_at[:16].replace('T', ' ')} {when}；之后保存过 "

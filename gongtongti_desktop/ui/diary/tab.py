@@ -12,9 +12,7 @@ goes through core and onto the tab's undo stack.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -32,7 +30,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,15 +38,17 @@ from PySide6.QtWidgets import (
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
-from gongtongti_desktop.core.records import attachments, catalog, diary, plans, reporting, roster
+from gongtongti_desktop.core.records import attachments, diary, plans, roster
 from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records.changes import Changes
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui.diary.attachment_strip import AttachmentStrip
+from gongtongti_desktop.ui.diary.attachment_actions import AttachmentActions
+from gongtongti_desktop.ui.diary.detail import ActivityDetail
 from gongtongti_desktop.ui.diary.model import DiaryModel
 from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, show_error
 from gongtongti_desktop.ui.shell.period_picker import ALL, PeriodPicker
 from gongtongti_desktop.ui.shell.record_dialog import RecordDialog, open_for_tab
-from gongtongti_desktop.ui.shell.undo import Key, UndoContext, perform
+from gongtongti_desktop.ui.shell.undo import UndoContext, perform
 
 SEARCH_DELAY_MS = 200
 COLUMN_WIDTHS = {
@@ -66,14 +65,10 @@ COLUMN_WIDTHS = {
 ALL_KINDS, ALL_KINDERGARTENS = "全部类型", "全部幼儿园"
 
 
-def _para(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
-
-
-class DiaryTab(QWidget):
+class DiaryTab(AttachmentActions, QWidget):
     """``changed``: the data changed (other tabs refresh)."""
 
-    changed = Signal()
+    changed = Signal(object)  # the Changes core reported (records added, changed, removed)
 
     def __init__(
         self,
@@ -91,9 +86,41 @@ class DiaryTab(QWidget):
         self.dialog: RecordDialog | None = None
         self.plan_item_id = ""
         self._stale = True
-        self._shown_id: str | None = None
+        self.shown_id: str | None = None
 
-        # -- search and filters
+        filters = self._build_filters()
+        self._build_plan_filter_bar()
+        bar = self._build_buttons()
+        left = self._build_list()
+        self.detail = ActivityDetail(store)
+        self.detail.revisions_requested.connect(lambda: self.show_revisions())
+        self.strip = self.detail.strip
+        self.strip.add_files.connect(self.add_attachments)
+        self.strip.caption_edited.connect(self.set_caption)
+        self.strip.delete_requested.connect(self.delete_attachment)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([660, 480])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.plan_filter_bar)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Find),
+            self,
+            self.focus_search,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_filters(self) -> QHBoxLayout:
+        """The search box (searched SEARCH_DELAY_MS after the last key) and the filters."""
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("查找活动内容（Ctrl+F），如“区域活动”“教研”")
         self.search_edit.setClearButtonEnabled(True)
@@ -105,12 +132,12 @@ class DiaryTab(QWidget):
         self.search_edit.textChanged.connect(lambda _text: self.search_timer.start())
         self.search_edit.returnPressed.connect(self.apply_filter)
         self.picker = PeriodPicker(
-            programme, (ALL, "month", "term", "school_year"), ALL, today=today()
+            self.programme, (ALL, "month", "term", "school_year"), ALL, today=self.today()
         )
         self.picker.changed.connect(self.apply_filter)
         self.kind_combo = QComboBox()
         self.kind_combo.addItem(ALL_KINDS, "")
-        for kind in programme.activity_kinds:
+        for kind in self.programme.activity_kinds:
             self.kind_combo.addItem(kind, kind)
         self.kind_combo.currentIndexChanged.connect(self.apply_filter)
         self.kindergarten_combo = QComboBox()
@@ -126,7 +153,10 @@ class DiaryTab(QWidget):
         filters.addWidget(self.kind_combo)
         filters.addWidget(self.kindergarten_combo)
         filters.addWidget(self.unplanned_check)
+        return filters
 
+    def _build_plan_filter_bar(self) -> None:
+        """The line shown while only one plan item's activities are listed."""
         self.plan_filter_label = QLabel()
         self.plan_filter_label.setWordWrap(True)
         self.clear_plan_button = QPushButton("显示全部活动")
@@ -138,7 +168,7 @@ class DiaryTab(QWidget):
         plan_bar.addWidget(self.clear_plan_button)
         self.plan_filter_bar.hide()
 
-        # -- buttons
+    def _build_buttons(self) -> QHBoxLayout:
         self.count_label = QLabel()
         self.add_button = QPushButton("新增活动…")
         self.edit_button = QPushButton("编辑…")
@@ -160,10 +190,12 @@ class DiaryTab(QWidget):
         bar.addStretch(1)
         for button in (self.add_button, self.edit_button, self.delete_button, self.print_button):
             bar.addWidget(button)
+        return bar
 
-        # -- the list
-        self.model = DiaryModel(store, self)
-        self.lister = diary.DiaryList(store)  # search_rowids, faster for text after the full list
+    def _build_list(self) -> QWidget:
+        """The lazy list of activities and the hint shown when it is empty."""
+        self.model = DiaryModel(self.store, self)
+        self.lister = diary.DiaryList(self.store)  # search_rowids, faster for text after the list
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -193,58 +225,12 @@ class DiaryTab(QWidget):
         self.empty_hint.setWordWrap(True)
         muted(self.empty_hint)
         self.empty_hint.hide()
-
-        # -- the selected activity
-        self.detail_title = QLabel()
-        font = self.detail_title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        font.setBold(True)
-        self.detail_title.setFont(font)
-        self.detail_title.setWordWrap(True)
-        self.detail_meta = QLabel()
-        self.detail_meta.setWordWrap(True)
-        self.detail_meta.setTextFormat(Qt.TextFormat.RichText)
-        self.detail_meta.linkActivated.connect(lambda _link: self.show_revisions())
-        self.detail_text = QTextBrowser()
-        self.detail_text.setOpenLinks(False)
-        self.strip = AttachmentStrip()
-        self.strip.add_files.connect(self.add_attachments)
-        self.strip.caption_edited.connect(self.set_caption)
-        self.strip.delete_requested.connect(self.delete_attachment)
-        detail = QWidget()
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(0, 0, 0, 0)
-        detail_layout.addWidget(self.detail_title)
-        detail_layout.addWidget(self.detail_meta)
-        detail_split = QSplitter(Qt.Orientation.Vertical)
-        detail_split.addWidget(self.detail_text)
-        detail_split.addWidget(self.strip)
-        detail_split.setSizes([300, 260])
-        detail_layout.addWidget(detail_split, 1)
-
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.view, 1)
         left_layout.addWidget(self.empty_hint)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([660, 480])
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.plan_filter_bar)
-        layout.addLayout(bar)
-        layout.addWidget(self.splitter, 1)
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.Find),
-            self,
-            self.focus_search,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
+        return left
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -394,62 +380,13 @@ class DiaryTab(QWidget):
         self.show_detail(activity_id)
 
     def show_detail(self, activity_id: str | None) -> None:
-        self._shown_id = activity_id
-        if activity_id is None:
-            self.detail_title.setText("")
-            self.detail_meta.setText("选中一条活动，这里显示它的方案、措施、记录、总结和附件。")
-            self.detail_text.clear()
-            self.strip.set_attachments(None)
-            return
-        try:
-            rec = diary.full_record(self.store, activity_id)
-        except UserError:
-            self.show_detail(None)
-            return
-        self.detail_title.setText(rec["title"])
-        meta = [
-            f"<b>时间：</b>{html.escape(rec['day'])} {html.escape(rec['time'])}",
-            f"<b>类型：</b>{html.escape(rec['kind'])}　<b>形式：</b>{html.escape(rec['mode'])}"
-            + (f"（{html.escape(rec['place'])}）" if rec.get("place") else "")
-            + (f"　<b>领域：</b>{html.escape(rec['domain'])}" if rec.get("domain") else ""),
-            f"<b>主办园：</b>{html.escape(rec['host_name'] or '—')}"
-            f"　<b>参与园：</b>{html.escape('、'.join(n for n in rec['receiver_names'] if n) or '—')}",
-        ]
-        people = "、".join(n for n in rec["participant_names"] if n)
-        count = f"（共 {rec['headcount']} 人）" if rec.get("headcount") else ""
-        if people or count:
-            meta.append(f"<b>参加人员：</b>{html.escape(people or '—')}{count}")
-        plan = rec.get("plan_task") or ""
-        meta.append(
-            f"<b>对应计划：</b>{html.escape(' '.join(plan.split()))}"
-            if plan
-            else "<b>对应计划：</b>（无，计划外活动）"
-        )
-        status = reporting.report_status(self.store, "activity", activity_id)
-        if status.reported_at:
-            when = status.reported_at[:10]
-            verb = "上报" if status.direction == "export" else "导入"
-            changed = (
-                f"，此后修改 {status.revisions} 次 <a href='revisions'>查看修改记录</a>"
-                if status.revisions
-                else "，此后未修改"
-            )
-            meta.append(f"<b>上报：</b>已于 {when} {verb}{changed}")
-        self.detail_meta.setText("<br>".join(meta))
-        parts = []
-        for key in ("plan_text", "measures", "record", "summary"):
-            label = catalog.record_type("activity").field(key).label
-            text = (rec.get(key) or "").strip()
-            body = _para(text) if text else '<span style="color:#888">（未填写）</span>'
-            parts.append(f"<p><b>{html.escape(label)}</b><br>{body}</p>")
-        self.detail_text.setHtml("".join(parts))
-        self.strip.set_attachments(attachments.list_attachments(self.store, activity_id))
+        self.shown_id = self.detail.show_activity(activity_id)
 
     def show_revisions(self, activity_id: str | None = None) -> QDialog | None:
         """修改记录 of a reported activity: every version kept since it was reported."""
         from gongtongti_desktop.ui.diary.revision_dialog import RevisionDialog
 
-        activity_id = activity_id or self._shown_id
+        activity_id = activity_id or self.shown_id
         if activity_id is None:
             return None
         dialog = RevisionDialog(self.store, "activity", activity_id, self)
@@ -459,34 +396,24 @@ class DiaryTab(QWidget):
 
     # -- changing -----------------------------------------------------------------------------
 
-    def _data_changed(self) -> None:
+    def _data_changed(self, changes: Changes) -> None:
         self.model.reload()
         self.apply_filter()
-        self.changed.emit()
+        self.changed.emit(changes)
 
     def _failed(self, exc: UserError) -> None:
         show_error(self, exc)
 
     def save_activity(self, values: dict[str, Any], activity_id: str | None) -> str:
-        """Save through core and onto the undo stack (the dialog's saver). The plan items
-        linked before and after are pictured too: a link marks an item 已完成."""
-        keys: list[Key] = []
-        if activity_id:
-            keys.append(("activity", activity_id))
-            old = records.get_record(self.store, "activity", activity_id, missing_ok=True)
-            if old and old.get("plan_item_id"):
-                keys.append(("plan_item", old["plan_item_id"]))
-        if values.get("plan_item_id"):
-            keys.append(("plan_item", str(values["plan_item_id"])))
+        """Save through core and onto the undo stack (the dialog's saver). Core reports the
+        plan item a link marks 已完成 along with the activity, so undo brings both back."""
         return perform(
             self.undo_stack,
             self.ctx,
             "修改帮扶活动" if activity_id else "新增帮扶活动",
-            keys,
             lambda: records.save_record(
                 self.store, self.programme, "activity", values, activity_id
             ),
-            created=lambda new_id: [("activity", new_id)],
         )
 
     def make_dialog(
@@ -512,12 +439,9 @@ class DiaryTab(QWidget):
         a plan item, its kind, task and date (or a day in its month)."""
         today = self.today()
         values: dict[str, Any] = {"day": today.isoformat(), "mode": diary.MODES[0]}
-        latest = self.store.query(
-            "SELECT host_id FROM activity WHERE deleted_at IS NULL AND host_id IS NOT NULL"
-            " ORDER BY day DESC, rowid DESC LIMIT 1"
-        )
-        if latest:
-            values["host_id"] = latest[0]["host_id"]
+        host = diary.default_host(self.store)
+        if host:
+            values["host_id"] = host
         if plan_item_id:
             item = records.get_record(self.store, "plan_item", plan_item_id)
             assert item is not None
@@ -569,81 +493,11 @@ class DiaryTab(QWidget):
                 self.undo_stack,
                 self.ctx,
                 f"删除帮扶活动“{rec['title'][:20]}”",
-                [("activity", activity_id)],
                 lambda: records.delete_record(self.store, "activity", activity_id),
             )
         except UserError as exc:
             show_error(self, exc)
             self.refresh()
-            return False
-        return True
-
-    # -- attachments --------------------------------------------------------------------------
-
-    def add_attachments(self, paths: list[Path]) -> list[str]:
-        """Copy the files in through core, as one undo step; each refusal (not an image, over
-        30 MB, gone, an unsupported type) is listed in one message. Returns the new ids."""
-        activity_id = self._shown_id
-        if activity_id is None or not paths:
-            return []
-        refused: list[str] = []
-
-        def add_all() -> list[str]:
-            added = []
-            for path in paths:
-                try:
-                    added.append(attachments.add_attachment(self.store, activity_id, Path(path)))
-                except UserError as exc:
-                    refused.append(exc.message)
-                except OSError as exc:
-                    refused.append(f"无法读取“{Path(path).name}”：{exc.strerror or exc}")
-            return added
-
-        text = f"添加 {len(paths)} 个附件" if len(paths) > 1 else f"添加附件“{Path(paths[0]).name}”"
-        added = perform(
-            self.undo_stack,
-            self.ctx,
-            text,
-            [],
-            add_all,
-            created=lambda ids: [("attachment", i) for i in ids],
-        )
-        if refused:
-            head = "以下文件没有添加：\n" if added or len(refused) > 1 else ""
-            show_error(self, UserError(head + "\n".join(refused)))
-        if added:
-            self.strip.select(added[-1])
-        return added
-
-    def set_caption(self, attachment_id: str, caption: str) -> None:
-        try:
-            perform(
-                self.undo_stack,
-                self.ctx,
-                "修改附件说明",
-                [("attachment", attachment_id)],
-                lambda: records.save_record(
-                    self.store, self.programme, "attachment", {"caption": caption}, attachment_id
-                ),
-            )
-        except UserError as exc:
-            show_error(self, exc)
-            self.show_detail(self._shown_id)
-
-    def delete_attachment(self, attachment_id: str) -> bool:
-        try:
-            name = catalog.describe(self.store, "attachment", attachment_id)
-            if not ask_yes_no(self, f"确定删除{name}吗？\n\n可以在回收站恢复，或按 Ctrl+Z 撤销。"):
-                return False
-            perform(
-                self.undo_stack,
-                self.ctx,
-                f"删除{name}",
-                [("attachment", attachment_id)],
-                lambda: records.delete_record(self.store, "attachment", attachment_id),
-            )
-        except UserError as exc:
-            show_error(self, exc)
             return False
         return True
 

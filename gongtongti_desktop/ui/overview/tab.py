@@ -38,7 +38,7 @@ from gongtongti_desktop.core.checks import overview, rules
 from gongtongti_desktop.core.checks.overview import ActivityCounts
 from gongtongti_desktop.core.checks.rules import RuleResult
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import roster
 from gongtongti_desktop.ui.shell.common import muted
@@ -133,7 +133,37 @@ class OverviewTab(QWidget):
         self.missed: list[RuleResult] = []  # listed under the rules: closed and not met
         self.chart: ActivityChart | None = None
 
-        # -- heading
+        heading = self._build_heading()
+        cards = self._build_cards()
+        self._build_rules()
+        self._build_chart()
+        right = QVBoxLayout()
+        right.addWidget(self.chart_box, 1)
+        right.addWidget(self._build_problems())
+        middle = QHBoxLayout()
+        middle.addWidget(self.rules_box, 4)
+        middle.addLayout(right, 5)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addLayout(heading)
+        layout.addWidget(self.subtitle)
+        layout.addLayout(cards)
+        layout.addLayout(middle)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.refresh(rules_now=False)
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_heading(self) -> QHBoxLayout:
+        """The data file's title and, for the demo file, the notice that it is one."""
         self.title = QLabel()
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -148,8 +178,10 @@ class OverviewTab(QWidget):
         heading.addSpacing(12)
         heading.addWidget(self.demo_label)
         heading.addStretch(1)
+        return heading
 
-        # -- deadline, last export, roster counts
+    def _build_cards(self) -> QHBoxLayout:
+        """Deadline, last export, the roster's counts."""
         self.deadline_box = QGroupBox("上报截止")
         self.deadline_day = QLabel()
         self.deadline_day.setFont(self._scaled_font(1.6, bold=True))
@@ -191,8 +223,10 @@ class OverviewTab(QWidget):
         cards.addWidget(self.deadline_box, 2)
         cards.addWidget(self.export_box, 2)
         cards.addWidget(counts_box, 3)
+        return cards
 
-        # -- rules
+    def _build_rules(self) -> None:
+        """The rules' box; the rules are filled in just after the first frame."""
         self.rules_box = QGroupBox("规则达成情况")
         self.rules_layout = QVBoxLayout(self.rules_box)
         self.rules_grid_holder: QWidget | None = None
@@ -203,7 +237,8 @@ class OverviewTab(QWidget):
         self.rules_layout.addWidget(self.misses_label)  # the rules go above it
         self.rules_layout.addStretch(1)
 
-        # -- chart (made after the tab is first shown)
+    def _build_chart(self) -> None:
+        """The chart's box; the chart is made after the tab is first shown."""
         self.chart_box = QGroupBox("每月帮扶活动")
         self.chart_layout = QVBoxLayout(self.chart_box)
         self.chart_placeholder = QWidget()  # replaced by the chart
@@ -215,7 +250,8 @@ class OverviewTab(QWidget):
         self._chart_timer.setInterval(100)  # the first frame is painted before QtCharts loads
         self._chart_timer.timeout.connect(self._when_shown(self.ensure_chart))
 
-        # -- roster gaps
+    def _build_problems(self) -> QGroupBox:
+        """The roster's gaps, to fill before reporting."""
         problems_box = QGroupBox("名单检查（上报前请补齐）")
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
@@ -224,29 +260,7 @@ class OverviewTab(QWidget):
         box = QVBoxLayout(problems_box)
         box.addWidget(self.problems_label)
         box.addWidget(self.problems)
-
-        right = QVBoxLayout()
-        right.addWidget(self.chart_box, 1)
-        right.addWidget(problems_box)
-        middle = QHBoxLayout()
-        middle.addWidget(self.rules_box, 4)
-        middle.addLayout(right, 5)
-
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        layout.addLayout(heading)
-        layout.addWidget(self.subtitle)
-        layout.addLayout(cards)
-        layout.addLayout(middle)
-        layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        self.refresh(rules_now=False)
+        return problems_box
 
     def _scaled_font(self, factor: float, bold: bool = False) -> QFont:
         font = self.font()
@@ -407,7 +421,7 @@ class OverviewTab(QWidget):
             empty = QLabel("本方案没有可从记录自动检查的规则。")
             muted(empty)
             grid.addWidget(empty, 0, 0)
-        for per in rules.PERS:
+        for per in rule_specs.PERS:
             current = [now for now, _before in pairs if now.rule.per == per]
             if not current:
                 continue
@@ -474,7 +488,7 @@ class OverviewTab(QWidget):
         self.misses_label.setTextFormat(Qt.TextFormat.PlainText)
         lines = []
         self.missed: list[RuleResult] = []
-        for per in rules.PERS:
+        for per in rule_specs.PERS:
             found: dict[tuple[str, str], list[str]] = {}
             for now, before in pairs:
                 if now.rule.per != per:

@@ -1,7 +1,7 @@
 """What the 导出上报包 dialog shows before anything is written — without Qt.
 
 The dialog must tell the director, before the records are marked reported, what the package
-will carry and what changed since the last one (the seeds warn that changed records must be
+will carry and what changed since the last one (the notices warn that changed records must be
 visible, not hidden). Every figure comes from core (``reporting.collect``,
 ``changes_since_last``, ``last_export``, ``stage_reports.is_unedited_draft``) and the period is
 named as the package will name it (``package_period``: a month is its plan row). Kept free of

@@ -17,12 +17,9 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTreeView,
@@ -36,8 +33,10 @@ from gongtongti_desktop.core.profile.periods import Period, PlanRow
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import diary, plans
 from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records.changes import Changes
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui.plans.model import ID_ROLE, ROW_KEY_ROLE, PlanTreeModel, short_day
+from gongtongti_desktop.ui.plans.model import ID_ROLE, ROW_KEY_ROLE, PlanTreeModel
+from gongtongti_desktop.ui.plans.side_panel import PlanSidePanel
 from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, show_error
 from gongtongti_desktop.ui.shell.period_picker import PeriodPicker
 from gongtongti_desktop.ui.shell.record_dialog import RecordDialog, open_for_tab
@@ -53,12 +52,7 @@ COLUMN_WIDTHS = {
     "status": 104,
     "activities": 78,
 }
-ACTIVITY_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE_STYLE = "color: #c0392b;"
-
-
-def activity_line(row: dict[str, Any]) -> str:
-    return f"{row['day']}  {row['kind']}：{row['title']}"
 
 
 class PlanTab(QWidget):
@@ -66,7 +60,7 @@ class PlanTab(QWidget):
     show this item's activities in the diary; ``record_activity(item id)``: start an activity
     for it; ``open_activity(activity id)``: show one activity in the diary."""
 
-    changed = Signal()
+    changed = Signal(object)  # the Changes core reported (records added, changed, removed)
     show_activities = Signal(str, str)
     record_activity = Signal(str)
     open_activity = Signal(str)
@@ -88,8 +82,38 @@ class PlanTab(QWidget):
         self._stale = True
         self._overdue: list[dict[str, Any]] = []
 
-        # -- the period and the table's header
-        self.picker = PeriodPicker(programme, ("term", "school_year"), "term", today=today())
+        top = self._build_header()
+        bar = self._build_buttons()
+        self._build_tree()
+        self.side = PlanSidePanel()
+        self.side.open_activity.connect(self.open_activity.emit)
+        self.side.item_chosen.connect(self.select_item)
+        self.side.record_clicked.connect(self._record_for_selected)
+        self.side.show_clicked.connect(self._show_selected_activities)
+        main = QWidget()
+        main_layout = QVBoxLayout(main)
+        main_layout.setContentsMargins(0, 0, 0, 0)
+        main_layout.addWidget(self.view, 1)
+        main_layout.addWidget(self.hint)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(main)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([820, 320])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_header(self) -> QHBoxLayout:
+        """The period and the plan table's header: 幼儿园, 填报人, 主要负责人."""
+        self.picker = PeriodPicker(
+            self.programme, ("term", "school_year"), "term", today=self.today()
+        )
         self.picker.changed.connect(self.refresh)
         self.kindergarten_label = QLabel()
         self.filler_edit = QLineEdit()
@@ -109,8 +133,10 @@ class PlanTab(QWidget):
         top.addWidget(self.filler_edit)
         top.addWidget(QLabel("主要负责人："))
         top.addWidget(self.principal_edit)
+        return top
 
-        # -- buttons
+    def _build_buttons(self) -> QHBoxLayout:
+        """The overdue warning and the buttons acting on the plan."""
         self.overdue_label = QLabel()
         self.overdue_label.setStyleSheet(OVERDUE_STYLE)
         self.overdue_label.linkActivated.connect(lambda _link: self.go_to_overdue())
@@ -136,8 +162,10 @@ class PlanTab(QWidget):
             self.print_button,
         ):
             bar.addWidget(button)
+        return bar
 
-        # -- the plan
+    def _build_tree(self) -> None:
+        """The plan: rows (months) and their items."""
         self.model = PlanTreeModel(self)
         self.view = QTreeView()
         self.view.setModel(self.model)
@@ -163,64 +191,6 @@ class PlanTab(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         muted(self.hint)
-
-        # -- the side panel: the item's activities, the month's balance
-        self.item_box = QGroupBox("所选事项的活动记录")
-        self.item_label = QLabel()
-        self.item_label.setWordWrap(True)
-        self.activity_list = QListWidget()
-        self.activity_list.itemDoubleClicked.connect(self._open_activity_item)
-        self.record_button = QPushButton("记录活动…")
-        self.record_button.setToolTip("在帮扶日志中新增一次活动，对应此计划事项")
-        self.show_button = QPushButton("在帮扶日志中查看")
-        self.record_button.clicked.connect(self._record_for_selected)
-        self.show_button.clicked.connect(self._show_selected_activities)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.record_button)
-        buttons.addWidget(self.show_button)
-        buttons.addStretch(1)
-        box = QVBoxLayout(self.item_box)
-        box.addWidget(self.item_label)
-        box.addWidget(self.activity_list, 1)
-        box.addLayout(buttons)
-
-        self.balance_box = QGroupBox("本月对照")
-        self.not_done_label = QLabel()
-        self.not_done_list = QListWidget()
-        self.not_done_list.itemDoubleClicked.connect(self._select_item_from_list)
-        self.unplanned_label = QLabel()
-        self.unplanned_list = QListWidget()
-        self.unplanned_list.itemDoubleClicked.connect(self._open_activity_item)
-        box = QVBoxLayout(self.balance_box)
-        for widget in (self.activity_list, self.not_done_list, self.unplanned_list):
-            widget.setWordWrap(True)
-            widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        box.addWidget(self.not_done_label)
-        box.addWidget(self.not_done_list, 1)
-        box.addWidget(self.unplanned_label)
-        box.addWidget(self.unplanned_list, 1)
-
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.item_box, 1)
-        side_layout.addWidget(self.balance_box, 1)
-        main = QWidget()
-        main_layout = QVBoxLayout(main)
-        main_layout.setContentsMargins(0, 0, 0, 0)
-        main_layout.addWidget(self.view, 1)
-        main_layout.addWidget(self.hint)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(main)
-        self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([820, 320])
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(bar)
-        layout.addWidget(self.splitter, 1)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -357,57 +327,10 @@ class PlanTab(QWidget):
         if row is not None:
             previous = self._previous_row(row)
             self.copy_button.setToolTip(f"把“{previous.label}”的计划事项复制到“{row.label}”")
-        self._show_item_activities(item_id)
-        self._show_balance(row)
-
-    def _show_item_activities(self, item_id: str | None) -> None:
-        self.activity_list.clear()
-        self.record_button.setEnabled(item_id is not None)
-        self.show_button.setEnabled(False)
-        if item_id is None:
-            self.item_label.setText("选中一项计划事项，可查看对应的活动记录。")
-            return
-        item = self.model.item(self._current())
-        assert item is not None
-        rows = diary.list_activities(self.store, diary.DiaryFilter(plan_item_id=item_id))
-        for row in rows:
-            entry = QListWidgetItem(activity_line(row))
-            entry.setData(ACTIVITY_ROLE, row["id"])
-            self.activity_list.addItem(entry)
-        task = " ".join(item["task"].split())
-        if rows:
-            self.item_label.setText(f"“{task}”已有 {len(rows)} 次活动（双击查看）：")
-        else:
-            self.item_label.setText(f"“{task}”还没有对应的活动记录。")
-        self.show_button.setEnabled(bool(rows))
-
-    def _show_balance(self, row: PlanRow | None) -> None:
-        self.not_done_list.clear()
-        self.unplanned_list.clear()
-        if row is None:
-            self.balance_box.setTitle("本月对照")
-            self.not_done_label.setText("")
-            self.unplanned_label.setText("")
-            return
-        self.balance_box.setTitle(f"{row.label}对照")
-        balance = diary.month_balance(self.store, self.programme, row.key)
-        for item in balance["planned_not_done"]:
-            day = f"{short_day(item['day'])} " if item["day"] else ""
-            entry = QListWidgetItem(f"{day}{' '.join(item['task'].split())}（{item['status']}）")
-            entry.setData(ID_ROLE, item["id"])
-            self.not_done_list.addItem(entry)
-        for activity in balance["done_without_plan"]:
-            entry = QListWidgetItem(activity_line(activity))
-            entry.setData(ACTIVITY_ROLE, activity["id"])
-            self.unplanned_list.addItem(entry)
-        self.not_done_label.setText(f"计划了但未完成（{len(balance['planned_not_done'])}）：")
-        self.unplanned_label.setText(f"完成了但不在计划中（{len(balance['done_without_plan'])}）：")
-
-    def _open_activity_item(self, entry: QListWidgetItem) -> None:
-        self.open_activity.emit(entry.data(ACTIVITY_ROLE))
-
-    def _select_item_from_list(self, entry: QListWidgetItem) -> None:
-        self.select_item(entry.data(ID_ROLE))
+        self.side.show_item_activities(
+            self.store, item_id, self.model.item(self._current()) if item_id else None
+        )
+        self.side.show_balance(self.store, self.programme, row)
 
     def _show_selected_activities(self) -> None:
         item_id = self.selected_item_id()
@@ -429,9 +352,9 @@ class PlanTab(QWidget):
 
     # -- changing -----------------------------------------------------------------------------
 
-    def _data_changed(self) -> None:
+    def _data_changed(self, changes: Changes) -> None:
         self.refresh()
-        self.changed.emit()
+        self.changed.emit(changes)
 
     def _failed(self, exc: UserError) -> None:
         show_error(self, exc)
@@ -443,9 +366,7 @@ class PlanTab(QWidget):
             self.undo_stack,
             self.ctx,
             label,
-            [("plan_item", item_id)] if item_id else [],
             lambda: records.save_record(self.store, self.programme, "plan_item", values, item_id),
-            created=lambda new_id: [("plan_item", new_id)],
         )
 
     def make_dialog(
@@ -505,7 +426,6 @@ class PlanTab(QWidget):
                 self.undo_stack,
                 self.ctx,
                 f"删除计划事项“{task[:20]}”",
-                [("plan_item", item_id)],
                 lambda: records.delete_record(self.store, "plan_item", item_id),
             )
         except UserError as exc:
@@ -541,9 +461,7 @@ class PlanTab(QWidget):
                 self.undo_stack,
                 self.ctx,
                 f"复制“{source.label}”的计划到“{target.label}”",
-                [],
                 lambda: plans.copy_row(self.store, self.programme, source.key, target.key),
-                created=lambda new_ids: [("plan_item", i) for i in new_ids],
             )
         except UserError as exc:
             show_error(self, exc)
@@ -573,7 +491,7 @@ class PlanTab(QWidget):
                 lambda: plans.set_header(self.store, before["filler"], before["principal"]),
             )
         )
-        self.changed.emit()
+        self.changed.emit(Changes())  # the header is no record
         return True
 
     def plan_form_id(self) -> str | None:

@@ -1,0 +1,1 @@
+"""Print preview, saving a form as PDF or Excel, exporting workbooks."""

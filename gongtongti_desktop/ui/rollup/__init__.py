@@ -1,0 +1,1 @@
+"""The 汇总 window for a core kindergarten or a county clerk."""

@@ -65,12 +65,12 @@ class ImportPreviewDialog(QDialog):
         return self.summary.toPlainText()
 
     def accept(self) -> None:
-        from gongtongti_desktop.core.roster_import import importer as roster_import
+        from gongtongti_desktop.core.roster_import.apply import apply_import
 
         try:
             with wait_cursor():
                 self.backup_path = self.store.backup(reason="before-import")
-                applied = roster_import.apply_import(self.store, self.programme, self.plan)
+                applied = apply_import(self.store, self.programme, self.plan)
         except (UserError, OSError) as exc:
             show_error(self, exc)
             return
@@ -80,10 +80,11 @@ class ImportPreviewDialog(QDialog):
 
 def read_plan(store: Store, programme: Programme, source: Path) -> Any:
     """Core's plan for importing ``source``; raises UserError (ImportRefused) as is."""
-    from gongtongti_desktop.core.roster_import import importer as roster_import
+    from gongtongti_desktop.core.roster_import.plan import plan_import
+    from gongtongti_desktop.core.roster_import.table import read_roster_xlsx
 
-    parsed = roster_import.read_roster_xlsx(source, programme)
-    return roster_import.plan_import(store, programme, parsed)
+    parsed = read_roster_xlsx(source, programme)
+    return plan_import(store, programme, parsed)
 
 
 def choose_and_preview(

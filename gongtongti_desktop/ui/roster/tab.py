@@ -106,6 +106,25 @@ class RecordSection(QWidget):
         self.delete_button.clicked.connect(lambda: self.delete())
         self.count_label = QLabel()
 
+        self._build_view()
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        muted(self.hint)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit)
+        bar.addWidget(self.count_label)
+        bar.addStretch(1)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.view, 1)
+        self.refresh()
+
+    def _build_view(self) -> None:
+        """The table, sortable by a click on a header, with Delete / Enter on a row."""
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -128,22 +147,6 @@ class RecordSection(QWidget):
             (QKeySequence(Qt.Key.Key_Enter), lambda: self.edit()),
         ):
             QShortcut(key, self.view, slot, context=Qt.ShortcutContext.WidgetShortcut)
-
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        muted(self.hint)
-
-        bar = QHBoxLayout()
-        bar.addWidget(self.filter_edit)
-        bar.addWidget(self.count_label)
-        bar.addStretch(1)
-        for button in (self.add_button, self.edit_button, self.delete_button):
-            bar.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.view, 1)
-        self.refresh()
 
     # -- reading ------------------------------------------------------------------------------
 

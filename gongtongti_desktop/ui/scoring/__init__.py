@@ -1,0 +1,1 @@
+"""考核评分: the index tree, scores, sums, suggestions and evidence."""

@@ -2,22 +2,23 @@
 scores of one period next to the previous period's.
 
 Data in (``set_index`` for the structure, ``set_values`` for everything shown), codes out.
-The model computes nothing that matters: sums come from ``core.scoring.totals``, suggestions
-from ``core.scoring.suggest``; it only lays them out. An edit is handed to ``editor`` (the
+The model computes nothing that matters: sums come from ``core.records.scoring.totals``, suggestions
+from ``core.checks.score_suggestions.suggest``; it only lays them out. An edit is handed to ``editor`` (the
 tab), which checks it through core and answers whether it was stored; the model never writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from gongtongti_desktop.core.profile.indexes import VERDICTS, Group, Index, Item, fmt_points
-from gongtongti_desktop.core.records.scoring import SIDE_TEXT, Suggestion, Totals
+from gongtongti_desktop.core.checks.score_suggestions import Suggestion
+from gongtongti_desktop.core.profile.indexes import Group, Index, Item, fmt_points
+from gongtongti_desktop.core.records.scoring import SIDE_TEXT, Totals, verdict_counts
 
 _Index = QModelIndex | QPersistentModelIndex
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # the code of the row (A1 / B1 / C1 / 1)
@@ -58,16 +59,6 @@ def fmt_change(delta: float) -> str:
     return "0"
 
 
-def verdict_counts(items: Iterable[Item], scores: dict[str, dict[str, Any]]) -> dict[str, int]:
-    """How many of the items (a checklist's, or one section's) got each verdict ("" = not
-    yet judged)."""
-    counts = dict.fromkeys((*VERDICTS, ""), 0)
-    for item in items:
-        verdict = (scores.get(item.code) or {}).get("verdict") or ""
-        counts[verdict if verdict in counts else ""] += 1
-    return counts
-
-
 def group_label(index: Index, group: Group) -> str:
     """ "A1 管理机制" for a score index; a checklist's sections carry their own numbering
     ("（一）办园条件"), their codes are only keys."""
@@ -78,8 +69,8 @@ def group_label(index: Index, group: Group) -> str:
 
 @dataclass
 class Values:
-    """Everything the tree shows for one period: rows of ``core.scoring.get_scores`` (this
-    period and the previous one), the sums of ``core.scoring.totals`` per side, suggestions,
+    """Everything the tree shows for one period: rows of ``core.records.scoring.get_scores`` (this
+    period and the previous one), the sums of ``core.records.scoring.totals`` per side, suggestions,
     evidence counts, and which side the 上一期/变化 columns compare."""
 
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gongtongti_desktop.core.checks.score_suggestions import Suggestion
 from gongtongti_desktop.core.profile.indexes import Index, Item, fmt_points
-from gongtongti_desktop.core.records.scoring import MAX_COMMENT, Suggestion
+from gongtongti_desktop.core.records.scoring import MAX_COMMENT
 from gongtongti_desktop.ui.scoring.model import group_label
 from gongtongti_desktop.ui.shell.common import muted
 

@@ -1,7 +1,7 @@
 """Before/after pictures of score rows for the 考核评分 tab's undo (Ctrl+Z).
 
 A score row is the director's own values (the two scores with their "from a suggestion"
-marks, the verdict, the comment). Undo puts the values back *through core.scoring.set_score*,
+marks, the verdict, the comment). Undo puts the values back *through core.records.scoring.set_score*,
 so the same checks apply and the file never holds a value core would refuse. Evidence links
 are not part of the picture: adding and removing them are their own commands (each the other's
 undo).

@@ -2,9 +2,9 @@
 index (附件4), with the previous period beside them, suggestions from the records, comments
 and evidence.
 
-Everything is read from and written through core.scoring: scores are checked there (0..the
+Everything is read from and written through core.records.scoring: scores are checked there (0..the
 item's points, halves allowed), sums come from ``scoring.totals``, suggestions from
-``scoring.suggest`` — computed once per period shown (they count diary records, which can be
+``score_suggestions.suggest`` — computed once per period shown (they count diary records, which can be
 many), never on paint and never after a score edit, which cannot change them. A suggestion is
 only shown until the director accepts it. Every change lands on ``undo_stack``.
 """
@@ -31,21 +31,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gongtongti_desktop.core.checks import score_suggestions
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.indexes import Index, fmt_points
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
-from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.core.records import scoring
+from gongtongti_desktop.core.records.changes import Changes
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.scoring import state as scoring_state
 from gongtongti_desktop.ui.scoring.delegates import ScoreDelegate, VerdictDelegate
-from gongtongti_desktop.ui.scoring.evidence_dialog import EvidenceDialog, Target
+from gongtongti_desktop.ui.scoring.evidence_dialog import EvidenceDialog
 from gongtongti_desktop.ui.scoring.model import ScoringModel, Values
 from gongtongti_desktop.ui.scoring.panel import ScoringPanel
+from gongtongti_desktop.ui.scoring.panel_actions import PanelActions
 from gongtongti_desktop.ui.scoring.totals import TotalsStrip, count_text
-from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, show_error, show_info, wait_cursor
+from gongtongti_desktop.ui.shell.common import muted, show_error, wait_cursor
 from gongtongti_desktop.ui.shell.period_picker import PeriodPicker
 from gongtongti_desktop.ui.shell.undo import CallCommand, UndoContext
 
@@ -64,7 +66,7 @@ CHECKLIST_WIDTHS = {"verdict": 120, "comment": 260}
 COMPARE_LABELS = {"self": "对比自评分", "county": "对比考核得分"}
 
 
-class ScoringTab(QWidget):
+class ScoringTab(PanelActions, QWidget):
     """``open_activity(id)``: show an activity in the diary; ``print_requested(index id,
     Period)``: print the index for the period shown; ``changed``: scores changed here."""
 
@@ -85,17 +87,55 @@ class ScoringTab(QWidget):
         self._reverting = False
         self._sized = False
 
-        # -- top bar: index, period, comparison, print
+        top, first = self._build_top_bar()
+        bar = self._build_title_bar()
+        self._build_tree()
+        self._build_panel()
+        main = QWidget()
+        main_layout = QVBoxLayout(main)
+        main_layout.setContentsMargins(0, 0, 0, 0)
+        main_layout.addLayout(bar)
+        main_layout.addWidget(self.view, 1)
+        main_layout.addWidget(self.totals)
+        main_layout.addWidget(self.note_label)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(main)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.splitter, 1)
+
+        if first is None:
+            self.empty_label.setText(
+                f"方案“{programme.name}”没有考核评估指标，本页无需填写。"
+                "（指标在方案文件夹的 indexes/ 中定义。）"
+            )
+            self.empty_label.show()
+            for widget in (self.splitter, self.picker, self.compare_combo, self.print_button):
+                widget.setEnabled(False)
+            self._stale = False
+        else:
+            self._set_index(first)
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_top_bar(self) -> tuple[QHBoxLayout, Index | None]:
+        """Index (when the programme has several), period, comparison, print. Returns the
+        bar and the first index (None: the programme has none)."""
         self.index_combo = QComboBox()
-        for index in programme.indexes:
+        for index in self.programme.indexes:
             self.index_combo.addItem(f"{index.label} {index.title}".strip(), index.id)
-        self.index_combo.setVisible(len(programme.indexes) > 1)
+        self.index_combo.setVisible(len(self.programme.indexes) > 1)
         self.index_combo.currentIndexChanged.connect(self._index_changed)
-        first = programme.indexes[0] if programme.indexes else None
-        today = store.today()
-        start = scoring.scoring_period(programme, first, today) if first else None
+        first = self.programme.indexes[0] if self.programme.indexes else None
+        today = self.store.today()
+        start = scoring.scoring_period(self.programme, first, today) if first else None
         self.picker = PeriodPicker(
-            programme,
+            self.programme,
             ("school_year", "term"),
             first.period if first else "school_year",
             anchor=start.start if start else None,
@@ -120,8 +160,10 @@ class ScoringTab(QWidget):
         top.addStretch(1)
         top.addWidget(self.compare_combo)
         top.addWidget(self.print_button)
+        return top, first
 
-        # -- actions on suggestions
+    def _build_title_bar(self) -> QHBoxLayout:
+        """The index's title, how many items are scored, 全部采用建议分…."""
         self.title_label = QLabel()
         self.count_label = muted(QLabel())
         font = self.title_label.font()
@@ -137,7 +179,10 @@ class ScoringTab(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.accept_all_button)
 
-        # -- the tree
+        return bar
+
+    def _build_tree(self) -> None:
+        """The tree of items (cells edited in place) with the sums and notes under it."""
         self.model = ScoringModel(self._edit, self)
         self.view = QTreeView()
         self.view.setModel(self.model)
@@ -171,43 +216,14 @@ class ScoringTab(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()
 
-        # -- the side panel
+    def _build_panel(self) -> None:
+        """The selected item: its suggestion, comment and evidence."""
         self.panel = ScoringPanel()
         self.panel.comment_committed.connect(lambda: self.save_comment())
         self.panel.accept_requested.connect(lambda: self.accept_suggestion())
         self.panel.add_evidence_requested.connect(lambda: self.add_evidence())
         self.panel.remove_evidence_requested.connect(lambda: self.remove_evidence())
-        self.panel.open_evidence.connect(self._open_evidence)
-
-        main = QWidget()
-        main_layout = QVBoxLayout(main)
-        main_layout.setContentsMargins(0, 0, 0, 0)
-        main_layout.addLayout(bar)
-        main_layout.addWidget(self.view, 1)
-        main_layout.addWidget(self.totals)
-        main_layout.addWidget(self.note_label)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(main)
-        self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(self.splitter, 1)
-
-        if first is None:
-            self.empty_label.setText(
-                f"方案“{programme.name}”没有考核评估指标，本页无需填写。"
-                "（指标在方案文件夹的 indexes/ 中定义。）"
-            )
-            self.empty_label.show()
-            for widget in (self.splitter, self.picker, self.compare_combo, self.print_button):
-                widget.setEnabled(False)
-            self._stale = False
-        else:
-            self._set_index(first)
+        self.panel.open_evidence.connect(self.open_evidence)
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -298,7 +314,7 @@ class ScoringTab(QWidget):
         self._stale = False
         index, period = self.index(), self.period()
         with wait_cursor():
-            suggestions = scoring.suggest(
+            suggestions = score_suggestions.suggest(
                 self.store, self.programme, index, period, self.store.today()
             )
         self._shown = (index.id, periods.period_key(period))
@@ -429,7 +445,7 @@ class ScoringTab(QWidget):
 
     # -- changing scores ----------------------------------------------------------------------
 
-    def _change(
+    def record_change(
         self,
         codes: list[str],
         text: str,
@@ -490,7 +506,7 @@ class ScoringTab(QWidget):
                 return False
             if score == row.get(f"{column}_score"):
                 return True
-            return self._change(
+            return self.record_change(
                 [code],
                 f"修改 {code} {side}分",
                 lambda: scoring.set_score(
@@ -502,7 +518,7 @@ class ScoringTab(QWidget):
             text = str(value or "")
             if text == (row.get("comment") or ""):
                 return True
-            return self._change(
+            return self.record_change(
                 [code],
                 f"修改 {code} 说明",
                 lambda: scoring.set_score(self.store, index, key, code, comment=text),
@@ -512,7 +528,7 @@ class ScoringTab(QWidget):
             verdict = str(value or "")
             if verdict == (row.get("verdict") or ""):
                 return True
-            return self._change(
+            return self.record_change(
                 [code],
                 f"评定 {code}",
                 lambda: scoring.set_score(self.store, index, key, code, verdict=verdict),
@@ -550,7 +566,7 @@ class ScoringTab(QWidget):
             return True
         index = self.programme.index(self._shown[0])
         key = self._shown[1]
-        return self._change(
+        return self.record_change(
             [code],
             f"修改 {code} 说明",
             lambda: scoring.set_score(self.store, index, key, code, comment=text),
@@ -558,129 +574,9 @@ class ScoringTab(QWidget):
             key,
         )
 
-    # -- suggestions --------------------------------------------------------------------------
-
-    def accept_suggestion(self, code: str | None = None) -> bool:
-        """采用建议分（自评）for one item (the selected one)."""
-        code = code or self.selected_code()
-        found = self.values.suggestions.get(code or "")
-        if code is None or found is None:
-            return False
-        index, key = self.index(), self.key()
-        return self._change(
-            [code],
-            f"采用 {code} 建议分",
-            lambda: scoring.accept_suggestion(self.store, index, key, found, "self"),
-        )
-
-    def accept_all(self) -> bool:
-        """采用建议分 for every suggested item, after a question naming what is replaced."""
-        index, key = self.index(), self.key()
-        suggestions = self.values.suggestions
-        todo = []
-        replaced = []
-        for code, found in suggestions.items():
-            row = self.values.scores.get(code) or {}
-            current = row.get("self_score")
-            if current == found.score and row.get("self_suggested"):
-                continue
-            todo.append(found)
-            if current is not None and current != found.score:
-                replaced.append(f"{code}（{fmt_points(current)} → {fmt_points(found.score)}）")
-        if not todo:
-            show_info(self, "各项建议分都已采用。")
-            return False
-        question = f"把 {len(todo)} 项的建议分填入自评分？"
-        if replaced:
-            question += f"\n\n其中 {len(replaced)} 项已有不同的自评分，将被替换：" + "、".join(
-                replaced
-            )
-        question += "\n\n可以用“编辑 → 撤销”（Ctrl+Z）恢复。"
-        if not ask_yes_no(self, question):
-            return False
-
-        def accept() -> None:
-            with self.store.atomic():
-                for found in todo:
-                    scoring.accept_suggestion(self.store, index, key, found, "self")
-
-        return self._change([s.item for s in todo], "全部采用建议分", accept)
-
-    # -- evidence -----------------------------------------------------------------------------
-
-    def add_evidence(self) -> EvidenceDialog | None:
-        """The dialog choosing records of the period; adding happens when it is accepted."""
-        code = self.selected_code()
-        if code is None:
-            return None
-        index, key = self.index(), self.key()
-        linked = {
-            (e["table"], e["id"]) for e in scoring.list_evidence(self.store, index, key, code)
-        }
-        dialog = EvidenceDialog(
-            self.store, self.programme, self.period(), index.item(code).label, linked, self
-        )
-        dialog.accepted.connect(lambda: self.link_evidence(code, dialog.chosen()))
-        dialog.finished.connect(dialog.deleteLater)
-        self.evidence_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def link_evidence(self, code: str, targets: list[Target]) -> bool:
-        return self._evidence_command(code, targets, add=True)
-
-    def remove_evidence(self, targets: list[Target] | None = None) -> bool:
-        code = self.panel.code
-        targets = targets if targets is not None else self.panel.selected_evidence()
-        if code is None or not targets:
-            return False
-        return self._evidence_command(code, targets, add=False)
-
-    def _evidence_command(self, code: str, targets: list[Target], add: bool) -> bool:
-        if not targets:
-            return False
-        index, key = self.index(), self.key()
-
-        def link() -> None:
-            with self.store.atomic():
-                for table, target in targets:
-                    scoring.add_evidence(self.store, index, key, code, table, target)
-
-        def unlink() -> None:
-            with self.store.atomic():
-                for table, target in targets:
-                    scoring.remove_evidence(self.store, index, key, code, table, target)
-
-        do, undo = (link, unlink) if add else (unlink, link)
-        try:
-            do()
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        verb = "添加" if add else "移除"
-        self.undo_stack.push(CallCommand(self.ctx, f"{verb} {code} 佐证", do, undo))
-        self.reload_scores()
-        self.changed.emit()
-        return True
-
-    def _open_evidence(self, table: str, target: str) -> None:
-        activity_id = target
-        if table == "attachment":
-            row = records.get_record(self.store, "attachment", target, missing_ok=True)
-            activity_id = row["activity_id"] if row else ""
-        elif table != "activity":
-            return
-        if (
-            not activity_id
-            or records.get_record(self.store, "activity", activity_id, missing_ok=True) is None
-        ):
-            show_info(self, "这条帮扶活动已删除，可在“回收站”中恢复后查看。")
-            return
-        self.open_activity.emit(activity_id)
-
     # -- undo, printing -----------------------------------------------------------------------
 
-    def _after_undo(self) -> None:
+    def _after_undo(self, _changes: Changes) -> None:
         self.reload_scores()
         self.changed.emit()
 

@@ -1,6 +1,6 @@
-"""The sums under the 考核评分 tree: 基础分, 加分项 apart from it (the seed scores A6 on top
+"""The sums under the 考核评分 tree: 基础分, 加分项 apart from it (the notice scores A6 on top
 of the 90 base points), 总分, each for 自评 and 考核 — or, for a checklist, how many items got
-each verdict. The figures are ``core.scoring.totals``; this only words them.
+each verdict. The figures are ``core.records.scoring.totals``; this only words them.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from gongtongti_desktop.core.profile.indexes import Index, fmt_points
-from gongtongti_desktop.ui.scoring.model import Values, verdict_counts
+from gongtongti_desktop.core.records.scoring import verdict_counts
+from gongtongti_desktop.ui.scoring.model import Values
 
 
 def _pair(title: str, own: float, county: float, most: float) -> str:

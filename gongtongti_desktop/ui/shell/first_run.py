@@ -27,7 +27,7 @@ from gongtongti_desktop.core.profile.programme import (
 from gongtongti_desktop.core.records import validation
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.shell.common import muted, show_error
-from gongtongti_desktop.ui.shell.record_dialog import ERROR_STYLE
+from gongtongti_desktop.ui.shell.field_editors import ERROR_STYLE
 
 
 class FirstRunDialog(QDialog):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from gongtongti_desktop.core.datafile.store import Store
     from gongtongti_desktop.core.profile.periods import Period
     from gongtongti_desktop.core.profile.programme import Programme
+    from gongtongti_desktop.core.records.changes import Changes
     from gongtongti_desktop.ui.diary.tab import DiaryTab
     from gongtongti_desktop.ui.overview.tab import OverviewTab
     from gongtongti_desktop.ui.plans.tab import PlanTab
@@ -78,13 +79,29 @@ def window_title(store: Store) -> str:
     return title
 
 
+@runtime_checkable
+class Reloads(Protocol):
+    """A tab that reloads from core when its data changed elsewhere (now if shown, else when
+    next shown)."""
+
+    def mark_stale(self) -> None: ...
+
+
 class LazyTab(QWidget):
     """A tab page whose content (and its module) is made when first shown or first used:
-    the window opens without paying for tabs the director may not visit."""
+    the window opens without paying for tabs the director may not visit. ``shows``: the
+    record tables it displays, so a change core reports elsewhere reloads it only when it
+    touches one of them."""
 
-    def __init__(self, factory: Callable[[QWidget], QWidget], parent: QWidget | None = None):
+    def __init__(
+        self,
+        factory: Callable[[QWidget], QWidget],
+        parent: QWidget | None = None,
+        shows: frozenset[str] = frozenset(),
+    ):
         super().__init__(parent)
         self._factory = factory
+        self.shows = shows
         self.content: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -235,9 +252,14 @@ class MainWindow(QMainWindow):
         self.overview: OverviewTab = OverviewTab(self.store, self.programme)
         # Every tab but 概览 is made when first shown (start-up stays cheap).
         self.roster_page = LazyTab(self._make_roster_tab)
-        self.plan_page = LazyTab(self._make_plan_tab)
-        self.diary_page = LazyTab(self._make_diary_tab)
-        self.scoring_page = LazyTab(self._make_scoring_tab)
+        self.plan_page = LazyTab(self._make_plan_tab, shows=frozenset({"plan_item", "activity"}))
+        self.diary_page = LazyTab(
+            self._make_diary_tab, shows=frozenset({"activity", "attachment", "plan_item"})
+        )
+        # the scoring counts activities and plan items and links them (and photos) as evidence
+        self.scoring_page = LazyTab(
+            self._make_scoring_tab, shows=frozenset({"activity", "attachment", "plan_item"})
+        )
         self.summary_page = LazyTab(self._make_summary_tab)
         pages = (
             self.overview, self.roster_page, self.plan_page, self.diary_page,
@@ -276,7 +298,7 @@ class MainWindow(QMainWindow):
         from gongtongti_desktop.ui.plans.tab import PlanTab
 
         tab = PlanTab(self.store, self.programme, parent)
-        tab.changed.connect(lambda: self._records_changed(self.diary_page))
+        tab.changed.connect(lambda changes: self._records_changed(changes, self.plan_page))
         tab.show_activities.connect(self.show_plan_item_activities)
         tab.open_activity.connect(self.show_activity)
         tab.record_activity.connect(self.record_activity_for)
@@ -287,7 +309,7 @@ class MainWindow(QMainWindow):
         from gongtongti_desktop.ui.diary.tab import DiaryTab
 
         tab = DiaryTab(self.store, self.programme, parent)
-        tab.changed.connect(lambda: self._records_changed(self.plan_page))
+        tab.changed.connect(lambda changes: self._records_changed(changes, self.diary_page))
         self.undo_group.addStack(tab.undo_stack)
         return tab
 
@@ -309,9 +331,11 @@ class MainWindow(QMainWindow):
         tab.changed.connect(self.overview.mark_stale)
         return tab
 
-    def _records_changed(self, *pages: LazyTab) -> None:
-        """The plan or the diary changed: rule counts, suggestions and the other tab follow."""
-        self._mark_stale(*pages, self.scoring_page)
+    def _records_changed(self, changes: Changes, source: LazyTab) -> None:
+        """An operation in the plan or the diary tab changed records — core says which: every
+        other tab showing one of their tables reloads, and 概览 follows (the rules count them)."""
+        pages = (self.plan_page, self.diary_page, self.scoring_page)
+        self._mark_stale(*[p for p in pages if p is not source and p.shows & changes.tables])
         self.overview.mark_stale()
 
     @property
@@ -338,8 +362,8 @@ class MainWindow(QMainWindow):
     def _mark_stale(*pages: LazyTab) -> None:
         """Data changed: tabs already made reload (now if shown, else when next shown)."""
         for page in pages:
-            if page.content is not None:
-                page.content.mark_stale()  # type: ignore[attr-defined]
+            if isinstance(page.content, Reloads):
+                page.content.mark_stale()
 
     def status_text(self) -> str:
         return f"{self.path_label.text()}  {self.programme_label.text()}"

@@ -10,9 +10,9 @@ core afterwards, and a record undone away lies in the 回收站 like any other d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -20,24 +20,10 @@ from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import catalog
 from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.records.changes import Changes, Key, Picture, State
 from gongtongti_desktop.errors import UserError
 
-Key = tuple[str, str]  # (table, record id)
-State = dict[str, Any] | None  # the record's field values; None: not there (deleted or unborn)
-Picture = dict[Key, State]
 T = TypeVar("T")
-
-
-def snapshot(store: Store, keys: Iterable[Key]) -> Picture:
-    """The current state of each record (field values as ``save_record`` takes them)."""
-    out: Picture = {}
-    for table, record_id in keys:
-        if not record_id or (table, record_id) in out:
-            continue
-        row = records.get_record(store, table, record_id, missing_ok=True)
-        fields = catalog.record_type(table).fields
-        out[(table, record_id)] = None if row is None else {f.name: row.get(f.name) for f in fields}
-    return out
 
 
 def _apply_one(store: Store, programme: Programme, key: Key, wanted: State) -> None:
@@ -48,10 +34,10 @@ def _apply_one(store: Store, programme: Programme, key: Key, wanted: State) -> N
             records.delete_record(store, table, record_id)
         return
     if current is None:
-        rows = store.query(f"SELECT deleted_batch FROM {table} WHERE id = ?", (record_id,))
-        if not rows or not rows[0]["deleted_batch"]:
+        batch = records.deleted_batch(store, table, record_id)
+        if not batch:
             raise UserError(f"{catalog.record_type(table).label}已不存在，无法撤销或重做")
-        catalog.restore_batch(store, rows[0]["deleted_batch"])
+        catalog.restore_batch(store, batch)
         current = records.get_record(store, table, record_id)
         assert current is not None
     if any(current.get(name) != value for name, value in wanted.items()):
@@ -72,7 +58,7 @@ class UndoContext:
 
     store: Store
     programme: Programme
-    changed: Callable[[], None]
+    changed: Callable[[Changes], None]  # what core reports the operation (or its undo) changed
     failed: Callable[[UserError], None]
 
 
@@ -97,40 +83,30 @@ class RecordsCommand(QUndoCommand):
         self._apply(self.before)
 
     def _apply(self, picture: Picture) -> None:
-        try:
-            apply_picture(self.ctx.store, self.ctx.programme, picture)
-        except UserError as exc:
-            # What the command would restore clashes with what exists now (e.g. a person it
-            # refers to was deleted): nothing was changed; the command leaves the stack.
-            self.setObsolete(True)
-            self.ctx.failed(exc)
-        self.ctx.changed()
+        with records.recording(self.ctx.store) as journal:
+            try:
+                apply_picture(self.ctx.store, self.ctx.programme, picture)
+            except UserError as exc:
+                # What the command would restore clashes with what exists now (e.g. a person it
+                # refers to was deleted): nothing was changed; the command leaves the stack.
+                self.setObsolete(True)
+                self.ctx.failed(exc)
+        self.ctx.changed(journal.result)
 
 
-def perform(
-    stack: QUndoStack,
-    ctx: UndoContext,
-    text: str,
-    keys: Iterable[Key],
-    operation: Callable[[], T],
-    created: Callable[[T], Iterable[Key]] = lambda _result: (),
-) -> T:
+def perform(stack: QUndoStack, ctx: UndoContext, text: str, operation: Callable[[], T]) -> T:
     """Run ``operation`` (a core call) and push it as an undoable command.
 
-    ``keys``: every record it may change, pictured before it runs (for an activity: itself and
-    the plan items it is linked to before and after); ``created(result)``: the records it made
-    (they were "not there" before). Exceptions from the operation propagate and nothing is
-    pushed.
+    Core says what the operation changed — the records it saved, made or deleted and their
+    side effects — and those before/after pictures are what undo and redo bring back; the tab
+    need not know them. Exceptions from the operation propagate and nothing is pushed.
     """
-    keys = list(keys)
-    before = snapshot(ctx.store, keys)
-    result = operation()
-    new = [k for k in created(result) if k not in before]
-    before.update({k: None for k in new})
-    after = snapshot(ctx.store, [*keys, *new])
-    if before != after:
-        stack.push(RecordsCommand(ctx, text, before, after))
-    ctx.changed()
+    with records.recording(ctx.store) as journal:
+        result = operation()
+    changes = journal.result
+    if changes:
+        stack.push(RecordsCommand(ctx, text, changes.before, changes.after))
+    ctx.changed(changes)
     return result
 
 
@@ -162,4 +138,4 @@ class CallCommand(QUndoCommand):
         except UserError as exc:
             self.setObsolete(True)
             self.ctx.failed(exc)
-        self.ctx.changed()
+        self.ctx.changed(Changes())  # not a record: the tab knows what it shows

@@ -65,7 +65,7 @@ PLACEHOLDERS = {
 
 def print_form_of(programme: Programme) -> str:
     """The id of the programme's stage-summary form ("annex3" in Yiyuan), or "" if it has none
-    (Gaotai's seed has no such table: the button is disabled rather than failing)."""
+    (Gaotai's notice has no such table: the button is disabled rather than failing)."""
     for spec in programme.forms:
         if spec.source == PRINT_SOURCE:
             return spec.id
@@ -163,40 +163,7 @@ class SummaryTab(QWidget):
         self._last_error = ""
         self._watched: QWidget | None = None
 
-        self.picker = PlanRowPicker(
-            programme, ("term", "school_year", "month"), "term", today=store.today()
-        )
-        self.picker.changed.connect(self._period_changed)
-        self.filler_edit = QLineEdit()
-        self.filler_edit.setPlaceholderText("填报人姓名")
-        self.filler_edit.setMaximumWidth(140)
-        self.draft_button = QPushButton("从记录起草")
-        self.draft_button.setToolTip(
-            "根据本期的帮扶日志、月计划和规则达成情况写出初稿（活动次数、日期、未达成的要求），"
-            "供修改后上报"
-        )
-        self.draft_button.clicked.connect(lambda: self.draft())
-        self.print_button = QPushButton("打印…")
-        self.print_form = print_form_of(programme)
-        if self.print_form:
-            self.print_button.setToolTip("打印本期的阶段工作总结上报表")
-        else:
-            self.print_button.setEnabled(False)
-            self.print_button.setToolTip(f"方案“{programme.name}”没有阶段工作总结上报表可打印")
-        self.print_button.clicked.connect(lambda: self.print_summary())
-        self.status_label = QLabel()
-        muted(self.status_label)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("期间："))
-        top.addWidget(self.picker)
-        top.addSpacing(16)
-        top.addWidget(QLabel("填报人："))
-        top.addWidget(self.filler_edit)
-        top.addStretch(1)
-        top.addWidget(self.status_label)
-        top.addSpacing(8)
-        top.addWidget(self.draft_button)
-        top.addWidget(self.print_button)
+        top = self._build_top_bar()
 
         self.banner = QLabel(DRAFT_BANNER)
         self.banner.setStyleSheet(BANNER_STYLE)
@@ -221,6 +188,44 @@ class SummaryTab(QWidget):
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.save_now)
         self.load()
+
+    def _build_top_bar(self) -> QHBoxLayout:
+        """Period, 填报人, whether it is saved, 从记录起草, 打印…."""
+        self.picker = PlanRowPicker(
+            self.programme, ("term", "school_year", "month"), "term", today=self.store.today()
+        )
+        self.picker.changed.connect(self._period_changed)
+        self.filler_edit = QLineEdit()
+        self.filler_edit.setPlaceholderText("填报人姓名")
+        self.filler_edit.setMaximumWidth(140)
+        self.draft_button = QPushButton("从记录起草")
+        self.draft_button.setToolTip(
+            "根据本期的帮扶日志、月计划和规则达成情况写出初稿（活动次数、日期、未达成的要求），"
+            "供修改后上报"
+        )
+        self.draft_button.clicked.connect(lambda: self.draft())
+        self.print_button = QPushButton("打印…")
+        self.print_form = print_form_of(self.programme)
+        if self.print_form:
+            self.print_button.setToolTip("打印本期的阶段工作总结上报表")
+        else:
+            self.print_button.setEnabled(False)
+            self.print_button.setToolTip(f"方案“{self.programme.name}”没有阶段工作总结上报表可打印")
+        self.print_button.clicked.connect(lambda: self.print_summary())
+        self.status_label = QLabel()
+        muted(self.status_label)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("期间："))
+        top.addWidget(self.picker)
+        top.addSpacing(16)
+        top.addWidget(QLabel("填报人："))
+        top.addWidget(self.filler_edit)
+        top.addStretch(1)
+        top.addWidget(self.status_label)
+        top.addSpacing(8)
+        top.addWidget(self.draft_button)
+        top.addWidget(self.print_button)
+        return top
 
     # -- the period ---------------------------------------------------------------------------
 
