@@ -209,7 +209,11 @@ def smoke_merge(app: Path, package: Path) -> None:
     def watch() -> None:  # the worker processes, as `ps` shows them while the merge runs
         while not stop.is_set():
             ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-            seen.update(ln.split()[0] for ln in ps.splitlines() if "--multiprocessing-fork" in ln)
+            seen.update(
+                line.split()[0]
+                for line in ps.splitlines()
+                if "gongtongti-cli.exe --multiprocessing-fork" in line  # not other programs'
+            )
             time.sleep(0.2)
 
     watcher = threading.Thread(target=watch, daemon=True)
