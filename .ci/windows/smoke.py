@@ -315,6 +315,8 @@ def smoke_window(app: Path) -> None:
             f"end of the first paint): bare PySide6 window {ms[0]}, 共同体工作台 {ms[1]} "
             f"({ratio:.2f}×); 概览 showing the demo file {ms[2]}"
         )
+        for name, values in (("bare", bare), ("program", ours)):
+            print(f"   {name}: {' '.join(f'{v * 1000:.0f}' for v in values)} ms")
 
 
 def smoke_installer(ver: str) -> None:
