@@ -41,10 +41,8 @@ def _open(args: argparse.Namespace, *, writes: bool = False) -> tuple[Store, Pro
     in a window (one writer at a time)."""
     if not args.data:
         raise UserError("请用 --data 指定数据文件，例如：gongtongti check --data 我的园.gtdb")
-    if writes:
-        from gongtongti_desktop.core.datafile.lock import refuse_if_open_elsewhere
-
-        refuse_if_open_elsewhere(Path(args.data))
+    if writes:  # held until main() returns: one writer at a time, the window included
+        _hold(args, Path(args.data))
     from gongtongti_desktop.core.datafile.store import Store
     from gongtongti_desktop.core.profile.programme import get_programme
 
@@ -54,6 +52,18 @@ def _open(args: argparse.Namespace, *, writes: bool = False) -> tuple[Store, Pro
     except BaseException:
         store.close()
         raise
+
+
+def _hold(args: argparse.Namespace, path: Path) -> None:
+    """Take the data file's one-writer lock for this command (released by main)."""
+    from gongtongti_desktop.core.datafile import lock
+
+    name = args.func.__name__.removeprefix("cmd_")
+    lock.acquire(path, f"命令 gongtongti {name}")
+    _held.append(path)
+
+
+_held: list[Path] = []
 
 
 def _period(args: argparse.Namespace, programme: Programme) -> periods.Period | None:
@@ -104,10 +114,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     from gongtongti_desktop.core.profile.programme import get_programme
 
     programme = get_programme(args.programme)
-    name = args.kindergarten.strip()
+    named = args.kindergarten is not None
+    name = args.kindergarten.strip() if named else "未命名幼儿园"
     if not name:
         raise UserError("幼儿园名称不能为空")
-    Store.create(Path(args.path), kindergarten=name, programme_id=programme.id).close()
+    _hold(args, Path(args.path))  # two inits of one path: the second finds it made
+    from gongtongti_desktop.core.records import home
+
+    with Store.create(Path(args.path), kindergarten=name, programme_id=programme.id) as store:
+        if named:  # 本园 in the roster from the start (a placeholder name is not a kindergarten)
+            home.ensure_home(store, programme)
     _out(f"已新建数据文件 {args.path}（方案：{programme.name}，幼儿园：{name}）")
     return EXIT_OK
 
@@ -117,6 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from gongtongti_desktop.core.profile.programme import get_programme
 
     programme = get_programme(args.programme)
+    _hold(args, Path(args.path))
     store = create_demo(Path(args.path), programme.id)
     with store:
         from gongtongti_desktop.core.records import roster
@@ -185,7 +202,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.xlsx)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"输出文件应以 .xlsx 结尾：{out}")
-    store, programme = _open(args)
+    store, programme = _open(args, writes=True)  # remembers the export in the file
     with store:
         period = _period(args, programme)
         from gongtongti_desktop.core.forms.form_data import note_export, workbook_datas
@@ -223,6 +240,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"请用 --data 指定要导入到哪个数据文件，例如：gongtongti import --data 我的园.gtdb {args.file}"
         )
     source = Path(args.file)
+    if source.is_dir():
+        raise UserError(f"“{source}”是文件夹，不是文件。请给出要导入的 .xlsx 或 .gtt 文件。")
     if not source.is_file():
         raise UserError(f"要导入的文件不存在：{source}")
     if source.suffix.lower() == ".gtt":
@@ -267,10 +286,7 @@ def _import_package(args: argparse.Namespace, source: Path) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from gongtongti_desktop.exchange.rollup.rollup import merge_packages
 
-    paths = [Path(p) for p in args.files]
-    missing = [p for p in paths if not p.is_file()]
-    if missing:
-        raise UserError(f"找不到数据包：{'、'.join(str(p) for p in missing)}")
+    paths = [Path(p) for p in args.files]  # a missing file or a folder is listed, not fatal
     report = merge_packages(paths, Path(args.output), progress=_progress)
     for line in report.summary_lines():
         _out(line)
@@ -285,9 +301,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not args.data:
         raise UserError("请用 --data 指定要恢复的数据文件")
     data = Path(args.data)
-    from gongtongti_desktop.core.datafile.lock import refuse_if_open_elsewhere
-
-    refuse_if_open_elsewhere(data)
     if args.list or not args.backup:
         found = backups.list_backups(data)
         if not found:
@@ -324,18 +337,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     day = _day(args.date) if args.date else None  # refused before the file is opened
     store, programme = _open(args)
     with store:
-        from gongtongti_desktop.core.checks import check_report
+        from gongtongti_desktop.core.checks import check_report, content
         from gongtongti_desktop.core.records import attachments, roster
 
         problems = store.integrity_problems()
+        problems += content.content_problems(store, programme)
         problems += roster.roster_problems(store, programme)
         problems += attachments.missing_files(store)
         pairings = len(roster.list_pairings(store))
         version = store.schema_version
         report = check_report.rules_report(store, programme, day)
+        from gongtongti_desktop.core.checks.daily import empty_roster_hint
+
+        first = empty_roster_hint(store)
     _out(f"数据文件：{args.data}（方案：{programme.name}，数据版本 {version}）")
     _out(f"结对：{pairings} 个")
-    if not problems:
+    if first and not problems:
+        _out(first)  # not "未发现问题" on an empty roster: what to do first
+    elif not problems:
         _out("数据检查通过：未发现问题。")
     else:
         _out(f"发现 {len(problems)} 个问题：")
@@ -348,7 +367,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    store, _programme = _open(args)
+    store, _programme = _open(args, writes=True)  # backups/ and its rotation: one writer
     with store:
         dest = Path(args.output) if args.output else None
         if dest is not None and dest.exists():
@@ -404,7 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="新建空白数据文件")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--programme", default=DEFAULT_PROGRAMME, help=f"方案（{programmes}）")
-    p.add_argument("--kindergarten", default="未命名幼儿园", help="本园名称")
+    p.add_argument("--kindergarten", default=None, help="本园名称（写入结对名单，作为本园）")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help="写入一个填满示例数据的数据文件")
@@ -498,6 +517,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"错误：无法读写文件：{exc.filename or ''} {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    finally:
+        from gongtongti_desktop.core.datafile import lock
+
+        while _held:
+            lock.release(_held.pop())
 
 
 if __name__ == "__main__":

@@ -1,8 +1,31 @@
-"""Timestamps and dates as stored in the data file (ISO 8601 text)."""
+"""Timestamps, dates and times: as stored in the data file (ISO 8601 text) and as a person
+types them.
+
+Why the typed forms: a director writes dates the way a notice or a WeChat message does —
+2026年9月1日, 2026.9.1, 9月1日 — and times as 9点半 or 下午3点. Refusing those and asking for
+2026-09-01 made every form a small exam. The parsers here accept what a person writes and
+return one stored form; anything else is None (the caller says what it expected).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+
+_CN_NUMBERS = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+    "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12,
+}  # fmt: skip
+_FULL_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
+_MONTH_DAY = re.compile(r"(\d{1,2})[月/](\d{1,2})[日号]?")
+_CLOCK = re.compile(r"(\d{1,2})[:.](\d{1,2})")
+_CHINESE_TIME = re.compile(
+    r"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上)?"
+    r"(?P<hour>\d{1,2}|[零〇一二两三四五六七八九十]{1,3})"
+    r"(?:[:.](?P<clock>\d{1,2})|[点时](?:(?P<half>半)|(?P<quarter>[一三])刻|(?P<minute>\d{1,2})分?)?)"
+)
+_AFTERNOON = ("下午", "傍晚", "晚上")
 
 
 def now_iso() -> str:
@@ -10,20 +33,79 @@ def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="microseconds")
 
 
-def parse_date(text: str) -> dt.date | None:
-    """``YYYY-MM-DD`` (also ``YYYY/MM/DD`` and ``YYYY.MM.DD``) to a date; None when not a date."""
-    text = text.strip().replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    parts = text.split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
-        try:
-            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-        except ValueError:
+def _compact(text: str) -> str:
+    """Full-width digits and punctuation folded, spaces removed."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
+    """A date as a person writes it, or None.
+
+    2026-09-01, 2026/9/1, 2026.9.1, 2026年9月1日 (or 号), and without a year 9月1日 or 9/1,
+    which mean that day in ``today``'s year (default: the computer's date)."""
+    text = _compact(text)
+    if not text:
+        return None
+    full = _FULL_DATE.fullmatch(text)
+    if full:
+        year, month, day = (int(g) for g in full.groups())
+    else:
+        short = _MONTH_DAY.fullmatch(text)
+        if not short:
             return None
+        year = (today or dt.date.today()).year
+        month, day = (int(g) for g in short.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text in _CN_NUMBERS:
+        return _CN_NUMBERS[text]
     return None
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day as a person writes it, as ``HH:MM``; None when not a time.
+
+    9:30, 09:30, 9：30, 9.30, 9点, 9点半, 9点30分, 9时15分, 9点一刻, 下午3点 (15:00),
+    上午9点, 中午12点, 晚上7点半 (19:30)."""
+    text = _compact(text)
+    if not text:
+        return None
+    m = _CLOCK.fullmatch(text) or _CHINESE_TIME.fullmatch(text)
+    if m is None:
+        return None
+    if m.re is _CLOCK:
+        hour, minute, part = int(m.group(1)), int(m.group(2)), None
+        if len(m.group(2)) != 2:
+            return None
+    else:
+        hour_number = _number(m.group("hour"))
+        if hour_number is None:
+            return None
+        hour, part = hour_number, m.group("part")
+        if m.group("clock") is not None:
+            minute = int(m.group("clock"))
+        elif m.group("half"):
+            minute = 30
+        elif m.group("quarter"):
+            minute = 15 if m.group("quarter") == "一" else 45
+        else:
+            minute = int(m.group("minute") or 0)
+    if (part in _AFTERNOON and 1 <= hour < 12) or (part == "中午" and hour < 3):
+        hour += 12
+    elif part == "凌晨" and hour == 12:
+        hour = 0
+    if part in ("凌晨", "早上", "早晨", "上午") and hour > 12:
+        return None
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    return f"{hour:02d}:{minute:02d}"
 
 
 def chinese_date(day: dt.date) -> str:

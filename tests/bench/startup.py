@@ -143,7 +143,7 @@ import cProfile, io, pstats
 from pathlib import Path
 marks = [("Python 解释器就绪", _READY)]
 from gongtongti_desktop.ui.shell.app import build_app
-from gongtongti_desktop.ui import main_window
+from gongtongti_desktop.ui.shell import main_window
 from gongtongti_desktop.ui.shell.first_paint import after_first_paint
 marks.append(("导入 PySide6 与窗口框架", time.monotonic()))
 app = build_app()
@@ -154,7 +154,7 @@ profile = cProfile.Profile()
 
 def open_file():
     marks.append(("显示窗口并画出第一帧", time.monotonic()))
-    from gongtongti_desktop.core import early_check
+    from gongtongti_desktop.core.datafile import early_check
     early_check.start(Path(sys.argv[1]))
     store, programme = main_window.open_data_file(Path(sys.argv[1]))
     marks.append(("导入数据文件所需模块（quick_check 同时在另一线程）、加锁、打开", time.monotonic()))

@@ -256,3 +256,29 @@ def test_console_script_entry_point(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "不存在" in result.stderr and result.stdout == ""
+
+
+def test_check_reports_impossible_content_already_in_the_file(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conn = sqlite3.connect(demo_path)
+    first, second = [r[0] for r in conn.execute("SELECT id FROM activity LIMIT 2")]
+    conn.execute("UPDATE activity SET day = '2024-02-30', headcount = -3 WHERE id = ?", [first])
+    person = conn.execute("SELECT id FROM person LIMIT 1").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("UPDATE person SET id = ? WHERE id = ?", [second, person])
+    conn.commit()
+    conn.close()
+    assert main(["check", "--data", str(demo_path)]) == 1
+    out = capsys.readouterr().out
+    assert "2024-02-30" in out and "不是真实存在的日期" in out
+    assert "headcount（-3）" in out
+    assert f"编号 {second} 同时被" in out
+
+
+def test_check_of_an_empty_roster_says_what_to_do_first(tmp_path, capsys) -> None:
+    data = tmp_path / "new.gtdb"
+    assert run(capsys, "init", str(data), "--kindergarten", "东岭镇中心幼儿园")[0] == 0
+    code, out, _ = run(capsys, "check", "--data", str(data))
+    assert code == 0
+    assert "结对名单还是空的" in out and "未发现问题" not in out

@@ -127,13 +127,13 @@ def test_writing_commands_refuse_while_a_window_holds_the_file(
     holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         file_safety.lock_path(demo_path).write_text(
-            f"{holder.pid}\ngongtongti\n{socket.gethostname()}\n", encoding="utf-8"
-        )
+            f"{holder.pid}\n\n{socket.gethostname()}\n", encoding="utf-8"
+        )  # a window of an older version (QLockFile's text, no process name)
         before = dump(demo_path)
         code, _, err = run(
             capsys, "export", "--data", str(demo_path), "-o", str(tmp_path / "a.gtt")
         )
-        assert code == 2 and "正在被共同体工作台窗口使用" in err
+        assert code == 2 and "正由共同体工作台窗口" in err and "Traceback" not in err
         assert dump(demo_path) == before and not (tmp_path / "a.gtt").exists()
         code, out, _ = run(capsys, "check", "--data", str(demo_path))  # reading is fine
         assert "数据检查通过" in out
@@ -141,3 +141,18 @@ def test_writing_commands_refuse_while_a_window_holds_the_file(
         holder.kill()
         holder.wait()
         os.remove(file_safety.lock_path(demo_path))
+
+
+def test_a_folder_given_to_import_or_merge_is_called_a_folder(
+    capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "上报.gtt"
+    folder.mkdir()
+    code, _, err = run(capsys, "import", "--data", str(demo_path), str(folder))
+    assert code == 2 and "是文件夹" in err and "不存在" not in err
+    good = tmp_path / "a.gtt"
+    assert (
+        run(capsys, "export", "--data", str(demo_path), "--year", "2024", "-o", str(good))[0] == 0
+    )
+    code, out, _ = run(capsys, "merge", "-o", str(tmp_path / "s.xlsx"), str(good), str(folder))
+    assert code == 1 and "文件夹" in out and (tmp_path / "s.xlsx").exists()

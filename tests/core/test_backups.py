@@ -116,3 +116,34 @@ def test_a_bad_backup_is_refused_and_the_file_untouched(store: Store, tmp_path: 
     conn.close()
     with pytest.raises(DataFileError, match="更新版本"):
         backups.restore(path, newer)
+
+
+def test_a_backup_is_written_under_a_temporary_name_and_renamed_when_checked(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kill midway leaves a ``.partial`` file, which is never listed and rotation removes —
+    never a 0-byte "backup" that looks finished."""
+    import sqlite3
+
+    seen: list[list[str]] = []
+    real = sqlite3.Connection.backup
+    folder = store.path.parent / "backups"
+
+    def watching(self: sqlite3.Connection, target: sqlite3.Connection, **kw: object) -> None:
+        seen.append(sorted(p.name for p in folder.iterdir()))
+        real(self, target, **kw)  # type: ignore[arg-type]
+
+    class Conn(sqlite3.Connection):
+        backup = watching  # type: ignore[assignment]
+
+    conn = sqlite3.connect(str(store.path), factory=Conn)
+    watched = Store(conn, store.path)
+    made = watched.backup(reason="daily")
+    conn.close()
+    assert seen and all(name.endswith(".partial") for name in seen[0])
+    assert made.exists() and not list(folder.glob("*.partial"))
+    cut = folder / (made.stem + "-x.gtdb.partial")
+    cut.write_bytes(b"")  # what a kill leaves
+    assert all(not b.path.name.endswith(".partial") for b in backups.list_backups(store.path))
+    assert cut in backups.rotate(store.path)
+    assert not cut.exists()

@@ -1,9 +1,11 @@
 """Crash safety, measured: a writing process is killed (SIGKILL) 200 times at random moments
-during edits, roster imports, package imports, workbook exports and package exports (which
-also mark records reported); after every kill the data file passes
-``PRAGMA integrity_check`` and holds every record whose transaction had committed, and every
-export the process had finished is complete (exports are written to a temporary file and
-renamed, so a kill leaves either the old file or the new one, never half of one).
+during edits, roster imports, package imports, workbook exports, package exports (which
+also mark records reported), backups and restores; after every kill the data file passes
+``PRAGMA integrity_check`` and holds every record whose transaction had committed — or, when
+the kill fell inside a restore, exactly the backup being restored — every export the process
+had finished is complete (exports are written to a temporary file and renamed, so a kill
+leaves either the old file or the new one, never half of one), and every backup listed is a
+sound one (a backup is written to a ``.partial`` name and renamed when checked).
 
 The child is a fork of the test process (no interpreter start-up per kill); it reports each
 commit through a pipe *after* the call returned, so "reported" means "committed".
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from gongtongti_desktop.core.datafile import backups
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.forms.form_data import form_data
 from gongtongti_desktop.core.profile import periods
@@ -82,7 +85,9 @@ def _child(
     n = 0
     while True:
         n += 1
-        op = rng.choice(("edit", "edit", "import", "export", "package", "package-import"))
+        op = rng.choice(
+            ("edit", "edit", "import", "export", "package", "package-import", "backup", "restore")
+        )
         if op == "edit":
             day = dt.date(2024, 9, 1) + dt.timedelta(days=rng.randrange(300))
             new = records.save_record(
@@ -104,6 +109,16 @@ def _child(
         elif op == "package-import":
             import_package(store, rng.choice(packages))
             os.write(report, b"Q 1\n")
+        elif op == "backup":
+            made = store.backup(reason="manual")
+            os.write(report, f"B {made}\n".encode())
+        elif op == "restore":
+            manual = [b.path for b in backups.list_backups(path) if b.reason == "manual"]
+            if manual:
+                chosen = rng.choice(manual)
+                os.write(report, f"r {chosen}\n".encode())  # about to restore it
+                backups.restore(path, chosen)
+                os.write(report, f"R {chosen}\n".encode())
         else:
             out = out_dir / f"export-{n % 3}.xlsx"
             year = periods.parse_school_year(programme.calendar, "2024")
@@ -111,6 +126,14 @@ def _child(
                 [form_data(store, programme, f, year) for f in ("annex1", "annex2")], out
             )
             os.write(report, f"E {out}\n".encode())
+
+
+def _activity_ids(path: Path) -> set[str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in conn.execute("SELECT id FROM activity")}
+    finally:
+        conn.close()
 
 
 def _read_all(fd: int) -> str:
@@ -134,7 +157,7 @@ def test_killed_writers_never_lose_committed_records(tmp_path: Path) -> None:
     exports: set[Path] = set()
     gtts: set[Path] = set()
     rng = random.Random(2026)
-    totals = {"A": 0, "I": 0, "E": 0, "P": 0, "Q": 0}
+    totals = {"A": 0, "I": 0, "E": 0, "P": 0, "Q": 0, "B": 0, "r": 0, "R": 0}
     for kill in range(KILLS):
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -145,6 +168,7 @@ def test_killed_writers_never_lose_committed_records(tmp_path: Path) -> None:
             finally:
                 os._exit(0)
         os.close(write_end)
+        restoring: Path | None = None
         # Mostly early kills (mid-edit, mid-import); some late enough for a whole package.
         time.sleep(rng.uniform(0.005, 0.15) if rng.random() < 0.75 else rng.uniform(0.3, 0.9))
         os.kill(pid, signal.SIGKILL)
@@ -154,6 +178,11 @@ def test_killed_writers_never_lose_committed_records(tmp_path: Path) -> None:
             totals[kind] += 1
             if kind == "A":
                 committed.add(value)
+            elif kind == "r":
+                restoring = Path(value)
+            elif kind == "R":  # the file is now that backup's content
+                committed = _activity_ids(Path(value))
+                restoring = None
             elif kind == "E":
                 exports.add(Path(value))
             elif kind == "P":
@@ -163,9 +192,15 @@ def test_killed_writers_never_lose_committed_records(tmp_path: Path) -> None:
         try:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", kill
             present = {r[0] for r in conn.execute("SELECT id FROM activity")}
-            assert committed <= present, f"kill {kill}: lost {committed - present}"
         finally:
             conn.close()
+        if restoring is not None and not committed <= present:
+            # Killed inside a restore after its one transaction committed: the backup, whole.
+            committed = _activity_ids(restoring)
+            assert present == committed, f"kill {kill}: a restore left a mixture"
+        assert committed <= present, f"kill {kill}: lost {committed - present}"
+        for info in backups.list_backups(path):  # no half-written backup is ever listed
+            backups.check_backup(info.path)
         for export in exports:
             with zipfile.ZipFile(export) as zf:  # complete: the zip's directory reads
                 assert zf.testzip() is None
@@ -179,5 +214,6 @@ def test_killed_writers_never_lose_committed_records(tmp_path: Path) -> None:
     print(
         f"\n{KILLS} kills: {totals['A']} edits, {totals['I']} roster imports, "
         f"{totals['Q']} package imports, {totals['E']} workbook exports, "
-        f"{totals['P']} package exports committed"
+        f"{totals['P']} package exports, {totals['B']} backups, {totals['R']} restores "
+        f"committed ({totals['r']} restores begun)"
     )

@@ -63,7 +63,7 @@ def test_cloud_folders_are_recognised(path: str, service: str | None) -> None:
 
 def _lock(data_file: Path, pid: int, host: str | None = None) -> None:
     file_safety.lock_path(data_file).write_text(
-        f"{pid}\ngongtongti\n{host or socket.gethostname()}\n", encoding="utf-8"
+        f"{pid}\n\n{host or socket.gethostname()}\n", encoding="utf-8"
     )
 
 
@@ -73,14 +73,13 @@ def test_lock_held_by_a_live_process_refuses_writers(tmp_path: Path) -> None:
     try:
         _lock(data_file, child.pid)
         assert file_safety.lock_holder(data_file) == child.pid
-        with pytest.raises(UserError, match="正在被共同体工作台窗口使用"):
-            file_safety.refuse_if_open_elsewhere(data_file)
-        _lock(data_file, child.pid, host="another-computer")
-        assert file_safety.lock_holder(data_file) is None
+        with pytest.raises(UserError, match="正由共同体工作台窗口"):
+            file_safety.acquire(data_file, "命令 gongtongti import", wait=0)
     finally:
         child.kill()
         child.wait()
     _lock(data_file, child.pid)  # the process is gone: a stale lock
     assert file_safety.lock_holder(data_file) is None
-    _lock(data_file, os.getpid())  # our own lock
-    file_safety.refuse_if_open_elsewhere(data_file)
+    _lock(data_file, os.getpid())  # a lock file naming this process, not held: stale
+    with file_safety.writing(data_file, "命令 gongtongti import", wait=0):
+        pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -891,7 +892,7 @@ def test_openpyxl_itself_parses_through_defusedxml(
     assert isinstance(cause, defusedxml.EntitiesForbidden)
     # With our own scan switched off, openpyxl's refusal still becomes a clear message.
     monkeypatch.setattr(workbook_guard, "DTD_MARKS", ())
-    with pytest.raises(ImportRefused, match="含有被禁止的 XML 内容（EntitiesForbidden）"):
+    with pytest.raises(ImportRefused, match="含有被禁止的 XML 内容（实体或文档类型声明）"):
         read_roster_xlsx(path, yiyuan)
 
 
@@ -904,3 +905,22 @@ def test_utf16_dtd_is_found(tmp_path: Path, yiyuan: Programme) -> None:
     )
     with pytest.raises(ImportRefused, match="DTD"):
         read_roster_xlsx(path, yiyuan)
+
+
+@pytest.mark.parametrize(
+    ("part", "content"),
+    [
+        ("xl/workbook.xml", b"<workbook><sheets><sheet name='x'/></sheets>"),  # cut short
+        ("xl/styles.xml", b"<styleSheet><numFmts count='1'><numFmt/></numFmts></styleSheet>"),
+        ("[Content_Types].xml", b"<Types/>"),
+    ],
+)
+def test_a_workbook_openpyxl_cannot_read_is_refused_in_chinese_only(
+    tmp_path: Path, yiyuan: Programme, part: str, content: bytes
+) -> None:
+    """openpyxl's own English words (and its exception names) never reach the director."""
+    path = rezip(tmp_path / "坏.xlsx", _good_bytes(), replace={part: content})
+    with pytest.raises(ImportRefused) as refused:
+        read_roster_xlsx(path, yiyuan)
+    message = refused.value.message.replace(path.name, "").replace(".xlsx", "")
+    assert not re.search(r"[A-Za-z]{3,}", message.replace("Excel", "").replace("WPS", "")), message

@@ -17,8 +17,8 @@ from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.programme import Programme, get_programme
 from gongtongti_desktop.core.profile.rule_specs import Rule
 from gongtongti_desktop.core.profile.toml_table import ProfileError
+from gongtongti_desktop.core.records import diary, roster  # noqa: F401  (diary: the activity type)
 from gongtongti_desktop.core.records import engine as records
-from gongtongti_desktop.core.records import roster
 
 
 def _roster(store: Store, programme: Programme) -> dict[str, str]:
@@ -87,7 +87,7 @@ def test_yiyuan_merged_months_are_one_rule_month(programme: Programme) -> None:
     cal = programme.calendar
     row = periods.period_containing(cal, "month", dt.date(2025, 1, 31))
     assert (row.start, row.end) == (dt.date(2024, 12, 1), dt.date(2025, 1, 31))
-    assert row.label == "2024年12-2025年1月"
+    assert row.label == "2024年12月—2025年1月"
     assert periods.period_key(row) == "2024-12"
 
 
@@ -233,7 +233,7 @@ def test_plan_items_and_summaries_count(store: Store, programme: Programme) -> N
     plan_rule = Rule(id="p", label="月计划", per="month", min=1, counts="plan_items")
     counts = {r.period.label: r.count for r in rules.evaluate(store, cal, plan_rule, term)}
     assert counts == {
-        "2024年7-8月": 1, "2024年9月": 0, "2024年10月": 0, "2024年11月": 0, "2024年12-2025年1月": 0,
+        "2024年7-8月": 1, "2024年9月": 0, "2024年10月": 0, "2024年11月": 0, "2024年12月—2025年1月": 0,
     }  # fmt: skip
     summary_rule = Rule(id="s", label="总结", per="term", min=1, counts="summaries")
     assert rules.evaluate(store, cal, summary_rule, term)[0].count == 0
@@ -299,3 +299,18 @@ def test_periods_before_the_data_file_are_not_judged(store: Store, programme: Pr
     assert since == last.period.start
     [(now, last)] = rules.current_and_last(store, programme.calendar, (rule,), made, since)
     assert (last.status, last.count) == (rules.MISSED, 1)  # judged: 1 of the 2 wanted
+
+
+def test_more_than_the_range_reads_as_done_unless_the_seed_forbids_it() -> None:
+    import dataclasses
+
+    rule = rules.Rule("r", "送教", "term", 2, 4)
+    period = periods.month_period(2024, 9)
+    due = dt.date(2024, 9, 30)
+    over = rules.RuleResult(rule, period, 5, (), due, rules.status_of(rule, 5, due, due), True)
+    assert over.status == rules.TOO_MANY
+    assert over.status_text == "已达成（超出建议次数）" and over.done
+    assert rules.closed_failures([(over, over)]) == []
+    strict = dataclasses.replace(over, rule=dataclasses.replace(rule, strict_max=True))
+    assert strict.status_text == "超出上限" and not strict.done
+    assert rules.closed_failures([(strict, strict)]) == [strict, strict]

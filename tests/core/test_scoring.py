@@ -201,6 +201,8 @@ def test_suggestions_from_known_records(
     assert found["C7"].score == 0 and found["C7"].evidence_count == 0
     assert "C1" not in found  # no rule: no suggestion
     assert any("2024年秋季学期 2 次" in line for line in found["C8"].explanation)
+    assert "2 期中 1 期达到" in found["C8"].reasoning
+    assert "满分 4 × 50% = 2，向下取到半分，建议 2 分" in found["C8"].reasoning
     # Never filled in silently: nothing is stored until accepted.
     assert scoring.get_scores(store, annex4, "2024") == {}
     row = scoring.accept_suggestion(store, annex4, "2024", found["C8"])
@@ -225,3 +227,9 @@ def test_suggestion_is_rounded_down_to_half_points(
     found = score_suggestions.suggest(store, programme, annex4, year, dt.date(2025, 7, 1))
     assert found["C2"].score == 1.0
     assert found["C2"].evidence_count == 4
+    # said in words: each rule's periods reached, the average, the arithmetic
+    reasoning = found["C2"].reasoning
+    assert "10 期中 1 期达到" in reasoning and "10 期中 2 期达到" in reasoning
+    assert "2 期中 1 期达到" in reasoning
+    assert "各规则达标比例的平均为 27%" in reasoning
+    assert reasoning.endswith("向下取到半分，建议 1 分。")

@@ -159,7 +159,7 @@ CASES: dict[str, tuple[Build, str, Limits]] = {
     "data of another kindergarten": (_data(lambda d: d["kindergarten"].update(name="别的园")), "不一致", DEFAULT_LIMITS),
     "unknown column": (_data(lambda d: d["records"]["activity"][0].update(evil=1)), "不认识的字段", DEFAULT_LIMITS),
     "from a newer program": (lambda s, d: repack(s, d, data=lambda doc: doc["records"]["activity"][0].update(evil=1), manifest=lambda m: m.update(schema_version=99)), "请升级本程序", DEFAULT_LIMITS),
-    "photo not the attachment": (_not_a_photo, "与附件记录不符", DEFAULT_LIMITS),
+    "photo not the attachment": (_not_a_photo, "可能已损坏或被冒充", DEFAULT_LIMITS),
 }  # fmt: skip
 
 

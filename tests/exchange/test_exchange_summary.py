@@ -61,10 +61,13 @@ def _make(
         as_kindergarten(doc, i, _name(i))
         drop_activities(doc, lambda n, _row: (n + i) % keep_every != 0)
         assert doc["records"]["score"], "the demo's school year has scores"
+        programme = get_programme(doc["programme"])
         for n, score in enumerate(doc["records"]["score"]):
-            # Self scores scaled per kindergarten; county scores on every other one only.
-            score["self_score"] = float((n + i) % 5)
-            score["county_score"] = None if i % 2 else float((n * i) % 4)
+            # Self scores scaled per kindergarten; county scores on every other one only —
+            # within the item's points (more is refused as impossible).
+            most = programme.index(score["index_id"]).item(score["item"]).points or 0
+            score["self_score"] = float(min((n + i) % 5, most))
+            score["county_score"] = None if i % 2 else float(min((n * i) % 4, most))
         made.update(doc)
 
     def manifest(man: dict[str, Any]) -> None:

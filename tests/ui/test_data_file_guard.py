@@ -46,7 +46,7 @@ def test_a_second_program_on_the_same_file_is_told(demo_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         before = demo_path.read_bytes()
-        with pytest.raises(UserError, match="已在另一个共同体工作台窗口中打开"):
+        with pytest.raises(UserError, match="正由共同体工作台窗口"):
             open_data_file(demo_path)
         assert demo_path.read_bytes() == before
     finally:

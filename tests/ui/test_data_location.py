@@ -129,3 +129,33 @@ def test_a_copy_that_fails_half_way_removes_the_copies(tmp_path, old, monkeypatc
         location.move_data_file(old, new)
     assert dump(old) == before and (old.parent / FOLDER_NAME).is_dir()
     assert list(new.parent.iterdir()) == []
+
+
+def test_a_file_open_elsewhere_is_not_moved(tmp_path, old, settings, boxes) -> None:
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path\n"
+            "from gongtongti_desktop.core.datafile.lock import acquire\n"
+            "acquire(Path(sys.argv[1]), '窗口'); print('held', flush=True); time.sleep(60)",
+            str(old),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        before = dump(old)
+        docs = tmp_path / "Documents"
+        assert choose_default_data_file(settings, docs, old) == old
+        [warning] = boxes.texts("warning")
+        assert warning.startswith("数据文件没有移动") and "正由" in warning
+        assert dump(old) == before
+        assert not (docs / "共同体工作台" / "gongtongti.gtdb").exists()
+    finally:
+        holder.kill()
+        holder.communicate()  # reaped, its pipe closed

@@ -187,9 +187,9 @@ def test_attach_a_photo_by_dialog(monkeypatch, tab, store, programme, ids, tmp_p
     act = activity(store, programme, ids["host"])
     tab.refresh()
     photo = write_png(tmp_path / "现场.png")
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(photo)], ""))
-    )
+    # the photo chosen in the (previewing) file dialog
+    monkeypatch.setattr(QFileDialog, "exec", lambda _self: QFileDialog.DialogCode.Accepted)
+    monkeypatch.setattr(QFileDialog, "selectedFiles", lambda _self: [str(photo)])
     tab.strip.add_button.click()
     assert tab.strip.count() == 1
     assert tab.strip.shows(0) == "thumbnail"

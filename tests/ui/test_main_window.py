@@ -450,6 +450,19 @@ def test_the_window_modules_load_no_core_module_before_the_first_frame() -> None
     assert core == {"gongtongti_desktop.core.paths"}
 
 
+def test_reminders_appear_once_the_data_file_shows(qtbot, demo_path) -> None:
+    window = app.start_window(demo_path)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.store is not None, timeout=3000)
+    qtbot.waitUntil(
+        lambda: getattr(window.daily, "reminders_dialog", None) is not None, timeout=3000
+    )
+    dialog = window.daily.reminders_dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "今日提醒"
+    assert "还有" in dialog.reminders[0].text or "今天截止" in dialog.reminders[0].text
+    dialog.done(0)
+
+
 def test_a_change_reloads_only_the_tabs_showing_its_tables(window) -> None:  # type: ignore[no-untyped-def]
     """Core says which tables an operation touched; the window reloads the other tabs that
     show one of them and leaves the rest alone."""

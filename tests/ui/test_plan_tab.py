@@ -243,8 +243,8 @@ def test_month_combo_offers_plan_rows(tab) -> None:
     month = dialog.editors["month"]
     assert isinstance(month, ComboEditor)
     offered = [month.combo.itemText(i) for i in range(month.combo.count())]
-    assert "2024年7-8月" in offered and "2024年12-2025年1月" in offered
-    assert month.combo.currentText() == "2024年12-2025年1月"
+    assert "2024年7-8月" in offered and "2024年12月—2025年1月" in offered
+    assert month.combo.currentText() == "2024年12月—2025年1月"
 
 
 def test_undo_that_clashes_is_reported_and_dropped(tab, store, programme, people, boxes):

@@ -151,3 +151,52 @@ def test_an_index_form_can_be_printed_blank(qtbot, demo_store, programme) -> Non
     qtbot.addWidget(preview)
     assert not [b for b in preview.findChildren(QCheckBox) if b.text() == "空白表（手填）"]
     preview.close()
+
+
+def test_saved_name_carries_the_form_and_period_and_never_replaces_a_file(
+    qtbot, demo_store, programme, tmp_path, monkeypatch, boxes
+) -> None:
+    from gongtongti_desktop.core.profile import periods
+
+    term = periods.parse_term(programme.calendar, "2024-autumn")
+    dialog = open_print_preview(None, demo_store, programme, "annex2", term)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    suggested = []
+    monkeypatch.setattr(print_preview, "documents_folder", lambda: tmp_path)
+    monkeypatch.setattr(
+        print_preview, "ask_save_path", lambda _p, _c, path, _f: suggested.append(path)
+    )
+    dialog.save_as()
+    assert term.label in suggested[-1].name and suggested[-1].suffix == ".pdf"
+    suggested[-1].write_bytes(b"%PDF- earlier period")
+    dialog.save_as()
+    assert suggested[-1].stem.endswith("（2）")  # the first file is not offered for overwriting
+    dialog.save_as_xlsx()
+    assert term.label in suggested[-1].name and suggested[-1].suffix == ".xlsx"
+
+
+def test_an_untouched_draft_asks_from_the_print_menu_too(qtbot, demo_path, boxes) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from gongtongti_desktop.core.checks import stage_report_draft
+    from gongtongti_desktop.core.profile import periods
+    from gongtongti_desktop.core.records import stage_reports
+    from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file
+
+    store, programme = open_data_file(demo_path)
+    window = MainWindow(store, programme)
+    qtbot.addWidget(window)
+    term = periods.parse_term(programme.calendar, "2024-autumn")
+    draft = stage_report_draft.draft_from_records(store, programme, term)
+    stage_reports.save_summary(store, periods.period_key(term), draft.as_values(), draft=True)
+    boxes.answer = QMessageBox.StandardButton.No
+    assert window.print_form("annex3", term) is None
+    assert boxes.texts("question") == [print_preview.PRINT_DRAFT_QUESTION]
+    boxes.answer = QMessageBox.StandardButton.Yes
+    shown = window.print_form("annex3", term)
+    assert shown is not None
+    qtbot.addWidget(shown)
+    # from the tab's own button the question was asked there: not twice
+    assert window.print_form("annex3", term, draft_asked=True) is not None
+    assert len(boxes.texts("question")) == 2

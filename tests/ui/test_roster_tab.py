@@ -186,3 +186,21 @@ def test_roster_tab_refreshes_every_section(qtbot, demo_store, programme) -> Non
     with qtbot.waitSignal(tab.changed):
         kindergartens.delete()
     assert tab.sections["person"].model.rowCount() == people_before - kg["people"]
+
+
+def test_new_pairings_start_from_this_kindergarten(qtbot, section_for, store, programme) -> None:
+    from gongtongti_desktop.core.records import home
+
+    section = section_for(store, programme, "pairing")
+    dialog = section.add()
+    assert dialog.values()["lead_id"] == ""  # a file without 本园 in its roster: nothing
+    dialog.done(0)
+    me = home.ensure_home(store, programme)
+    dialog = section.add()
+    assert dialog.values()["lead_id"] == me
+    assert not dialog.is_modified()  # a start, not a change: closing asks nothing
+    dialog.done(0)
+    people = section_for(store, programme, "person")
+    person = people.add()
+    assert person.values()["kindergarten_id"] == me
+    person.done(0)

@@ -196,6 +196,12 @@ def test_accepting_a_suggestion_marks_it_and_typing_clears_the_mark(demo_tab) ->
     code, found = next((c, s) for c, s in demo_tab.values.suggestions.items() if s.score > 0)
     demo_tab.select(code)
     assert demo_tab.panel.accept_button.isVisible()
+    # the full item text, the suggestion explained in words, ※ explained where it appears
+    assert demo_tab.panel.title.text() == demo_tab.index().item(code).label
+    assert demo_tab.panel.reason_label.text() == (
+        f"为什么是这个分数：{found.reasoning}建议分只供参考，点“采用建议分”才会填入。"
+    )
+    assert "※" in demo_tab.panel.star_note.text() and demo_tab.panel.star_note.isVisible()
     demo_tab.panel.accept_button.click()
     row = stored(demo_tab, code)
     assert row["self_score"] == found.score and row["self_suggested"] == 1

@@ -47,7 +47,7 @@ def _align(rows: list[list[str]]) -> list[str]:
 
 
 def _state(result: rules.RuleResult, today: dt.date) -> str:
-    if result.status in (rules.MET, rules.UNTRACKED):
+    if result.done or result.status == rules.UNTRACKED:
         return result.status_text
     if result.closed:
         return f"{result.status_text}（已截止）"

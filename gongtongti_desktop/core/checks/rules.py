@@ -27,7 +27,9 @@ STATUS_TEXT = {
     MET: "已达成",
     NOT_YET: "进行中",
     MISSED: "未达成",
-    TOO_MANY: "超出上限",
+    # More than a rule's range is still the work done: a seed's "每学期2-4次" sets what is
+    # expected, not a ceiling — unless the profile says the maximum is one (strict_max).
+    TOO_MANY: "已达成（超出建议次数）",
     UNTRACKED: "未记录（早于本数据文件）",
 }
 
@@ -44,7 +46,14 @@ class RuleResult:
 
     @property
     def status_text(self) -> str:
+        if self.status == TOO_MANY and self.rule.strict_max:
+            return "超出上限"
         return STATUS_TEXT[self.status]
+
+    @property
+    def done(self) -> bool:
+        """The requirement is met (more than the range counts, unless the seed forbids it)."""
+        return self.status == MET or (self.status == TOO_MANY and not self.rule.strict_max)
 
     @property
     def progress(self) -> str:
@@ -207,4 +216,9 @@ def current_and_last(
 
 def closed_failures(pairs: list[tuple[RuleResult, RuleResult]]) -> list[RuleResult]:
     """Results of closed periods (their deadline has passed) that did not meet their rule."""
-    return [r for pair in pairs for r in pair if r.closed and r.status in (MISSED, TOO_MANY)]
+    return [
+        r
+        for pair in pairs
+        for r in pair
+        if r.closed and r.status != UNTRACKED and not r.done and r.status in (MISSED, TOO_MANY)
+    ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from gongtongti_desktop.core.checks import rules
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.profile.indexes import Index
+from gongtongti_desktop.core.profile.indexes import Index, fmt_points
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 
@@ -25,6 +25,33 @@ class Suggestion:
     score: float
     evidence_count: int
     results: tuple[rules.RuleResult, ...]
+    points: float = 0.0  # the item's full marks
+
+    @property
+    def reasoning(self) -> str:
+        """Why this number, in words: per rule how many of its periods reached the minimum,
+        the share, and the arithmetic (the director should not have to trust a figure)."""
+        parts = []
+        shares = []
+        for rule_id in dict.fromkeys(r.rule.id for r in self.results):
+            found = [r for r in self.results if r.rule.id == rule_id]
+            reached = sum(1 for r in found if r.count >= r.rule.min)
+            shares.append(reached / len(found) if found else 0.0)
+            periods_text = "、".join(f"{r.period.label} {r.count} {r.rule.unit}" for r in found)
+            parts.append(
+                f"“{found[0].rule.label}”要求{found[0].rule.description}，"
+                f"{len(found)} 期中 {reached} 期达到（{periods_text}）"
+            )
+        share = sum(shares) / len(shares) if shares else 0.0
+        if len(shares) > 1:
+            average = f"各规则达标比例的平均为 {share:.0%}"
+        else:
+            average = f"达标比例 {share:.0%}"
+        return (
+            "；".join(parts)
+            + f"。{average}，满分 {fmt_points(self.points)} × {share:.0%} = "
+            + f"{round(self.points * share, 2):g}，向下取到半分，建议 {fmt_points(self.score)} 分。"
+        )
 
     @property
     def explanation(self) -> list[str]:
@@ -58,5 +85,5 @@ def suggest(
         share = sum(shares) / len(shares)
         score = math.floor(item.points * share * 2) / 2
         evidence = len({(r.table, i) for r in results for i in r.record_ids})
-        out[item.code] = Suggestion(item.code, score, evidence, tuple(results))
+        out[item.code] = Suggestion(item.code, score, evidence, tuple(results), item.points)
     return out

@@ -73,7 +73,7 @@ def draft_from_records(
     unmet = []
     for rule in programme.rules:
         for result in rules.evaluate(store, cal, rule, period, today):
-            if result.status == rules.MET:
+            if result.done:
                 met.append(f"{rule.label}（{result.period.label} {result.count} {rule.unit}）")
             elif result.status != rules.NOT_YET or result.closed:
                 unmet.append(

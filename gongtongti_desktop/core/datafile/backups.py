@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +24,13 @@ from pathlib import Path
 from gongtongti_desktop.core.datafile.store import (
     APPLICATION_ID,
     BACKUP_DIR_NAME,
+    PARTIAL_SUFFIX,
     Store,
     read_header,
+    storage_reason,
 )
 from gongtongti_desktop.core.datafile.version import SCHEMA_VERSION
-from gongtongti_desktop.errors import DataFileError, UserError
+from gongtongti_desktop.errors import DataFileError, StorageError
 
 AUTOMATIC = ("daily", "before-migration", "before-import", "before-restore")
 REASON_TEXT = {
@@ -39,7 +42,7 @@ REASON_TEXT = {
 }
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z-]+)$")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z-]+)\Z")
 COUNTED = (("activity", "活动"), ("plan_item", "计划事项"), ("kindergarten", "幼儿园"))
 
 
@@ -155,6 +158,11 @@ def rotate(data_file: Path, today: dt.date | None = None) -> list[Path]:
             if len(weeks) <= KEEP_WEEKLY:
                 keep.add(b.path)
     deleted = []
+    folder = backup_folder(data_file)
+    if folder.is_dir():  # a backup cut short (a kill, a full disk): never a finished backup
+        for partial in folder.glob(f"{Path(data_file).stem}-*{PARTIAL_SUFFIX}"):
+            partial.unlink(missing_ok=True)
+            deleted.append(partial)
     for b in automatic:
         if b.path not in keep:
             b.path.unlink(missing_ok=True)
@@ -172,43 +180,114 @@ def daily_backup(store: Store, today: dt.date | None = None) -> Path | None:
     return path
 
 
-def _move_aside(data_file: Path, tag: str) -> Path:
+def _free_space_needed(data_file: Path, backup: Path) -> int:
+    """Bytes a restore may write: a backup of the current file, the restored content (through
+    the journal, or as a new file) and a margin."""
+    current = data_file.stat().st_size if data_file.exists() else 0
+    wal = Path(str(data_file) + "-wal")
+    current += wal.stat().st_size if wal.exists() else 0
+    return current + 2 * backup.stat().st_size + 4 * 1024 * 1024
+
+
+def _check_space(data_file: Path, backup: Path) -> None:
+    needed = _free_space_needed(data_file, backup)
+    free = shutil.disk_usage(data_file.parent).free
+    if free < needed:
+        raise StorageError(
+            f"磁盘空间不足：恢复需要约 {needed / 1e6:.1f} MB，{data_file.parent} 所在磁盘只剩 "
+            f"{free / 1e6:.1f} MB。请删除不需要的文件、清空回收站后再试；当前数据文件未改变。"
+        )
+
+
+def _stage(backup: Path, staged: Path) -> None:
+    """The backup's content written to ``staged`` (a new file beside the data file), checked."""
+    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(str(staged))
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+            if target.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise DataFileError(f"恢复失败：写出的文件检查未通过（{staged}）。")
+        finally:
+            target.close()
+        with staged.open("rb+") as fh:
+            os.fsync(fh.fileno())
+    finally:
+        source.close()
+
+
+def _swap_in_damaged(data_file: Path, backup: Path) -> Path:
+    """A damaged (or unreadable foreign) current file: the backup is written beside it, the
+    damaged bytes keep a second name, and one rename puts the backup in place. At every moment
+    the data file's path holds either the damaged file or the restored one."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = data_file.with_name(f"{data_file.stem}-{tag}-{stamp}{data_file.suffix}")
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(str(data_file) + suffix)
-        if source.exists():
-            os.replace(source, Path(str(aside) + suffix))
+    aside = data_file.with_name(f"{data_file.stem}-damaged-{stamp}{data_file.suffix}")
+    staged = data_file.with_name(f".{data_file.name}.restoring")
+    staged.unlink(missing_ok=True)
+    try:
+        _stage(backup, staged)
+        try:
+            os.link(data_file, aside)  # the damaged bytes, under a second name
+        except OSError:
+            shutil.copy2(data_file, aside)  # a file system without hard links (FAT32)
+        for suffix in ("-wal", "-shm"):  # the damaged file's journal goes with it
+            journal = Path(str(data_file) + suffix)
+            if journal.exists():
+                os.replace(journal, Path(str(aside) + suffix))
+        os.replace(staged, data_file)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
     return aside
 
 
 def restore(data_file: Path, backup: Path) -> Path:
-    """Put a backup in place of the data file (which must not be open elsewhere).
+    """Put a backup in place of the data file, under the one-writer lock (the window's own
+    restore runs inside the lock it already holds).
 
     Returns where the previous content went: a ``before-restore`` backup, or — when the
-    current file is damaged or unreadable — the damaged file itself, renamed beside.
+    current file is damaged — the damaged file itself, kept beside under a new name. The free
+    space is checked first; a healthy file receives the backup through SQLite's backup API in
+    one transaction, so any failure (a full disk midway) leaves it exactly as it was.
     """
+    from gongtongti_desktop.core.datafile import lock
+
     data_file, backup = Path(data_file), Path(backup)
-    check_backup(backup)
-    kept: Path
-    if data_file.exists():
+    with lock.writing(data_file, "恢复备份"):
+        check_backup(backup)
+        _check_space(data_file, backup)
+        if not data_file.exists():
+            staged = data_file.with_name(f".{data_file.name}.restoring")
+            try:
+                _stage(backup, staged)
+                os.replace(staged, data_file)
+            finally:
+                staged.unlink(missing_ok=True)
+            Store.open(data_file).close()
+            return data_file
         try:
             current = Store.open(data_file)
+        except StorageError:
+            raise  # a full disk, a read-only folder, another program: not damage
         except DataFileError:
-            kept = _move_aside(data_file, "damaged")
+            kept = _swap_in_damaged(data_file, backup)
         else:
             with current:
                 kept = current.backup(reason="before-restore")
-    else:
-        kept = data_file
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    target = sqlite3.connect(str(data_file))
-    try:
-        source.backup(target)
-    except sqlite3.Error as exc:
-        raise UserError(f"恢复失败：{exc}。当前数据文件未改变（恢复前的备份：{kept}）") from exc
-    finally:
-        target.close()
-        source.close()
-    Store.open(data_file).close()  # the restored file opens (and upgrades if it was older)
+                _write_through(backup, current, kept)
+        Store.open(data_file).close()  # the restored file opens (and upgrades if it was older)
     return kept
+
+
+def _write_through(backup: Path, current: Store, kept: Path) -> None:
+    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        source.backup(current.conn)  # one transaction: all of it or none
+    except sqlite3.Error as exc:
+        why = storage_reason(exc) or str(exc)
+        raise StorageError(
+            f"恢复失败：{why}。当前数据文件未改变（恢复前的备份：{kept}）。"
+        ) from exc
+    finally:
+        source.close()

@@ -105,9 +105,13 @@ def move_data_file(old: Path, new: Path) -> None:
     of the same name is already there (two copies are never kept). Everything is copied
     first and the old files removed only after every copy succeeded: a failure half-way
     (disk full, a U盘 pulled out) leaves the old location whole and removes the copies."""
-    from gongtongti_desktop.core.datafile.lock import lock_path, refuse_if_open_elsewhere
+    from gongtongti_desktop.core.datafile.lock import writing
 
-    refuse_if_open_elsewhere(old)
+    with writing(old, "移动数据文件", wait=0):  # refused while a window or command has it
+        _copy_then_remove(old, new)
+
+
+def _copy_then_remove(old: Path, new: Path) -> None:
     moves = [(old, new)]
     moves += [
         (old.with_name(old.name + side), new.with_name(new.name + side)) for side in SIDE_FILES
@@ -139,4 +143,3 @@ def move_data_file(old: Path, new: Path) -> None:
             shutil.rmtree(src)
         else:
             src.unlink()
-    lock_path(old).unlink(missing_ok=True)

@@ -5,14 +5,28 @@ can be uploaded half-written, or replaced by another computer's older copy while
 keeps recent commits in a ``-wal`` file beside the database, and sync clients copy the files
 one by one at moments of their choosing. So the program warns, and says why.
 
-One writer only: the window holds ``<data file>.lock`` (Qt's QLockFile, whose file says the
-holder's process id and host on its first and third lines). Commands that write check the same
-file here — without Qt — and refuse while a live window holds it.
+One writer only: the window and every command that writes (import, the package export that
+marks records reported, restore, backup, a migration) hold ``<data file>.lock`` for as long as
+they write — this module's lock, the window's included. Two writers at once lose data (a
+restore swapping the file under an import silently discards the import), so a second writer
+waits a short, bounded time and is then refused with a message naming who holds the file.
+
+The file is made with O_EXCL (only one creator wins) and, where the system has it, held with
+``flock`` for as long as it is held (a crashed holder's lock is released by the system, and a
+lock is removed as stale only by someone who can take that flock). Its text is Qt's QLockFile
+format — process id, process name, host on the first three lines — so an older window (which
+used QLockFile) and this program respect each other's locks; a sixth line says which part of
+the program holds it ("窗口", "命令 import"), for the refusal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from gongtongti_desktop.errors import UserError
@@ -83,31 +97,208 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def lock_holder(data_file: Path) -> int | None:
-    """The process id of a live program on this computer holding the data file, or None."""
+# A second writer waits this long (an import of a school year takes about a second). The
+# environment variable lets a script that runs commands back to back wait longer.
+def _wait_seconds() -> float:
     try:
-        lines = lock_path(data_file).read_text(encoding="utf-8", errors="replace").splitlines()
+        return max(0.0, float(os.environ.get("GONGTONGTI_LOCK_WAIT", "3")))
+    except ValueError:
+        return 3.0
+
+
+WAIT_SECONDS = _wait_seconds()
+_POLL = 0.05
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a data file's lock, as its lock file says."""
+
+    pid: int
+    program: str
+    host: str
+    what: str
+
+    def describe(self) -> str:
+        """The holder in a sentence's words: "共同体工作台窗口（进程 12，电脑 A）"."""
+        if not self.what or self.what.startswith("窗口"):  # an older window: no sixth line
+            who = "共同体工作台窗口"
+        else:
+            who = f"共同体工作台的{self.what}"
+        where = f"，电脑 {self.host}" if self.host else ""
+        program = f"，程序 {self.program}" if self.program else ""
+        return f"{who}（进程 {self.pid}{where}{program}）"
+
+
+@dataclass
+class _Held:
+    fd: int
+    count: int
+
+
+_held: dict[Path, _Held] = {}
+
+
+def _process_name(pid: int) -> str:
+    """The name Qt's QLockFile records and compares (the executable's file name)."""
+    try:
+        return Path(os.readlink(f"/proc/{pid}/exe")).name
+    except OSError:
+        return Path(sys.executable).name if pid == os.getpid() else ""
+
+
+def _hostname() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+def read_holder(data_file: Path) -> Holder | None:
+    """What the lock file says, or None when there is none (or it cannot be read)."""
+    try:
+        text = lock_path(data_file).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
+    lines = text.split("\n")
     try:
         pid = int(lines[0])
-    except (IndexError, ValueError):
+    except ValueError:
         return None
-    import socket  # only when a lock file exists: not on every start-up
+    field = lambda i: lines[i].strip() if len(lines) > i else ""  # noqa: E731
+    return Holder(pid, field(1), field(2), field(5))
 
-    host = lines[2] if len(lines) > 2 else ""
-    if host and host != socket.gethostname():
-        return None  # another computer's lock (a shared folder): cannot tell, QLockFile decides
-    if pid == os.getpid() or not _alive(pid):
+
+def _stale(holder: Holder | None) -> bool:
+    """A lock whose process is gone (on this computer). A lock of another computer (a shared
+    folder) is never judged stale here: only its flock, if any, can tell."""
+    if holder is None:
+        return True  # empty or half-written: removable only when its flock is free
+    if holder.host and holder.host != _hostname():
+        return False
+    if holder.pid == os.getpid():
+        return True  # held by this process would be in _held: a leftover (kept only by flock)
+    if not _alive(holder.pid):
+        return True
+    name = _process_name(holder.pid)  # a reused pid: another program now has it
+    return bool(holder.program and name and name != holder.program)
+
+
+def _try_flock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the open handle is the lock
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _remove_stale(path: Path) -> None:
+    """Remove a stale lock file — only if its flock is free and it is still the same file."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return
+    try:
+        if _try_flock(fd) and os.stat(path).st_ino == os.fstat(fd).st_ino:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _create(path: Path, what: str) -> int | None:
+    """Our lock file, made and flocked; None when another one exists."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
         return None
-    return pid
-
-
-def refuse_if_open_elsewhere(data_file: Path) -> None:
-    """For commands that write: a clear refusal while a window has the file open."""
-    pid = lock_holder(data_file)
-    if pid is not None:
+    except OSError as exc:
         raise UserError(
-            f"数据文件 {data_file} 正在被共同体工作台窗口使用（进程 {pid}）。"
-            "为避免两处同时写入，请先关闭那个窗口再执行此命令；文件未做任何改动。"
-        )
+            f"无法在 {path.parent} 中建立锁文件（{exc.strerror or exc}）：文件夹可能是只读的，"
+            "或没有写入权限。请把数据文件复制到可以写入的文件夹（例如“文档”）后再试；"
+            "文件未做任何改动。"
+        ) from exc
+    if not _try_flock(fd) or os.stat(path).st_ino != os.fstat(fd).st_ino:
+        os.close(fd)  # pragma: no cover - a race with a stale-lock remover: try again
+        return None
+    pid = os.getpid()
+    text = f"{pid}\n{_process_name(pid)}\n{_hostname()}\n\n\n{what}\n"
+    os.write(fd, text.encode("utf-8"))
+    os.fsync(fd)
+    return fd
+
+
+def acquire(data_file: Path, what: str, *, wait: float | None = None) -> None:
+    """Hold the data file for writing. Re-entrant within this process (the window's restore
+    runs under the window's lock). A live holder elsewhere: wait up to ``wait`` seconds, then
+    a UserError naming it; the file is not touched."""
+    wait = WAIT_SECONDS if wait is None else wait
+    key = Path(data_file).resolve()
+    held = _held.get(key)
+    if held is not None:
+        held.count += 1
+        return
+    path = lock_path(key)
+    deadline = time.monotonic() + wait
+    while True:
+        fd = _create(path, what)
+        if fd is not None:
+            _held[key] = _Held(fd, 1)
+            return
+        holder = read_holder(key)
+        if _stale(holder):
+            _remove_stale(path)
+            if not path.exists():
+                continue
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(_POLL)
+    holder = read_holder(key)
+    who = holder.describe() if holder else "另一个程序"
+    window = holder is None or not holder.what or holder.what.startswith("窗口")
+    advice = "请切换到那个窗口，或先关闭它，再试。" if window else "请等它完成后再试。"
+    raise UserError(
+        f"数据文件 {data_file} 正由{who}写入或打开。为避免两处同时写入互相覆盖，"
+        f"已等待 {wait:g} 秒后放弃；文件未做任何改动。{advice}"
+    )
+
+
+def release(data_file: Path) -> None:
+    key = Path(data_file).resolve()
+    held = _held.get(key)
+    if held is None:
+        return
+    held.count -= 1
+    if held.count > 0:
+        return
+    del _held[key]
+    try:
+        lock_path(key).unlink(missing_ok=True)  # while still flocked: no one removes ours
+    finally:
+        os.close(held.fd)
+
+
+def holds(data_file: Path) -> bool:
+    return Path(data_file).resolve() in _held
+
+
+@contextlib.contextmanager
+def writing(data_file: Path, what: str, *, wait: float | None = None) -> Iterator[None]:
+    """``with writing(path, "命令 import"):`` — the lock for one writing operation."""
+    acquire(data_file, what, wait=wait)
+    try:
+        yield
+    finally:
+        release(data_file)
+
+
+def lock_holder(data_file: Path) -> int | None:
+    """The process id of a live program (other than this one) holding the data file."""
+    holder = read_holder(data_file)
+    if holder is None or holds(data_file) or _stale(holder) or holder.pid == os.getpid():
+        return None
+    return holder.pid

@@ -277,24 +277,15 @@ def _spaced(column: str) -> str:
         FROM s)"""
 
 
-@migrations(name="0005_short_search_index")
-def _m0005_short_search_index(db: Database) -> None:
+def _char_index_triggers() -> list[str]:
+    """The triggers that keep the character index in step with the activity table (0005, 0006)."""
     columns = ", ".join(_SPACED_COLUMNS)
     olds = ", ".join(f"s.{c}" for c in _SPACED_COLUMNS)
-    spaced = ",\n            ".join(f"{_spaced(c)} AS {c}" for c in _SPACED_COLUMNS)
     delete_old = f"""INSERT INTO activity_fts_chars(activity_fts_chars, rowid, {columns})
                 SELECT 'delete', s.rid, {olds} FROM activity_spaced s WHERE s.rid = old.rowid;"""
     insert_new = f"""INSERT INTO activity_fts_chars(rowid, {columns})
                 SELECT s.rid, {olds} FROM activity_spaced s WHERE s.rid = new.rowid;"""
-    statements = [
-        # External content: the view is the "content table", so 'rebuild' and
-        # 'integrity-check' read the same spaced text the triggers index.
-        f"""CREATE VIEW activity_spaced AS SELECT a.rowid AS rid,
-            {spaced}
-            FROM activity a""",
-        f"""CREATE VIRTUAL TABLE activity_fts_chars USING fts5({columns},
-            content='activity_spaced', content_rowid='rid', tokenize='ascii')""",
-        "INSERT INTO activity_fts_chars(activity_fts_chars) VALUES ('rebuild')",
+    return [
         f"""CREATE TRIGGER activity_fts_chars_insert AFTER INSERT ON activity BEGIN
             {insert_new}
         END""",
@@ -310,6 +301,59 @@ def _m0005_short_search_index(db: Database) -> None:
         BEGIN
             {insert_new}
         END""",
+    ]
+
+
+@migrations(name="0005_short_search_index")
+def _m0005_short_search_index(db: Database) -> None:
+    columns = ", ".join(_SPACED_COLUMNS)
+    spaced = ",\n            ".join(f"{_spaced(c)} AS {c}" for c in _SPACED_COLUMNS)
+    statements = [
+        # External content: the view is the "content table", so 'rebuild' and
+        # 'integrity-check' read the same spaced text the triggers index.
+        f"""CREATE VIEW activity_spaced AS SELECT a.rowid AS rid,
+            {spaced}
+            FROM activity a""",
+        f"""CREATE VIRTUAL TABLE activity_fts_chars USING fts5({columns},
+            content='activity_spaced', content_rowid='rid', tokenize='ascii')""",
+        "INSERT INTO activity_fts_chars(activity_fts_chars) VALUES ('rebuild')",
+        *_char_index_triggers(),
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
+# Migration 0006: the same index, its text made by the program's function gt_spaced
+# (core/datafile/search_text.py) in one pass instead of 0005's recursive query, whose time grew
+# with the square of the text. The index becomes contentless (content=''): it keeps only the
+# tokens, the triggers hand it the spaced text, and reading the file (a dump, a check) never
+# needs the function — only changing diary text does, which the program alone should do.
+@migrations(name="0006_linear_search_index")
+def _m0006_linear_search_index(db: Database) -> None:
+    columns = ", ".join(_SPACED_COLUMNS)
+
+    def spaced(row: str) -> str:
+        return ", ".join(f"gt_spaced({row}.{c})" for c in _SPACED_COLUMNS)
+
+    for trigger in ("insert", "delete", "unindex", "reindex"):
+        db.execute(f"DROP TRIGGER IF EXISTS activity_fts_chars_{trigger}")
+    db.execute("DROP TABLE IF EXISTS activity_fts_chars")
+    db.execute("DROP VIEW IF EXISTS activity_spaced")
+    unindex = f"""INSERT INTO activity_fts_chars(activity_fts_chars, rowid, {columns})
+                VALUES ('delete', old.rowid, {spaced("old")});"""
+    index = f"""INSERT INTO activity_fts_chars(rowid, {columns})
+                VALUES (new.rowid, {spaced("new")});"""
+    statements = [
+        f"""CREATE VIRTUAL TABLE activity_fts_chars USING fts5({columns},
+            content='', tokenize='ascii')""",
+        f"""INSERT INTO activity_fts_chars(rowid, {columns})
+            SELECT a.rowid, {spaced("a")} FROM activity a""",
+        f"CREATE TRIGGER activity_fts_chars_insert AFTER INSERT ON activity BEGIN {index} END",
+        f"CREATE TRIGGER activity_fts_chars_delete BEFORE DELETE ON activity BEGIN {unindex} END",
+        f"""CREATE TRIGGER activity_fts_chars_unindex BEFORE UPDATE OF {columns} ON activity
+        BEGIN {unindex} END""",
+        f"""CREATE TRIGGER activity_fts_chars_reindex AFTER UPDATE OF {columns} ON activity
+        BEGIN {index} END""",
     ]
     for sql in statements:
         db.execute(sql)

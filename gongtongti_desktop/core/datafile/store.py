@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gongtongti_desktop.core.datafile import early_check
+from gongtongti_desktop.core.datafile import early_check, search_text
 from gongtongti_desktop.core.datafile.version import SCHEMA_VERSION
 from gongtongti_desktop.core.paths import DEFAULT_PROGRAMME
 from gongtongti_desktop.errors import DamagedFileError, DataFileError, StorageError
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 APPLICATION_ID = 0x47545444  # "GTTD"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUP_DIR_NAME = "backups"
+PARTIAL_SUFFIX = ".partial"
+# Beside the data file too: its evidence files (core/records/attachments), copied with it by
+# 备份到U盘 (core/datafile/portable_backup).
+ATTACHMENTS_DIR_NAME = "attachments"
 
 
 def new_id() -> str:
@@ -52,21 +57,85 @@ def read_header(path: Path) -> tuple[int, int]:
     return user_version, application_id
 
 
+# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF) that are not damage.
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 13, 14
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def storage_reason(exc: BaseException) -> str | None:
+    """Why a read or write failed when the disk, the folder or another program is to blame —
+    with what to do — or None when the cause is not one of those (perhaps damage).
+
+    A full disk, a read-only folder, missing permission and a file locked by another program
+    each get their own words: calling them "damaged" would send a director to restore a backup
+    over a healthy file."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    errno = getattr(exc, "errno", None)
+    text = str(exc).lower()
+    if primary == _SQLITE_FULL or errno == 28 or "full" in text:  # SQLITE_FULL / ENOSPC
+        return (
+            "磁盘空间不足（或数据文件已达到允许的大小）。请删除不需要的文件、清空回收站，"
+            "腾出空间后再试"
+        )
+    if primary in (_SQLITE_READONLY,) or errno == 30 or "readonly" in text or "read-only" in text:
+        return (
+            "数据文件或它所在的文件夹是只读的（例如光盘、写保护的 U 盘或只读共享文件夹）。"
+            "请把整个文件夹复制到本机可以写入的位置（例如“文档”）后再打开"
+        )
+    if primary == _SQLITE_PERM or errno in (1, 13) or "permission" in text:
+        return (
+            "没有读写这个文件或文件夹的权限。请把整个文件夹复制到本机可以写入的位置"
+            "（例如“文档”），或请电脑管理员给予写入权限"
+        )
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or "locked" in text:
+        return (
+            "文件正被另一个程序占用（另一个共同体工作台、杀毒软件、同步软件或正在复制它的程序）。"
+            "请关闭那个程序，稍等片刻再试"
+        )
+    if (
+        primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN)
+        or "disk i/o" in text
+        or "unable to open" in text
+    ):
+        return "读写磁盘出错（U 盘被拔出、网络盘断开或磁盘故障）。请检查磁盘或连接后再试"
+    return None
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True only for errors that mean the file's content is broken (or not a database)."""
+    if storage_reason(exc) is not None:
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return True
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+
+
 def storage_error(exc: BaseException, path: Path) -> StorageError | None:
     """The Chinese explanation of a failed write, or None when it is not the disk's fault."""
-    text = str(exc).lower()
-    if "full" in text or getattr(exc, "errno", None) == 28:  # SQLITE_FULL / ENOSPC
-        why = "磁盘空间不足（或数据文件已达到允许的大小）"
-    elif "readonly" in text or "read-only" in text or getattr(exc, "errno", None) in (13, 30):
-        why = "数据文件或它所在的文件夹是只读的（或没有写入权限）"
-    elif "disk i/o" in text or "unable to open" in text:
-        why = "读写磁盘出错（U 盘被拔出、网络盘断开或磁盘故障）"
-    else:
+    why = storage_reason(exc)
+    if why is None:
         return None
     return StorageError(
         f"未能保存：{why}。本次修改没有写入，数据文件保持原样；"
         f"输入的内容仍保留在窗口中，处理后可再试一次。（{path}）"
     )
+
+
+def open_error(exc: BaseException, path: Path) -> DataFileError:
+    """Why a data file cannot be opened: the disk's or another program's fault (StorageError,
+    the file is fine) or damage (DamagedFileError, a backup may help)."""
+    why = storage_reason(exc)
+    if why is not None:
+        return StorageError(f"无法打开数据文件 {path}：{why}。文件本身没有损坏，未做任何改动。")
+    return DamagedFileError(f"{path} 已损坏，无法读取（{exc}）。文件未做任何改动。")
+
+
+# The tables every data file of this program has from its first version on: a file with our
+# application id but without them is someone else's (or a forged) file.
+_CORE_TABLES = ("settings", "kindergarten", "_sqlite_migrations")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -78,6 +147,7 @@ class Store:
     """An open data file. Use ``Store.open`` or ``Store.create``; close with ``close()``."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        search_text.register(conn)  # the diary's character index calls it (migration 0006)
         self.conn = conn
         self.path = path
         self._db: Database | None = None
@@ -112,6 +182,9 @@ class Store:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             store = cls._configure(conn, path)
             store._migrate(backup_first=False)
+            # Migrations that replace a table (0006 the character index) leave free pages: a
+            # new file starts compact.
+            conn.execute("VACUUM")
             with store.atomic():
                 store.set_setting("programme", programme_id)
                 store.set_setting("kindergarten_name", kindergarten)
@@ -147,17 +220,33 @@ class Store:
                 sound = early_check.passed(path)  # checked beside the window's imports
                 result = "ok" if sound else conn.execute("PRAGMA quick_check").fetchone()[0]
             except sqlite3.DatabaseError as exc:
-                raise DamagedFileError(
-                    f"{path} 已损坏，无法读取（{exc}）。文件未做任何改动。"
-                ) from exc
+                raise open_error(exc, path) from exc
             if result != "ok":
                 raise DamagedFileError(f"{path} 已损坏（完整性检查：{result}）。文件未做任何改动。")
-            store = cls._configure(conn, path)
+            cls._check_tables(conn, path, user_version)
+            try:
+                store = cls._configure(conn, path)
+            except sqlite3.DatabaseError as exc:
+                raise open_error(exc, path) from exc
             store._migrate(backup_first=True)
         except BaseException:
             conn.close()
             raise
         return store
+
+    @staticmethod
+    def _check_tables(conn: sqlite3.Connection, path: Path, user_version: int) -> None:
+        """Refuse, before anything is written (journal mode included), a file that carries our
+        application id but not our tables."""
+        if user_version == 0:
+            return  # a file made before its first migration finished: migrations make them
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        missing = [t for t in _CORE_TABLES if t not in names]
+        if missing:
+            raise DataFileError(
+                f"{path} 带有共同体工作台的标记，但缺少它的数据表（{'、'.join(missing)}），"
+                "不是本程序写入的数据文件，无法打开。文件未做任何改动。"
+            )
 
     @classmethod
     def _configure(cls, conn: sqlite3.Connection, path: Path) -> Store:
@@ -176,12 +265,15 @@ class Store:
         pending = migrations.pending(self.db)
         if not pending:
             return
-        if backup_first:
-            self.backup(reason="before-migration")
-        migrations.apply(self.db)
-        applied = len(migrations.applied(self.db))
-        self.conn.execute(f"PRAGMA user_version = {applied}")
-        self.conn.commit()
+        from gongtongti_desktop.core.datafile import lock
+
+        with lock.writing(self.path, "升级数据格式"):  # a command that only reads may migrate
+            if backup_first:
+                self.backup(reason="before-migration")
+            migrations.apply(self.db)
+            applied = len(migrations.applied(self.db))
+            self.conn.execute(f"PRAGMA user_version = {applied}")
+            self.conn.commit()
 
     def close(self) -> None:
         self.conn.close()
@@ -289,19 +381,33 @@ class Store:
                 raise explained or StorageError(f"无法建立备份文件夹 {folder}：{exc}") from exc
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
             dest = folder / f"{self.path.stem}-{stamp}-{reason}{self.path.suffix or '.gtdb'}"
+        dest = Path(dest)
+        # Written under a temporary name, checked, then renamed: a kill or a full disk midway
+        # leaves at most a ``.partial`` file (rotation removes it), never a 0-byte "backup".
+        partial = dest.with_name(dest.name + PARTIAL_SUFFIX)
         try:
-            target = sqlite3.connect(str(dest))
+            target = sqlite3.connect(str(partial))
             try:
                 self.conn.backup(target)
                 # One self-contained file: a copy in WAL mode would grow -wal/-shm files
                 # beside it whenever it is read.
                 target.execute("PRAGMA journal_mode = DELETE")
+                sound = target.execute("PRAGMA quick_check").fetchone()[0] == "ok"
             finally:
                 target.close()
-        except (sqlite3.Error, OSError) as exc:
-            Path(dest).unlink(missing_ok=True)  # never leave a half-written backup
-            explained = storage_error(exc, Path(dest))
-            raise explained or StorageError(f"备份失败：{exc}（{dest}）") from exc
+            if not sound:
+                raise StorageError(f"备份写入后检查未通过（{dest}），磁盘可能有故障。")
+            with partial.open("rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(partial, dest)
+        except (sqlite3.Error, OSError, StorageError) as exc:
+            partial.unlink(missing_ok=True)  # never leave a half-written backup
+            if isinstance(exc, StorageError):
+                raise
+            why = storage_reason(exc)
+            if why is not None:
+                raise StorageError(f"备份失败：{why}。（{dest}）") from exc
+            raise StorageError(f"备份失败：{exc}（{dest}）") from exc
         return dest
 
     def integrity_problems(self) -> list[str]:

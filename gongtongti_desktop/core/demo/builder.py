@@ -21,7 +21,7 @@ from pathlib import Path
 
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import DEFAULT_PROGRAMME, Programme, get_programme
-from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.core.records import home, roster
 
 DEMO_NOTE = "示例数据"
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -305,6 +305,12 @@ def create_demo(path: Path, programme_id: str = DEFAULT_PROGRAMME) -> Store:
     try:
         fill_demo(store, programme)
         fill_records(store, programme)
+        # 本园 of the demo: its first core kindergarten (the file's name is "示例：…（演示数据）")
+        first = store.query(
+            "SELECT id FROM kindergarten WHERE name = ? AND deleted_at IS NULL", [lead]
+        )
+        if first:
+            store.set_setting(home.HOME_SETTING, first[0]["id"])
     except BaseException:
         store.close()
         for suffix in ("", "-wal", "-shm"):

@@ -20,7 +20,7 @@ from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.form_sources import INDEX_SOURCES
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import FormSpec, Programme, fill_title
-from gongtongti_desktop.core.records import attachments, diary, plans, roster
+from gongtongti_desktop.core.records import attachments, diary, home, plans, roster
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.core.timeutil import now_iso
 from gongtongti_desktop.errors import UserError
@@ -372,7 +372,7 @@ def form_data(
             period = form_reports.report_period(programme, spec, period, fit)
     filler = plans.header(store)
     header = {
-        "kindergarten_name": store.kindergarten_name,
+        "kindergarten_name": home.home_name(store),  # 本园 on every form
         "programme_name": programme.name,
         "period_label": period.label if period else "",
         "year": str(period.start.year) if period and spec.periodic else "",

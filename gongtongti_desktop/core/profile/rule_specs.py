@@ -38,6 +38,7 @@ class Rule:
     group: str = ""  # shown together, e.g. "八个一"
     source: str = ""  # where the notice says so
     months: tuple[int, ...] = ()  # per "month": only these months count (高台's plan: 3–6, 9–12)
+    strict_max: bool = False  # the notice forbids more than ``max`` (then "超出上限", a miss)
 
     def applies_to(self, period: Period) -> bool:
         """False for a month the rule leaves out (a holiday month of a ``months`` rule)."""
@@ -105,6 +106,7 @@ def load_rules(
             group=rt.get("group", str, ""),
             source=rt.get("source", str, ""),
             months=_months(rt),
+            strict_max=rt.get("strict_max", bool, False),
         )
         rt.done()
         if rule.min < 0 or rule.max < 0 or (rule.max and rule.max < rule.min):

@@ -15,14 +15,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from gongtongti_desktop.core.datafile.store import Store, new_id
+from gongtongti_desktop.core.datafile.store import ATTACHMENTS_DIR_NAME, Store, new_id
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.core.records.engine import Column, Field, RecordType
 from gongtongti_desktop.core.timeutil import now_iso
 from gongtongti_desktop.errors import UserError
 
 MAX_BYTES = 30 * 1024 * 1024
-FOLDER_NAME = "attachments"
+FOLDER_NAME = ATTACHMENTS_DIR_NAME
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
 DOCUMENT_SUFFIXES = {

@@ -27,6 +27,7 @@ from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import (
     attachments,  # noqa: F401  (an activity's attachments are deleted with it)
+    home,
 )
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.core.records.engine import Column, Field, RecordType
@@ -61,8 +62,11 @@ def _check_activity(
 
 
 def default_host(store: Store) -> str:
-    """The host a new activity starts with: the host of the latest activity ("" if none) —
-    a director records her own kindergarten's activities one after another."""
+    """The host a new activity starts with: 本园 when the roster has it, else the host of the
+    latest activity ("" if none) — a director records her own kindergarten's activities."""
+    mine = home.home_id(store)
+    if mine:
+        return mine
     latest = store.query(
         "SELECT host_id FROM activity WHERE deleted_at IS NULL AND host_id IS NOT NULL"
         " ORDER BY day DESC, rowid DESC LIMIT 1"

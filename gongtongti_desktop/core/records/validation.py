@@ -11,15 +11,15 @@ import datetime as dt
 import re
 import unicodedata
 
-from gongtongti_desktop.core.timeutil import parse_date
+from gongtongti_desktop.core.timeutil import parse_date, parse_time
 
 MAX_NAME_LEN = 60
 MAX_TEXT_LEN = 2000
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}\Z")
 # Landline with area code: 010/02x have 3-digit codes, the rest 4; local number 7–8 digits;
 # an optional extension after a dash.
-_LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))-?(\d{7,8})(?:-(\d{1,6}))?$")
+_LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))-?(\d{7,8})(?:-(\d{1,6}))?\Z")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -87,15 +87,22 @@ def clean_phone(text: str, *, required: bool = False) -> str:
     )
 
 
-def clean_date(text: str, label: str, *, required: bool = False) -> str:
+DATE_FORMS = "如 2024-09-01、2024.9.1、2024年9月1日 或 9月1日"
+TIME_FORMS = "如 09:30、9点半、下午3点"
+
+
+def clean_date(
+    text: str, label: str, *, required: bool = False, today: dt.date | None = None
+) -> str:
+    """A typed date (any form ``timeutil.parse_date`` knows) as ``YYYY-MM-DD``."""
     text = (text or "").strip()
     if not text:
         if required:
             raise ValueError(f"{label}不能为空")
         return ""
-    day = parse_date(text)
+    day = parse_date(text, today)
     if day is None:
-        raise ValueError(f"{label}“{text[:20]}”不是有效日期（格式：2024-09-01）")
+        raise ValueError(f"{label}“{text[:20]}”不是有效日期（{DATE_FORMS}）")
     if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
         raise ValueError(f"{label}“{text}”超出合理范围")
     return day.isoformat()
@@ -109,16 +116,16 @@ def check_order(
 
 
 def clean_time(text: str, label: str, *, required: bool = False) -> str:
-    """``H:MM`` or ``HH:MM`` (also with a full-width colon) to ``HH:MM``."""
+    """A typed time (9:30, 9点半, 下午3点 — ``timeutil.parse_time``) to ``HH:MM``."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     if not text:
         if required:
             raise ValueError(f"{label}不能为空")
         return ""
-    m = re.fullmatch(r"(\d{1,2})[:：.](\d{2})", text)
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise ValueError(f"{label}“{text[:10]}”不是有效时间（格式：09:30）")
-    return f"{int(m.group(1)):02d}:{m.group(2)}"
+    cleaned = parse_time(text)
+    if cleaned is None:
+        raise ValueError(f"{label}“{text[:10]}”不是有效时间（{TIME_FORMS}）")
+    return cleaned
 
 
 def clean_month(text: str, label: str, *, required: bool = False) -> str:

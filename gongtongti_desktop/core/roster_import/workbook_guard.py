@@ -178,11 +178,13 @@ def load_workbook(path: Path, data: bytes) -> Workbook:
         forbidden = defusedxml_cause(exc)
         if forbidden is not None:
             raise refuse(
-                f"文件“{path.name}”含有被禁止的 XML 内容（{type(forbidden).__name__}），可能是恶意"
+                f"文件“{path.name}”含有被禁止的 XML 内容（实体或文档类型声明），可能是恶意"
                 "构造的文件，已拒绝。"
             ) from exc
+        # openpyxl's own words are English and name its internals: not for a director.
         raise refuse(
-            f"文件“{path.name}”已损坏或不是有效的 Excel 工作簿，无法读取（{type(exc).__name__}：{exc}）。"
+            f"文件“{path.name}”已损坏或不是有效的 Excel 工作簿，无法读取。请在 Excel 或 WPS 中"
+            "打开它并另存为 .xlsx 后再导入。"
         ) from exc
 
 

@@ -34,8 +34,8 @@ OWN_DOCUMENTS = ("plan_item", "score", "stage_summary")
 # Unique keys besides the UUID: a record with another UUID but the same key is the same record.
 NATURAL_KEYS = {"score": ("index_id", "period", "item"), "stage_summary": ("period",)}
 MAX_ROWS = 500_000
-_UUID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_UUID = re.compile(r"^[0-9a-fA-F-]{8,64}\Z")
+_SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 _SUFFIXES = {".jpg", *IMAGE_SUFFIXES, *DOCUMENT_SUFFIXES}
 _TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (int, float)}
 _NONE = type(None)
@@ -156,6 +156,21 @@ def check_document(store: Store, doc: Any) -> dict[str, list[dict[str, Any]]]:
             raise PackageDataError(
                 f"数据包中的{reporting.TABLE_LABELS[table]}有重复的编号 {duplicate}"
             )
+    from gongtongti_desktop.core.checks.values import ValueProblem, check_values
+    from gongtongti_desktop.core.profile.programme import get_programme
+
+    try:
+        numeric = {
+            table: frozenset(
+                name
+                for name, allowed, _required in _row_shape(store, table).columns
+                if allowed & {int, float}
+            )
+            for table in records
+        }
+        check_values(get_programme(store.programme_id), records, numeric)
+    except ValueProblem as exc:
+        raise PackageDataError(f"数据包中{exc}") from None
     _check_references(store, records)
     return records
 

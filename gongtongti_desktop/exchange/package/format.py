@@ -26,10 +26,10 @@ PDF_FOLDER = "pdf/"
 PHOTO_FOLDER = "photos/"
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
+_SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 # A photo member: photos/<sha256 of the attachment><suffix>.
-PHOTO_NAME = re.compile(r"^photos/([0-9a-f]{64})(\.[a-z0-9]{1,5})$")
+PHOTO_NAME = re.compile(r"^photos/([0-9a-f]{64})(\.[a-z0-9]{1,5})\Z")
 _PHOTO_SUFFIXES = {".jpg", *IMAGE_SUFFIXES, *DOCUMENT_SUFFIXES}
 
 
@@ -50,7 +50,14 @@ class Limits:
     max_members: int = 20_000
     max_member_bytes: int = 512 * 1024**2
     max_total_bytes: int = 4 * 1024**3
-    max_json_bytes: int = 256 * 1024**2
+    # data.json: a busy kindergarten's school year (2 000 activities with long records, their
+    # attachments and scores) is about 5 MB and 30 000 objects; parsing JSON takes up to
+    # twenty times its size in memory (an object per "{}"), so the size and the count of
+    # objects, strings and values are bounded to keep any import or 汇总 under 300 MB.
+    max_json_bytes: int = 24 * 1024**2
+    max_json_containers: int = 200_000  # "{" and "[" (counted in the raw bytes)
+    max_json_strings: int = 1_500_000  # '"' / 2
+    max_json_values: int = 1_500_000  # ","
     max_manifest_bytes: int = 16 * 1024**2
     max_ratio: float = 200.0
     ratio_floor: int = 1024**2

@@ -35,7 +35,6 @@ from gongtongti_desktop.exchange.package.format import DEFAULT_LIMITS, Limits, P
 from gongtongti_desktop.exchange.package.read import Package, open_member, read_package
 
 Progress = Callable[[int, int, str], None]
-_JPEG = b"\xff\xd8\xff"
 
 
 @dataclass
@@ -153,35 +152,111 @@ def _tick(progress: Progress | None, done: int, total: int, text: str) -> None:
 
 
 def _files_to_copy(store: Store, package: Package) -> list[tuple[str, dict[str, Any]]]:
-    """Attachment files the package carries that this data file does not have yet."""
+    """Attachment files the package carries that this data file lacks — or holds wrongly.
+
+    Every image is decoded in full as the type its record claims before anything is written
+    (a "photo" of random bytes, HTML or an SVG with a script is refused with the package). A
+    file already stored is trusted only when its bytes are what its name says: the original
+    (its hash is the name), or a decodable reduced JPEG that a package brought earlier; the
+    original replaces a reduced copy, and anything else found there is replaced."""
     members = package.photo_members()
     wanted: dict[str, tuple[str, dict[str, Any]]] = {}
     for row in package.data["records"].get("attachment", []):
         member = members.get(str(row.get("sha256")))
         if member is None or row.get("deleted_at") or row["sha256"] in wanted:
             continue
-        if not attachments.stored_path(store, row).exists():
-            _check_reduced(package, member, row)
-            wanted[row["sha256"]] = (member, row)
+        reduced = package.members[member]["sha256"] != row["sha256"]
+        _check_member(package, member, row, reduced)
+        target = attachments.stored_path(store, row)
+        if target.exists() and _trusted(target, row, genuine_incoming=not reduced):
+            continue
+        wanted[row["sha256"]] = (member, row)
     return list(wanted.values())
 
 
-def _check_reduced(package: Package, member: str, row: dict[str, Any]) -> None:
-    """A file whose hash is not the attachment's own must be a reduced photo (a JPEG)."""
-    if package.members[member]["sha256"] == row["sha256"]:
+_FORMATS = {
+    "image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/bmp": "BMP",
+    "image/webp": "WEBP",
+}  # fmt: skip
+_SUFFIX_TYPES = {
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+    ".bmp": "image/bmp", ".webp": "image/webp",
+}  # fmt: skip
+
+
+def _decodes_as(content: bytes, media_type: str) -> bool:
+    """Whether Pillow decodes ``content`` completely as ``media_type`` (not by its first
+    bytes: HTML behind a JPEG's three-byte signature fails here)."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    wanted = _FORMATS.get(media_type)
+    if wanted is None:
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content), formats=[wanted]) as image:
+                image.load()
+                return image.format == wanted
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning):
+        return False
+
+
+def _check_member(package: Package, member: str, row: dict[str, Any], reduced: bool) -> None:
+    """An image member is the image its record claims; a reduced one a real JPEG; a file
+    that is not an image is the original itself (its hash is the record's)."""
+    media = str(row.get("media_type", ""))
+    is_image = media.startswith("image/")
+    if is_image and _SUFFIX_TYPES.get(str(row.get("suffix"))) != media:
+        raise refuse(package.path, f"附件记录的扩展名与类型不符（{row.get('suffix')}、{media}）")
+    if not is_image:
+        if reduced:
+            raise refuse(package.path, f"其中的 {member} 与附件记录不符")
         return
     archive, stream = open_member(package.path, member)
     with archive, stream:
-        head = stream.read(3)
-    if head != _JPEG or not str(row.get("media_type", "")).startswith("image/"):
-        raise refuse(package.path, f"其中的 {member} 与附件记录不符")
+        content = stream.read()
+    claimed = "image/jpeg" if reduced else media
+    if not _decodes_as(content, claimed):
+        raise refuse(
+            package.path,
+            f"其中的 {member} 不是可以打开的{'压缩后的 JPEG ' if reduced else ''}图片"
+            f"（附件“{str(row.get('original_name', ''))[:40]}”），可能已损坏或被冒充",
+        )
+
+
+def _trusted(target: Path, row: dict[str, Any], *, genuine_incoming: bool) -> bool:
+    """Keep the file already stored? Yes when it is the original; when the package brings
+    only a reduced copy, also when the stored file is itself a decodable image."""
+    if _file_hash(target) == row["sha256"]:
+        return True
+    if genuine_incoming:
+        return False  # the original replaces a reduced copy (or anything else)
+    try:
+        content = target.read_bytes()
+    except OSError:
+        return False
+    media = str(row.get("media_type", ""))
+    return _decodes_as(content, "image/jpeg") or _decodes_as(content, media)
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1024 * 1024), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def _copy_file(store: Store, package: Package, member: str, row: dict[str, Any]) -> int:
     """Write one member to its content-addressed place; 1 when written, 0 when already there."""
-    target = attachments.stored_path(store, row)
-    if target.exists():
-        return 0
+    target = attachments.stored_path(store, row)  # planned: new, or replacing a wrong file
     expected = package.members[member]["sha256"]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from typing import Any
 from gongtongti_desktop.core.records import reporting
 from gongtongti_desktop.exchange.package import format as fmt
 
-_UUID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
+_UUID = re.compile(r"^[0-9a-fA-F-]{8,64}\Z")
 _PERIOD_KINDS = ("month", "term", "school_year")
 
 
@@ -55,7 +55,27 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 80 else text[:80] + "…"
 
 
-def check_manifest(path: Path, manifest: Any) -> dict[str, Any]:
+# The keys the program writes (exchange/package/write.py). Anything else is refused: a key this
+# version does not know is data it would silently ignore (a newer format has a newer version).
+MANIFEST_KEYS = frozenset(
+    ("format", "format_version", "app_version", "schema_version", "programme", "kindergarten",
+     "period", "programme_name", "created_at", "counts", "changes", "members")
+)  # fmt: skip
+DATA_KEYS = frozenset(("format", "version", "programme", "kindergarten", "period", "records"))
+_KINDERGARTEN_KEYS = frozenset(("uuid", "name"))
+_PERIOD_KEYS = frozenset(("kind", "key", "label", "start", "end"))
+# An export may come from a computer whose clock is a little ahead; a day more is a forgery
+# (or a wrong clock) that would pose as the newest package in the 汇总.
+FUTURE_SLACK = dt.timedelta(days=1)
+
+
+def _unknown(path: Path, where: str, doc: dict[str, Any], known: frozenset[str]) -> None:
+    extra = sorted(set(doc) - known)
+    if extra:
+        raise fmt.refuse(path, f"{where}中有本程序不认识的项“{_short(ValueError(extra[0]))}”")
+
+
+def check_manifest(path: Path, manifest: Any, *, now: dt.datetime | None = None) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != fmt.PACKAGE_FORMAT:
         raise fmt.not_ours(path)
     version = manifest.get("format_version")
@@ -91,12 +111,24 @@ def check_manifest(path: Path, manifest: Any) -> dict[str, Any]:
         stamp = None
     if stamp is None or stamp.tzinfo is None:
         raise fmt.refuse(path, "清单中的导出时间格式不对")
+    now = now or dt.datetime.now().astimezone()
+    if stamp > now + FUTURE_SLACK:
+        raise fmt.refuse(
+            path,
+            f"清单中的导出时间 {stamp:%Y-%m-%d %H:%M} 晚于现在（本机时间 {now:%Y-%m-%d %H:%M}），"
+            "数据包可能被改动，或导出它的电脑时间不对",
+        )
+    _unknown(path, "清单", manifest, MANIFEST_KEYS)
     return manifest
 
 
 def _check_identity(path: Path, where: str, doc: dict[str, Any]) -> None:
     """kindergarten {uuid, name}, programme and period {kind, key, label, start, end}."""
     kindergarten = doc.get("kindergarten")
+    if isinstance(kindergarten, dict):
+        _unknown(path, f"{where}的幼儿园信息", kindergarten, _KINDERGARTEN_KEYS)
+    if isinstance(doc.get("period"), dict):
+        _unknown(path, f"{where}的期间", doc["period"], _PERIOD_KEYS)
     if (
         not isinstance(kindergarten, dict)
         or not isinstance(kindergarten.get("uuid"), str)
@@ -131,6 +163,7 @@ def check_data(path: Path, manifest: dict[str, Any], data: Any) -> dict[str, Any
             f"其中的数据格式版本为 {version}，本程序只认识到 {reporting.DATA_VERSION}，"
             "请升级本程序后再导入",
         )
+    _unknown(path, "data.json ", data, DATA_KEYS)
     _check_identity(path, "data.json ", data)
     for key in ("kindergarten", "programme", "period"):
         if data[key] != manifest[key]:

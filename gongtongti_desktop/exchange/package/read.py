@@ -168,6 +168,7 @@ def _read_archive(
             kept[name] = content
         if progress is not None:
             progress(n, total, f"已核对 {name}")
+    _check_json_counts(path, kept[fmt.DATA], limits)
     data = package_json.check_data(
         path, manifest, package_json.parse(path, fmt.DATA, kept[fmt.DATA])
     )
@@ -178,6 +179,24 @@ def _read_archive(
         if problem:
             raise fmt.refuse(path, f"其中的 {fmt.ANNEXES} {problem}")
     return Package(path, manifest, data, members)
+
+
+def _check_json_counts(path: Path, raw: bytes, limits: Limits) -> None:
+    """Bound what parsing data.json can take in memory, before it is parsed: the number of
+    objects and lists, strings and values (counted in the raw bytes — a character inside a
+    string counts too, which only makes the bound safer)."""
+    counts = (
+        (raw.count(b"{") + raw.count(b"["), limits.max_json_containers, "个对象或列表"),
+        (raw.count(b'"') // 2, limits.max_json_strings, "个字符串"),
+        (raw.count(b","), limits.max_json_values, "个值"),
+    )
+    for found, most, what in counts:
+        if found > most:
+            raise fmt.refuse(
+                path,
+                f"其中的 {fmt.DATA} 含有 {found} {what}，超过 {most} 的上限"
+                "（一个幼儿园一学年的记录远少于此）",
+            )
 
 
 def _check_entries(

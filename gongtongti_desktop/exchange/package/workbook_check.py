@@ -84,5 +84,5 @@ def _open_problem(content: bytes) -> str:
     except Exception as exc:  # a hostile or damaged file can fail in any parser layer
         if guard.defusedxml_cause(exc) is not None:
             return "含有被禁止的 XML 内容，可能是恶意构造的文件"
-        return f"已损坏，无法作为 Excel 工作簿读取（{type(exc).__name__}）"
+        return "已损坏，无法作为 Excel 工作簿读取"
     return ""

@@ -170,7 +170,7 @@ def _rules(store: Store, programme: Programme, period: Period, today: dt.date) -
             inside = period.start <= result.period.start and result.period.end <= period.end
             if inside and result.closed:
                 closed += 1
-                met += result.status == rules.MET
+                met += result.done
     return met, closed
 
 

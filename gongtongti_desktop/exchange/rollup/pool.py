@@ -55,8 +55,8 @@ def figures_of(path: Path, limits: Limits, folder: Path) -> Outcome:
         # The workbook is never opened here: its byte checks suffice (see read_package).
         package = read_package(path, limits=limits, open_workbook=False)
         return path, figures(scratch, package), ""
-    except (UserError, sqlite3.Error) as exc:
-        return path, None, _reason(exc)
+    except (UserError, sqlite3.Error, OverflowError, ValueError, OSError) as exc:
+        return path, None, _reason(exc)  # listed with its reason; the others go on
 
 
 def _figures_of_task(task: tuple[Path, Limits, Path]) -> Outcome:

@@ -1,4 +1,4 @@
-"""What the window does around opening a data file: one writer (QLockFile), a damaged file
+"""What the window does around opening a data file: one writer (core's lock), a damaged file
 answered with the newest good backup, the first start of the day backed up, and a warning
 when the file lives in a cloud-synced folder. The decisions are core's (core/backups.py,
 core/file_safety.py); this module only asks and tells."""
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from gongtongti_desktop.core.datafile import backups
@@ -16,37 +15,25 @@ from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.errors import DamagedFileError, UserError
 from gongtongti_desktop.ui.shell.common import APP_TITLE, show_error
 
-_locks: dict[Path, QLockFile] = {}
+_locks: set[Path] = set()
 _warned_cloud: set[Path] = set()
 
 
 def acquire(path: Path) -> None:
-    """Hold the data file for this window; UserError when another program holds it."""
+    """Hold the data file for this window (core's one-writer lock, the same the commands
+    take); UserError naming the holder when another window or command has it."""
     key = Path(path).resolve()
     if key in _locks:
         return
-    lock = QLockFile(str(file_safety.lock_path(key)))
-    lock.setStaleLockTime(0)  # a lock is stale only when its process is gone
-    if not lock.tryLock(200):
-        if lock.error() == QLockFile.LockError.LockFailedError:
-            info = lock.getLockInfo()  # (pid, host, app) in PySide6; empty values when unknown
-            who = f"（进程 {info[0]}，电脑 {info[1]}）" if info and info[0] else ""
-            raise UserError(
-                f"数据文件 {path} 已在另一个共同体工作台窗口中打开{who}。\n"
-                "同一个数据文件同时只能在一个窗口中修改，以免两处写入互相覆盖。"
-                "请切换到那个窗口，或先关闭它。"
-            )
-        raise UserError(
-            f"无法在 {Path(path).parent} 中建立锁文件：文件夹可能是只读的。"
-            "请把数据文件放在可以写入的文件夹中。"
-        )
-    _locks[key] = lock
+    file_safety.acquire(key, "窗口")
+    _locks.add(key)
 
 
 def release(path: Path) -> None:
-    lock = _locks.pop(Path(path).resolve(), None)
-    if lock is not None:
-        lock.unlock()
+    key = Path(path).resolve()
+    if key in _locks:
+        _locks.discard(key)
+        file_safety.release(key)
 
 
 def offer_backup(parent: QWidget | None, path: Path, exc: DamagedFileError) -> bool:

@@ -22,11 +22,9 @@ from PySide6.QtGui import (
     QImageReader,
     QKeySequence,
     QPixmap,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -41,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from gongtongti_desktop.errors import UserError
-from gongtongti_desktop.ui.shell.common import muted, show_error
+from gongtongti_desktop.ui.shell.common import muted, shortcut, show_error
 
 THUMB = 128
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -180,11 +178,11 @@ class AttachmentStrip(QWidget):
         self.caption_button.clicked.connect(self.edit_caption)
         self.open_button.clicked.connect(lambda: self.open_item(self.list.currentItem()))
         self.delete_button.clicked.connect(self._delete_current)
-        QShortcut(
+        shortcut(
             QKeySequence(QKeySequence.StandardKey.Delete),
             self.list,
             self._delete_current,
-            context=Qt.ShortcutContext.WidgetShortcut,
+            Qt.ShortcutContext.WidgetShortcut,
         )
         bar = QHBoxLayout()
         bar.addWidget(self.title)
@@ -292,8 +290,9 @@ class AttachmentStrip(QWidget):
     # -- asking -------------------------------------------------------------------------------
 
     def choose_files(self) -> list[Path]:
-        names, _filter = QFileDialog.getOpenFileNames(self, "添加附件", "", FILE_FILTER)
-        files = [Path(n) for n in names]
+        from gongtongti_desktop.ui.shell import file_choice  # photo preview, last folder
+
+        files = file_choice.choose_files(self, "添加附件（可多选）", FILE_FILTER, "photos")
         if files:
             self.add_files.emit(files)
         return files

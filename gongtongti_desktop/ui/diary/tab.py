@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
+from PySide6.QtGui import QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,7 +45,7 @@ from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.diary.attachment_actions import AttachmentActions
 from gongtongti_desktop.ui.diary.detail import ActivityDetail
 from gongtongti_desktop.ui.diary.model import DiaryModel
-from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, show_error
+from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, shortcut, show_error
 from gongtongti_desktop.ui.shell.period_picker import ALL, PeriodPicker
 from gongtongti_desktop.ui.shell.record_dialog import RecordDialog, open_for_tab
 from gongtongti_desktop.ui.shell.undo import UndoContext, perform
@@ -110,11 +110,11 @@ class DiaryTab(AttachmentActions, QWidget):
         layout.addWidget(self.plan_filter_bar)
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
-        QShortcut(
+        shortcut(
             QKeySequence(QKeySequence.StandardKey.Find),
             self,
             self.focus_search,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
 
     # -- building -----------------------------------------------------------------------------
@@ -220,7 +220,7 @@ class DiaryTab(AttachmentActions, QWidget):
             (QKeySequence(Qt.Key.Key_Return), lambda: self.edit()),
             (QKeySequence(Qt.Key.Key_Enter), lambda: self.edit()),
         ):
-            QShortcut(key, self.view, slot, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut(key, self.view, slot, Qt.ShortcutContext.WidgetShortcut)
         self.empty_hint = QLabel()
         self.empty_hint.setWordWrap(True)
         muted(self.empty_hint)

@@ -51,7 +51,7 @@ MAX_PROBLEM_LINES = 12
 PER_NOW = {"month": "本月", "term": "本学期", "school_year": "本学年"}
 PER_LAST = {"month": "上月", "term": "上学期", "school_year": "上学年"}
 GREEN, RED = "#1e8449", "#c0392b"
-STATUS_COLORS = {rules.MET: GREEN, rules.MISSED: RED, rules.TOO_MANY: RED}
+STATUS_COLORS = {rules.MET: GREEN, rules.MISSED: RED, rules.TOO_MANY: GREEN}
 RULES_PENDING = "正在统计规则达成情况…"
 RULES_AFTER_PAINT_MS = 10
 NOTICE_STYLE = (
@@ -144,10 +144,14 @@ class OverviewTab(QWidget):
         middle.addWidget(self.rules_box, 4)
         middle.addLayout(right, 5)
 
+        from gongtongti_desktop.ui.overview.first_steps import FirstSteps
+
+        self.first_steps = FirstSteps(store)
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addLayout(heading)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.first_steps)
         layout.addLayout(cards)
         layout.addLayout(middle)
         layout.addStretch(1)
@@ -311,6 +315,8 @@ class OverviewTab(QWidget):
         for table, count in self.counts().items():
             self.count_labels[table].setText(str(count))
         self._show_problems(roster.roster_problems(self.store, self.programme))
+        if hasattr(self, "first_steps"):
+            self.first_steps.refresh()
         if self.chart is not None:
             self.chart.set_counts(self.activity_counts())
 
@@ -467,7 +473,11 @@ class OverviewTab(QWidget):
         bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
         bar.setFixedWidth(110)
         bar.setToolTip(tip)
-        color = STATUS_COLORS.get(result.status)
+        color = (
+            STATUS_COLORS.get(result.status)
+            if result.done or result.status != rules.TOO_MANY
+            else RED
+        )
         if color:
             palette = bar.palette()
             palette.setColor(QPalette.ColorRole.Highlight, QColor(color))
@@ -498,7 +508,7 @@ class OverviewTab(QWidget):
                     which = PER_NOW[per] if result is now else PER_LAST[per]
                     text = f"{result.rule.label} {result.progress}"
                     if result.status == rules.TOO_MANY:
-                        text += "（超出上限）"
+                        text += "（超出上限）"  # only a strict maximum is a miss
                     found.setdefault((which, result.period.label), []).append(text)
             for (which, label), texts in found.items():
                 lines.append(f"{which}（{label}）未达成：{'、'.join(texts)}")
@@ -519,10 +529,13 @@ class OverviewTab(QWidget):
     def _show_problems(self, problems: list[str]) -> None:
         self.problems.clear()
         self.problems.addItems(problems)
+        from gongtongti_desktop.core.checks.daily import empty_roster_hint
+
+        empty = empty_roster_hint(self.store)
         if problems:
             self.problems_label.setText(f"发现 {len(problems)} 处需要补充：")
         else:
-            self.problems_label.setText("未发现问题。")
+            self.problems_label.setText(empty or "未发现问题。")
         self.problems.setVisible(bool(problems))
         # As tall as its lines (up to MAX_PROBLEM_LINES, then it scrolls): no empty white box.
         lines = min(len(problems), MAX_PROBLEM_LINES)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
+from PySide6.QtGui import QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,7 +37,7 @@ from gongtongti_desktop.core.records.changes import Changes
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.plans.model import ID_ROLE, ROW_KEY_ROLE, PlanTreeModel
 from gongtongti_desktop.ui.plans.side_panel import PlanSidePanel
-from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, show_error
+from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, shortcut, show_error
 from gongtongti_desktop.ui.shell.period_picker import PeriodPicker
 from gongtongti_desktop.ui.shell.record_dialog import RecordDialog, open_for_tab
 from gongtongti_desktop.ui.shell.undo import CallCommand, UndoContext, perform
@@ -185,9 +185,8 @@ class PlanTab(QWidget):
             (QKeySequence(QKeySequence.StandardKey.Delete), lambda: self.delete()),
             (QKeySequence(Qt.Key.Key_Return), lambda: self.edit()),
             (QKeySequence(Qt.Key.Key_Enter), lambda: self.edit()),
-            (QKeySequence(QKeySequence.StandardKey.New), lambda: self.add()),
         ):
-            QShortcut(key, self.view, slot, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut(key, self.view, slot, Qt.ShortcutContext.WidgetShortcut)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         muted(self.hint)

@@ -60,6 +60,38 @@ def safe_file_name(text: str) -> str:
     return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in text).strip() or "表格"
 
 
+PRINT_DRAFT_QUESTION = "本期阶段总结还是自动起草的草稿，尚未修改，仍要打印吗？"
+SUMMARY_SOURCE = "summary_rows"  # a form printing a stage summary (附件3)
+
+
+def file_stem(title: str, period: Period | None) -> str:
+    """A saved file's name: the form and its period ("附件3 …（2024年秋季学期）"), so the next
+    period's file does not replace this one."""
+    if period is None or period.label in title:
+        return safe_file_name(title)
+    return safe_file_name(f"{title}（{period.label}）")
+
+
+def free_path(path: Path) -> Path:
+    """``path``, or ``name（2）.pdf`` … when a file of that name is already there."""
+    number = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}（{number}）{path.suffix}")
+        number += 1
+    return candidate
+
+
+def unedited_draft(store: Store, spec: FormSpec, period: Period | None) -> bool:
+    """The form prints a stage summary whose text is still the untouched draft."""
+    if period is None or getattr(spec, "source", "") != SUMMARY_SOURCE:
+        return False
+    from gongtongti_desktop.core.profile.periods import period_key
+    from gongtongti_desktop.core.records import stage_reports
+
+    return stage_reports.is_unedited_draft(stage_reports.get_summary(store, period_key(period)))
+
+
 def paint_pages(document: QPdfDocument, printer: QPrinter) -> int:
     """Render every page (or the range chosen in the print dialog) onto ``printer``.
 
@@ -221,7 +253,8 @@ class PrintPreviewDialog(QDialog):
             show_error(self, exc)
 
     def save_as(self) -> Path | None:
-        suggested = documents_folder() / f"{safe_file_name(self.title)}.pdf"
+        stem = getattr(self, "file_stem", "") or safe_file_name(self.title)
+        suggested = free_path(documents_folder() / f"{stem}.pdf")
         path = ask_save_path(self, "另存为 PDF", suggested, "PDF 文件 (*.pdf)")
         if path is None:
             return None
@@ -237,7 +270,8 @@ class PrintPreviewDialog(QDialog):
     def save_as_xlsx(self) -> Path | None:
         if self.save_xlsx is None:
             return None
-        suggested = documents_folder() / f"{safe_file_name(self.title)}.xlsx"
+        stem = getattr(self, "file_stem", "") or safe_file_name(self.title)
+        suggested = free_path(documents_folder() / f"{stem}.xlsx")
         path = ask_save_path(self, "另存为 Excel", suggested, "Excel 工作簿 (*.xlsx)")
         if path is None:
             return None
@@ -286,6 +320,7 @@ def open_print_preview(
     *,
     activity_ids: Sequence[str] | None = None,
     today: dt.date | None = None,
+    draft_asked: bool = False,
 ) -> PrintPreviewDialog | None:
     """Render the form and open its preview (not modal for the rest of the program).
 
@@ -301,10 +336,17 @@ def open_print_preview(
                 from gongtongti_desktop.core.forms.form_data import default_period
 
                 period = default_period(programme, spec, today)
+        if not draft_asked and unedited_draft(store, spec, period):
+            from gongtongti_desktop.ui.shell.common import ask_yes_no
+
+            if not ask_yes_no(parent, PRINT_DRAFT_QUESTION, "打印"):
+                return None  # asked from every entry point: the tab's button and 打印 menu
+        with wait_cursor():
             rendered = _render(store, programme, form_id, period, activity_ids)
             dialog = PrintPreviewDialog(
                 rendered[0], rendered[1], rendered[2], parent, save_xlsx=rendered[3]
             )
+            dialog.file_stem = file_stem(rendered[1], period)  # type: ignore[attr-defined]
     except UserError as exc:
         show_error(parent, exc)
         return None
@@ -331,6 +373,7 @@ def open_print_preview(
                         blank_box is not None and blank_box.isChecked(),
                     )  # fmt: skip
                     dialog.set_document(pdf, title, save_pdf, save_xlsx)
+                    dialog.file_stem = file_stem(title, chosen)  # type: ignore[attr-defined]
             except UserError as exc:
                 show_error(dialog, exc)
 

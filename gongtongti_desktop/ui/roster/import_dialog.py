@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -91,9 +90,10 @@ def choose_and_preview(
     parent: QWidget | None, store: Store, programme: Programme
 ) -> ImportPreviewDialog | None:
     """Ask for the workbook and build the preview; None when there is nothing to show."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    from gongtongti_desktop.ui.shell.common import documents_folder  # the last folder used
+
     name, _filter = QFileDialog.getOpenFileName(
-        parent, "导入结对名单", folder, "Excel 工作簿 (*.xlsx)"
+        parent, "导入结对名单", str(documents_folder()), "Excel 工作簿 (*.xlsx)"
     )
     if not name:
         return None

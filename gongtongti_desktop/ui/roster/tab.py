@@ -4,7 +4,7 @@ each a sortable, filterable table with 新增 / 编辑 / 删除."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,7 +22,7 @@ from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import catalog, roster
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.roster.model import RecordTableModel
-from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, show_error
+from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, shortcut, show_error
 from gongtongti_desktop.ui.shell.labels import RoleLabels
 from gongtongti_desktop.ui.shell.record_dialog import RecordDialog
 
@@ -146,7 +146,7 @@ class RecordSection(QWidget):
             (QKeySequence(Qt.Key.Key_Return), lambda: self.edit()),
             (QKeySequence(Qt.Key.Key_Enter), lambda: self.edit()),
         ):
-            QShortcut(key, self.view, slot, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut(key, self.view, slot, Qt.ShortcutContext.WidgetShortcut)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -212,8 +212,23 @@ class RecordSection(QWidget):
 
     # -- changing -----------------------------------------------------------------------------
 
+    def new_values(self) -> dict[str, str]:
+        """What a new record starts with: 本园 on its side of a pairing (the lead side; the
+        director changes it when 本园 is the one helped) and as a person's kindergarten."""
+        from gongtongti_desktop.core.records import home
+
+        mine = home.home_id(self.store)
+        if not mine:
+            return {}
+        field = {"pairing": "lead_id", "person": "kindergarten_id",
+                 "staff_exchange": "from_id"}.get(self.table)  # fmt: skip
+        return {field: mine} if field else {}
+
     def make_dialog(self, record_id: str | None = None) -> RecordDialog:
-        dialog = RecordDialog(self.store, self.programme, self.table, record_id, self)
+        initial = self.new_values() if record_id is None else None
+        dialog = RecordDialog(
+            self.store, self.programme, self.table, record_id, self, initial=initial
+        )
         dialog.saved.connect(self._after_save)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
@@ -282,11 +297,11 @@ class RosterTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-        QShortcut(
+        shortcut(
             QKeySequence(QKeySequence.StandardKey.Find),
             self,
             self.focus_filter,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
 
     def current_section(self) -> RecordSection:

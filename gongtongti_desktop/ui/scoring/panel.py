@@ -34,6 +34,10 @@ TARGET_ROLE = Qt.ItemDataRole.UserRole + 1  # (table, id) of an evidence row
 DELETED_ROLE = Qt.ItemDataRole.UserRole + 2
 MISSED_COLOR = QColor("#c0392b")
 MET_COLOR = QColor("#1e7b34")
+STAR_NOTE = (
+    "※ 打印的评分表上，采用了建议分的分数旁标 ※，表示这是依据帮扶日志等记录统计的建议分，"
+    "不是凭印象打的分。"
+)
 SUGGESTION_RULE = (
     "建议分 = 满分 × 各规则达标的期数占比（多条规则取平均），向下取到半分。"
     "建议分只供参考，需您点击“采用建议分”才会填入。"
@@ -82,6 +86,11 @@ class ScoringPanel(QWidget):
         self.accept_button = QPushButton("采用建议分（自评）")
         self.accept_button.setToolTip("把建议分填入自评分；之后仍可直接改写")
         self.accept_button.clicked.connect(self.accept_requested)
+        self.reason_label = QLabel()  # why this number, in words (core's reasoning)
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.star_note = muted(QLabel(STAR_NOTE))
+        self.star_note.setWordWrap(True)
         self.rule_list = QListWidget()
         self.rule_list.setWordWrap(True)
         self.rule_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -118,11 +127,19 @@ class ScoringPanel(QWidget):
         evidence_buttons.addWidget(self.remove_button)
         evidence_buttons.addStretch(1)
         self.evidence_label = QLabel("佐证材料：")
+        # Room for a few lines each: on a small screen the panel scrolls (the tab puts it in a
+        # scroll area) instead of squeezing the lists to nothing.
+        line = self.fontMetrics().lineSpacing()
+        self.rule_list.setMinimumHeight(line * 4)
+        self.comment.setMinimumHeight(line * 3 + 12)
+        self.evidence_list.setMinimumHeight(line * 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
         layout.addLayout(suggestion_row)
+        layout.addWidget(self.reason_label)
+        layout.addWidget(self.star_note)
         layout.addWidget(self.rule_list, 1)
         layout.addLayout(comment_head)
         layout.addWidget(self.comment, 1)
@@ -172,6 +189,8 @@ class ScoringPanel(QWidget):
         self.rule_list.clear()
         self.accept_button.setVisible(suggestion is not None)
         self.rule_list.setVisible(suggestion is not None)
+        self.reason_label.setVisible(suggestion is not None)
+        self.star_note.setVisible(suggestion is not None)
         if suggestion is None:
             text = (
                 ""
@@ -187,11 +206,14 @@ class ScoringPanel(QWidget):
             f"建议分：<b>{fmt_points(suggestion.score)}</b>（{suggestion.evidence_count} 条记录）"
         )
         self.suggestion_label.setToolTip(SUGGESTION_RULE)
+        self.reason_label.setText(
+            f"为什么是这个分数：{suggestion.reasoning}建议分只供参考，点“采用建议分”才会填入。"
+        )
         for result, line in zip(suggestion.results, suggestion.explanation, strict=True):
             entry = QListWidgetItem(line)
-            if result.status in ("missed", "too_many"):
+            if result.status == "missed" or (result.status == "too_many" and not result.done):
                 entry.setForeground(QBrush(MISSED_COLOR))
-            elif result.status == "met":
+            elif result.done:
                 entry.setForeground(QBrush(MET_COLOR))
             if result.rule.source:
                 entry.setToolTip(result.rule.source)

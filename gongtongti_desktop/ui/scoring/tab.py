@@ -15,16 +15,18 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
+from PySide6.QtGui import QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTreeView,
     QVBoxLayout,
@@ -47,7 +49,7 @@ from gongtongti_desktop.ui.scoring.model import ScoringModel, Values
 from gongtongti_desktop.ui.scoring.panel import ScoringPanel
 from gongtongti_desktop.ui.scoring.panel_actions import PanelActions
 from gongtongti_desktop.ui.scoring.totals import TotalsStrip, count_text
-from gongtongti_desktop.ui.shell.common import muted, show_error, wait_cursor
+from gongtongti_desktop.ui.shell.common import muted, shortcut, show_error, wait_cursor
 from gongtongti_desktop.ui.shell.period_picker import PeriodPicker
 from gongtongti_desktop.ui.shell.undo import CallCommand, UndoContext
 
@@ -100,7 +102,14 @@ class ScoringTab(PanelActions, QWidget):
         main_layout.addWidget(self.note_label)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(main)
-        self.splitter.addWidget(self.panel)
+        # The side panel shows the selected item's whole text and why its suggestion is what
+        # it is; on a small screen it scrolls rather than cutting either short.
+        panel_scroll = QScrollArea()
+        panel_scroll.setWidgetResizable(True)
+        panel_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        panel_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        panel_scroll.setWidget(self.panel)
+        self.splitter.addWidget(panel_scroll)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -203,11 +212,11 @@ class ScoringTab(PanelActions, QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        QShortcut(
+        shortcut(
             QKeySequence(QKeySequence.StandardKey.Delete),
             self.view,
             self._clear_current_cell,
-            context=Qt.ShortcutContext.WidgetShortcut,
+            Qt.ShortcutContext.WidgetShortcut,
         )
         self.totals = TotalsStrip()
         self.note_label = muted(QLabel())

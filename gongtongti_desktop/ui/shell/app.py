@@ -28,6 +28,7 @@ ORGANIZATION = "gongtongti"
 APPLICATION = "gongtongti-desktop"
 DEFAULT_FILE_NAME = "gongtongti.gtdb"
 OPEN_OTHER, CREATE_NEW, QUIT = "open", "new", "quit"
+REMINDERS_AFTER_MS = 600  # after 概览 and its rule rows are on screen
 
 
 def install_translations(app: QApplication) -> list[QTranslator]:
@@ -158,6 +159,9 @@ def build_app() -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
+    from gongtongti_desktop.ui.shell import fit
+
+    fit.install(app)  # every dialog fits a small or scaled screen
     sys.excepthook = _excepthook
     return app
 
@@ -190,7 +194,14 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> N
     else:
         window.attach(*opened)
         if package is not None:
-            window.import_package(package)
+            window.import_package(package)  # a double-clicked .gtt: its preview, no reminders
+            return
+        from gongtongti_desktop.ui.overview.reminders import show_at_start
+
+        if show_at_start():  # what is due, each a click from where to act — once 概览 shows
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(REMINDERS_AFTER_MS, window, window.daily.show_reminders)
 
 
 def run_gui(data_path: Path | None, package: Path | None = None) -> int:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
 from gongtongti_desktop.errors import UserError
@@ -86,8 +86,38 @@ def ask_save_path(
     path = Path(name)
     if path.suffix.lower() != suggested.suffix.lower():
         path = path.with_name(path.name + suggested.suffix)
+    remember_folder(path.parent)
     return path
 
 
+LAST_FOLDER_KEY = "last_folder/files"
+
+
 def documents_folder() -> Path:
+    """Where file dialogs start: the folder the director last chose a file in (remembered
+    across starts), else her Documents folder — not the Documents folder every time."""
+    from PySide6.QtCore import QSettings
+
+    saved = QSettings().value(LAST_FOLDER_KEY)
+    if isinstance(saved, str) and saved and Path(saved).is_dir():
+        return Path(saved)
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+
+
+def remember_folder(folder: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    if folder.is_dir():
+        QSettings().setValue(LAST_FOLDER_KEY, str(folder))
+
+
+def shortcut(key: QKeySequence, widget: QWidget, slot: Callable[[], object], context) -> QShortcut:
+    """A key for ``widget`` in ``context`` (Qt.ShortcutContext).
+
+    Why not ``QShortcut(key, widget, slot, context=…)``: PySide6 drops that keyword, the
+    shortcut stays window-wide, and two lists' Delete keys in one window cancel each other out
+    as ambiguous — the key then does nothing anywhere."""
+    made = QShortcut(key, widget)
+    made.setContext(context)
+    made.activated.connect(slot)
+    return made

@@ -73,14 +73,26 @@ class FieldEditor:
 
 
 class LineEditor(FieldEditor):
+    """One line. A date gets a 日历 button and takes 2026年9月1日 / 9月1日 as typed; a time
+    takes 9点半 / 下午3点 (``date_field``); both show the stored form when left."""
+
     def __init__(self, field: Field) -> None:
-        self.edit = QLineEdit()
-        placeholder = PLACEHOLDERS.get(field.kind)
-        if placeholder:
-            self.edit.setPlaceholderText(placeholder)
-        if field.kind in ("date", "time", "month"):
-            self.edit.setClearButtonEnabled(True)
-        super().__init__(field, self.edit)
+        from gongtongti_desktop.ui.shell.date_field import DateField, TimeField
+
+        widget: QWidget
+        if field.kind == "date":
+            widget = DateField()
+            self.edit: QLineEdit = widget.edit
+        elif field.kind == "time":
+            widget = self.edit = TimeField()
+        else:
+            widget = self.edit = QLineEdit()
+            placeholder = PLACEHOLDERS.get(field.kind)
+            if placeholder:
+                self.edit.setPlaceholderText(placeholder)
+            if field.kind == "month":
+                self.edit.setClearButtonEnabled(True)
+        super().__init__(field, widget)
 
     def value(self) -> str:
         return self.edit.text()

@@ -24,7 +24,7 @@ from gongtongti_desktop.core.profile.programme import (
     available_programmes,
     get_programme,
 )
-from gongtongti_desktop.core.records import validation
+from gongtongti_desktop.core.records import home, validation
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.shell.common import muted, show_error
 from gongtongti_desktop.ui.shell.field_editors import ERROR_STYLE
@@ -127,6 +127,11 @@ class FirstRunDialog(QDialog):
                     self.name_edit.setFocus()
                     return
                 store = Store.create(self.path, kindergarten=name, programme_id=self.programme_id)
+                try:
+                    home.ensure_home(store, get_programme(store.programme_id))
+                except BaseException:
+                    store.close()
+                    raise
             try:
                 self.programme = get_programme(store.programme_id)
             except BaseException:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QLabel,
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongtongti_desktop import __version__
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.shell.common import (
     APP_TITLE,
@@ -134,7 +134,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store: Store = None  # type: ignore[assignment]  # until attach()
         self.programme: Programme = None  # type: ignore[assignment]
-        self.resize(1180, 760)
+        from gongtongti_desktop.ui.shell import fit
+
+        fit.install(QApplication.instance())  # type: ignore[arg-type]
+        fit.place_main_window(self)
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         self.undo_group = QUndoGroup(self)
@@ -181,13 +184,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("文件(&F)")
+        file_menu = self.file_menu = bar.addMenu("文件(&F)")
         self.open_action = self._action(
             file_menu, "打开数据文件…", self.choose_and_open, QKeySequence.StandardKey.Open
         )
         self.new_action = self._action(
-            file_menu, "新建数据文件…", self.choose_and_create, QKeySequence.StandardKey.New
-        )
+            file_menu, "新建数据文件…", self.choose_and_create, "Ctrl+Shift+N"
+        )  # Ctrl+N: a new record of the tab shown (shell/daily)
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, "导入结对名单（Excel）…", self.import_roster)
         self.export_action = self._action(file_menu, "导出表格（Excel）…", self.export_tables)
@@ -218,8 +221,11 @@ class MainWindow(QMainWindow):
         self.undo_group.activeStackChanged.connect(self._update_undo_actions)
         self._update_undo_actions()
         self.print_menu = bar.addMenu("打印(&P)")
-        help_menu = bar.addMenu("帮助(&H)")
-        self._action(help_menu, "关于", self.show_about)
+        help_menu = self.help_menu = bar.addMenu("帮助(&H)")
+        self._action(help_menu, "关于", lambda: self.daily.show_about())
+        from gongtongti_desktop.ui.shell.daily import DailyActions
+
+        self.daily = DailyActions(self)
 
     def _action(self, menu, text: str, slot, shortcut=None, *, needs_file: bool = True) -> QAction:
         action = QAction(text, self)
@@ -250,6 +256,7 @@ class MainWindow(QMainWindow):
         from gongtongti_desktop.ui.overview.tab import OverviewTab
 
         self.overview: OverviewTab = OverviewTab(self.store, self.programme)
+        self.overview.first_steps.go.connect(self.daily.go)
         # Every tab but 概览 is made when first shown (start-up stays cheap).
         self.roster_page = LazyTab(self._make_roster_tab)
         self.plan_page = LazyTab(self._make_plan_tab, shows=frozenset({"plan_item", "activity"}))
@@ -327,7 +334,8 @@ class MainWindow(QMainWindow):
         from gongtongti_desktop.ui.stage_report.tab import SummaryTab
 
         tab = SummaryTab(self.store, self.programme, parent)
-        tab.print_requested.connect(self.print_form)
+        # the tab has asked about an untouched draft already
+        tab.print_requested.connect(lambda f, p: self.print_form(f, p, draft_asked=True))
         tab.changed.connect(self.overview.mark_stale)
         return tab
 
@@ -480,9 +488,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def import_package(self, path: Path | None = None) -> QDialog | None:
-        """文件 → 导入上报包…: choose (unless ``path``: a double-clicked .gtt), check, preview;
-        on 导入 the window shows the merged data (an empty data file takes the package's
-        kindergarten: the title follows)."""
+        """文件 → 导入上报包… (or ``path``, a double-clicked .gtt): check, preview; on 导入 the
+        window shows the merged data (an empty data file takes the package's kindergarten)."""
         from gongtongti_desktop.ui.packages.import_dialog import run_package_import
 
         summary = self.summary_page.content
@@ -511,12 +518,14 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
-    def print_form(self, form_id: str, period=None):
+    def print_form(self, form_id: str, period=None, *, draft_asked: bool = False):
         """The form's preview; a periodic form opens at ``period`` (default: the form's default,
         normally this term) with a picker to choose another month / term / school year."""
         from gongtongti_desktop.ui.printing.print_preview import open_print_preview
 
-        return open_print_preview(self, self.store, self.programme, form_id, period)
+        return open_print_preview(
+            self, self.store, self.programme, form_id, period, draft_asked=draft_asked
+        )
 
     def print_index(self, index_id: str, period: Period | None = None):
         """The printable form of an assessment index (附件4, a checklist) for a period."""
@@ -534,17 +543,6 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
-
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"关于{APP_TITLE}",
-            f"<p><b>{APP_TITLE}</b> {__version__}</p>"
-            "<p>幼儿园城乡教育共同体（结对帮扶）园长工作台：结对名单、表格打印与导出。</p>"
-            "<p>离线运行，所有数据只保存在本机的数据文件中。</p>"
-            f"<p>当前方案：{self.programme.name}<br>{self.programme.source_document}</p>"
-            f"<p>数据文件：{self.store.path}</p>",
-        )
 
     def show_revised(self) -> QDialog:
         from gongtongti_desktop.ui.diary.revised_records_dialog import RevisedRecordsDialog
@@ -587,7 +585,13 @@ class MainWindow(QMainWindow):
         )
         return True
 
+    def show(self) -> None:  # maximised where the screen is small (fit.place_main_window)
+        self.showMaximized() if getattr(self, "open_maximized", False) else super().show()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        from gongtongti_desktop.ui.shell import fit
+
+        fit.remember_main_window(self)
         if self.store is not None:  # None: closed while its data file was being opened
             from gongtongti_desktop.ui.datafile import data_file_guard as guard
 

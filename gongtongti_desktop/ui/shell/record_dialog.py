@@ -31,6 +31,7 @@ from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import catalog, plans, roster
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.core.records.engine import Field
+from gongtongti_desktop.core.timeutil import parse_date
 from gongtongti_desktop.errors import UserError, ValidationError
 from gongtongti_desktop.ui.shell.common import DISCARD_QUESTION, ask_yes_no, muted, show_error
 from gongtongti_desktop.ui.shell.field_editors import (
@@ -231,16 +232,15 @@ class RecordDialog(QDialog):
         items = []
         for sy in (year - 1, year, year + 1):
             for row in periods.plan_rows(cal, periods.school_year_period(cal, sy)):
-                items.append((f"{row.start.year}年{row.label}", row.key))
+                items.append((periods.plan_row_period(cal, row).label, row.key))
         editor = ComboEditor(field)
         editor.fill(items, keep="")
         return editor
 
     def _plan_item_items(self, day: str) -> list[tuple[str, str]]:
         """The active plan items of the plan row the activity's date falls in."""
-        try:
-            date = dt.date.fromisoformat(day.strip())
-        except ValueError:
+        date = parse_date(day)  # 2026年9月1日 and 9月1日 as well, as the date field takes them
+        if date is None:
             return []
         row = plans.row_for_month(self.programme, f"{date.year:04d}-{date.month:02d}")
         period = periods.Period("month", row.start, row.end, row.label)
@@ -254,7 +254,8 @@ class RecordDialog(QDialog):
         if item is None:
             return "（已删除的计划事项）"
         row = plans.row_for_month(self.programme, item["month"])
-        return f"{row.start.year}年{row.label}：{_one_line(item['task'], 40)}（{item['status']}）"
+        label = periods.plan_row_period(self.programme.calendar, row).label
+        return f"{label}：{_one_line(item['task'], 40)}（{item['status']}）"
 
     def _person_items(self, kindergarten_id: str) -> list[tuple[str, str]]:
         if kindergarten_id:

@@ -1,0 +1,153 @@
+"""Pictures of the real window for 使用说明 and the README, taken offscreen from invented 示例
+data (nothing here is a mock-up: each is ``QWidget.grab()`` of the program's own widgets).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots.py
+
+writes ``resources/manual/*.png`` (the manual's pictures) and ``docs/screenshot-*.png`` for
+the ones the README shows; the small-screen picture is taken in a second process on a
+1024×600 screen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MANUAL = ROOT / "resources" / "manual"
+DOCS = ROOT / "docs"
+WIDTH = 1100  # pictures are scaled to this width at most (the manual's page)
+
+
+def _save(widget, name: str, *, docs: str | None = None) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    pixmap = widget.grab()
+    if pixmap.width() > WIDTH:
+        pixmap = pixmap.scaledToWidth(WIDTH, Qt.TransformationMode.SmoothTransformation)
+    pixmap.save(str(MANUAL / f"{name}.png"))
+    if docs:
+        pixmap.save(str(DOCS / f"screenshot-{docs}.png"))
+    print("saved", name)
+
+
+def _photos(folder: Path) -> list[Path]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    out = []
+    for n, (color, text) in enumerate(
+        [("#7fb3d5", "集体备课"), ("#82e0aa", "区角观摩"), ("#f5b7b1", "评课研讨")], start=1
+    ):
+        image = QImage(480, 320, QImage.Format.Format_RGB32)
+        image.fill(QColor(color))
+        painter = QPainter(image)
+        font = QFont()
+        font.setPointSize(36)
+        painter.setFont(font)
+        painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, f"示例照片{n}\n{text}")
+        painter.end()
+        path = folder / f"IMG_2025011{n}.jpg"
+        image.save(str(path))
+        out.append(path)
+    return out
+
+
+def main_shots(data: Path, tmp: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setOrganizationName("gongtongti-screenshots")
+    from gongtongti_desktop.ui.shell.app import install_translations
+
+    install_translations(app)
+    from gongtongti_desktop.ui.shell.first_run import FirstRunDialog
+    from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file
+
+    store, programme = open_data_file(data)
+    window = MainWindow(store, programme)
+    window.showNormal()
+    window.resize(1280, 760)
+    window.overview.ensure_rules()
+    window.overview.ensure_chart()
+    app.sendPostedEvents(None, 52)  # DeferredDelete: the "正在统计…" placeholder goes
+    _save(window, "01-overview", docs="overview")
+    for index, name in ((1, "02-roster"), (2, "03-plans"), (3, "04-diary"), (4, "06-scoring"),
+                        (5, "07-summary")):  # fmt: skip
+        window.tabs.setCurrentIndex(index)
+        if name == "06-scoring":
+            window.scoring_tab.select("C8")  # an item with a suggestion and its reasoning
+        _save(window, name)
+    window.tabs.setCurrentIndex(0)
+    first = FirstRunDialog(tmp / "new.gtdb", window)
+    first.name_edit.setText("东岭镇中心幼儿园")
+    first.show()
+    _save(first, "00-first-run")
+    first.close()
+    quick = window.daily.quick_record()
+    kinds = quick.kind
+    if kinds.list is not None:
+        kinds.list.setCurrentRow(1)
+    quick.title.setText("大班科学区材料投放联合教研")
+    if quick.partner.list is None and quick.partner.buttons:
+        next(iter(quick.partner.buttons.values())).setChecked(True)
+    quick.add_photos(_photos(tmp))
+    quick.resize(760, 600)
+    _save(quick, "05-quick-record", docs="quick-record")
+    quick.done(0)
+    reminders = window.daily.show_reminders()
+    _save(reminders, "08-reminders")
+    reminders.done(0)
+    manual = window.daily.show_manual()
+    manual.resize(1100, 720)
+    manual.search.setText("照片")
+    _save(manual, "09-manual", docs="manual")
+    window.close()
+
+
+def small_screen(data: Path, tmp: Path) -> None:
+    """The window on a 1024×600 laptop: opened maximised, nothing off the screen."""
+    config = tmp / "screen.json"
+    config.write_text(
+        json.dumps({"screens": [{"name": "S", "x": 0, "y": 0, "width": 1024, "height": 600,
+                                 "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}),
+        encoding="utf-8",
+    )  # fmt: skip
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+               XDG_CONFIG_HOME=str(tmp / "config"))  # fmt: skip
+    code = (
+        "import sys; from PySide6.QtWidgets import QApplication; app = QApplication(sys.argv);"
+        "from gongtongti_desktop.ui.shell.app import install_translations;"
+        "install_translations(app);"
+        "from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file;"
+        f"s, p = open_data_file(r'{data}'); w = MainWindow(s, p); w.show();"
+        "w.overview.ensure_rules(); app.processEvents(); app.sendPostedEvents(None, 52);"
+        f"w.grab().save(r'{DOCS / 'screenshot-small-screen.png'}');"
+        f"w.grab().save(r'{MANUAL / '10-small-screen.png'}'); w.close()"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    print("saved small screen")
+
+
+def main() -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    MANUAL.mkdir(parents=True, exist_ok=True)
+    from gongtongti_desktop.core.demo.builder import create_demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        data = tmp / "示例.gtdb"
+        create_demo(data).close()
+        os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")
+        small_screen(data, tmp)
+        main_shots(data, tmp)
+
+
+if __name__ == "__main__":
+    main()
