@@ -41,7 +41,7 @@ def test_the_window_opens_with_the_packages_preview(qtbot, empty, package, boxes
     preview = window.findChild(PackageImportDialog)
     assert window.store is not None and window.store.path == empty
     assert preview.isVisible() and not preview.plan.is_empty
-    assert preview.summary_text() == "\n".join(preview.plan.summary_lines())
+    assert preview.outcome_text() == "\n".join(preview.plan.outcome_lines())
 
     qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
     assert preview.outcome is not None and preview.outcome.applied
