@@ -84,7 +84,29 @@ def _period(args: argparse.Namespace, programme: Programme) -> periods.Period | 
 def cmd_window(args: argparse.Namespace) -> int:
     from gongtongti_desktop.ui.shell.app import run_gui
 
-    return run_gui(Path(args.data) if args.data else None)
+    return run_gui(Path(args.data) if args.data else None, getattr(args, "package", None))
+
+
+OPENED_SUFFIXES = (".gtdb", ".gtt")
+
+
+def opened_file(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``gongtongti FILE.gtdb`` / ``gongtongti FILE.gtt``, as Windows starts the program for a
+    double-clicked file: the window on that data file, or on the usual data file with the
+    package's import preview. None for every other command line (argparse reads it)."""
+    if len(argv) != 1 or argv[0].startswith("-"):
+        return None
+    path = Path(argv[0])
+    suffix = path.suffix.lower()
+    if suffix not in OPENED_SUFFIXES:
+        return None
+    if suffix == ".gtt":
+        if not path.is_file():
+            raise UserError(f"找不到上报数据包：{path}")
+        return argparse.Namespace(func=cmd_window, data=None, package=path.resolve())
+    if path.exists() and not path.is_file():
+        raise UserError(f"不是数据文件：{path}")
+    return argparse.Namespace(func=cmd_window, data=str(path.resolve()), package=None)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -495,10 +517,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         import multiprocessing
 
         multiprocessing.freeze_support()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] = args.func
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        args = opened_file(argv) or build_parser().parse_args(argv)
+        func: Callable[[argparse.Namespace], int] = args.func
         return func(args)
     except UserError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)

@@ -33,7 +33,8 @@ def test_ci_runs_the_readme_test_command() -> None:
         for line in (ROOT / ".ci" / "run").read_text().splitlines()
         if line and not line.startswith("#")
     ]
-    assert lines[-1] == _readme_commands()[1]
+    # the README's command, then the Windows build and its smoke test under Wine
+    assert lines[-3:] == [_readme_commands()[1], "bash .ci/build-windows", "bash .ci/windows/smoke"]
 
 
 def test_every_command_is_documented() -> None:

@@ -51,7 +51,7 @@ def test_preview_lists_what_will_be_added_and_import_adds_it(
     dialog = ImportPreviewDialog(store, programme, plan, roster_xlsx)
     qtbot.addWidget(dialog)
     dialog.show()
-    text = dialog.summary_text()
+    text = dialog.outcome_text()
     assert text == "\n".join(plan.outcome_lines())
     for name in ("城关测试幼儿园", "东岭镇学区", "西河镇学区", "赵一", "孙三"):
         assert name in text

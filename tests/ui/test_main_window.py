@@ -256,7 +256,7 @@ def test_run_gui_uses_the_default_location(app_globals, monkeypatch, tmp_path) -
     assert app.run_gui(None) == 0  # the director cancelled the first-run setup
     [path] = asked
     assert path.name == "gongtongti.gtdb"
-    assert path.parent.parts[-2:] == ("gongtongti", "gongtongti-desktop")
+    assert path.parent.name == "共同体工作台"  # in Documents: 文档/共同体工作台 (data_location)
     assert path.parent.is_dir() and tmp_path in path.parents
 
 

@@ -274,7 +274,7 @@ def test_import_into_an_empty_data_file_adds_the_records(
     window.import_package_action.trigger()
     preview = window.findChild(PackageImportDialog)
     assert preview is not None and preview.isVisible()
-    assert preview.summary_text() == "\n".join(preview.plan.outcome_lines())
+    assert preview.outcome_text() == "\n".join(preview.plan.outcome_lines())
     assert not preview.conflict_label.isVisibleTo(preview)
     assert reporting.collect(window.store, programme, period)["activity"] == []  # not yet
 
@@ -345,7 +345,7 @@ def test_records_changed_on_both_sides_are_listed(
     assert isinstance(dialog, PackageImportDialog)
     assert dialog.conflict_label.isVisibleTo(dialog)
     assert "有 1 条记录在本机和数据包中都修改过" in dialog.conflict_label.text()
-    [line] = [x for x in dialog.summary_text().splitlines() if x.startswith("冲突：")]
+    [line] = [x for x in dialog.outcome_text().splitlines() if x.startswith("冲突：")]
     kept = "数据包" if newer == "package" else "本机"
     assert line.startswith(f"冲突：{label}local改过") and f"采用{kept}的版本" in line
     assert dump(local) == before  # nothing written before 导入

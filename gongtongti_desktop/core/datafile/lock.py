@@ -201,13 +201,30 @@ def _remove_stale(path: Path) -> None:
         fd = os.open(path, os.O_RDWR)
     except OSError:
         return
+    free = False
     try:
-        if _try_flock(fd) and os.stat(path).st_ino == os.fstat(fd).st_ino:
+        free = _try_flock(fd) and os.stat(path).st_ino == os.fstat(fd).st_ino
+        if free and os.name != "nt":
             path.unlink(missing_ok=True)
     except OSError:
-        pass
+        free = False
     finally:
         os.close(fd)
+    if free and os.name == "nt":  # pragma: no cover - Windows deletes no file that is open
+        _unlink_closed(path)
+
+
+def _unlink_closed(path: Path) -> None:
+    """Windows: remove a closed lock file; another process reading it (``read_holder``) keeps
+    it for a moment, so try a few times. Left behind, it is stale: its process has ended."""
+    for _ in range(20):
+        try:
+            path.unlink(missing_ok=True)
+            return
+        except PermissionError:
+            time.sleep(0.05)
+        except OSError:
+            return
 
 
 def _create(path: Path, what: str) -> int | None:
@@ -276,6 +293,10 @@ def release(data_file: Path) -> None:
     if held.count > 0:
         return
     del _held[key]
+    if os.name == "nt":  # pragma: no cover - Windows deletes no file that is open: close first
+        os.close(held.fd)
+        _unlink_closed(lock_path(key))
+        return
     try:
         lock_path(key).unlink(missing_ok=True)  # while still flocked: no one removes ours
     finally:

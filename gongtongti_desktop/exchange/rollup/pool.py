@@ -9,7 +9,10 @@ templates (``figures.Scratch``) in its own sub-folder of the merge's temporary f
 which the caller removes afterwards.
 
 Workers are started with "spawn" on every platform: the same behaviour on Windows (which
-has nothing else) and Linux, and no fork of a process that runs Qt's threads.
+has nothing else) and Linux, and no fork of a process that runs Qt's threads. They are a
+``multiprocessing.Pool``, not a ``ProcessPoolExecutor``: the executor wakes its manager thread
+with empty pipe messages, on which Wine's named pipes block for ever, and the Windows build's
+smoke test runs under Wine (.ci/windows/smoke.py).
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import multiprocessing
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from gongtongti_desktop.errors import UserError
@@ -57,6 +59,10 @@ def figures_of(path: Path, limits: Limits, folder: Path) -> Outcome:
         return path, None, _reason(exc)  # listed with its reason; the others go on
 
 
+def _figures_of_task(task: tuple[Path, Limits, Path]) -> Outcome:
+    return figures_of(*task)
+
+
 def _forget(folder: Path) -> None:
     scratch = _scratches.pop(folder, None)
     if scratch is not None:
@@ -89,12 +95,18 @@ def figures_all(
         finally:
             _forget(folder)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = multiprocessing.get_context("spawn").Pool(workers)
+    finished = False
     try:
-        results = pool.map(figures_of, paths, [limits] * len(paths), [folder] * len(paths))
+        results = pool.imap(_figures_of_task, [(path, limits, folder) for path in paths])
         for n, outcome in enumerate(results, 1):
             if progress is not None:
                 progress(n, outcome[0].name)
             yield outcome
+        finished = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.close()  # every package done: the workers end once idle
+        else:
+            pool.terminate()  # stopped early or failed: packages not yet done are dropped
+        pool.join()

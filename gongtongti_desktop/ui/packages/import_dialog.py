@@ -91,7 +91,7 @@ class PackageImportDialog(QDialog):
         layout.addWidget(self.summary, 1)
         layout.addWidget(self.buttons)
 
-    def summary_text(self) -> str:
+    def outcome_text(self) -> str:
         return self.summary.toPlainText()
 
     def accept(self) -> None:
@@ -125,10 +125,14 @@ def read_plan(parent: QWidget | None, store: Store, path: Path) -> ImportPlan | 
         return None
 
 
-def run_package_import(parent: QWidget | None, store: Store) -> PackageImportDialog | None:
-    """Choose a package, check it, and open the preview (window-modal, deleted when closed).
-    None when nothing is to be shown: cancelled, refused, or nothing to import."""
-    path = choose_package(parent)
+def run_package_import(
+    parent: QWidget | None, store: Store, path: Path | None = None
+) -> PackageImportDialog | None:
+    """Choose a package (unless ``path`` is given), check it, and open the preview
+    (window-modal, deleted when closed). None when nothing is to be shown: cancelled,
+    refused, or nothing to import."""
+    if path is None:
+        path = choose_package(parent)
     if path is None:
         return None
     plan = read_plan(parent, store, path)

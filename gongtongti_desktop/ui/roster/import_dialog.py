@@ -60,7 +60,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.summary, 1)
         layout.addWidget(self.buttons)
 
-    def summary_text(self) -> str:
+    def outcome_text(self) -> str:
         return self.summary.toPlainText()
 
     def accept(self) -> None:

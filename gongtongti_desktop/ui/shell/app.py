@@ -45,10 +45,12 @@ def install_translations(app: QApplication) -> list[QTranslator]:
 
 
 def default_data_path() -> Path:
-    """``AppDataLocation/gongtongti.gtdb`` (the folder is created when missing)."""
-    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / DEFAULT_FILE_NAME
+    """``文档/共同体工作台/gongtongti.gtdb`` (the folder is created when missing); a data file
+    still at the old default (``AppDataLocation``) is offered to move there, or used where
+    it is (``ui.shell.data_location``)."""
+    from gongtongti_desktop.ui.shell.data_location import choose_default_data_file
+
+    return choose_default_data_file()
 
 
 def ask_after_failure(message: str, parent: QWidget | None = None) -> str:
@@ -164,24 +166,25 @@ def build_app() -> QApplication:
     return app
 
 
-def start_window(path: Path) -> MainWindow:
+def start_window(path: Path, package: Path | None = None) -> MainWindow:
     """The window on screen at once, its data file opened just after its first frame.
 
     Why this order: the program's own modules and the data file take longer to load than
     Qt's window (seconds on an old laptop's disk). A window that appears at once tells the
     director the program has started — no second double-click, no second copy — and says
     which file it is opening. Any dialog opening needs (first run, damaged file, another
-    copy open) appears over it; giving up closes it."""
+    copy open) appears over it; giving up closes it. ``package``: a double-clicked .gtt,
+    whose import preview opens once the data file is shown."""
     from gongtongti_desktop.ui.shell.first_paint import after_first_paint
     from gongtongti_desktop.ui.shell.main_window import MainWindow
 
     window = MainWindow(opening=path)
-    after_first_paint(window, lambda: _open_into(window, path))
+    after_first_paint(window, lambda: _open_into(window, path, package))
     window.show()
     return window
 
 
-def _open_into(window: MainWindow, path: Path) -> None:
+def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> None:
     from gongtongti_desktop.core.datafile import early_check
 
     early_check.start(path)  # checked for damage while the data file's modules load
@@ -190,6 +193,9 @@ def _open_into(window: MainWindow, path: Path) -> None:
         window.close()  # the director gave up: the last window closes, the program ends
     else:
         window.attach(*opened)
+        if package is not None:
+            window.import_package(package)  # a double-clicked .gtt: its preview, no reminders
+            return
         from gongtongti_desktop.ui.overview.reminders import show_at_start
 
         if show_at_start():  # what is due, each a click from where to act — once 概览 shows
@@ -198,9 +204,10 @@ def _open_into(window: MainWindow, path: Path) -> None:
             QTimer.singleShot(REMINDERS_AFTER_MS, window, window.daily.show_reminders)
 
 
-def run_gui(data_path: Path | None) -> int:
-    """Open the window on ``data_path`` (default: the user's data folder); the exit code."""
+def run_gui(data_path: Path | None, package: Path | None = None) -> int:
+    """Open the window on ``data_path`` (default: 文档/共同体工作台); with ``package`` (a .gtt
+    opened by double-click) its import preview over it. The exit code."""
     app = build_app()
     path = Path(data_path) if data_path is not None else default_data_path()
-    window = start_window(path)  # noqa: F841 — kept alive until the event loop ends
+    window = start_window(path, package)  # noqa: F841 — kept alive until the event loop ends
     return app.exec()

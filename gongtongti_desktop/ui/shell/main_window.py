@@ -487,9 +487,9 @@ class MainWindow(QMainWindow):
         dialog.exported.connect(self.refresh)
         return dialog
 
-    def import_package(self) -> QDialog | None:
-        """文件 → 导入上报包…: choose, check, preview; on 导入 the window shows the merged data
-        (an empty data file takes the package's kindergarten: the title follows)."""
+    def import_package(self, path: Path | None = None) -> QDialog | None:
+        """文件 → 导入上报包… (or ``path``, a double-clicked .gtt): check, preview; on 导入 the
+        window shows the merged data (an empty data file takes the package's kindergarten)."""
         from gongtongti_desktop.ui.packages.import_dialog import run_package_import
 
         summary = self.stage_report_page.content
@@ -500,7 +500,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(window_title(self.store))
             self.refresh()
 
-        dialog = run_package_import(self, self.store)
+        dialog = run_package_import(self, self.store, path)
         if dialog is not None:
             dialog.imported.connect(imported)
         return dialog
