@@ -180,3 +180,22 @@ def test_one_off_deadlines_of_the_pairings_starting_that_year(
     assert findings(store, programme.calendar, (rule,), dt.date(2024, 12, 1)) == []
     store.conn.execute("UPDATE pairing SET start_date = '2025-09-20', agreement_signed = ''")
     assert findings(store, programme.calendar, (rule,), dt.date(2025, 12, 1)) == []
+
+
+def test_an_unfiled_agreement_is_a_reminder_until_its_filing_day_then_a_miss(
+    store: Store, programme: Programme
+) -> None:
+    """盘锦 "10月15日前……将已签订的帮扶协议上报市教育局": the roster says whether an agreement is
+    filed, not when — so before 10月15日 an unfiled one is still open, after it a miss."""
+    rule = RosterRule("dates", "盘锦", "agreement", filed=True, filed_by=dt.date(2024, 10, 15))
+    _pairing(store, programme, start_date="2024-09-20", end_date="2026-12-31",
+             agreement_signed="2024-09-20", agreement_filed=False)  # fmt: skip
+    [before] = findings(store, programme.calendar, (rule,), dt.date(2024, 10, 1))
+    assert before.text == "帮扶协议应于 2024-10-15 前备案并上报（尚未备案）" and not before.closed
+    [after] = findings(store, programme.calendar, (rule,), dt.date(2024, 10, 16))
+    assert after.closed
+    store.conn.execute("UPDATE pairing SET agreement_filed = 1")
+    assert findings(store, programme.calendar, (rule,), dt.date(2024, 10, 16)) == []
+    store.conn.execute("UPDATE pairing SET agreement_filed = 0, start_date = '2025-09-01'")
+    [other_year] = findings(store, programme.calendar, (rule,), dt.date(2025, 10, 16))
+    assert other_year.text == "帮扶协议未备案"  # not bound by 2024's day: simply not filed

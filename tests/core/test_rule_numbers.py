@@ -186,6 +186,8 @@ ROWS: tuple[Row, ...] = (
     Row("panjin-2024", "agreement", "listed_by", dt.date(2024, 9, 5),
         "制定年度帮扶计划表,并于2024年9月5日前上报到市教育局。"),
     Row("panjin-2024", "agreement", "signed_by", dt.date(2024, 9, 25), "2.协议签订阶段(9月6日至9月25日)"),
+    Row("panjin-2024", "agreement", "filed_by", dt.date(2024, 10, 15),
+        "10月15日前,以县区为单位,将已签订的帮扶协议上报市教育局。"),
     Row("dongguan-group", "cooperation", "min_years", 3, "集团化办学学校合作时限一般不少于3年"),
     Row("dongguan-group", "two-way-exchange", "min", 1,
         "互派管理人员双向交流、互派教师轮岗交流的制度"),
@@ -329,7 +331,7 @@ def test_every_number_of_every_rule_has_a_row() -> None:
                     missing.append(f"{profile} {rule.id}.{field}")
         for roster_rule in programme.roster_rules:
             wanted = [f for f, v in numeric_fields(roster_rule).items() if v]
-            wanted += [f for f in ("listed_by", "signed_by") if getattr(roster_rule, f)]
+            wanted += [f for f in ("listed_by", "signed_by", "filed_by") if getattr(roster_rule, f)]
             if roster_rule.balance:
                 wanted.append("balance")
             if not any(r.profile == profile and r.rule == roster_rule.id for r in ROWS):

@@ -74,7 +74,17 @@ def _deadlines(rule: RosterRule, p: dict[str, Any], today: dt.date) -> list[tupl
             out.append((f"帮扶协议 {signed.isoformat()} 签订，晚于 {signed_by.isoformat()}", True))
         elif not signed and not rule.signed:
             out.append((f"帮扶协议应于 {signed_by.isoformat()} 前签订", today > signed_by))
+    if _files_by(rule, p) and not p["agreement_filed"]:
+        assert rule.filed_by is not None
+        due = rule.filed_by.isoformat()
+        out.append((f"帮扶协议应于 {due} 前备案并上报（尚未备案）", today > rule.filed_by))
     return out
+
+
+def _files_by(rule: RosterRule, p: dict[str, Any]) -> bool:
+    """The pairing starts in the year of the rule's filing day, so that day binds it."""
+    start = _date(p["start_date"])
+    return bool(rule.filed_by and start and start.year == rule.filed_by.year)
 
 
 def _agreement(rule: RosterRule, store: Store, today: dt.date) -> list[Finding]:
@@ -84,7 +94,7 @@ def _agreement(rule: RosterRule, store: Store, today: dt.date) -> list[Finding]:
         missing = []
         if rule.signed and not _date(p["agreement_signed"]):
             missing.append("帮扶协议未签订（没有签订日期）")
-        if rule.filed and not p["agreement_filed"]:
+        if rule.filed and not p["agreement_filed"] and not _files_by(rule, p):
             missing.append("帮扶协议未备案")
         if rule.min_years:
             start, end = _date(p["start_date"]), _date(p["end_date"])

@@ -36,6 +36,9 @@ class RosterRule:
     # (the 年度帮扶计划表 "于2024年9月5日前上报") and the agreement signed ("9月6日至9月25日")
     listed_by: dt.date | None = None
     signed_by: dt.date | None = None
+    # and filed (备案) and sent on by this day ("10月15日前……将已签订的帮扶协议上报市教育局"):
+    # an unfiled agreement is a reminder until then, a miss after it
+    filed_by: dt.date | None = None
     scope: str = "pairing"  # exchange: each pairing, or a lead kindergarten with all its partners
     balance: str = ""  # exchange: "same" (as many back as out), "no_fewer" (back ≥ out)
     source: str = ""
@@ -78,6 +81,7 @@ def load_roster_rules(t: TomlTable) -> tuple[RosterRule, ...]:
             "min_years": "agreement",
             "listed_by": "agreement",
             "signed_by": "agreement",
+            "filed_by": "agreement",
             "signed": "agreement",
             "filed": "agreement",
             "scope": "exchange",
@@ -96,6 +100,7 @@ def load_roster_rules(t: TomlTable) -> tuple[RosterRule, ...]:
             min_years=rt.get("min_years", int, 0),
             listed_by=_day(rt, "listed_by"),
             signed_by=_day(rt, "signed_by"),
+            filed_by=_day(rt, "filed_by"),
             signed=rt.get("signed", bool, False),
             filed=rt.get("filed", bool, False),
             scope=rt.get("scope", str, "pairing"),
