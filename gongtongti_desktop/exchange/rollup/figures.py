@@ -9,17 +9,29 @@ director's own 概览 can never disagree about what a package says.
 The throw-away files live in memory: an empty data file per programme is made once on disk
 (``Store.create``, so its schema is exactly the program's), copied into ":memory:", and each
 package gets its own copy of that through SQLite's backup API.
+
+Why a package is loaded here rather than through ``plan_merge``/``apply_merge``: a 汇总 of 200
+packages must keep within a few times the cost of merely reading them (issue 13). The
+package's records pass every check of ``check_document`` exactly as an import's do; what goes
+into the empty copy is then only what a figure reads — every row of every table the figures
+count, but of the activities (95 % of a package's bytes) only the columns the counts and the
+programme's rules look at, and no receivers (no figure counts them). An empty file would take
+every row as new anyway, so no plan is needed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from gongtongti_desktop.core.checks import overview, rules
 from gongtongti_desktop.core.checks.overview import ActivityCounts
+from gongtongti_desktop.core.datafile.schema_tables import LINKS, REPORTED_TABLES
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.periods import Period
@@ -74,6 +86,9 @@ class Scratch:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._templates: dict[str, sqlite3.Connection] = {}
+        # Per programme: the schema facts check_document works out (columns, row shapes), the
+        # same for every copy of one template — worked out once, not once per package.
+        self._schema_caches: dict[str, dict[str, Any]] = {}
 
     def store(self, programme_id: str) -> Store:
         template = self._templates.get(programme_id)
@@ -96,12 +111,16 @@ class Scratch:
             ).fetchall():
                 template.execute(f"DROP {kind.upper()} {name}")
             self._templates[programme_id] = template
-        conn = sqlite3.connect(":memory:")
+        conn = sqlite3.connect(":memory:", isolation_level=None)
         template.backup(conn)
         # Foreign keys stay off: check_document has resolved every reference before a row is
-        # loaded, and nothing is ever deleted here.
+        # loaded, and nothing is ever deleted here. No rollback journal: a copy whose load
+        # fails is thrown away, never rolled back.
         conn.execute("PRAGMA recursive_triggers = ON")
-        return Store(conn, self.folder / "scratch.gtdb")
+        conn.execute("PRAGMA journal_mode = OFF")
+        store = Store(conn, self.folder / "scratch.gtdb")
+        store.schema_cache = self._schema_caches.setdefault(programme_id, {})
+        return store
 
     def close(self) -> None:
         for conn in self._templates.values():
@@ -137,8 +156,8 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
     period = package_period(programme, package)
     today = package.created_at.date()  # a period still open at export cannot be judged
     with scratch.store(programme.id) as store:
-        plan = package_merge.plan_merge(store, package.data)
-        package_merge.apply_merge(store, plan, package.path.name, package.period_key, mark=False)
+        records = package_merge.check_document(store, package.data)
+        _load(store, programme, records)
         counts = overview.activity_counts(
             store, programme.calendar, period, programme.activity_kinds
         )
@@ -161,6 +180,73 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
         county_total=county_total,
         score_max=most,
     )
+
+
+# The activity columns a figure reads: overview.activity_counts (day, kind) and the rules'
+# filters (rules._activity_ids: kind, mode, host, ordered by day and start time); the texts a
+# rule's ``require_any`` names are added per programme. ``title`` is NOT NULL without default.
+_ACTIVITY_READ = frozenset(
+    ("id", "created_at", "updated_at", "deleted_at", "day", "start_time", "kind", "mode", "host_id")
+)
+
+
+def _load(store: Store, programme: Programme, records: dict[str, list[dict[str, Any]]]) -> None:
+    """The checked records into the empty copy, in one transaction: whole rows of every
+    table but the activities, of which only the columns a figure reads (see the module's
+    docstring), with their participants only when a rule asks who took part."""
+    rules_ = programme.rules
+    texts = {name for rule in rules_ for name in rule.require_any} - {"attachments"}
+    links = {"score": ("evidence",), "activity": ()}
+    if any(rule.participant_posts for rule in rules_):
+        links["activity"] = ("participant_ids",)
+    conn = store.conn
+    conn.execute("BEGIN")
+    for table in REPORTED_TABLES:
+        keep = _ACTIVITY_READ | texts if table == "activity" else None
+        _insert(store, table, records[table], keep, links.get(table, ()))
+    conn.execute("COMMIT")
+
+
+def _insert(
+    store: Store,
+    table: str,
+    rows: list[dict[str, Any]],
+    keep: frozenset[str] | None,
+    links: tuple[str, ...],
+) -> None:
+    """Rows of one table (only their ``keep`` columns, else all) by a statement per shape of
+    row, as ``apply_records`` inserts, then the named link lists."""
+    schema = package_merge._schema(store, table)  # cached per programme
+    columns_of = frozenset(schema if keep is None else keep & schema.keys())
+    getters: dict[tuple[str, ...], tuple[tuple[str, ...], Callable[[Any], Any]]] = {}
+    shapes: dict[tuple[str, ...], list[Any]] = {}
+    for row in rows:
+        keys = tuple(row)
+        found = getters.get(keys)
+        if found is None:
+            columns = tuple(k for k in keys if k in columns_of)  # "id" at least: checked
+            getter = itemgetter(*columns) if len(columns) > 1 else lambda r, c=columns: (r[c[0]],)
+            found = getters[keys] = (columns, getter)
+        shapes.setdefault(found[0], []).append(found[1](row))
+    # A left-out NOT NULL column without a default (the activity's title) gets ''.
+    blank = [
+        name for name, (_kind, required) in schema.items() if required and name not in columns_of
+    ]
+    for columns, values in shapes.items():
+        names = ", ".join((*columns, *blank))
+        marks = ", ".join(("?",) * len(columns) + ("''",) * len(blank))
+        store.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+    for name in links:
+        link, own, other = LINKS[table][name]
+        if table == "score":
+            pairs: list[tuple[str, ...]] = [
+                (row["id"], *v.partition(":")[::2]) for row in rows for v in row.get(name, [])
+            ]
+            sql = "INSERT INTO score_evidence (score_id, target_table, target_id) VALUES (?, ?, ?)"
+        else:
+            pairs = [(row["id"], v) for row in rows for v in row.get(name, [])]
+            sql = f"INSERT INTO {link} ({own}, {other}) VALUES (?, ?)"
+        store.conn.executemany(sql, pairs)
 
 
 def _rules(store: Store, programme: Programme, period: Period, today: dt.date) -> tuple[int, int]:
