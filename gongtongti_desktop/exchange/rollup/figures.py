@@ -184,10 +184,9 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
 
 # The activity columns a figure reads: overview.activity_counts (day, kind) and the rules'
 # filters (rules._activity_ids: kind, mode, host, ordered by day and start time); the texts a
-# rule's ``require_any`` names are added per programme. ``title`` is NOT NULL without default.
-_ACTIVITY_READ = frozenset(
-    ("id", "created_at", "updated_at", "deleted_at", "day", "start_time", "kind", "mode", "host_id")
-)
+# rule's ``require_any`` names are added per programme. The NOT NULL columns without a default
+# left out (title, created_at, updated_at) are loaded as ''.
+_ACTIVITY_READ = frozenset(("id", "deleted_at", "day", "start_time", "kind", "mode", "host_id"))
 
 
 def _load(store: Store, programme: Programme, records: dict[str, list[dict[str, Any]]]) -> None:
@@ -228,7 +227,7 @@ def _insert(
             getter = itemgetter(*columns) if len(columns) > 1 else lambda r, c=columns: (r[c[0]],)
             found = getters[keys] = (columns, getter)
         shapes.setdefault(found[0], []).append(found[1](row))
-    # A left-out NOT NULL column without a default (the activity's title) gets ''.
+    # A left-out NOT NULL column without a default gets '' (see _ACTIVITY_READ).
     blank = [
         name for name, (_kind, required) in schema.items() if required and name not in columns_of
     ]
