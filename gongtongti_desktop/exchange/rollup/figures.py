@@ -195,14 +195,16 @@ def _load(store: Store, programme: Programme, records: dict[str, list[dict[str, 
     docstring), with their participants only when a rule asks who took part."""
     rules_ = programme.rules
     texts = {name for rule in rules_ for name in rule.require_any} - {"attachments"}
-    links = {"score": ("evidence",), "activity": ()}
-    if any(rule.participant_posts for rule in rules_):
-        links["activity"] = ("participant_ids",)
+    # A rule asking who took part looks for a participant of some posts: only the links to
+    # people of those posts can make it count (the people themselves are all loaded).
+    posts = {post for rule in rules_ for post in rule.participant_posts}
+    who = {row["id"] for row in records["person"] if row.get("post") in posts}
+    links = {"score": ("evidence",), "activity": ("participant_ids",) if who else ()}
     conn = store.conn
     conn.execute("BEGIN")
     for table in REPORTED_TABLES:
         keep = _ACTIVITY_READ | texts if table == "activity" else None
-        _insert(store, table, records[table], keep, links.get(table, ()))
+        _insert(store, table, records[table], keep, links.get(table, ()), who)
     conn.execute("COMMIT")
 
 
@@ -212,9 +214,11 @@ def _insert(
     rows: list[dict[str, Any]],
     keep: frozenset[str] | None,
     links: tuple[str, ...],
+    who: set[str],
 ) -> None:
     """Rows of one table (only their ``keep`` columns, else all) by a statement per shape of
-    row, as ``apply_records`` inserts, then the named link lists."""
+    row, as ``apply_records`` inserts, then the named link lists (of an activity's
+    participants, those in ``who``)."""
     schema = package_merge._schema(store, table)  # cached per programme
     columns_of = frozenset(schema if keep is None else keep & schema.keys())
     getters: dict[tuple[str, ...], tuple[tuple[str, ...], Callable[[Any], Any]]] = {}
@@ -243,7 +247,7 @@ def _insert(
             ]
             sql = "INSERT INTO score_evidence (score_id, target_table, target_id) VALUES (?, ?, ?)"
         else:
-            pairs = [(row["id"], v) for row in rows for v in row.get(name, [])]
+            pairs = [(row["id"], v) for row in rows for v in row.get(name, []) if v in who]
             sql = f"INSERT INTO {link} ({own}, {other}) VALUES (?, ?)"
         store.conn.executemany(sql, pairs)
 
