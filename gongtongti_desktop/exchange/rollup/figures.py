@@ -3,7 +3,7 @@ uses — from a throw-away data file holding just that package's records.
 
 Why a throw-away data file rather than reading the JSON directly: the rules engine, the
 activity counts of 概览 and the score sums all work on a ``Store``; loading the package into
-one (``core.package_merge``, the same merge an import does) means the bureau's report and the
+one (checked by ``check_document``, as an import is) means the bureau's report and the
 director's own 概览 can never disagree about what a package says.
 
 The throw-away files live in memory: an empty data file per programme is made once on disk
@@ -15,8 +15,10 @@ packages must keep within a few times the cost of merely reading them (issue 13)
 package's records pass every check of ``check_document`` exactly as an import's do; what goes
 into the empty copy is then only what a figure reads — every row of every table the figures
 count, but of the activities (95 % of a package's bytes) only the columns the counts and the
-programme's rules look at, and no receivers (no figure counts them). An empty file would take
-every row as new anyway, so no plan is needed.
+programme's rules look at, no receivers (no figure counts them) and of the participants only
+those of the posts a rule asks about. An empty file would take every row as new anyway, so no
+plan is needed. tests/exchange/test_exchange_summary.py checks that a whole merge into the
+same copy gives the same figures.
 """
 
 from __future__ import annotations
