@@ -53,7 +53,7 @@ def _wrong_values(kind: str, required: bool) -> list[Any]:
 def _cases(store: Store) -> list[tuple[str, str, Any]]:
     cases = []
     for table in REPORTED_TABLES:
-        for name, (kind, required) in apply_records._schema(store, table).items():
+        for name, (kind, required) in apply_records.table_schema(store, table).items():
             cases += [(table, name, value) for value in _wrong_values(kind, required)]
         for name in LINKS.get(table, {}):
             cases += [(table, name, "a"), (table, name, [1]), (table, name, [None])]

@@ -28,7 +28,10 @@ from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import get_programme
 from gongtongti_desktop.errors import UserError
+from gongtongti_desktop.exchange.package import apply_records
 from gongtongti_desktop.exchange.package.import_package import import_package
+from gongtongti_desktop.exchange.package.read import Package, read_package
+from gongtongti_desktop.exchange.rollup import figures as summary_figures
 from gongtongti_desktop.exchange.rollup import pool as summary_pool
 from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
 from tests.exchange._packages import as_kindergarten, drop_activities, read_members, repack
@@ -367,3 +370,48 @@ def test_cancelling_stops_the_workers_and_writes_nothing(
         rollup_packages(paths, tmp_path / "cancelled.xlsx", progress=cancel_at_third)
     assert not (tmp_path / "cancelled.xlsx").exists()
     assert multiprocessing.active_children() == []
+
+
+def _vary(package: Package, n: int) -> None:
+    """Rows a merge fills in or a rule reads differently: no mode (the schema's default),
+    a record of spaces only, deleted ones, no participants, entered long after their day
+    (逾期补录), without a 领域."""
+    for i, row in enumerate(package.data["records"]["activity"]):
+        if (i + n) % 2 == 0:
+            row["created_at"] = f"{int(row['day'][:4]) + 1}{row['created_at'][4:]}"
+        if (i + n) % 6 == 0:
+            row["domain"] = ""
+        if (i + n) % 3 == 0:
+            row.pop("mode", None)
+        if (i + n) % 4 == 0:
+            row["record"] = "   "
+        if (i + n) % 7 == 0:
+            row["deleted_at"] = row["updated_at"]
+        if (i + n) % 5 == 0:
+            row["participant_ids"] = []
+
+
+def test_the_figures_loader_counts_as_a_whole_merge_would(
+    merged: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 汇总 loads only what its figures read (figures._load); the whole merge of an
+    import into the same empty copy gives every figure the same."""
+    scratch = summary_figures.Scratch(tmp_path)
+    quick, whole = [], []
+    for n, m in enumerate(merged["made"][:6]):
+        package = read_package(m.path, open_workbook=False)
+        if n % 2:
+            _vary(package, n)
+        quick.append(summary_figures.figures(scratch, package))
+
+        def merge_all(store: Store, *_args: Any, doc: dict[str, Any] = package.data) -> None:
+            plan = apply_records.plan_records(store, doc)
+            apply_records.apply_planned(store, plan, "x.gtt", "", mark=False)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(summary_figures, "_load", merge_all)
+            whole.append(summary_figures.figures(scratch, package))
+    scratch.close()
+    assert quick == whole
+    assert len({(r.activities.total(), r.rules_met) for r in quick}) > 3
+    assert any(r.late_entries for r in quick)  # the late entries were counted, the same way
