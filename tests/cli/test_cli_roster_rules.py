@@ -33,7 +33,7 @@ def test_blank_agreements_and_no_exchanges_fail_check(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     for programme_id, words in (
-        ("panjin-2024", ["帮扶协议未签订", "帮扶协议未备案"]),
+        ("panjin-2024", ["帮扶协议未签订", "前备案并上报（尚未备案）"]),
         ("yiyuan-2022", ["派出交流 0 人", "对方派来交流 0 人"]),
         ("qingtongxia-group", ["派出交流 0 人"]),
         ("dongguan-group", ["帮扶协议未签订", "派出交流 0 人"]),
