@@ -28,6 +28,7 @@ from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.profile.wording import StageWording
 from gongtongti_desktop.core.records import plans
+from gongtongti_desktop.core.timeutil import chinese_date
 from gongtongti_desktop.errors import UserError
 
 DRAFT_LIST_LIMIT = 8  # plan items and rules named one by one; the rest are counted
@@ -56,10 +57,6 @@ class Draft:
 def _md(day: str) -> str:
     d = dt.date.fromisoformat(day)
     return f"{d.month}月{d.day}日"
-
-
-def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def condense(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -233,7 +230,7 @@ def draft_from_records(
             elif result.status == rules.TOO_MANY:
                 problems.append(wording.say("rule_too_many", **facts))
             elif result.status == rules.NOT_YET:
-                due.append(wording.say("rule_due", deadline=_cn_date(result.deadline), **facts))
+                due.append(wording.say("rule_due", deadline=chinese_date(result.deadline), **facts))
     for n, entry in enumerate(problems):
         if entry in missed:  # one sentence per rule, however many of its periods were missed
             results = missed[entry]

@@ -22,7 +22,7 @@ from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import FormSpec, Programme, fill_title
 from gongtongti_desktop.core.records import attachments, diary, home, plans, roster
 from gongtongti_desktop.core.records import engine as records
-from gongtongti_desktop.core.timeutil import now_iso
+from gongtongti_desktop.core.timeutil import chinese_date, now_iso
 from gongtongti_desktop.errors import UserError
 
 TITLE_BLANK = "＿＿＿＿"  # a title placeholder with no value: a line to write on
@@ -231,14 +231,9 @@ def _plan_dated(req: _Request) -> list[dict[str, Any]]:
 # -- the diary ----------------------------------------------------------------------------------
 
 
-def _chinese_date(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _activity_row(store: Store, activity_id: str) -> dict[str, Any]:
     rec = diary.full_record(store, activity_id)
-    day = _chinese_date(rec["day"])
+    day = chinese_date(dt.date.fromisoformat(rec["day"]))
     place = (rec.get("place") or "").strip()
     files = attachments.list_attachments(store, activity_id)
     return {

@@ -14,13 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable
+from gongtongti_desktop.core.timeutil import chinese_date
 
 if TYPE_CHECKING:  # periods holds the dates in its Calendar: imported there, not here
     from gongtongti_desktop.core.profile.periods import Period
-
-
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)
@@ -38,11 +35,11 @@ class Stage:
     def span(self) -> str:
         """ "2022年7月1日—2023年6月30日", "2025年7月1日起", "" (undated)."""
         if self.start and self.end:
-            return f"{_cn(self.start)}—{_cn(self.end)}"
+            return f"{chinese_date(self.start)}—{chinese_date(self.end)}"
         if self.start:
-            return f"{_cn(self.start)}起"
+            return f"{chinese_date(self.start)}起"
         if self.end:
-            return f"至{_cn(self.end)}"
+            return f"至{chinese_date(self.end)}"
         return ""
 
 
@@ -79,16 +76,16 @@ class ProgrammeDates:
         """One line for 概览 and ``check``: ended, not begun, or the stage(s) of ``day``."""
         if self.ended(day):
             assert self.end is not None
-            return f"本方案已于{_cn(self.end)}结束，此后不再要求新的记录。"
+            return f"本方案已于{chinese_date(self.end)}结束，此后不再要求新的记录。"
         if self.not_begun(day):
             assert self.start is not None
-            return f"本方案自{_cn(self.start)}开始，尚未开始。"
+            return f"本方案自{chinese_date(self.start)}开始，尚未开始。"
         current = self.stages_on(day)
         if current:
             names = "、".join(f"{s.name}（{s.span}）" for s in current)
             return f"当前阶段：{names}"
         if self.end is not None:
-            return f"本方案至{_cn(self.end)}结束。"
+            return f"本方案至{chinese_date(self.end)}结束。"
         return ""
 
 
