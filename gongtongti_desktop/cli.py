@@ -348,6 +348,10 @@ def _day(text: str) -> dt.date:
 
 def cmd_check(args: argparse.Namespace) -> int:
     day = _day(args.date) if args.date else None  # refused before the file is opened
+    if args.before_export:
+        return _before_export(args, day)
+    if args.month or args.term or args.year:
+        raise UserError("--month、--term、--year 只与 --before-export 一起使用")
     store, programme = _open(args)
     with store:
         from gongtongti_desktop.core.checks import check_report, content, roster_rules
@@ -378,6 +382,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     for line in report.lines:
         _out(line)
     return EXIT_PROBLEMS if problems or report.failures else EXIT_OK
+
+
+def _before_export(args: argparse.Namespace, day: dt.date | None) -> int:
+    """上报前检查 (core.checks.before_export): a list, not a verdict — exit 0 when printed."""
+    store, programme = _open(args)
+    with store:
+        from gongtongti_desktop.core.checks import before_export
+        from gongtongti_desktop.core.profile import periods
+
+        today = day or store.today()
+        period = _period(args, programme) or periods.term_of(programme.calendar, today)
+        items = before_export.open_items(store, programme, period, today)
+        lines = before_export.report_lines(store, programme, period, items)
+    for line in lines:
+        _out(line)
+    return EXIT_OK
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -495,6 +515,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="按这一天检查工作要求（默认今天；示例数据文件用其设定的日期）",
     )
+    p.add_argument(
+        "--before-export", action="store_true",
+        help="上报前检查：列出导出上报包前仍未处理的项目（默认本学期）；"
+        "这是一份清单而非拒绝，列出即退出码 0，数据文件或参数有误时为 2",
+    )  # fmt: skip
+    _period_options(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("backup", help="备份数据文件（SQLite 备份接口）")

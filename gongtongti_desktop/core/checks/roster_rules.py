@@ -24,12 +24,16 @@ class Finding:
     subject: str  # "结对“城关实验幼儿园 — 东岭镇学区”", "2024—2025学年 城关实验幼儿园"
     text: str  # what is missing
     closed: bool = True  # False: a school year still running (shown, not a problem yet)
+    record_id: str = ""  # the pairing it names ("" for a group of pairings)
+    about: str = ""  # "agreement" for the 帮扶协议 (上报前检查 lists those apart)
 
     def __str__(self) -> str:
         return f"{self.subject}：{self.text}（{self.rule.label}）"
 
 
 # -- evaluating ---------------------------------------------------------------------------------
+
+A = "agreement"
 
 
 def _pairings(store: Store) -> list[dict[str, Any]]:
@@ -58,26 +62,31 @@ def _years_later(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _deadlines(rule: RosterRule, p: dict[str, Any], today: dt.date) -> list[tuple[str, bool]]:
-    """The one-off deadlines of a pairing starting in their year: (what was late, closed)."""
+def _deadlines(rule: RosterRule, p: dict[str, Any], today: dt.date) -> list[tuple[str, bool, str]]:
+    """The one-off deadlines of a pairing starting in their year: (what was late, closed,
+    "agreement" or "")."""
     start = _date(p["start_date"])
     out = []
     listed = rule.listed_by
     if listed and start and start.year == listed.year:
         entered = _date(str(p["created_at"])[:10])
         if entered and entered > listed:
-            out.append((f"{entered.isoformat()} 才列入结对名单，晚于 {listed.isoformat()}", True))
+            out.append(
+                (f"{entered.isoformat()} 才列入结对名单，晚于 {listed.isoformat()}", True, "")
+            )
     signed_by = rule.signed_by
     if signed_by and start and start.year == signed_by.year:
         signed = _date(p["agreement_signed"])
         if signed and signed > signed_by:
-            out.append((f"帮扶协议 {signed.isoformat()} 签订，晚于 {signed_by.isoformat()}", True))
+            out.append(
+                (f"帮扶协议 {signed.isoformat()} 签订，晚于 {signed_by.isoformat()}", True, A)
+            )
         elif not signed and not rule.signed:
-            out.append((f"帮扶协议应于 {signed_by.isoformat()} 前签订", today > signed_by))
+            out.append((f"帮扶协议应于 {signed_by.isoformat()} 前签订", today > signed_by, A))
     if _files_by(rule, p) and not p["agreement_filed"]:
         assert rule.filed_by is not None
         due = rule.filed_by.isoformat()
-        out.append((f"帮扶协议应于 {due} 前备案并上报（尚未备案）", today > rule.filed_by))
+        out.append((f"帮扶协议应于 {due} 前备案并上报（尚未备案）", today > rule.filed_by, A))
     return out
 
 
@@ -90,21 +99,19 @@ def _files_by(rule: RosterRule, p: dict[str, Any]) -> bool:
 def _agreement(rule: RosterRule, store: Store, today: dt.date) -> list[Finding]:
     out = []
     for p in _pairings(store):
-        out += [Finding(rule, _where(p), t, closed) for t, closed in _deadlines(rule, p, today)]
-        missing = []
+        found = _deadlines(rule, p, today)
         if rule.signed and not _date(p["agreement_signed"]):
-            missing.append("帮扶协议未签订（没有签订日期）")
+            found.append(("帮扶协议未签订（没有签订日期）", True, A))
         if rule.filed and not p["agreement_filed"] and not _files_by(rule, p):
-            missing.append("帮扶协议未备案")
+            found.append(("帮扶协议未备案", True, A))
         if rule.min_years:
             start, end = _date(p["start_date"]), _date(p["end_date"])
             if not start or not end:
-                missing.append(f"未填写帮扶期限（要求不少于{rule.min_years}年）")
+                found.append((f"未填写帮扶期限（要求不少于{rule.min_years}年）", True, ""))
             elif end < _years_later(start, rule.min_years) - dt.timedelta(days=1):
-                missing.append(
-                    f"帮扶期限 {p['start_date']} 至 {p['end_date']} 不足{rule.min_years}年"
-                )
-        out += [Finding(rule, _where(p), text) for text in missing]
+                short = f"帮扶期限 {p['start_date']} 至 {p['end_date']} 不足{rule.min_years}年"
+                found.append((short, True, ""))
+        out += [Finding(rule, _where(p), t, closed, p["id"], about) for t, closed, about in found]
     return out
 
 
@@ -131,7 +138,7 @@ def _exchange(
     pairs = _pairings(store)
     groups: dict[str, tuple[str, set[str], str]] = {}  # key → (lead, partners, label)
     for p in pairs:
-        if rule.scope == "pairing":
+        if rule.scope == "pairing":  # keyed by the pairing's id, which the finding names
             groups[p["id"]] = (p["lead_id"], {p["partner_id"]}, _where(p))
         else:
             lead, partners, _ = groups.get(p["lead_id"], (p["lead_id"], set(), ""))
@@ -143,7 +150,7 @@ def _exchange(
     out = []
     for year in _exchange_years(cal, store, today, within):
         closed = today > year.end
-        for lead, partners, label in groups.values():
+        for key, (lead, partners, label) in groups.items():
             dated = [x for x in exchanges if (d := _date(x["start_date"])) and year.contains(d)]
             out_n = sum(1 for x in dated if x["from_id"] == lead and x["to_id"] in partners)
             back_n = sum(1 for x in dated if x["from_id"] in partners and x["to_id"] == lead)
@@ -156,7 +163,8 @@ def _exchange(
             if rule.balance and unequal and not missing:
                 word = "不同" if rule.balance == "same" else "派来少于派出"
                 missing.append(f"双方交流人数{word}（派出 {out_n} 人，派来 {back_n} 人）")
-            out += [Finding(rule, f"{year.label} {label}", t, closed) for t in missing]
+            pairing = key if rule.scope == "pairing" else ""
+            out += [Finding(rule, f"{year.label} {label}", t, closed, pairing) for t in missing]
     return out
 
 
@@ -171,7 +179,8 @@ def _mentor_pairs(rule: RosterRule, store: Store) -> list[Finding]:
         sides = {p["lead_id"], p["partner_id"]}
         n = sum(1 for r in rows if {r["mentor_kg"], r["mentee_kg"]} == sides)
         if n < rule.min:
-            out.append(Finding(rule, _where(p), f"师徒结对 {n} 对，要求至少 {rule.min} 对"))
+            text = f"师徒结对 {n} 对，要求至少 {rule.min} 对"
+            out.append(Finding(rule, _where(p), text, record_id=p["id"]))
     return out
 
 
