@@ -59,8 +59,13 @@ def _short(exc: BaseException) -> str:
 # version does not know is data it would silently ignore (a newer format has a newer version).
 MANIFEST_KEYS = frozenset(
     ("format", "format_version", "app_version", "schema_version", "programme", "kindergarten",
-     "period", "programme_name", "created_at", "counts", "changes", "members")
+     "period", "programme_name", "created_at", "counts", "changes", "members", "open_items")
 )  # fmt: skip
+# 上报前检查 (core/checks/before_export.OpenItem.as_json): what was still open at export. Optional:
+# packages written before it have none.
+OPEN_ITEM_KEYS = frozenset(("kind", "severity", "text", "record_type", "record_id", "period"))
+MAX_OPEN_ITEMS = 100_000
+MAX_OPEN_TEXT = 2_000
 DATA_KEYS = frozenset(("format", "version", "programme", "kindergarten", "period", "records"))
 _KINDERGARTEN_KEYS = frozenset(("uuid", "name"))
 _PERIOD_KEYS = frozenset(("kind", "key", "label", "start", "end"))
@@ -119,7 +124,23 @@ def check_manifest(path: Path, manifest: Any, *, now: dt.datetime | None = None)
             "数据包可能被改动，或导出它的电脑时间不对",
         )
     _unknown(path, "清单", manifest, MANIFEST_KEYS)
+    _check_open_items(path, manifest.get("open_items", []))
     return manifest
+
+
+def _check_open_items(path: Path, items: Any) -> None:
+    """A list of short string records of the known keys, each with a kind (a kind this version
+    does not know is kept: a newer program may list more kinds)."""
+    if not isinstance(items, list) or len(items) > MAX_OPEN_ITEMS:
+        raise fmt.refuse(path, "清单中的上报前检查项目格式不对")
+    for item in items:
+        if (
+            not isinstance(item, dict)
+            or not set(item) <= OPEN_ITEM_KEYS
+            or not all(isinstance(v, str) and len(v) <= MAX_OPEN_TEXT for v in item.values())
+            or not item.get("kind")
+        ):
+            raise fmt.refuse(path, "清单中的上报前检查项目格式不对")
 
 
 def _check_identity(path: Path, where: str, doc: dict[str, Any]) -> None:

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gongtongti_desktop
+from gongtongti_desktop.core.checks import before_export
+from gongtongti_desktop.core.checks.before_export import OpenItem
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.forms.form_data import note_export
 from gongtongti_desktop.core.profile import periods
@@ -51,6 +53,7 @@ class ExportResult:
     missing_photos: list[str] = field(default_factory=list)  # original names of absent files
     photos: int = 0  # evidence files put in the package
     size: int = 0  # bytes
+    open_items: list[OpenItem] = field(default_factory=list)  # 上报前检查, in the manifest
 
     def outcome_lines(self) -> list[str]:
         """Chinese lines for the CLI and the window's closing message."""
@@ -60,6 +63,10 @@ class ExportResult:
         if self.photos:
             lines.append(f"  附件文件 {self.photos} 个")
         lines += self.changes.outcome_lines() or ["与上次上报相比没有变化"]
+        if self.open_items:
+            found = before_export.counts(self.open_items)
+            shown = "、".join(f"{before_export.kind_label(k)} {n} 项" for k, n in found.items())
+            lines.append(f"上报前检查仍未处理 {len(self.open_items)} 项（已记入数据包）：{shown}")
         lines += [f"注意：{w}" for w in self.warnings]
         return lines
 
@@ -79,8 +86,12 @@ def write_package(
     photos: bool = False,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    open_items: list[OpenItem] | None = None,
 ) -> ExportResult:
-    """Write the package of ``period`` to ``out`` and mark its records reported."""
+    """Write the package of ``period`` to ``out`` and mark its records reported.
+
+    ``open_items``: the 上报前检查 list the director saw (computed here when not given); the
+    manifest carries it so the bureau's 汇总 sees what was still open."""
     out = Path(out)
     _check_target(out)
     period = package_period(programme, period)
@@ -90,6 +101,9 @@ def write_package(
     changes = reporting.changes_since_last(store, records)
     result = ExportResult(out, period, key, {t: len(rows) for t, rows in records.items()}, changes)
     result.warnings += _draft_warnings(records)
+    if open_items is None:
+        open_items = before_export.open_items(store, programme, period)
+    result.open_items = list(open_items)
     identity = {
         "programme": programme.id,
         "kindergarten": {
@@ -131,6 +145,7 @@ def write_package(
                     "counts": result.counts,
                     "changes": changes.as_json(),
                     "members": dict(writer.members),
+                    "open_items": [item.as_json() for item in result.open_items],
                 }
                 text = json.dumps(manifest, ensure_ascii=False, indent=1)
                 writer.add(fmt.MANIFEST, text.encode("utf-8"))

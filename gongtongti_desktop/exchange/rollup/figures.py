@@ -31,7 +31,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from gongtongti_desktop.core.checks import overview, rules
+from gongtongti_desktop.core.checks import before_export, overview, rules
 from gongtongti_desktop.core.checks.overview import ActivityCounts
 from gongtongti_desktop.core.datafile.schema_tables import LINKS, REPORTED_TABLES
 from gongtongti_desktop.core.datafile.store import Store
@@ -69,6 +69,9 @@ class KindergartenRow:
     # (kindergarten id, 乡镇/县区, "lead" or "partner") of each side of each pairing: the 汇总
     # counts participation per county against the programme's targets (盘锦)
     sides: tuple[tuple[str, str, str], ...] = ()
+    # 上报前检查 items still open at export, per kind, from the manifest; None: a package
+    # written before the manifest carried the list
+    open_items: dict[str, int] | None = None
 
     @property
     def on_time(self) -> bool:
@@ -188,7 +191,14 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
         score_max=most,
         late_entries=late,
         sides=sides,
+        open_items=open_counts(package),
     )
+
+
+def open_counts(package: Package) -> dict[str, int] | None:
+    """The manifest's 上报前检查 list counted per kind (no record is loaded for it)."""
+    items = package.manifest.get("open_items")
+    return None if items is None else before_export.counts(items)
 
 
 def _sides(store: Store) -> tuple[tuple[str, str, str], ...]:

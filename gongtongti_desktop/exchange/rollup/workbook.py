@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING
 
+from gongtongti_desktop.core.checks import before_export
 from gongtongti_desktop.core.profile.indexes import fmt_points
 from gongtongti_desktop.exchange.rollup.counties import CountyRow, county_rows
 from gongtongti_desktop.output.files import atomic_write
@@ -41,6 +42,7 @@ def write_report(report: MergeReport) -> None:
     book.properties.title = "上报数据汇总"
     _main_sheet(book.create_sheet("汇总"), report.rows)
     _activity_sheet(book.create_sheet("活动统计"), report.rows)
+    _open_items_sheet(book.create_sheet("上报时未处理"), report.rows)
     counties = county_rows(report.rows)
     if counties:  # a programme with yearly targets per county (盘锦)
         _county_sheet(book.create_sheet("县区汇总"), counties)
@@ -195,6 +197,24 @@ def _activity_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
             cells.append(sum(values))
             _put_row(ws, line, cells)
             line += 1
+
+
+def _open_items_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
+    """幼儿园 | 期间 | one column per kind of 上报前检查 item | 合计 | 说明: what each package's
+    manifest says was still open when it was exported (a package from before the list: —)."""
+    kinds = [s.kind for s in before_export.SOURCES]
+    kinds += sorted({k for r in rows for k in r.open_items or {}} - set(kinds))
+    headers = [("幼儿园", 30), ("期间", 18)]
+    headers += [(before_export.kind_label(k), 14) for k in kinds] + [("合计", 8), ("说明", 40)]
+    _headers(ws, headers)
+    for n, r in enumerate(rows, 2):
+        found = r.open_items
+        cells: list[Cell] = [r.name, r.period.label]
+        if found is None:
+            cells += [None] * (len(kinds) + 1) + ["旧版本导出的数据包，没有记录上报前检查"]
+        else:
+            cells += [found.get(k, 0) for k in kinds] + [sum(found.values()), ""]
+        _put_row(ws, n, cells)
 
 
 COUNTY_HEADERS = (

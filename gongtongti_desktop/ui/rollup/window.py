@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gongtongti_desktop.core.checks import before_export
 from gongtongti_desktop.core.profile.indexes import fmt_points
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package.format import SUFFIX
@@ -45,6 +46,7 @@ OPEN_FILTER = f"上报数据包 (*{SUFFIX});;所有文件 (*)"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 COLUMNS = (
     "名次", "幼儿园", "期间", "帮扶活动（次）", "要求达成", "自评总分", "县评总分", "按时上报",
+    "上报时未处理",
 )  # fmt: skip
 NO_VALUE = "—"
 
@@ -68,7 +70,18 @@ def row_cells(row: KindergartenRow) -> list[str]:
         _points(row.self_total, row.score_max),
         _points(row.county_total, row.score_max),
         "按时" if row.on_time else f"逾期 {late} 天",
+        NO_VALUE if row.open_items is None else f"{sum(row.open_items.values())} 项",
     ]
+
+
+def open_items_tip(row: KindergartenRow) -> str:
+    """上报时未处理: the kinds and counts the package's 上报前检查 still listed."""
+    if row.open_items is None:
+        return "旧版本导出的数据包，没有记录上报前检查"
+    if not row.open_items:
+        return "导出时上报前检查没有未处理的项目"
+    lines = [f"{before_export.kind_label(k)}：{n} 项" for k, n in row.open_items.items()]
+    return "导出时上报前检查仍未处理：\n" + "\n".join(lines)
 
 
 def row_tips(row: KindergartenRow) -> dict[int, str]:
@@ -78,6 +91,7 @@ def row_tips(row: KindergartenRow) -> dict[int, str]:
         4: "已到期、且整个落在本期间内的要求中，达成的项次 / 全部项次",
         7: f"导出于 {row.created_at:%Y-%m-%d %H:%M}，截止日期 {row.deadline.isoformat()}",
         0: f"按{row.rank_basis}总分排名" if row.rank_basis else "没有评分，不参加排名",
+        8: open_items_tip(row),
     }
 
 
