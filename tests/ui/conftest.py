@@ -111,3 +111,29 @@ def _own_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
         QSettings.Scope.UserScope,
         str(tmp_path_factory.mktemp("settings")),
     )
+
+
+class BeforeExportAnswers:
+    """Answers 上报前检查's modal list before an export (default: 仍然导出) without a nested
+    event loop; ``respond`` may act on the dialog (open a line) and return its answer."""
+
+    def __init__(self) -> None:
+        self.shown: list[Any] = []
+        self.respond: Callable[[Any], int] | None = None
+
+    def exec(self, dialog: Any) -> int:
+        from PySide6.QtWidgets import QDialog
+
+        self.shown.append([item.text for item in dialog.items])
+        if self.respond is not None:
+            return self.respond(dialog)
+        return QDialog.DialogCode.Accepted.value
+
+
+@pytest.fixture(autouse=True)
+def before_export_answers(monkeypatch: pytest.MonkeyPatch) -> BeforeExportAnswers:
+    from gongtongti_desktop.ui.packages.before_export_dialog import BeforeExportDialog
+
+    answers = BeforeExportAnswers()
+    monkeypatch.setattr(BeforeExportDialog, "exec", lambda dialog: answers.exec(dialog))
+    return answers

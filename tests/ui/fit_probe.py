@@ -102,6 +102,10 @@ def main() -> None:
     probe("上报后的修改", RevisedRecordsDialog(store, window))
     probe("导出上报包", PackageExportDialog(store, programme, window))
     period = term_of(programme.calendar, store.today())
+    from gongtongti_desktop.ui.packages.before_export_dialog import BeforeExportDialog
+
+    probe("上报前检查", BeforeExportDialog(store, programme, period, window, exporting=True))
+    probe("上报前检查（菜单）", BeforeExportDialog(store, programme, period, window))
     probe("证据", EvidenceDialog(store, programme, period, "A1", set(), window))
     probe("提醒", RemindersDialog(store, programme, window))
     preview = window.print_form(programme.forms[0].id)

@@ -61,7 +61,7 @@ def test_window_opens_on_a_demo_file(window, demo_path) -> None:
     assert window.stage_report_page.content is window.stage_report_tab
     tabs.setCurrentIndex(0)
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "编辑(&E)", "打印(&P)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "编辑(&E)", "打印(&P)", "检查(&C)", "帮助(&H)"]
     printed = [a.text() for a in window.print_menu.actions()]
     assert printed == [f"{spec.display_name}…" for spec in window.programme.forms]
     assert "附件1 沂源县幼儿园城乡教育共同体结对名单…" in printed

@@ -25,7 +25,8 @@ SCREENS = {
     "1366x768-150%": (1366, 768, "1.5"),
 }
 EXPECTED = {"主窗口", "首次启动", "新增帮扶活动", "新增结对关系", "新增计划事项", "记一笔",
-            "备份与恢复", "回收站", "导出上报包", "提醒", "打印预览", "使用说明", "证据"}  # fmt: skip
+            "备份与恢复", "回收站", "导出上报包", "提醒", "打印预览", "使用说明", "证据",
+            "上报前检查", "上报前检查（菜单）"}  # fmt: skip
 
 
 def _probe(tmp_path: Path, demo_path: Path, width: int, height: int, scale: str) -> dict:
@@ -66,6 +67,7 @@ def test_every_window_and_its_buttons_lie_inside_the_screen(tmp_path, demo_path,
     for name in ("新增帮扶活动", "新增结对关系", "首次启动"):
         assert {"确定", "取消"} <= set(dialogs[name]), (name, dialogs[name])
     assert {"保存", "取消"} <= set(dialogs["记一笔"])
+    assert {"仍然导出", "返回修改"} <= set(dialogs["上报前检查"])
 
 
 def test_a_form_taller_than_the_screen_scrolls_and_keeps_its_buttons(qtbot, store, programme):

@@ -136,9 +136,8 @@ def late_entries(
                 f"SELECT created_at FROM {result.table} WHERE id = ?", [record_id]
             )[0]["created_at"][:10]
             text = (
-                f"{_describe(store, result.table, record_id)}：{entered} 才录入，"
-                f"晚于“{result.rule.label}”{result.period.label}的截止日期 "
-                f"{chinese_date(result.deadline)}（逾期补录，{counted}）"
+                f"{_describe(store, result.table, record_id)}：{entered} 才录入，晚于截止日期 "
+                f"{chinese_date(result.deadline)}（{result.rule.label}，{counted}）"
             )
             out.append(OpenItem("late_entry", WARNING, text, result.table, record_id))
     return out

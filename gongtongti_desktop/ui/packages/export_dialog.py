@@ -22,12 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gongtongti_desktop.core.checks import before_export
+from gongtongti_desktop.core.checks.before_export import OpenItem
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package.format import SUFFIX
 from gongtongti_desktop.exchange.package.write import ExportResult, write_package
+from gongtongti_desktop.ui.packages.before_export_dialog import BeforeExportDialog
 from gongtongti_desktop.ui.packages.preview import ExportPreview, export_preview
 from gongtongti_desktop.ui.packages.progress import progress
 from gongtongti_desktop.ui.shell.common import ask_save_path, documents_folder, muted, show_error
@@ -50,9 +53,11 @@ def suggested_name(store: Store, period: Period) -> str:
 
 class PackageExportDialog(QDialog):
     """The preview of the chosen period and the 导出… button; ``exported`` fires after a
-    package was written (its records are now marked reported: the window reloads)."""
+    package was written (its records are now marked reported: the window reloads);
+    ``open_record`` when the director chose a line of 上报前检查 to fix (this dialog closes)."""
 
     exported = Signal()
+    open_record = Signal(object)
 
     def __init__(self, store: Store, programme: Programme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +156,9 @@ class PackageExportDialog(QDialog):
         period = self.period()
         if self.preview is None:
             return None
+        items = self.check_before_export()
+        if items is None:
+            return None
         suggested = documents_folder() / suggested_name(self.store, self.preview.period)
         path = ask_save_path(self, TITLE, suggested, PACKAGE_FILTER)
         if path is None:
@@ -165,6 +173,7 @@ class PackageExportDialog(QDialog):
                     path,
                     photos=self.photos_box.isChecked(),
                     progress=bar,
+                    open_items=items,
                 )
         except (UserError, OSError) as exc:
             show_error(self, exc, TITLE)
@@ -177,12 +186,38 @@ class PackageExportDialog(QDialog):
         self.exported.emit()
         return result
 
+    def check_before_export(self) -> list[OpenItem] | None:
+        """上报前检查 of the package's period: the list (maybe empty) when the export goes on
+        (仍然导出), None when the director goes back — to a record she chose, if any."""
+        assert self.preview is not None
+        period = self.preview.period
+        items = before_export.open_items(self.store, self.programme, period)
+        if not items:
+            return items
+        dialog = BeforeExportDialog(
+            self.store, self.programme, period, self, exporting=True, items=items
+        )
+        self.before_dialog = dialog
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted.value
+        chosen = dialog.chosen
+        dialog.deleteLater()
+        if accepted:
+            return items
+        if chosen is not None:
+            self.reject()  # the window shows the record; this dialog is modal to it
+            self.open_record.emit(chosen)
+        return None
+
 
 def open_export_dialog(
     parent: QWidget | None, store: Store, programme: Programme
 ) -> PackageExportDialog:
     """The dialog, shown window-modal; deleted when closed."""
     dialog = PackageExportDialog(store, programme, parent)
+    if parent is not None and hasattr(parent, "show_activity"):  # the main window
+        from gongtongti_desktop.ui.packages.open_record import open_record
+
+        dialog.open_record.connect(lambda item: open_record(parent, item))  # type: ignore[arg-type]
     dialog.finished.connect(dialog.deleteLater)
     dialog.open()
     return dialog

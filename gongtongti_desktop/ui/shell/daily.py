@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QToolBar, QWidget
+from PySide6.QtWidgets import QDialog, QMenu, QToolBar, QWidget
 
 from gongtongti_desktop.ui.shell.common import show_info
 
@@ -62,6 +62,12 @@ class DailyActions(QObject):
         self.usb_restore_action = self._action(
             "从U盘恢复…", self.restore_from_folder, needs_file=True
         )
+        self.check_menu = QMenu("检查(&C)", window)
+        window.menuBar().insertMenu(window.help_menu.menuAction(), self.check_menu)
+        self.before_export_action = self._action(
+            "上报前检查…", self.show_before_export, needs_file=True
+        )
+        self.check_menu.addAction(self.before_export_action)
         index = file_menu.actions().index(anchor)
         after = file_menu.actions()[index + 1] if index + 1 < len(file_menu.actions()) else None
         file_menu.insertAction(after, self.usb_backup_action)
@@ -180,6 +186,29 @@ class DailyActions(QObject):
         dialog.open()
         self.reminders_dialog = dialog
         return dialog
+
+    def show_before_export(self) -> QDialog:
+        """检查 → 上报前检查…: this term's list; a line opens its record, 导出上报包… goes on to
+        the export of the period shown."""
+        from gongtongti_desktop.core.profile import periods
+        from gongtongti_desktop.ui.packages.before_export_dialog import BeforeExportDialog
+        from gongtongti_desktop.ui.packages.open_record import open_record
+
+        window = self.window
+        period = periods.term_of(window.programme.calendar, window.store.today())
+        dialog = BeforeExportDialog(window.store, window.programme, period, window)
+        dialog.open_record.connect(lambda item: open_record(window, item))
+        dialog.export_requested.connect(lambda: self._export(dialog.period))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.before_export_dialog = dialog
+        return dialog
+
+    def _export(self, period) -> QDialog | None:
+        exporting = self.window.export_package()
+        if exporting is not None:
+            exporting.picker.set_period(period.kind, period.start)  # type: ignore[attr-defined]
+        return exporting
 
     # -- 备份到U盘 ----------------------------------------------------------------------------
 
