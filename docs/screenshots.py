@@ -104,6 +104,10 @@ def main_shots(data: Path, tmp: Path) -> None:
     reminders = window.daily.show_reminders()
     _save(reminders, "08-reminders")
     reminders.done(0)
+    before = window.daily.show_before_export()  # 检查 → 上报前检查…
+    before.resize(800, 500)
+    _save(before, "11-before-export")
+    before.done(0)
     manual = window.daily.show_manual()
     manual.resize(1100, 720)
     manual.search.setText("照片")
