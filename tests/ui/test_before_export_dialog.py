@@ -182,3 +182,26 @@ def test_a_period_with_nothing_open_exports_without_asking(
     assert exporting.export() is not None
     assert before_export_answers.shown == []
     assert _manifest(tmp_path / "空.gtt")["open_items"] == []
+
+
+def test_the_rollup_window_shows_the_open_items_per_kindergarten(
+    qtbot: Any, gaotai_source: Path, tmp_path: Path
+) -> None:
+    from gongtongti_desktop.core.profile.programme import get_programme
+    from gongtongti_desktop.exchange.package.write import write_package
+    from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
+    from gongtongti_desktop.ui.rollup.window import COLUMNS, row_cells, row_tips
+
+    programme = get_programme("gaotai-2020")
+    path = tmp_path / "g.gtdb"
+    shutil.copy(gaotai_source, path)
+    with Store.open(path) as store:
+        term = periods.parse_term(programme.calendar, "2020-autumn")
+        written = write_package(store, programme, term, tmp_path / "g.gtt")
+    found = before_export.counts(written.open_items)
+    (row,) = rollup_packages([tmp_path / "g.gtt"], tmp_path / "s.xlsx").rows
+    column = COLUMNS.index("上报时未处理")
+    assert row_cells(row)[column] == f"{sum(found.values())} 项"
+    tip = row_tips(row)[column]
+    for kind, n in found.items():
+        assert f"{before_export.kind_label(kind)}：{n} 项" in tip
