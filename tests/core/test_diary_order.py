@@ -205,10 +205,10 @@ def test_the_data_makes_every_comparison_count(data: Data) -> None:
     )  # the index holds it, the list must not
 
 
-def test_a_period_walks_the_day_index_and_the_text_alone_drives_by_row(store: Store) -> None:
+def test_the_index_of_live_activities_drives_every_list(store: Store) -> None:
     """The query plans behind the figures (module doc of core/diary.py): with a period SQLite
-    reads the period's slice of the (day, start_time) index in order, without a sort; with
-    text only it looks up the text matches by row and sorts them."""
+    reads the period's slice of the index of live activities in order, without a sort; the
+    whole list reads that index alone, and so does a text search, keeping the matches."""
 
     def plan(f: diary.DiaryFilter) -> str:
         where, params = diary._where(f)
@@ -217,10 +217,14 @@ def test_a_period_walks_the_day_index_and_the_text_alone_drives_by_row(store: St
 
     for word in ("教研", "沉与浮"):
         with_period = plan(diary.DiaryFilter(text=word, period=MONTH))
-        assert "INDEX activity_day_time (day>? AND day<?)" in with_period, with_period
+        assert "INDEX activity_live_order (deleted_at=? AND day>? AND day<?)" in with_period
+        everything = plan(diary.DiaryFilter())
+        assert "COVERING INDEX activity_live_order (deleted_at=?)" in everything, everything
+        assert "TEMP B-TREE" not in everything, everything
         assert "TEMP B-TREE" not in with_period, with_period
         alone = plan(diary.DiaryFilter(text=word))
-        assert "INTEGER PRIMARY KEY (rowid=?)" in alone, alone
+        assert "COVERING INDEX activity_live_order (deleted_at=?)" in alone, alone
+        assert "TEMP B-TREE" not in alone, alone
 
 
 # -- DiaryList: a text search ordered by the last full list -----------------------------------

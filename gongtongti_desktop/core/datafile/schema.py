@@ -359,5 +359,17 @@ def _m0006_linear_search_index(db: Database) -> None:
         db.execute(sql)
 
 
+# Migration 0007: the diary's order in an index that also holds the deleted mark. Listing every
+# activity newest first, and a text search after a change (when the diary's remembered list is
+# out of date), read only this index: (deleted_at IS NULL, day, start_time, rowid) is the list's
+# order, so no activity row (wide, with its texts) is read and nothing is sorted; a search walks
+# it and keeps the text index's matches. Through activity_day_time SQLite looked up every match
+# (or every row) in the table for its deleted mark, day and time and sorted them: "教研" over
+# 100 000 activities, 31 667 matches, ~77 ms.
+@migrations(name="0007_live_activity_order")
+def _m0007_live_activity_order(db: Database) -> None:
+    db.execute("CREATE INDEX activity_live_order ON activity(deleted_at, day, start_time)")
+
+
 # pending() never writes; on an empty in-memory database it lists every migration.
 assert len(migrations.pending(Database(memory=True))) == SCHEMA_VERSION, "update core/version.py"

@@ -10,9 +10,13 @@ Lists are returned as ids first and rows by page, so a window can show 100 000 r
 holding them all; the diary tab keeps SQLite row numbers (``search_rowids``) rather than uuids.
 
 With a period, the text index no longer drives the query: SQLite walks the period's slice of
-the (day, start_time) index in display order and checks each row against the text matches,
-instead of looking up every match in the whole file and sorting them (the planner has no
-statistics to see that a month holds a few dozen rows while "教研" matches a third of them).
+the index of live activities (migration 0007: deleted mark, day, start time) in display order
+and checks each row against the text matches, instead of looking up every match in the whole
+file and sorting them (the planner has no statistics to see that a month holds a few dozen
+rows while "教研" matches a third of them). The unfiltered list reads that index alone: no
+activity row (wide, with its texts) is read and nothing is sorted; SQLite walks it for a text
+search without a period as well (keeping the matches), so that search's time is bounded by the
+number of activities rather than growing with the matches looked up and sorted.
 """
 
 from __future__ import annotations
