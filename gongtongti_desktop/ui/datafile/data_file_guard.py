@@ -70,12 +70,16 @@ def offer_backup(parent: QWidget | None, path: Path, exc: DamagedFileError) -> b
 
 def after_open(parent: QWidget | None, store: Store) -> None:
     """The day's first backup (quietly; a failure is said, not fatal) and the cloud warning."""
+    from gongtongti_desktop.ui.shell import fit
+
     try:
         backups.daily_backup(store)
     except UserError as exc:
+        fit.ensure()  # at start-up the window has not installed it yet
         show_error(parent, exc, "自动备份")
     warning = file_safety.cloud_warning(store.path)
     key = Path(store.path).resolve()
     if warning and key not in _warned_cloud:
         _warned_cloud.add(key)
+        fit.ensure()
         QMessageBox.warning(parent, "数据文件在云同步文件夹中", warning)

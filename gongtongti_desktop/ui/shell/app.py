@@ -88,18 +88,22 @@ def obtain_store(path: Path) -> tuple[Store, Programme] | None:
     otherwise whatever the director chooses instead. None: the director gave up (quit).
     A file that cannot be opened is never modified."""
     from gongtongti_desktop.ui.datafile import data_file_guard
+    from gongtongti_desktop.ui.shell import fit
     from gongtongti_desktop.ui.shell.main_window import DATA_FILE_FILTER, open_data_file
 
     while True:
         if not path.exists():
+            fit.ensure()
             return run_first_run(path)
         try:
             return open_data_file(path)
         except DamagedFileError as exc:
+            fit.ensure()
             if data_file_guard.offer_backup(None, path, exc):
                 continue
             choice = ask_after_failure(exc.message)
         except UserError as exc:
+            fit.ensure()
             choice = ask_after_failure(exc.message)
         if choice == OPEN_OTHER:
             name, _filter = QFileDialog.getOpenFileName(
@@ -150,7 +154,8 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 
 
 def build_app() -> QApplication:
-    """The QApplication with our names, icon, Chinese Qt translations and error hook."""
+    """The QApplication with our names, icon, Chinese Qt translations and error hook. Dialogs
+    are fitted to the screen from when the window says (``fit.install``, ``fit.ensure``)."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
@@ -159,9 +164,6 @@ def build_app() -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
-    from gongtongti_desktop.ui.shell import fit
-
-    fit.install(app)  # every dialog fits a small or scaled screen
     sys.excepthook = _excepthook
     return app
 
@@ -186,6 +188,8 @@ def start_window(path: Path, package: Path | None = None) -> MainWindow:
 
 def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> None:
     from gongtongti_desktop.core.datafile import early_check
+    from gongtongti_desktop.ui.shell import fit
+    from gongtongti_desktop.ui.shell.first_paint import after_first_paint
 
     early_check.start(path)  # checked for damage while the data file's modules load
     opened = obtain_store(path)
@@ -193,7 +197,10 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> N
         window.close()  # the director gave up: the last window closes, the program ends
     else:
         window.attach(*opened)
+        # Every dialog fits the screen from the frame showing 概览 on (``fit.ensure``).
+        after_first_paint(window, fit.ensure)
         if package is not None:
+            fit.ensure()
             window.import_package(package)  # a double-clicked .gtt: its preview, no reminders
             return
         from gongtongti_desktop.ui.overview.reminders import show_at_start

@@ -161,6 +161,17 @@ def install(app: QApplication) -> QObject:
     return fitter
 
 
+def ensure() -> None:
+    """``install`` on the running application. Start-up installs the filter only once 概览 is
+    painted (``app.start_window``): an application-wide filter in Python is called for every
+    event of every widget, and the first two frames alone have hundreds (~10 % of start-up).
+    What start-up may show before then (first-run setup, a damaged or held file, the day's
+    backup failing) calls this first, so those dialogs fit too."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        install(app)
+
+
 # -- the main window ---------------------------------------------------------------------------
 
 

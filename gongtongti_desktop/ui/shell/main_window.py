@@ -136,7 +136,8 @@ class MainWindow(QMainWindow):
         self.programme: Programme = None  # type: ignore[assignment]
         from gongtongti_desktop.ui.shell import fit
 
-        fit.install(QApplication.instance())  # type: ignore[arg-type]
+        if opening is None:  # start-up fits dialogs from 概览's frame on (fit.ensure)
+            fit.install(QApplication.instance())  # type: ignore[arg-type]
         fit.place_main_window(self)
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
@@ -158,8 +159,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         where = f"数据文件 {path} " if path is not None else "数据文件"
         self.path_label.setText(f"正在打开{where}…")
-        # Centred by markup: Qt.AlignmentFlag would make PySide6 build the whole Qt namespace
-        # (~14 ms) before the first frame.
+        # Centred by markup: Qt.AlignmentFlag makes the whole Qt namespace (~14 ms) pre-frame.
         shown = html.escape(str(path)) if path is not None else ""
         opening = QLabel(f"<p align='center'>正在打开数据文件…<br><br>{shown}</p>")
         self.tabs.addTab(opening, TAB_NAMES[0])
