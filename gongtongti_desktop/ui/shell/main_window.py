@@ -7,7 +7,6 @@ is opened). Printing, importing and exporting load reportlab/openpyxl only when 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -160,7 +159,7 @@ class MainWindow(QMainWindow):
         where = f"数据文件 {path} " if path is not None else "数据文件"
         self.path_label.setText(f"正在打开{where}…")
         # Centred by markup: Qt.AlignmentFlag makes the whole Qt namespace (~14 ms) pre-frame.
-        shown = html.escape(str(path)) if path is not None else ""
+        shown = str(path or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         opening = QLabel(f"<p align='center'>正在打开数据文件…<br><br>{shown}</p>")
         self.tabs.addTab(opening, TAB_NAMES[0])
         for name in TAB_NAMES[1:]:
