@@ -8,6 +8,7 @@ asked for.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,10 +149,10 @@ def _exchange(
     out = []
     for year in _exchange_years(cal, store, today, within):
         closed = today > year.end
-        dated = [x for d, x in exchanges if year.contains(d)]
+        sent = Counter((x["from_id"], x["to_id"]) for d, x in exchanges if year.contains(d))
         for lead, partners, label in groups.values():
-            out_n = sum(1 for x in dated if x["from_id"] == lead and x["to_id"] in partners)
-            back_n = sum(1 for x in dated if x["from_id"] in partners and x["to_id"] == lead)
+            out_n = sum(sent[lead, p] for p in partners)
+            back_n = sum(sent[p, lead] for p in partners)
             missing = []
             if out_n < rule.min:
                 missing.append(f"派出交流 {out_n} 人，要求至少 {rule.min} 人")
