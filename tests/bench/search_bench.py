@@ -5,13 +5,15 @@ Words: "沉与浮" (3 characters, FTS trigram, in every 50th record), "区域活
 in about a fifth: the FTS index must hand back and sort many rows) and "教研" (2 characters,
 no trigram: the single-character index of migration 0005 answers it as a phrase).
 
-Each word is timed both ways the tab searches (core ``DiaryList``): right after the full list
+Each word is timed the ways the tab searches (core ``DiaryList``): right after the full list
 was read (the tab has just opened, or the search box was emptied), the text index's matches
-are put in that list's order; after any change to the data file, ``search_rowids`` asks SQLite.
-That second timing is taken right after a real edit (an activity's title changed and
-committed, its text re-indexed by the triggers) before every repeat, and beside it, on the same
-file in the same run, the query as it was before migration 0007 (every match looked up in the
-activity table and sorted) — the figure the index of live activities replaced.
+are put in that list's order; right after an edit (an activity's title and start time changed
+and committed before every repeat: its text re-indexed, its place in the list moved) the list
+is first brought up to date from the journal of migration 0007 and then answers the same way.
+Beside them, on the same file in the same run: the plain query (``search_rowids``, what
+answers when the list cannot be caught up), and that query as it ran before migration 0007 —
+every match looked up in the activity table and sorted, and the list dropped after every edit:
+the search after an edit as it was.
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ class SearchTiming:
 
 
 def measure(data_file: Path, repeat: int) -> tuple[float, int, list[SearchTiming]]:
-    """(unfiltered list seconds, record count, two timings per word: after the full list, and
-    the plain query that answers after a change)."""
+    """(unfiltered list seconds, record count, four timings per word: after the full list,
+    after an edit by the list caught up, by the plain query, by the query before 0007)."""
     store = Store.open(data_file)
     try:
         lister = diary.DiaryList(store)
@@ -57,6 +59,15 @@ def measure(data_file: Path, repeat: int) -> tuple[float, int, list[SearchTiming
             if lister.answered_from_list != before + repeat or len(lister.search(f)) != found:
                 raise RuntimeError("DiaryList 没有按已读出的全部列表回答，计时不代表标签页")
             out.append(SearchTiming(word, f"{index}，按已列出的全部排序", found, listed))
+            before, caught = lister.answered_from_list, lister.caught_up
+            edited = _after_edits(store, lambda f=f: lister.search(f), repeat)
+            if (lister.answered_from_list, lister.caught_up) != (before + repeat, caught + repeat):
+                raise RuntimeError("改动后 DiaryList 没有按变更记录补上列表再回答")
+            out.append(
+                SearchTiming(
+                    word, f"{index}，刚改动一条后：列表按变更记录补上再排序", found, edited
+                )
+            )
             queried = _after_edits(store, lambda f=f: diary.search_rowids(store, f), repeat)
             out.append(SearchTiming(word, f"{index}，SQL 查询排序（刚改动一条后）", found, queried))
             old = _after_edits(store, lambda f=f: _search_as_0006(store, f), repeat)
@@ -72,21 +83,28 @@ def measure(data_file: Path, repeat: int) -> tuple[float, int, list[SearchTiming
 
 def _after_edits(store: Store, search: Callable[[], list[int]], repeat: int) -> float:
     """Median seconds of ``search()`` each timed right after an edit committed on the same
-    connection (an activity's title, so the text indexes change too; put back afterwards)."""
-    rowid, title = store.execute("SELECT rowid, title FROM activity LIMIT 1").fetchone()
+    connection: an activity's title (the text indexes change) and start time (its place in
+    the list moves), put back afterwards."""
+    rowid, title, start_time = store.execute(
+        "SELECT rowid, title, start_time FROM activity WHERE deleted_at IS NULL LIMIT 1"
+    ).fetchone()
     times = []
     try:
         for n in range(repeat):
             with store.atomic():
                 store.execute(
-                    "UPDATE activity SET title = ? WHERE rowid = ?", [f"{title}{n}", rowid]
+                    "UPDATE activity SET title = ?, start_time = ? WHERE rowid = ?",
+                    [f"{title}{n}", f"{7 + n % 12:02d}:{n % 60:02d}", rowid],
                 )
             start = time.perf_counter()
             search()
             times.append(time.perf_counter() - start)
     finally:
         with store.atomic():
-            store.execute("UPDATE activity SET title = ? WHERE rowid = ?", [title, rowid])
+            store.execute(
+                "UPDATE activity SET title = ?, start_time = ? WHERE rowid = ?",
+                [title, start_time, rowid],
+            )
     return statistics.median(times)
 
 
