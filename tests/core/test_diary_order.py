@@ -337,9 +337,11 @@ def test_after_any_change_the_list_catches_up_and_answers(
     assert lister.answered_from_list == 3
 
 
+@pytest.mark.parametrize("gap", [diary.RANK_GAP, 2])  # 2: no room left, ranks made afresh
 def test_one_change_after_another_each_search_answered_by_the_list(
-    store: Store, data: Data
+    store: Store, data: Data, gap: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(diary, "RANK_GAP", gap)
     lister = diary.DiaryList(store)
     everything = lister.search()
     for n, change in enumerate(CHANGES, start=1):

@@ -21,6 +21,7 @@ number of activities rather than growing with the matches looked up and sorted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -196,6 +197,7 @@ def _where(f: DiaryFilter) -> tuple[str, list[Any]]:
 
 
 _NEWEST_FIRST = "ORDER BY a.day DESC, a.start_time DESC, a.rowid DESC"
+RANK_GAP = 1024  # DiaryList: room between two listed rows for ten rows put back between them
 
 
 def search_ids(store: Store, f: DiaryFilter = DiaryFilter()) -> list[str]:
@@ -235,7 +237,13 @@ class DiaryList:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._everything: list[int] | None = None
-        self._positions: dict[int, int] | None = None  # rowid → place, made on first use
+        # Each listed row's rank, ascending along the list, made on first use: n × RANK_GAP
+        # for the list as read (``_ranked``), and for a row put back after an edit a rank
+        # between its neighbours' (``_inserted`` maps it back) — so catching up never renumbers
+        # 100 000 rows.
+        self._ranks: dict[int, int] | None = None
+        self._ranked: list[int] = []
+        self._inserted: dict[int, int] = {}
         self._mark: tuple[int, int] | None = None
         self._seq = 0  # the last journal entry the list reflects
         self.answered_from_list = 0  # searches answered by the list (tests)
@@ -263,7 +271,7 @@ class DiaryList:
             seq = self._journal_end() if mark is not None else 0
             rowids = search_rowids(self.store, f)
             self._everything = list(rowids) if mark is not None else None
-            self._positions, self._mark, self._seq = None, mark, seq
+            self._ranks, self._mark, self._seq = None, mark, seq
             return rowids
         index = _text_index(text)
         if index is None or not self._up_to_date():
@@ -298,9 +306,15 @@ class DiaryList:
         return True
 
     def _catch_up(self, rowids: set[int]) -> None:
+        """Take the journalled rows out of the list, and put back those still listed where
+        their day and time now say (a binary search reading the rows it passes)."""
         everything = self._everything
         assert everything is not None
-        everything[:] = [r for r in everything if r not in rowids]
+        for rowid in rowids:
+            if self._ranks is not None and (old := self._ranks.pop(rowid, None)) is not None:
+                self._inserted.pop(old, None)
+            with contextlib.suppress(ValueError):
+                everything.remove(rowid)
         marks = ",".join("?" * len(rowids))
         live = self.store.execute(
             f"SELECT rowid, day, start_time FROM activity WHERE rowid IN ({marks})"
@@ -329,25 +343,49 @@ class DiaryList:
                 else:
                     high = middle
             everything.insert(low, rowid)
-        self._positions = None
+            self._rank_inserted(low)
+
+    def _rank_inserted(self, place: int) -> None:
+        """Give the row just put at ``place`` a rank between its neighbours' (the ranks of
+        the other rows stay as they were); without room left, ranks are made afresh."""
+        ranks, everything = self._ranks, self._everything
+        if ranks is None or everything is None:
+            return
+        before = ranks[everything[place - 1]] if place > 0 else None
+        after = ranks[everything[place + 1]] if place + 1 < len(everything) else None
+        if before is None:
+            rank = (after if after is not None else 0) - RANK_GAP
+        elif after is None:
+            rank = before + RANK_GAP
+        elif after - before >= 2:
+            rank = (before + after) // 2
+        else:
+            self._ranks = None
+            return
+        ranks[everything[place]] = rank
+        self._inserted[rank] = everything[place]
 
     def _in_list_order(self, table: str, query: str) -> list[int]:
         everything = self._everything
         assert everything is not None
-        if self._positions is None:
-            self._positions = {rowid: n for n, rowid in enumerate(everything)}
-        where = self._positions.get
+        if self._ranks is None:
+            self._ranks = {rowid: n * RANK_GAP for n, rowid in enumerate(everything)}
+            self._ranked, self._inserted = list(everything), {}
+        rank_of = self._ranks.get
         # The index still holds soft-deleted activities: they have no place in the list.
-        places = [
-            place
+        ranks = [
+            rank
             for (rowid,) in self.store.execute(
                 f"SELECT rowid FROM {table} WHERE {table} MATCH ?", [query]
             )
-            if (place := where(rowid)) is not None
+            if (rank := rank_of(rowid)) is not None
         ]
-        places.sort()
+        ranks.sort()
         self.answered_from_list += 1
-        return [everything[n] for n in places]
+        ranked, inserted = self._ranked, self._inserted
+        if not inserted:
+            return [ranked[rank // RANK_GAP] for rank in ranks]
+        return [inserted[r] if r in inserted else ranked[r // RANK_GAP] for r in ranks]
 
 
 def rowid_of(store: Store, activity_id: str) -> int | None:
