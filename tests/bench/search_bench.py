@@ -38,6 +38,7 @@ class SearchTiming:
     how: str
     found: int
     seconds: float
+    reference: bool = False  # the search as it was (a comparison, no target)
 
 
 def measure(data_file: Path, repeat: int) -> tuple[float, int, list[SearchTiming]]:
@@ -73,7 +74,7 @@ def measure(data_file: Path, repeat: int) -> tuple[float, int, list[SearchTiming
             old = _after_edits(store, lambda f=f: _search_as_0006(store, f), repeat)
             out.append(
                 SearchTiming(
-                    word, f"{index}，改动后（0007 之前的查询：逐条回表再排序）", found, old
+                    word, f"{index}，改动后（0007 之前的查询：逐条回表再排序）", found, old, True
                 )
             )
         return base, len(everything), out
