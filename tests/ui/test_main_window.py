@@ -502,7 +502,9 @@ def test_start_up_fits_dialogs_from_the_frame_showing_the_data_on(
     assert installed == []  # not for the first frame
     qtbot.waitUntil(lambda: window.store is not None, timeout=3000)
     qtbot.waitUntil(lambda: installed != [], timeout=3000)
-    window.close()
+    window.close()  # before the day's reminders are due: they do not come (its file is closed)
+    qtbot.wait(app.REMINDERS_AFTER_MS + 300)
+    assert getattr(window.daily, "reminders_dialog", None) is None
     installed.clear()
     monkeypatch.setattr(app, "run_first_run", lambda path, **kw: installed.append("setup"))
     window = app.start_window(tmp_path / "new.gtdb")

@@ -208,7 +208,13 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> N
         if show_at_start():  # what is due, each a click from where to act — once 概览 shows
             from PySide6.QtCore import QTimer
 
-            QTimer.singleShot(REMINDERS_AFTER_MS, window, window.daily.show_reminders)
+            store = window.store
+
+            def remind() -> None:  # not once the window is closed (its data file with it)
+                if window.isVisible() and window.store is store:
+                    window.daily.show_reminders()
+
+            QTimer.singleShot(REMINDERS_AFTER_MS, window, remind)
 
 
 def run_gui(data_path: Path | None, package: Path | None = None) -> int:
