@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QStandardPaths, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gongtongti_desktop.core.paths import resources_dir
 from gongtongti_desktop.errors import DamagedFileError, UserError
@@ -55,6 +55,8 @@ def default_data_path() -> Path:
 
 def ask_after_failure(message: str, parent: QWidget | None = None) -> str:
     """The data file cannot be used: say why and offer another file. Returns the choice."""
+    from PySide6.QtWidgets import QMessageBox  # message and file dialogs: not at start-up
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(APP_TITLE)
@@ -105,6 +107,8 @@ def obtain_store(path: Path) -> tuple[Store, Programme] | None:
         except UserError as exc:
             fit.ensure()
             choice = ask_after_failure(exc.message)
+        from PySide6.QtWidgets import QFileDialog
+
         if choice == OPEN_OTHER:
             name, _filter = QFileDialog.getOpenFileName(
                 None, "打开数据文件", str(path.parent), DATA_FILE_FILTER
@@ -132,6 +136,8 @@ def _error_log() -> Path:
 
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Unexpected errors: a short Chinese message; the traceback goes to a log file."""
+    from PySide6.QtWidgets import QMessageBox
+
     if isinstance(exc, UserError | OSError):
         QMessageBox.warning(None, APP_TITLE, error_text(exc))
         return

@@ -15,10 +15,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoG
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -204,8 +202,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit, needs_file=False)
         edit_menu = bar.addMenu("编辑(&E)")
-        # Own actions rather than QUndoGroup's: "撤销删除计划事项…" without the space Qt puts
-        # after the prefix.
+        # Own actions, not QUndoGroup's: "撤销删除计划事项…" without Qt's space after the prefix.
         self.undo_action = self._action(
             edit_menu, "撤销", self.undo_group.undo, QKeySequence.StandardKey.Undo
         )
@@ -438,6 +435,8 @@ class MainWindow(QMainWindow):
         return True
 
     def choose_and_open(self) -> bool:
+        from PySide6.QtWidgets import QFileDialog  # not at start-up (nor QMessageBox)
+
         name, _filter = QFileDialog.getOpenFileName(
             self, "打开数据文件", str(Path(self.store.path).parent), DATA_FILE_FILTER
         )
@@ -564,6 +563,8 @@ class MainWindow(QMainWindow):
         """Put a backup in place of the open data file (core backs the current content up
         first) and show it. SQLite's backup API writes through the open file, so nothing
         typed in a tab is lost on the way: the tabs save, then reload from the restored file."""
+        from PySide6.QtWidgets import QMessageBox
+
         from gongtongti_desktop.core.datafile import backups
         from gongtongti_desktop.core.datafile.store import Store
         from gongtongti_desktop.core.profile.programme import get_programme
