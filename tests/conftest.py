@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Parsed profiles are cached between runs (core/profile/parsed_cache.py): the tests and the
+# programs they start keep theirs in a folder of their own, never the user's.
+os.environ["GONGTONGTI_CACHE"] = tempfile.mkdtemp(prefix="gongtongti-test-cache-")
 
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.demo.builder import create_demo

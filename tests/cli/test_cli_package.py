@@ -17,6 +17,7 @@ from gongtongti_desktop.cli import main
 from gongtongti_desktop.core.datafile import backups
 from gongtongti_desktop.core.datafile import lock as file_safety
 from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import get_programme
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.core.records import reporting
@@ -64,8 +65,12 @@ def test_the_next_export_lists_what_changed(
 ) -> None:
     run(capsys, "export", "--data", str(demo_path), "--year", "2024", "-o", str(tmp_path / "a.gtt"))
     programme = get_programme("yiyuan-2022")
+    year = periods.parse_school_year(programme.calendar, "2024")
     with Store.open(demo_path) as store:
-        row = store.query("SELECT id FROM activity WHERE deleted_at IS NULL LIMIT 1")[0]
+        row = store.query(  # an activity of the year exported
+            "SELECT id FROM activity WHERE deleted_at IS NULL AND day BETWEEN ? AND ? LIMIT 1",
+            (year.start.isoformat(), year.end.isoformat()),
+        )[0]
         before = records.get_record(store, "activity", row["id"])
         records.save_record(
             store, programme, "activity", {**before, "title": "上报后修改"}, row["id"]

@@ -68,3 +68,26 @@ def test_another_file_type_is_still_a_usage_error(capsys, windows) -> None:
     assert exc.value.code == 2
     assert "无效的选项" in capsys.readouterr().err
     assert windows == []
+
+
+@pytest.mark.parametrize(
+    "argv", [[], ["--data", "我的园.gtdb"], ["--data", ""], ["--data", "init"], ["--data", "a b"]]
+)
+def test_the_window_command_lines_read_as_argparse_reads_them(argv: list[str]) -> None:
+    """The short cut past the parser (start-up) gives the namespace argparse gives."""
+    fast = cli.window_command(argv)
+    assert fast is not None and fast.func is cli.cmd_window
+    assert vars(fast) == vars(cli.build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv", [["--data"], ["--data", "-x"], ["--dat", "x"], ["--data=x"], ["check", "--data", "x"]]
+)
+def test_other_window_like_command_lines_go_through_argparse(argv: list[str]) -> None:
+    assert cli.window_command(argv) is None
+
+
+def test_the_window_command_line_opens_the_window(tmp_path, windows) -> None:
+    assert cli.main(["--data", str(tmp_path / "园.gtdb")]) == 0
+    assert cli.main([]) == 0
+    assert windows == [(tmp_path / "园.gtdb", None), (None, None)]

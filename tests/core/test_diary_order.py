@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from gongtongti_desktop.core.datafile import schema
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.records import diary
@@ -205,10 +206,10 @@ def test_the_data_makes_every_comparison_count(data: Data) -> None:
     )  # the index holds it, the list must not
 
 
-def test_a_period_walks_the_day_index_and_the_text_alone_drives_by_row(store: Store) -> None:
+def test_the_index_of_live_activities_drives_every_list(store: Store) -> None:
     """The query plans behind the figures (module doc of core/diary.py): with a period SQLite
-    reads the period's slice of the (day, start_time) index in order, without a sort; with
-    text only it looks up the text matches by row and sorts them."""
+    reads the period's slice of the index of live activities in order, without a sort; the
+    whole list reads that index alone, and so does a text search, keeping the matches."""
 
     def plan(f: diary.DiaryFilter) -> str:
         where, params = diary._where(f)
@@ -217,10 +218,14 @@ def test_a_period_walks_the_day_index_and_the_text_alone_drives_by_row(store: St
 
     for word in ("教研", "沉与浮"):
         with_period = plan(diary.DiaryFilter(text=word, period=MONTH))
-        assert "INDEX activity_day_time (day>? AND day<?)" in with_period, with_period
+        assert "INDEX activity_live_order (deleted_at=? AND day>? AND day<?)" in with_period
+        everything = plan(diary.DiaryFilter())
+        assert "COVERING INDEX activity_live_order (deleted_at=?)" in everything, everything
+        assert "TEMP B-TREE" not in everything, everything
         assert "TEMP B-TREE" not in with_period, with_period
         alone = plan(diary.DiaryFilter(text=word))
-        assert "INTEGER PRIMARY KEY (rowid=?)" in alone, alone
+        assert "COVERING INDEX activity_live_order (deleted_at=?)" in alone, alone
+        assert "TEMP B-TREE" not in alone, alone
 
 
 # -- DiaryList: a text search ordered by the last full list -----------------------------------
@@ -314,9 +319,11 @@ def _deleted(data: Data, word: str) -> str:
 
 
 @pytest.mark.parametrize("change", CHANGES)
-def test_after_any_change_the_query_answers_until_the_next_full_list(
+def test_after_any_change_the_list_catches_up_and_answers(
     store: Store, data: Data, change: str
 ) -> None:
+    """The journal of migration 0007 brings the list up to date: the search after an edit is
+    still answered by the list, and gives what the query gives."""
     lister = diary.DiaryList(store)
     lister.search()
     before = _check(store, data, lister, "教研")
@@ -324,10 +331,56 @@ def test_after_any_change_the_query_answers_until_the_next_full_list(
     CHANGES[change](store, data)
     after = _check(store, data, lister, "教研")
     assert after != before  # the change shows, so a stale list would have been caught
-    assert lister.answered_from_list == 1
+    assert lister.answered_from_list == 2 and lister.caught_up == 1
     lister.search()
     assert _check(store, data, lister, "教研") == after
-    assert lister.answered_from_list == 2
+    assert lister.answered_from_list == 3
+
+
+@pytest.mark.parametrize("gap", [diary.RANK_GAP, 2])  # 2: no room left, ranks made afresh
+def test_one_change_after_another_each_search_answered_by_the_list(
+    store: Store, data: Data, gap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(diary, "RANK_GAP", gap)
+    lister = diary.DiaryList(store)
+    everything = lister.search()
+    for n, change in enumerate(CHANGES, start=1):
+        CHANGES[change](store, data)
+        for word in ("教研", "教", "沉与浮"):
+            _check(store, data, lister, word)
+        assert lister.caught_up == n, change
+        assert lister._everything == diary.search_rowids(store, diary.DiaryFilter()), change
+    assert lister.answered_from_list == 3 * len(CHANGES) and everything
+
+
+def test_a_list_older_than_the_journal_is_read_again(store: Store, data: Data) -> None:
+    lister = diary.DiaryList(store)
+    lister.search()
+    moved = _live(data, "教研", -1)
+    with store.atomic():  # more changes than the journal keeps
+        for _ in range(schema.ORDER_JOURNAL_KEPT + 1):
+            store.execute("UPDATE activity SET start_time = start_time WHERE id = ?", [moved])
+        store.execute("UPDATE activity SET day = '2025-06-30' WHERE id = ?", [moved])
+    kept = store.execute("SELECT count(*) FROM activity_order_change").fetchone()[0]
+    assert kept == schema.ORDER_JOURNAL_KEPT
+    assert _check(store, data, lister, "教研")[0] == moved
+    assert lister.answered_from_list == 0 and lister.caught_up == 0  # the query answered
+    lister.search()
+    assert _check(store, data, lister, "教研")[0] == moved and lister.answered_from_list == 1
+
+
+def test_a_journal_that_went_back_is_not_trusted(store: Store, data: Data) -> None:
+    """A file put in place under the open connection carries its own, shorter journal."""
+    lister = diary.DiaryList(store)
+    CHANGES["day"](store, data)
+    CHANGES["time"](store, data)
+    lister.search()
+    with store.atomic():
+        store.execute("DELETE FROM activity_order_change")
+        store.execute("UPDATE sqlite_sequence SET seq = 0 WHERE name = 'activity_order_change'")
+    CHANGES["soft delete"](store, data)
+    _check(store, data, lister, "教研")
+    assert lister.answered_from_list == 0
 
 
 def test_a_commit_by_another_connection_is_noticed(store: Store, data: Data) -> None:
@@ -342,7 +395,7 @@ def test_a_commit_by_another_connection_is_noticed(store: Store, data: Data) -> 
         other.close()
     after = _check(store, data, lister, "教")
     assert after[0] == before[-1] != before[0]
-    assert lister.answered_from_list == 1
+    assert lister.answered_from_list == 2 and lister.caught_up == 1  # its triggers journal too
 
 
 def test_a_full_list_read_inside_a_transaction_is_not_kept(store: Store, data: Data) -> None:

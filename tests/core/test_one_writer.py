@@ -128,3 +128,9 @@ def test_a_read_only_folder_is_said_not_a_traceback(
     with pytest.raises(UserError, match="只读"):
         lock.acquire(tmp_path / "d.gtdb", "窗口", wait=0)
     assert not lock.holds(tmp_path / "d.gtdb")
+
+
+def test_the_lock_names_this_computer_as_socket_does() -> None:
+    """The lock reads the host name without importing socket (start-up); it must be the name
+    other copies of the program (and Qt's QLockFile) write."""
+    assert lock._hostname() == socket.gethostname()

@@ -226,3 +226,24 @@ def test_dependents_counts_each_record_once(demo_store: Store) -> None:
     [entry] = catalog.recycle_bin(demo_store)
     assert entry.count == expected + 1
     assert catalog.describe(demo_store, "kindergarten", lead) == "幼儿园“城南幼儿园”"
+
+
+def test_counts_are_the_lengths_of_the_lists(demo_store: Store, programme: Programme) -> None:
+    """概览 counts with SQL (start-up); every count is its list's length, deleted rows too."""
+
+    def both() -> dict[str, tuple[int, int]]:
+        return {
+            t: (
+                roster.count_records(demo_store, t),
+                len(roster.list_records(demo_store, programme, t)),
+            )
+            for t in roster.LISTERS
+        }
+
+    before = both()
+    assert all(n == length > 0 for n, length in before.values())
+    lead = roster.list_pairings(demo_store)[0]
+    roster.delete_record(demo_store, "kindergarten", lead["lead_id"])  # pairings, people too
+    after = both()
+    assert all(n == length for n, length in after.values())
+    assert after["pairing"][0] == before["pairing"][0] - 3

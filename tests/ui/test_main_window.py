@@ -486,3 +486,28 @@ def test_a_change_reloads_only_the_tabs_showing_its_tables(window) -> None:  # t
         Changes({("plan_item", "x"): None}, {("plan_item", "x"): {}}), window.plan_page
     )
     assert stale == ["diary_tab", "scoring_tab"]
+
+
+def test_start_up_fits_dialogs_from_the_frame_showing_the_data_on(
+    qtbot, demo_path, monkeypatch, tmp_path
+) -> None:
+    """The application-wide dialog filter costs every event of the first two frames, so
+    start-up installs it once 概览 is painted — and before any dialog opening may show."""
+    from gongtongti_desktop.ui.shell import fit
+
+    installed: list[str] = []
+    monkeypatch.setattr(fit, "install", lambda _app: installed.append("fit"))
+    window = app.start_window(demo_path)
+    qtbot.addWidget(window)
+    assert installed == []  # not for the first frame
+    qtbot.waitUntil(lambda: window.store is not None, timeout=3000)
+    qtbot.waitUntil(lambda: installed != [], timeout=3000)
+    window.close()  # before the day's reminders are due: they do not come (its file is closed)
+    qtbot.wait(app.REMINDERS_AFTER_MS + 300)
+    assert getattr(window.daily, "reminders_dialog", None) is None
+    installed.clear()
+    monkeypatch.setattr(app, "run_first_run", lambda path, **kw: installed.append("setup"))
+    window = app.start_window(tmp_path / "new.gtdb")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "setup" in installed, timeout=3000)
+    assert installed == ["fit", "setup"]  # the first-run dialog fits the screen

@@ -50,9 +50,11 @@ def empty_roster_hint(store: Store) -> str:
     return "" if _count(store, "pairing") else EMPTY_ROSTER_HINT
 
 
-def _written_summaries(store: Store) -> int:
-    rows = store.query("SELECT * FROM stage_summary WHERE deleted_at IS NULL")
-    return sum(stage_reports.is_written(row) for row in rows)
+def _any_written_summary(store: Store) -> bool:
+    """Whether a summary has been written — read until the first one (ten years hold many)."""
+    cursor = store.execute("SELECT * FROM stage_summary WHERE deleted_at IS NULL")
+    keys = [d[0] for d in cursor.description or ()]
+    return any(stage_reports.is_written(dict(zip(keys, row, strict=True))) for row in cursor)
 
 
 def first_steps(store: Store) -> list[Step]:
@@ -69,7 +71,7 @@ def first_steps(store: Store) -> list[Step]:
              "按月写下准备开展的帮扶活动", "plans"),
         Step("记录帮扶活动", _count(store, "activity") > 0,
              "每次活动后点“记一笔”：日期、类型、主题、照片", "quick_record"),
-        Step("月底检查", _written_summaries(store) > 0,
+        Step("月底检查", _any_written_summary(store),
              "月底看概览中各项要求是否达成，在“阶段总结”写本月小结", "summary"),
         Step("导出上报", exported,
              "用“文件 → 导出上报包”生成上报文件，交给教育局", "export_package"),

@@ -8,6 +8,7 @@ asked for.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,16 +145,21 @@ def _exchange(
             lead, partners, _ = groups.get(p["lead_id"], (p["lead_id"], set(), ""))
             partners.add(p["partner_id"])
             groups[p["lead_id"]] = (lead, partners, f"“{p['lead_name']}”及其结对园")
-    exchanges = store.query(
-        "SELECT from_id, to_id, start_date FROM staff_exchange WHERE deleted_at IS NULL"
-    )
+    # Each exchange's date read once, each year's exchanges picked once (not per group).
+    exchanges = [
+        (d, x)
+        for x in store.query(
+            "SELECT from_id, to_id, start_date FROM staff_exchange WHERE deleted_at IS NULL"
+        )
+        if (d := _date(x["start_date"]))
+    ]
     out = []
     for year in _exchange_years(cal, store, today, within):
         closed = today > year.end
+        sent = Counter((x["from_id"], x["to_id"]) for d, x in exchanges if year.contains(d))
         for key, (lead, partners, label) in groups.items():
-            dated = [x for x in exchanges if (d := _date(x["start_date"])) and year.contains(d)]
-            out_n = sum(1 for x in dated if x["from_id"] == lead and x["to_id"] in partners)
-            back_n = sum(1 for x in dated if x["from_id"] in partners and x["to_id"] == lead)
+            out_n = sum(sent[lead, p] for p in partners)
+            back_n = sum(sent[p, lead] for p in partners)
             missing = []
             if out_n < rule.min:
                 missing.append(f"派出交流 {out_n} 人，要求至少 {rule.min} 人")

@@ -10,13 +10,18 @@ Lists are returned as ids first and rows by page, so a window can show 100 000 r
 holding them all; the diary tab keeps SQLite row numbers (``search_rowids``) rather than uuids.
 
 With a period, the text index no longer drives the query: SQLite walks the period's slice of
-the (day, start_time) index in display order and checks each row against the text matches,
-instead of looking up every match in the whole file and sorting them (the planner has no
-statistics to see that a month holds a few dozen rows while "教研" matches a third of them).
+the index of live activities (migration 0007: deleted mark, day, start time) in display order
+and checks each row against the text matches, instead of looking up every match in the whole
+file and sorting them (the planner has no statistics to see that a month holds a few dozen
+rows while "教研" matches a third of them). The unfiltered list reads that index alone: no
+activity row (wide, with its texts) is read and nothing is sorted; SQLite walks it for a text
+search without a period as well (keeping the matches), so that search's time is bounded by the
+number of activities rather than growing with the matches looked up and sorted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -192,6 +197,7 @@ def _where(f: DiaryFilter) -> tuple[str, list[Any]]:
 
 
 _NEWEST_FIRST = "ORDER BY a.day DESC, a.start_time DESC, a.rowid DESC"
+RANK_GAP = 1024  # DiaryList: room between two listed rows for ten rows put back between them
 
 
 def search_ids(store: Store, f: DiaryFilter = DiaryFilter()) -> list[str]:
@@ -213,29 +219,45 @@ def search_rowids(store: Store, f: DiaryFilter = DiaryFilter()) -> list[int]:
 
 class DiaryList:
     """``search_rowids`` for one open data file, remembering the last unfiltered list (every
-    activity, newest first) while the file is unchanged. A text search with no other filter
+    activity, newest first) and keeping it up to date. A text search with no other filter
     then puts the text index's matches in that list's order — integers sorted in Python —
     instead of having SQLite look up each match's day, time and deleted mark and sort them:
     "教研" over 100 000 activities (31 667 matches) ~13 ms instead of ~31 ms. The diary tab
     lists everything when it opens and whenever the search box is emptied, so the list is
-    there when the director types; after a change the plain query answers until then.
+    there when the director types.
 
-    Unchanged means no row written on this connection (``total_changes``, which counts every
-    statement's rows, triggers included, even when rolled back) and no commit by another
-    connection (``PRAGMA data_version``) since the list was read outside a transaction."""
+    After a change (a row written on this connection — ``total_changes``, which counts every
+    statement's rows, triggers included, even when rolled back — or a commit by another
+    connection — ``PRAGMA data_version``) the list is brought up to date from the journal of
+    rows whose place may have moved (migration 0007, kept by triggers for every writer): each
+    journalled row is taken out and, if it is still listed, put back where its day and time
+    now say. Only when that journal no longer reaches back to the list (more than a thousand
+    changes since), or inside an open transaction, does the plain query answer instead."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._everything: list[int] | None = None
-        self._positions: dict[int, int] | None = None  # rowid → place, made on first use
+        # Each listed row's rank, ascending along the list, made on first use: n × RANK_GAP
+        # for the list as read (``_ranked``), and for a row put back after an edit a rank
+        # between its neighbours' (``_inserted`` maps it back) — so catching up never renumbers
+        # 100 000 rows.
+        self._ranks: dict[int, int] | None = None
+        self._ranked: list[int] = []
+        self._inserted: dict[int, int] = {}
         self._mark: tuple[int, int] | None = None
+        self._seq = 0  # the last journal entry the list reflects
         self.answered_from_list = 0  # searches answered by the list (tests)
+        self.caught_up = 0  # times the list was brought up to date from the journal (tests)
 
     def _change_mark(self) -> tuple[int, int] | None:
         conn = self.store.conn
         if conn.in_transaction:  # what is read may still be rolled back
             return None
         return conn.total_changes, int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _journal_end(self) -> int:
+        row = self.store.execute("SELECT max(seq) FROM activity_order_change").fetchone()
+        return int(row[0] or 0)
 
     def search(self, f: DiaryFilter = DiaryFilter()) -> list[int]:
         """The same list as ``search_rowids(store, f)``."""
@@ -244,32 +266,126 @@ class DiaryList:
             return search_rowids(self.store, f)
         if not text:
             mark = self._change_mark()
+            # Read before the list: a change in between is in both, and catching up with a
+            # change the list already shows leaves it as it is.
+            seq = self._journal_end() if mark is not None else 0
             rowids = search_rowids(self.store, f)
             self._everything = list(rowids) if mark is not None else None
-            self._positions, self._mark = None, mark
+            self._ranks, self._mark, self._seq = None, mark, seq
             return rowids
         index = _text_index(text)
-        if index is None or self._everything is None or self._change_mark() != self._mark:
+        if index is None or not self._up_to_date():
             return search_rowids(self.store, f)
         return self._in_list_order(*index)
+
+    def _up_to_date(self) -> bool:
+        """Whether the list shows the file as it is now (after catching up if it can)."""
+        if self._everything is None:
+            return False
+        mark = self._change_mark()
+        if mark is None:
+            return False
+        if mark == self._mark:
+            return True
+        first, last = self.store.execute(
+            "SELECT min(seq), max(seq) FROM activity_order_change"
+        ).fetchone()
+        # The journal no longer reaches back to the list, or is not the one the list was read
+        # with (a file put in place under this connection): read the list again.
+        if (first is not None and first > self._seq + 1) or (last or 0) < self._seq:
+            self._everything = None
+            return False
+        changes = self.store.execute(
+            "SELECT seq, rid FROM activity_order_change WHERE seq > ? ORDER BY seq", [self._seq]
+        ).fetchall()
+        if changes:
+            self._catch_up({rid for _seq, rid in changes})
+            self._seq = changes[-1][0]
+        self._mark = mark
+        self.caught_up += 1
+        return True
+
+    def _catch_up(self, rowids: set[int]) -> None:
+        """Take the journalled rows out of the list, and put back those still listed where
+        their day and time now say (a binary search reading the rows it passes)."""
+        everything = self._everything
+        assert everything is not None
+        for rowid in rowids:
+            if self._ranks is not None and (old := self._ranks.pop(rowid, None)) is not None:
+                self._inserted.pop(old, None)
+            with contextlib.suppress(ValueError):
+                everything.remove(rowid)
+        marks = ",".join("?" * len(rowids))
+        live = self.store.execute(
+            f"SELECT rowid, day, start_time FROM activity WHERE rowid IN ({marks})"
+            " AND deleted_at IS NULL",
+            sorted(rowids),
+        ).fetchall()
+        key_sql = "SELECT day, start_time FROM activity WHERE rowid = ?"
+
+        def key(rowid: int, day: str, start: str | None) -> tuple[str, tuple[Any, ...], int]:
+            # The list's order, ascending: NULL times come last when newest is first (SQLite
+            # sorts NULL lowest), as in ``_NEWEST_FIRST``.
+            return day, (0,) if start is None else (1, start), rowid
+
+        def listed_key(place: int) -> tuple[str, tuple[Any, ...], int]:
+            rowid = everything[place]
+            day, start = self.store.execute(key_sql, [rowid]).fetchone()
+            return key(rowid, day, start)
+
+        for rowid, day, start in live:
+            wanted = key(rowid, day, start)
+            low, high = 0, len(everything)  # newest first: the first place with a lower key
+            while low < high:
+                middle = (low + high) // 2
+                if listed_key(middle) > wanted:
+                    low = middle + 1
+                else:
+                    high = middle
+            everything.insert(low, rowid)
+            self._rank_inserted(low)
+
+    def _rank_inserted(self, place: int) -> None:
+        """Give the row just put at ``place`` a rank between its neighbours' (the ranks of
+        the other rows stay as they were); without room left, ranks are made afresh."""
+        ranks, everything = self._ranks, self._everything
+        if ranks is None or everything is None:
+            return
+        before = ranks[everything[place - 1]] if place > 0 else None
+        after = ranks[everything[place + 1]] if place + 1 < len(everything) else None
+        if before is None:
+            rank = (after if after is not None else 0) - RANK_GAP
+        elif after is None:
+            rank = before + RANK_GAP
+        elif after - before >= 2:
+            rank = (before + after) // 2
+        else:
+            self._ranks = None
+            return
+        ranks[everything[place]] = rank
+        self._inserted[rank] = everything[place]
 
     def _in_list_order(self, table: str, query: str) -> list[int]:
         everything = self._everything
         assert everything is not None
-        if self._positions is None:
-            self._positions = {rowid: n for n, rowid in enumerate(everything)}
-        where = self._positions.get
+        if self._ranks is None:
+            self._ranks = {rowid: n * RANK_GAP for n, rowid in enumerate(everything)}
+            self._ranked, self._inserted = list(everything), {}
+        rank_of = self._ranks.get
         # The index still holds soft-deleted activities: they have no place in the list.
-        places = [
-            place
+        ranks = [
+            rank
             for (rowid,) in self.store.execute(
                 f"SELECT rowid FROM {table} WHERE {table} MATCH ?", [query]
             )
-            if (place := where(rowid)) is not None
+            if (rank := rank_of(rowid)) is not None
         ]
-        places.sort()
+        ranks.sort()
         self.answered_from_list += 1
-        return [everything[n] for n in places]
+        ranked, inserted = self._ranked, self._inserted
+        if not inserted:
+            return [ranked[rank // RANK_GAP] for rank in ranks]
+        return [inserted[r] if r in inserted else ranked[r // RANK_GAP] for r in ranks]
 
 
 def rowid_of(store: Store, activity_id: str) -> int | None:

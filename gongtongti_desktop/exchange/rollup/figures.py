@@ -111,12 +111,13 @@ class Scratch:
             finally:
                 source.close()
             # Figures never search the diary: without the full-text triggers a package of
-            # 2 000 activities goes in several times faster. The indexes by day serve a diary
-            # of ten years; a package's year is read whole faster than they are kept up.
+            # 2 000 activities goes in several times faster. The indexes by day and the
+            # diary's order journal serve a diary of ten years; a package's year is read
+            # whole faster than they are kept up.
             for kind, name in template.execute(
-                "SELECT type, name FROM sqlite_master WHERE (type = 'trigger' AND name LIKE"
-                " 'activity_fts_%') OR (type = 'index' AND name IN ('activity_day',"
-                " 'activity_day_time'))"
+                "SELECT type, name FROM sqlite_master WHERE (type = 'trigger' AND (name LIKE"
+                " 'activity_fts_%' OR name LIKE 'activity_order_%')) OR (type = 'index' AND"
+                " name IN ('activity_day', 'activity_day_time', 'activity_live_order'))"
             ).fetchall():
                 template.execute(f"DROP {kind.upper()} {name}")
             self._templates[programme_id] = template

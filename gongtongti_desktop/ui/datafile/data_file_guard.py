@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gongtongti_desktop.core.datafile import backups
 from gongtongti_desktop.core.datafile import lock as file_safety
@@ -42,6 +42,8 @@ def offer_backup(parent: QWidget | None, path: Path, exc: DamagedFileError) -> b
     if newest is None:
         return False
     counts = backups.describe_counts(backups.check_backup(newest.path))
+    from PySide6.QtWidgets import QMessageBox  # not at start-up
+
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         APP_TITLE,
@@ -70,12 +72,18 @@ def offer_backup(parent: QWidget | None, path: Path, exc: DamagedFileError) -> b
 
 def after_open(parent: QWidget | None, store: Store) -> None:
     """The day's first backup (quietly; a failure is said, not fatal) and the cloud warning."""
+    from gongtongti_desktop.ui.shell import fit
+
     try:
         backups.daily_backup(store)
     except UserError as exc:
+        fit.ensure()  # at start-up the window has not installed it yet
         show_error(parent, exc, "自动备份")
     warning = file_safety.cloud_warning(store.path)
     key = Path(store.path).resolve()
     if warning and key not in _warned_cloud:
         _warned_cloud.add(key)
+        fit.ensure()
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(parent, "数据文件在云同步文件夹中", warning)

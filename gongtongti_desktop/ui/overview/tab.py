@@ -275,10 +275,7 @@ class OverviewTab(QWidget):
     # -- figures from core --------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        return {
-            table: len(roster.list_records(self.store, self.programme, table))
-            for table, _ in self.COUNTS
-        }
+        return {table: roster.count_records(self.store, table) for table, _ in self.COUNTS}
 
     def rule_results(self) -> list[tuple[RuleResult, RuleResult]]:
         return rules.current_and_last(

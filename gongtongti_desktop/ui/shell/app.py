@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QStandardPaths, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gongtongti_desktop.core.paths import resources_dir
 from gongtongti_desktop.errors import DamagedFileError, UserError
@@ -55,6 +55,8 @@ def default_data_path() -> Path:
 
 def ask_after_failure(message: str, parent: QWidget | None = None) -> str:
     """The data file cannot be used: say why and offer another file. Returns the choice."""
+    from PySide6.QtWidgets import QMessageBox  # message and file dialogs: not at start-up
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(APP_TITLE)
@@ -88,19 +90,25 @@ def obtain_store(path: Path) -> tuple[Store, Programme] | None:
     otherwise whatever the director chooses instead. None: the director gave up (quit).
     A file that cannot be opened is never modified."""
     from gongtongti_desktop.ui.datafile import data_file_guard
+    from gongtongti_desktop.ui.shell import fit
     from gongtongti_desktop.ui.shell.main_window import DATA_FILE_FILTER, open_data_file
 
     while True:
         if not path.exists():
+            fit.ensure()
             return run_first_run(path)
         try:
             return open_data_file(path)
         except DamagedFileError as exc:
+            fit.ensure()
             if data_file_guard.offer_backup(None, path, exc):
                 continue
             choice = ask_after_failure(exc.message)
         except UserError as exc:
+            fit.ensure()
             choice = ask_after_failure(exc.message)
+        from PySide6.QtWidgets import QFileDialog
+
         if choice == OPEN_OTHER:
             name, _filter = QFileDialog.getOpenFileName(
                 None, "打开数据文件", str(path.parent), DATA_FILE_FILTER
@@ -128,6 +136,8 @@ def _error_log() -> Path:
 
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Unexpected errors: a short Chinese message; the traceback goes to a log file."""
+    from PySide6.QtWidgets import QMessageBox
+
     if isinstance(exc, UserError | OSError):
         QMessageBox.warning(None, APP_TITLE, error_text(exc))
         return
@@ -150,7 +160,8 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 
 
 def build_app() -> QApplication:
-    """The QApplication with our names, icon, Chinese Qt translations and error hook."""
+    """The QApplication with our names, icon, Chinese Qt translations and error hook. Dialogs
+    are fitted to the screen from when the window says (``fit.install``, ``fit.ensure``)."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
@@ -159,9 +170,6 @@ def build_app() -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
-    from gongtongti_desktop.ui.shell import fit
-
-    fit.install(app)  # every dialog fits a small or scaled screen
     sys.excepthook = _excepthook
     return app
 
@@ -186,6 +194,8 @@ def start_window(path: Path, package: Path | None = None) -> MainWindow:
 
 def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> None:
     from gongtongti_desktop.core.datafile import early_check
+    from gongtongti_desktop.ui.shell import fit
+    from gongtongti_desktop.ui.shell.first_paint import after_first_paint
 
     early_check.start(path)  # checked for damage while the data file's modules load
     opened = obtain_store(path)
@@ -193,7 +203,10 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> N
         window.close()  # the director gave up: the last window closes, the program ends
     else:
         window.attach(*opened)
+        # Every dialog fits the screen from the frame showing 概览 on (``fit.ensure``).
+        after_first_paint(window, fit.ensure)
         if package is not None:
+            fit.ensure()
             window.import_package(package)  # a double-clicked .gtt: its preview, no reminders
             return
         from gongtongti_desktop.ui.overview.reminders import show_at_start
@@ -201,7 +214,13 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> N
         if show_at_start():  # what is due, each a click from where to act — once 概览 shows
             from PySide6.QtCore import QTimer
 
-            QTimer.singleShot(REMINDERS_AFTER_MS, window, window.daily.show_reminders)
+            store = window.store
+
+            def remind() -> None:  # not once the window is closed (its data file with it)
+                if window.isVisible() and window.store is store:
+                    window.daily.show_reminders()
+
+            QTimer.singleShot(REMINDERS_AFTER_MS, window, remind)
 
 
 def run_gui(data_path: Path | None, package: Path | None = None) -> int:

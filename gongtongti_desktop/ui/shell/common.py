@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from gongtongti_desktop.errors import UserError
 
@@ -29,15 +29,21 @@ def error_text(exc: BaseException) -> str:
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = APP_TITLE) -> None:
     """A warning box with the error's Chinese message."""
+    from PySide6.QtWidgets import QMessageBox  # message and file dialogs: not at start-up
+
     QMessageBox.warning(parent, title, error_text(exc))
 
 
 def show_info(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.information(parent, title, text)
 
 
 def ask_yes_no(parent: QWidget | None, text: str, title: str = APP_TITLE) -> bool:
     """A question with 是/否 (否 is the default, so a stray Enter does nothing)."""
+    from PySide6.QtWidgets import QMessageBox
+
     answer = QMessageBox.question(
         parent,
         title,
@@ -82,6 +88,8 @@ def ask_save_path(
     """A save-file dialog that returns the chosen path, or None when cancelled. A name typed
     without one of the filters' suffixes gets the suffix of the filter chosen (else
     ``suggested``'s): "附件2" saved under "Word 文档 (*.docx)" becomes "附件2.docx"."""
+    from PySide6.QtWidgets import QFileDialog
+
     name, chosen = QFileDialog.getSaveFileName(parent, caption, str(suggested), file_filter)
     if not name:
         return None

@@ -13,21 +13,14 @@ small).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QBoxLayout,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFrame,
-    QMainWindow,
-    QMessageBox,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QBoxLayout, QDialog, QMainWindow, QWidget
+
+if TYPE_CHECKING:  # the dialog classes load when a dialog is first fitted, not at start-up
+    from PySide6.QtWidgets import QDialogButtonBox, QScrollArea
 
 # Room left for the window frame and title bar the window manager adds around a dialog.
 FRAME_ALLOWANCE = QSize(16, 40)
@@ -47,6 +40,8 @@ def available_rect(widget: QWidget | None = None) -> QRect:
 
 
 def _button_box(dialog: QDialog) -> QDialogButtonBox | None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
     layout = dialog.layout()
     if not isinstance(layout, QBoxLayout):
         return None
@@ -69,6 +64,8 @@ def make_scrollable(dialog: QDialog) -> QScrollArea | None:
     buttons = _button_box(dialog)
     if buttons is None or not isinstance(layout, QBoxLayout):
         return None
+    from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout
+
     content = QWidget()
     inner = QVBoxLayout(content)
     inner.setContentsMargins(0, 0, 0, 0)
@@ -105,6 +102,8 @@ def fit_dialog(dialog: QDialog, room: QRect | None = None) -> None:
     limit = QSize(room.width() - FRAME_ALLOWANCE.width(), room.height() - FRAME_ALLOWANCE.height())
     hint = dialog.size().expandedTo(dialog.minimumSizeHint())
     too_big = hint.width() > limit.width() or hint.height() > limit.height()
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
     if too_big and isinstance(dialog, QMessageBox | QFileDialog):
         dialog.resize(hint.boundedTo(limit))
     elif too_big and make_scrollable(dialog) is not None:
@@ -138,6 +137,8 @@ class _FitFilter(QObject):
             and not getattr(watched, "_fitted", False)
         ):
             watched._fitted = True  # type: ignore[attr-defined]
+            from PySide6.QtWidgets import QFileDialog
+
             if isinstance(watched, QFileDialog):
                 from gongtongti_desktop.ui.shell.file_choice import chinese_labels
 
@@ -159,6 +160,17 @@ def install(app: QApplication) -> QObject:
         fitter = _installed[id(app)] = _FitFilter(app)
         app.installEventFilter(fitter)
     return fitter
+
+
+def ensure() -> None:
+    """``install`` on the running application. Start-up installs the filter only once 概览 is
+    painted (``app.start_window``): an application-wide filter in Python is called for every
+    event of every widget, and the first two frames alone have hundreds (~10 % of start-up).
+    What start-up may show before then (first-run setup, a damaged or held file, the day's
+    backup failing) calls this first, so those dialogs fit too."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        install(app)
 
 
 # -- the main window ---------------------------------------------------------------------------

@@ -7,7 +7,6 @@ is opened). Printing, importing and exporting load reportlab/openpyxl only when 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -16,10 +15,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoG
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -136,7 +133,8 @@ class MainWindow(QMainWindow):
         self.programme: Programme = None  # type: ignore[assignment]
         from gongtongti_desktop.ui.shell import fit
 
-        fit.install(QApplication.instance())  # type: ignore[arg-type]
+        if opening is None:  # start-up fits dialogs from 概览's frame on (fit.ensure)
+            fit.install(QApplication.instance())  # type: ignore[arg-type]
         fit.place_main_window(self)
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
@@ -158,9 +156,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         where = f"数据文件 {path} " if path is not None else "数据文件"
         self.path_label.setText(f"正在打开{where}…")
-        # Centred by markup: Qt.AlignmentFlag would make PySide6 build the whole Qt namespace
-        # (~14 ms) before the first frame.
-        shown = html.escape(str(path)) if path is not None else ""
+        # Centred by markup: Qt.AlignmentFlag makes the whole Qt namespace (~14 ms) pre-frame.
+        shown = str(path or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         opening = QLabel(f"<p align='center'>正在打开数据文件…<br><br>{shown}</p>")
         self.tabs.addTab(opening, TAB_NAMES[0])
         for name in TAB_NAMES[1:]:
@@ -205,8 +202,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit, needs_file=False)
         edit_menu = bar.addMenu("编辑(&E)")
-        # Own actions rather than QUndoGroup's: "撤销删除计划事项…" without the space Qt puts
-        # after the prefix.
+        # Own actions, not QUndoGroup's: "撤销删除计划事项…" without Qt's space after the prefix.
         self.undo_action = self._action(
             edit_menu, "撤销", self.undo_group.undo, QKeySequence.StandardKey.Undo
         )
@@ -439,6 +435,8 @@ class MainWindow(QMainWindow):
         return True
 
     def choose_and_open(self) -> bool:
+        from PySide6.QtWidgets import QFileDialog  # not at start-up (nor QMessageBox)
+
         name, _filter = QFileDialog.getOpenFileName(
             self, "打开数据文件", str(Path(self.store.path).parent), DATA_FILE_FILTER
         )
@@ -565,6 +563,8 @@ class MainWindow(QMainWindow):
         """Put a backup in place of the open data file (core backs the current content up
         first) and show it. SQLite's backup API writes through the open file, so nothing
         typed in a tab is lost on the way: the tabs save, then reload from the restored file."""
+        from PySide6.QtWidgets import QMessageBox
+
         from gongtongti_desktop.core.datafile import backups
         from gongtongti_desktop.core.datafile.store import Store
         from gongtongti_desktop.core.profile.programme import get_programme
