@@ -13,6 +13,16 @@ from gongtongti_desktop.core.demo.builder import create_demo
 from gongtongti_desktop.core.profile.programme import Programme, get_programme
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests' figures cache (the print font's metrics) lives in their temporary folder,
+    never in the user's; the commands the tests start inherit it."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GONGTONGTI_CACHE", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def programme() -> Programme:
     return get_programme("yiyuan-2022")

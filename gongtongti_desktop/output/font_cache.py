@@ -1,0 +1,324 @@
+"""A per-user cache of what reportlab reads out of the Chinese font, so ``print`` does not
+parse 35 000 characters' metrics on every run.
+
+reportlab's ``TTFont`` walks the whole ``cmap`` and ``hmtx`` of a CJK font each time it is
+made (~70–100 ms for 文泉驿微米黑, the largest single cost of ``gongtongti print``). What it
+extracts depends only on the font file and reportlab, so it is stored once per user (see
+``core.paths.user_cache_dir``) and read back as a few packed arrays. The font file itself is
+still read on every run — the PDF embeds a subset of its glyphs — and the cache is used only
+while it still describes that file: same path, size, modification time, subfont and table
+directory (every table's checksum, offset and length), same reportlab and cache format.
+Anything else (no cache folder, no write access, a damaged or stale cache file) falls back to
+reportlab's own parsing; the cache is then rewritten if it can be, never required.
+
+The large tables are rebuilt lazily: character widths and the character→glyph map when the
+first text is measured, glyph positions and metrics only for the glyphs a PDF embeds, the
+glyph→characters map only when text shaping asks for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from array import array
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from reportlab import Version as REPORTLAB_VERSION
+from reportlab import rl_config
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
+
+from gongtongti_desktop.core.paths import user_cache_dir
+
+CACHE_FORMAT = 1
+# What extractInfo computes that is not kept: a closure rebuilt from unitsPerEm, a read pointer.
+_REBUILT = ("_pdfScale", "_pos")
+_MAPS = ("charToGlyph", "charWidths")  # int -> number
+_LARGE = (*_MAPS, "glyphToChar", "hmetrics", "glyphPos")
+
+Column = tuple[str, bytes]  # ("q", int64s) | ("d", doubles) | ("m", marshalled list)
+
+
+def _column(values: Sequence[Any]) -> Column:
+    """Numbers packed as an array when they are all ints or all floats, else marshalled (a
+    few metrics mix ints and floats; the types are kept exactly)."""
+    if all(type(v) is int for v in values):
+        try:
+            return "q", array("q", values).tobytes()
+        except OverflowError:
+            pass
+    elif all(type(v) is float for v in values):
+        return "d", array("d", values).tobytes()
+    return "m", marshal.dumps(list(values))
+
+
+def _values(column: Column) -> Sequence[Any]:
+    kind, data = column
+    if kind == "m":
+        values = marshal.loads(data)
+        if not isinstance(values, list):
+            raise ValueError("bad column")
+        return values
+    values = array(kind)
+    values.frombytes(data)
+    return values
+
+
+def _as_list(values: Sequence[Any]) -> list[Any]:
+    return values.tolist() if isinstance(values, array) else list(values)
+
+
+class _Pairs(Sequence[tuple[Any, Any]]):
+    """``hmetrics`` as reportlab indexes it — ``(advance, left side bearing)`` by glyph —
+    without building 50 000 tuples when a PDF embeds a few hundred glyphs."""
+
+    def __init__(self, first: Sequence[Any], second: Sequence[Any]) -> None:
+        self._first, self._second = first, second
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return list(zip(self._first[index], self._second[index], strict=True))
+        return self._first[index], self._second[index]
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return zip(self._first, self._second, strict=True)
+
+
+def _directory(face: TTFontFace, size: int, mtime_ns: int, index: int) -> tuple[Any, ...]:
+    """What the cached figures were read from; compared in full before they are used."""
+    tables = tuple(
+        (t["tag"], t["checksum"], t["offset"], t["length"]) for t in getattr(face, "tables", ())
+    )
+    return (
+        CACHE_FORMAT,
+        REPORTLAB_VERSION,
+        sys.version_info[:2],
+        str(face.filename),
+        size,
+        mtime_ns,
+        index,
+        tuple(getattr(face, "subfontOffsets", ())),
+        tables,
+    )
+
+
+def cache_file(font_path: Path, index: int) -> Path | None:
+    """Where the figures of this font (and subfont) are kept, or None without a cache folder."""
+    folder = user_cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(f"{os.path.abspath(font_path)}\0{index}".encode()).hexdigest()[:20]
+    return folder / "fonts" / f"font-{key}.bin"
+
+
+class CachedFace(TTFontFace):
+    """reportlab's font face, its ``extractInfo`` answered from the cache when it can be."""
+
+    def __init__(self, filename: str, subfont_index: int, cache: Path | None) -> None:
+        self._cache = cache
+        self._subfont = subfont_index
+        self._columns: dict[str, Column] = {}
+        super().__init__(filename, validate=0, subfontIndex=subfont_index)
+
+    def extractInfo(self, charInfo: int = 1) -> None:
+        try:
+            stat = os.stat(self.filename)
+        except OSError:
+            stat = None
+        key = None
+        if stat is not None and stat.st_size == len(self._ttf_data):
+            key = _directory(self, stat.st_size, stat.st_mtime_ns, self._subfont)
+        if key is not None and charInfo and self._cache is not None and self._load(key):
+            return
+        before = dict(self.__dict__)
+        super().extractInfo(charInfo)
+        if key is not None and charInfo and self._cache is not None:
+            found = {
+                k: v for k, v in self.__dict__.items() if k not in before or before[k] is not v
+            }
+            self._save(key, found)
+
+    # The large tables, made from the cache's columns when first used (a fresh parse sets
+    # them as plain attributes, which take precedence over these).
+    @cached_property
+    def charToGlyph(self) -> dict[int, int]:
+        return self._map("charToGlyph")
+
+    @cached_property
+    def charWidths(self) -> dict[int, Any]:
+        return self._map("charWidths")
+
+    @cached_property
+    def glyphPos(self) -> Sequence[int]:
+        return _values(self._columns["glyphPos"])
+
+    @cached_property
+    def hmetrics(self) -> Sequence[tuple[Any, Any]]:
+        return _Pairs(_values(self._columns["hmetrics.0"]), _values(self._columns["hmetrics.1"]))
+
+    @cached_property
+    def glyphToChar(self) -> dict[int, list[int]]:
+        glyphs = _values(self._columns["glyphToChar.glyphs"])
+        counts = _values(self._columns["glyphToChar.counts"])
+        chars = _as_list(_values(self._columns["glyphToChar.chars"]))
+        out: dict[int, list[int]] = {}
+        at = 0
+        for glyph, count in zip(glyphs, counts, strict=True):
+            out[glyph] = chars[at : at + count]
+            at += count
+        return out
+
+    def _map(self, name: str) -> dict[int, Any]:
+        keys = _values(self._columns[name + ".keys"])
+        values = _values(self._columns[name + ".values"])
+        return dict(zip(_as_list(keys), _as_list(values), strict=True))
+
+    def _load(self, key: tuple[Any, ...]) -> bool:
+        try:
+            data = self._cache.read_bytes()  # type: ignore[union-attr]
+            stored = marshal.loads(data)
+            if not isinstance(stored, dict) or stored.get("key") != key:
+                return False
+            scalars, names, columns = stored["scalars"], stored["names"], stored["columns"]
+            if not all(
+                isinstance(columns.get(c), tuple) and len(columns[c]) == 2 for c in _columns_of()
+            ):
+                return False
+        except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError):
+            return False
+        self.__dict__.update(scalars)
+        for attr, raw in names.items():
+            setattr(self, attr, TTFNameBytes(raw))
+        self._columns = columns
+        self._rebuild_scale()
+        return True
+
+    def _rebuild_scale(self) -> None:
+        units = self.unitsPerEm
+        if units == 1000:
+            self._pdfScale = lambda x: x
+        else:
+            factor = 1000 / units
+            self._pdfScale = lambda x: x * factor
+
+    def _save(self, key: tuple[Any, ...], found: dict[str, Any]) -> None:
+        """Store the parse, if every figure survives the round trip exactly; else keep none."""
+        if any(found.get(name) is None for name in _LARGE):
+            return
+        scalars, names = {}, {}
+        for attr, value in found.items():
+            if attr in _REBUILT or attr in _LARGE:
+                continue
+            if isinstance(value, TTFNameBytes):
+                names[attr] = bytes(value)
+            else:
+                scalars[attr] = value
+        g2c = found["glyphToChar"]
+        columns = {
+            "glyphPos": _column(found["glyphPos"]),
+            "hmetrics.0": _column([m[0] for m in found["hmetrics"]]),
+            "hmetrics.1": _column([m[1] for m in found["hmetrics"]]),
+            "glyphToChar.glyphs": _column(list(g2c)),
+            "glyphToChar.counts": _column([len(v) for v in g2c.values()]),
+            "glyphToChar.chars": _column([c for v in g2c.values() for c in v]),
+        }
+        for name in _MAPS:
+            columns[name + ".keys"] = _column(list(found[name]))
+            columns[name + ".values"] = _column(list(found[name].values()))
+        try:
+            blob = marshal.dumps(
+                {"key": key, "scalars": scalars, "names": names, "columns": columns}
+            )
+        except ValueError:  # a figure of a type marshal does not know: no cache
+            return
+        if not _round_trips(blob, found):
+            return
+        _write_atomically(self._cache, blob)  # type: ignore[arg-type]
+
+
+def _columns_of() -> tuple[str, ...]:
+    return (
+        "glyphPos",
+        "hmetrics.0",
+        "hmetrics.1",
+        "glyphToChar.glyphs",
+        "glyphToChar.counts",
+        "glyphToChar.chars",
+        *(f"{m}.{part}" for m in _MAPS for part in ("keys", "values")),
+    )
+
+
+def _exact(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _round_trips(blob: bytes, found: dict[str, Any]) -> bool:
+    """The stored figures read back equal, and of the same types, as reportlab's own."""
+    stored = marshal.loads(blob)
+    probe = CachedFace.__new__(CachedFace)
+    probe._columns = stored["columns"]
+    for attr, value in stored["scalars"].items():
+        if not _exact(value, found[attr]):
+            return False
+    for attr, raw in stored["names"].items():
+        if TTFNameBytes(raw).ustr != found[attr].ustr or TTFNameBytes(raw) != found[attr]:
+            return False
+    for name in _MAPS:
+        rebuilt, original = probe._map(name), found[name]
+        if list(rebuilt) != list(original) or not all(
+            _exact(rebuilt[k], v) for k, v in original.items()
+        ):
+            return False
+    pairs = probe.hmetrics
+    if len(pairs) != len(found["hmetrics"]) or not all(
+        _exact(a, b)
+        for m, n in zip(pairs, found["hmetrics"], strict=True)
+        for a, b in zip(m, n, strict=True)
+    ):
+        return False
+    return (
+        list(probe.glyphPos) == found["glyphPos"]
+        and all(type(v) is int for v in probe.glyphPos)
+        and probe.glyphToChar == found["glyphToChar"]
+    )
+
+
+def _write_atomically(path: Path, blob: bytes) -> None:
+    """Write the cache file whole or not at all; a read-only or missing folder is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".font-", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+class CachedTTFont(TTFont):
+    """``TTFont`` with a ``CachedFace``; the rest exactly as ``TTFont.__init__`` sets it up
+    (tests/output/test_font_cache.py checks the attributes against reportlab's)."""
+
+    def __init__(self, name: str, filename: str, subfont_index: int = 0) -> None:
+        from fnmatch import fnmatch
+        from weakref import WeakKeyDictionary
+
+        self.fontName = name
+        self.face = CachedFace(filename, subfont_index, cache_file(Path(filename), subfont_index))
+        self.encoding = TTEncoding()
+        self.state = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
