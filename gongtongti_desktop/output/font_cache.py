@@ -24,6 +24,7 @@ import marshal
 import os
 import sys
 import tempfile
+import zlib
 from array import array
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -36,23 +37,26 @@ from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFa
 
 from gongtongti_desktop.core.paths import user_cache_dir
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 # What extractInfo computes that is not kept: a closure rebuilt from unitsPerEm, a read pointer.
 _REBUILT = ("_pdfScale", "_pos")
 _MAPS = ("charToGlyph", "charWidths")  # int -> number
 _LARGE = (*_MAPS, "glyphToChar", "hmetrics", "glyphPos")
 
-Column = tuple[str, bytes]  # ("q", int64s) | ("d", doubles) | ("m", marshalled list)
+Column = tuple[
+    str, bytes
+]  # ("h"/"i"/"q", ints) | ("d", doubles) | ("m", marshalled list) | ("dict", …)
 
 
 def _column(values: Sequence[Any]) -> Column:
     """Numbers packed as an array when they are all ints or all floats, else marshalled (a
     few metrics mix ints and floats; the types are kept exactly)."""
-    if all(type(v) is int for v in values):
-        try:
-            return "q", array("q", values).tobytes()
-        except OverflowError:
-            pass
+    if values and all(type(v) is int for v in values):
+        low, high = min(values), max(values)
+        for code in ("h", "i", "q"):  # the smallest that holds them: a smaller file to read
+            bits = array(code).itemsize * 8
+            if -(1 << (bits - 1)) <= low and high < 1 << (bits - 1):
+                return code, array(code, values).tobytes()
     elif all(type(v) is float for v in values):
         return "d", array("d", values).tobytes()
     return "m", marshal.dumps(list(values))
@@ -178,15 +182,18 @@ class CachedFace(TTFontFace):
         return out
 
     def _map(self, name: str) -> dict[int, Any]:
-        keys = _values(self._columns[name + ".keys"])
-        values = _values(self._columns[name + ".values"])
-        return dict(zip(_as_list(keys), _as_list(values), strict=True))
+        """A character map, marshalled whole: marshal rebuilds a dict of numbers faster
+        (~3 ms for 35 000 characters) than zipping two arrays."""
+        kind, data = self._columns[name]
+        mapping = marshal.loads(data) if kind == "dict" else None
+        if not isinstance(mapping, dict):
+            raise ValueError("bad map")
+        return mapping
 
     def _load(self, key: tuple[Any, ...]) -> bool:
         try:
-            data = self._cache.read_bytes()  # type: ignore[union-attr]
-            stored = marshal.loads(data)
-            if not isinstance(stored, dict) or stored.get("key") != key:
+            stored = _unpack(self._cache.read_bytes(), key)  # type: ignore[union-attr]
+            if stored is None:
                 return False
             scalars, names, columns = stored["scalars"], stored["names"], stored["columns"]
             if not all(
@@ -232,17 +239,28 @@ class CachedFace(TTFontFace):
             "glyphToChar.chars": _column([c for v in g2c.values() for c in v]),
         }
         for name in _MAPS:
-            columns[name + ".keys"] = _column(list(found[name]))
-            columns[name + ".values"] = _column(list(found[name].values()))
+            columns[name] = ("dict", marshal.dumps(found[name]))
         try:
-            blob = marshal.dumps(
-                {"key": key, "scalars": scalars, "names": names, "columns": columns}
-            )
+            body = marshal.dumps({"scalars": scalars, "names": names, "columns": columns})
         except ValueError:  # a figure of a type marshal does not know: no cache
             return
-        if not _round_trips(blob, found):
+        if not _round_trips(body, found):
             return
+        blob = marshal.dumps((key, zlib.adler32(body), body))
         _write_atomically(self._cache, blob)  # type: ignore[arg-type]
+
+
+def _unpack(data: bytes, key: tuple[Any, ...]) -> dict[str, Any] | None:
+    """The stored figures, or None when they were stored for another file or are damaged
+    (the Adler-32 checksum covers every byte of them)."""
+    outer = marshal.loads(data)
+    if not isinstance(outer, tuple) or len(outer) != 3 or outer[0] != key:
+        return None
+    _key, checksum, body = outer
+    if not isinstance(body, bytes) or zlib.adler32(body) != checksum:
+        return None
+    stored = marshal.loads(body)
+    return stored if isinstance(stored, dict) else None
 
 
 def _columns_of() -> tuple[str, ...]:
@@ -253,7 +271,7 @@ def _columns_of() -> tuple[str, ...]:
         "glyphToChar.glyphs",
         "glyphToChar.counts",
         "glyphToChar.chars",
-        *(f"{m}.{part}" for m in _MAPS for part in ("keys", "values")),
+        *_MAPS,
     )
 
 
@@ -261,9 +279,9 @@ def _exact(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _round_trips(blob: bytes, found: dict[str, Any]) -> bool:
+def _round_trips(body: bytes, found: dict[str, Any]) -> bool:
     """The stored figures read back equal, and of the same types, as reportlab's own."""
-    stored = marshal.loads(blob)
+    stored = marshal.loads(body)
     probe = CachedFace.__new__(CachedFace)
     probe._columns = stored["columns"]
     for attr, value in stored["scalars"].items():
