@@ -49,17 +49,19 @@ Column = tuple[
 
 
 def _column(values: Sequence[Any]) -> Column:
-    """Numbers packed as an array when they are all ints or all floats, else marshalled (a
-    few metrics mix ints and floats; the types are kept exactly)."""
-    if values and all(type(v) is int for v in values):
-        low, high = min(values), max(values)
-        for code in ("h", "i", "q"):  # the smallest that holds them: a smaller file to read
-            bits = array(code).itemsize * 8
-            if -(1 << (bits - 1)) <= low and high < 1 << (bits - 1):
-                return code, array(code, values).tobytes()
-    elif all(type(v) is float for v in values):
-        return "d", array("d", values).tobytes()
-    return "m", marshal.dumps(list(values))
+    """Numbers packed as the smallest array that gives them back exactly (same values, same
+    types: marshal format 2 tells an int from a float), else marshalled as a list (a few
+    metrics mix ints and floats)."""
+    values = list(values)
+    exact = marshal.dumps(values, 2)
+    for code in ("h", "i", "q", "d"):
+        try:
+            packed = array(code, values)
+        except (TypeError, OverflowError):
+            continue
+        if marshal.dumps(packed.tolist(), 2) == exact:
+            return code, packed.tobytes()
+    return "m", marshal.dumps(values)
 
 
 def _values(column: Column) -> Sequence[Any]:
@@ -280,7 +282,10 @@ def _exact(a: Any, b: Any) -> bool:
 
 
 def _round_trips(body: bytes, found: dict[str, Any]) -> bool:
-    """The stored figures read back equal, and of the same types, as reportlab's own."""
+    """The stored figures read back equal, and of the same types, as reportlab's own.
+
+    Compared as marshal format 2 (no back-references), whose bytes are the same exactly when
+    the values, their order and their types (an int is not a float) are."""
     stored = marshal.loads(body)
     probe = CachedFace.__new__(CachedFace)
     probe._columns = stored["columns"]
@@ -290,24 +295,17 @@ def _round_trips(body: bytes, found: dict[str, Any]) -> bool:
     for attr, raw in stored["names"].items():
         if TTFNameBytes(raw).ustr != found[attr].ustr or TTFNameBytes(raw) != found[attr]:
             return False
-    for name in _MAPS:
-        rebuilt, original = probe._map(name), found[name]
-        if list(rebuilt) != list(original) or not all(
-            _exact(rebuilt[k], v) for k, v in original.items()
-        ):
-            return False
-    pairs = probe.hmetrics
-    if len(pairs) != len(found["hmetrics"]) or not all(
-        _exact(a, b)
-        for m, n in zip(pairs, found["hmetrics"], strict=True)
-        for a, b in zip(m, n, strict=True)
-    ):
-        return False
-    return (
-        list(probe.glyphPos) == found["glyphPos"]
-        and all(type(v) is int for v in probe.glyphPos)
-        and probe.glyphToChar == found["glyphToChar"]
-    )
+    rebuilt = {
+        **{name: probe._map(name) for name in _MAPS},
+        "hmetrics": list(probe.hmetrics),
+        "glyphPos": _as_list(probe.glyphPos),
+        "glyphToChar": probe.glyphToChar,
+    }
+    return all(_same(rebuilt[name], found[name]) for name in _LARGE)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return marshal.dumps(a, 2) == marshal.dumps(b, 2)
 
 
 def _write_atomically(path: Path, blob: bytes) -> None:
