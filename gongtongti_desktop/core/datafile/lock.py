@@ -148,6 +148,10 @@ def _process_name(pid: int) -> str:
 
 
 def _hostname() -> str:
+    """This computer's name, as Qt's QLockFile records it. POSIX's ``uname`` gives the same
+    name as ``gethostname`` without importing ``socket`` (a few ms for every writing command)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
     import socket
 
     return socket.gethostname()
