@@ -43,9 +43,9 @@ _REBUILT = ("_pdfScale", "_pos")
 _MAPS = ("charToGlyph", "charWidths")  # int -> number
 _LARGE = (*_MAPS, "glyphToChar", "hmetrics", "glyphPos")
 
-Column = tuple[
-    str, bytes
-]  # ("h"/"i"/"q", ints) | ("d", doubles) | ("m", marshalled list) | ("dict", …)
+# A stored table: ("h" / "i" / "q", packed ints), ("d", packed doubles), ("m", a marshalled
+# list) or ("dict", a marshalled character map).
+Column = tuple[str, bytes]
 
 
 def _column(values: Sequence[Any]) -> Column:
@@ -277,10 +277,6 @@ def _columns_of() -> tuple[str, ...]:
     )
 
 
-def _exact(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
-
-
 def _round_trips(body: bytes, found: dict[str, Any]) -> bool:
     """The stored figures read back equal, and of the same types, as reportlab's own.
 
@@ -290,7 +286,7 @@ def _round_trips(body: bytes, found: dict[str, Any]) -> bool:
     probe = CachedFace.__new__(CachedFace)
     probe._columns = stored["columns"]
     for attr, value in stored["scalars"].items():
-        if not _exact(value, found[attr]):
+        if not _same(value, found[attr]):  # e.g. the bounding box's floats stay floats
             return False
     for attr, raw in stored["names"].items():
         if TTFNameBytes(raw).ustr != found[attr].ustr or TTFNameBytes(raw) != found[attr]:
