@@ -1,6 +1,6 @@
 """The benchmark suite (issue 6), run on demand — pytest ignores tests/bench:
 
-    .venv/bin/python tests/bench/run.py [--quick]
+    .venv/bin/python tests/bench/run.py [--quick] [--annexes]
 
 prints ONE table and writes it, with the notes and the start-up analysis, to
 tests/bench/latest.md for README. Every figure is a median over repeats, beside a baseline
@@ -13,7 +13,9 @@ too. The rows:
 2. diary search over 100 000 records, in core and in the tab (≤ 50 ms);
 3. each Yiyuan annex as PDF inside the running program vs LibreOffice converting an
    equivalent .docx (≥ 20× faster; LibreOffice is installed with apt when missing), and the
-   whole ``gongtongti print annex1`` command vs an empty Python;
+   whole ``gongtongti print annex1`` command vs its floor (a fresh Python importing reportlab,
+   registering the font, opening the data file; ≤ 1.3×) and an empty Python — ``--annexes``
+   runs these rows alone;
 4. the upload package of a school year with 2 000 activities (≤ 2 s) and the 汇总 of 200
    packages (≤ 10 s), when gongtongti_desktop/exchange is there;
 5. peak memory with 100 000 records (≤ 250 MB) vs the bare window.
