@@ -6,10 +6,10 @@ load time with the file and key named, not at print time.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from gongtongti_desktop.core.profile import toml_cache
 from gongtongti_desktop.errors import UserError
 
 
@@ -62,10 +62,20 @@ class TomlTable:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """The file's table; parsed once per content and user (``toml_cache``)."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}：TOML 格式错误：{exc}") from exc
+        raw = path.read_bytes()
     except OSError as exc:
         raise ProfileError(f"无法读取 {path}：{exc}") from exc
+    return toml_cache.parsed(raw, lambda data: _parse(path, data))
+
+
+def _parse(path: Path, raw: bytes) -> dict[str, Any]:
+    import tomllib  # only when the cache does not have this text
+
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{path}：不是 UTF-8 编码的文本：{exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}：TOML 格式错误：{exc}") from exc
