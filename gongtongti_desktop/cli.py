@@ -570,10 +570,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"错误：无法读写文件：{exc.filename or ''} {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
-        from gongtongti_desktop.core.datafile import lock
+        if _held:  # a command that only reads never loads the lock module
+            from gongtongti_desktop.core.datafile import lock
 
-        while _held:
-            lock.release(_held.pop())
+            while _held:
+                lock.release(_held.pop())
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-# Parsed profiles are cached between runs (core/profile/parsed_cache.py): the tests and the
-# programs they start keep theirs in a folder of their own, never the user's.
+# Parsed profiles and the print font's metrics are cached between runs (core/profile/toml_cache.py,
+# output/font_cache.py): the tests and the programs they start keep theirs in a folder of their
+# own (set before anything is imported), never the user's.
 os.environ["GONGTONGTI_CACHE"] = tempfile.mkdtemp(prefix="gongtongti-test-cache-")
 
 from gongtongti_desktop.core.datafile.store import Store

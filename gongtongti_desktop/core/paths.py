@@ -39,3 +39,29 @@ def available_programmes(root: Path | None = None) -> list[str]:
     """The ids of the profiles in ``forms/`` (a folder each, with its programme.toml)."""
     root = root or forms_dir()
     return sorted(p.name for p in root.iterdir() if (p / "programme.toml").is_file())
+
+
+def user_cache_dir() -> Path | None:
+    """This user's cache folder for figures worth keeping between runs (the print font's
+    metrics); nothing in it is needed, so a missing or read-only folder only costs time.
+
+    ``GONGTONGTI_CACHE`` overrides it (tests point it into their temporary folder); set to
+    an empty value it turns caching off. Otherwise the platform's usual place: Windows'
+    ``%LOCALAPPDATA%``, macOS ``~/Library/Caches``, else ``$XDG_CACHE_HOME`` or ``~/.cache``.
+    """
+    import sys
+
+    if "GONGTONGTI_CACHE" in os.environ:
+        override = os.environ["GONGTONGTI_CACHE"].strip()
+        return Path(override) if override else None
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "gongtongti" / "cache" if base else None
+    try:
+        home = Path.home()
+    except RuntimeError:  # no home folder known: no cache
+        return None
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "gongtongti"
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".cache") / "gongtongti"

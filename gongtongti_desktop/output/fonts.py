@@ -182,7 +182,9 @@ def register_cjk_font() -> str:
     of the next one; a font named in the variable is used or refused, never replaced.
     """
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    from reportlab.pdfbase.ttfonts import TTFError
+
+    from gongtongti_desktop.output.font_cache import CachedTTFont
 
     env = os.environ.get(ENV_VAR, "").strip()
     with _lock:
@@ -197,9 +199,7 @@ def register_cjk_font() -> str:
                 _registered[env] = font.name
                 return font.name
             try:
-                pdfmetrics.registerFont(
-                    TTFont(font.name, str(font.path), subfontIndex=font.subfont_index)
-                )
+                pdfmetrics.registerFont(CachedTTFont(font.name, str(font.path), font.subfont_index))
             except (TTFError, OSError, ValueError, struct.error) as exc:
                 problems.append(f"{font.path}：{exc}")
                 continue

@@ -23,10 +23,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.pdfgen.canvas import Canvas
 
 from gongtongti_desktop.core.forms.form_data import FormData
+from gongtongti_desktop.output.font_cache import CachedTTFont
 from gongtongti_desktop.output.fonts import (
     LINUX_DIRS,
     MAC_FONTS,
@@ -188,7 +189,7 @@ class FontSet:
         name = _font_name(key, index)
         try:
             if name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont(name, str(key), subfontIndex=index))
+                pdfmetrics.registerFont(CachedTTFont(name, str(key), index))
         except (TTFError, OSError, ValueError, struct.error, KeyError, IndexError):
             return False
         self._fallbacks.append((name, _cmap(name)))

@@ -92,15 +92,23 @@ def measure(
             return render_pdf(form_data(store, programme, form_id, today=today))
 
         build()  # warm: fonts registered, reportlab imported
-        pdf = median_call(build, repeat)
         data = form_data(store, programme, form_id, today=today)
         lo = None
-        if soffice is not None:
+        if soffice is None:
+            pdf = median_call(build, repeat)
+        else:
             docx = _docx_for(store, form_id, folder)
             libreoffice.convert_seconds(soffice, docx, profile)  # warm: profile, disk cache
-            lo = statistics.median(
-                libreoffice.convert_seconds(soffice, docx, profile) for _ in range(lo_repeat)
-            )
+            # In turn — a few builds, one conversion, … — so a change in the machine's load
+            # during the row touches both sides alike.
+            rounds = max(lo_repeat, 1)
+            per_round = -(-repeat // rounds)
+            builds: list[float] = []
+            conversions: list[float] = []
+            for _ in range(rounds):
+                builds += [median_call(build, 1) for _ in range(per_round)]
+                conversions.append(libreoffice.convert_seconds(soffice, docx, profile))
+            pdf, lo = statistics.median(builds), statistics.median(conversions)
         out.append(AnnexTiming(form_id, data.spec.label, pdf, f"{len(data.rows)} 行", lo))
     return out
 
@@ -116,11 +124,27 @@ db.execute("SELECT count(*) FROM activity").fetchone()
 """
 
 
-def print_command(data_file: Path, folder: Path, repeat: int, env: dict[str, str]):
-    """(whole ``gongtongti print annex1`` command, its floor, empty ``python -c pass``), medians.
+@dataclass
+class CommandTiming:
+    """The whole ``print annex1`` command beside its floor, each a median over runs made in
+    turn (command, floor, command, …) so a change in the machine's load touches both."""
+
+    whole: float  # seconds, median, the font cache filled
+    floor: float
+    python: float  # ``python -c pass``
+    ratios: list[float]  # whole / floor of each pair of neighbouring runs
+    spread: tuple[float, float, float, float]  # whole min, max; floor min, max
+    first: float  # the same command with an empty font cache (a user's first print)
+
+
+def print_command(data_file: Path, folder: Path, repeat: int, env: dict[str, str]) -> CommandTiming:
+    """The whole ``gongtongti print annex1`` command vs its floor and an empty Python.
 
     The floor is what any program printing this form must do: a fresh Python that imports
-    reportlab, registers the same Chinese font and opens the data file."""
+    reportlab, registers the same Chinese font and opens the data file. The command keeps
+    the font's metrics in a per-user cache (output/font_cache.py); here that cache is a
+    folder of this run, filled by the warm-up run, and the first run with it empty is timed
+    on its own."""
     from gongtongti_desktop.output.fonts import find_cjk_font
 
     font = find_cjk_font()
@@ -136,9 +160,21 @@ def print_command(data_file: Path, folder: Path, repeat: int, env: dict[str, str
         str(folder / "annex1.pdf"),
     ]
     floor = [sys.executable, "-c", FLOOR, str(font.path), str(font.subfont_index), str(data_file)]
-    subprocess.run(command, check=True, env=env, capture_output=True)  # warm the disk cache
-    subprocess.run(floor, check=True, env=env, capture_output=True)
-    whole = median_process(command, repeat, env)
-    least = median_process(floor, repeat, env)
+    env = {**env, "GONGTONGTI_CACHE": str(folder / "cache")}
+    cold = {**env, "GONGTONGTI_CACHE": str(folder / "cache-first")}
+    subprocess.run(floor, check=True, env=env, capture_output=True)  # warm the disk cache
+    subprocess.run(command, check=True, env=env, capture_output=True)  # and the font cache
+    first = median_process(command, 1, cold)
+    wholes, floors = [], []
+    for _ in range(repeat):
+        wholes.append(median_process(command, 1, env))
+        floors.append(median_process(floor, 1, env))
     python = median_process([sys.executable, "-c", "pass"], repeat, env)
-    return whole, least, python
+    return CommandTiming(
+        whole=statistics.median(wholes),
+        floor=statistics.median(floors),
+        python=python,
+        ratios=[w / f for w, f in zip(wholes, floors, strict=True)],
+        spread=(min(wholes), max(wholes), min(floors), max(floors)),
+        first=first,
+    )

@@ -19,7 +19,6 @@ from gongtongti_desktop.core.paths import (  # noqa: F401 — DEFAULT_PROGRAMME 
     available_programmes,
     forms_dir,
 )
-from gongtongti_desktop.core.profile import parsed_cache
 from gongtongti_desktop.core.profile.dates import load_dates
 from gongtongti_desktop.core.profile.form_sources import (
     ATTACHMENT_FIELDS,
@@ -492,7 +491,6 @@ def load_programme(folder: Path) -> Programme:
         wording=load_wording(folder),
     )
     t.done()
-    parsed_cache.save()  # the next start reads these files without parsing them (if unchanged)
     return programme
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gongtongti_desktop.core.profile import parsed_cache
+from gongtongti_desktop.core.profile import toml_cache
 from gongtongti_desktop.errors import UserError
 
 
@@ -62,19 +62,20 @@ class TomlTable:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """The parsed file; parsed by ``tomllib`` only when these bytes are not in the cache of
-    earlier runs (``parsed_cache``, ``load_programme`` saves it)."""
+    """The file's table; parsed once per content and user (``toml_cache``)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ProfileError(f"无法读取 {path}：{exc}") from exc
+    return toml_cache.parsed(raw, lambda data: _parse(path, data))
 
-    def parse(raw: bytes) -> dict[str, Any]:
-        import tomllib  # pure Python, ~5 ms to import: only for what the cache lacks
 
-        try:
-            return tomllib.loads(raw.decode())
-        except tomllib.TOMLDecodeError as exc:
-            raise ProfileError(f"{path}：TOML 格式错误：{exc}") from exc
+def _parse(path: Path, raw: bytes) -> dict[str, Any]:
+    import tomllib  # only when the cache does not have this text
 
-    return parsed_cache.parse(raw, parse)
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{path}：不是 UTF-8 编码的文本：{exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}：TOML 格式错误：{exc}") from exc
