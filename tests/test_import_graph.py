@@ -147,7 +147,7 @@ def test_each_layer_imports_only_what_lies_below_it() -> None:
 # of the checks, the checks nothing of the printable forms.
 CORE_ROOMS = (
     "errors", "core.paths", "core.timeutil", "core.datafile", "core.profile", "core.records",
-    "core.checks", "core.forms", "core.demo", "core.roster_import",
+    "core.checks", "core.forms", "core.signed", "core.demo", "core.roster_import",
 )  # fmt: skip
 
 
