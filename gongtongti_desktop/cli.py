@@ -514,6 +514,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", metavar="BACKUP", nargs="?", help="要恢复的备份文件；不给则列出备份")
     p.add_argument("--list", action="store_true", help="只列出备份")
     p.set_defaults(func=cmd_restore)
+
+    from gongtongti_desktop import cli_signed
+
+    cli_signed.register(sub, _data_option, _hold)
     return parser
 
 
