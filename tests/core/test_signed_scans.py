@@ -6,38 +6,16 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageEnhance, ImageOps
 
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.forms.form_data import form_data
-from gongtongti_desktop.core.profile.programme import get_programme
 from gongtongti_desktop.core.signed import filing
-from gongtongti_desktop.core.signed.printed import print_mark, record_print
 from gongtongti_desktop.core.signed.scan import read_scan
-from gongtongti_desktop.output.pdf import render_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
-
-
-def print_and_render(
-    store: Store, form_id: str, folder: Path, dpi: int = 150
-) -> tuple[list[str], list[Image.Image]]:
-    """Print ``form_id`` as the window would (recorded), and its pages as pdftoppm sees them."""
-    programme = get_programme(store.programme_id)
-    data = form_data(store, programme, form_id, today=store.today())
-    mark = print_mark(store, data)
-    pdf = folder / f"{form_id}.pdf"
-    pdf.write_bytes(render_pdf(data, mark))
-    codes = record_print(store, mark)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(folder / form_id)], check=True
-    )
-    pages = sorted(folder.glob(f"{form_id}-*.png"))
-    return codes, [Image.open(p).convert("RGB") for p in pages]
 
 
 def _perspective(image: Image.Image) -> Image.Image:
@@ -65,7 +43,7 @@ DISTORTIONS = {
     "turned 7°": lambda im: im.rotate(7, expand=True, fillcolor="white"),
     "turned 180°": lambda im: im.rotate(180),
     "perspective": _perspective,
-    "shrunk to 60 %": lambda im: im.resize((int(im.width * 0.6), int(im.height * 0.6))),
+    "shrunk to 90 dpi": lambda im: im.resize((int(im.width * 0.6), int(im.height * 0.6))),
     "dark": lambda im: ImageEnhance.Brightness(im).enhance(0.45),
     "grey, low contrast": lambda im: ImageEnhance.Contrast(ImageOps.grayscale(im)).enhance(0.35),
     "phone photo 12 MP": _phone_photo,
@@ -73,8 +51,8 @@ DISTORTIONS = {
 
 
 @pytest.fixture
-def printed(demo_store: Store, tmp_path: Path) -> tuple[list[str], list[Image.Image]]:
-    return print_and_render(demo_store, "annex4", tmp_path)
+def printed(print_pages, demo_store: Store, tmp_path: Path) -> tuple[list[str], list[Image.Image]]:
+    return print_pages(demo_store, "annex4", tmp_path)
 
 
 @pytest.mark.parametrize("how", list(DISTORTIONS))

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_signed_scans import print_and_render
 
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import get_programme
@@ -30,12 +29,12 @@ def _states(store: Store) -> dict[str, str]:
 
 
 def test_each_form_moves_from_not_printed_to_signed_to_changed(
-    demo_store: Store, tmp_path: Path
+    print_pages, demo_store: Store, tmp_path: Path
 ) -> None:
     programme = get_programme(demo_store.programme_id)
     assert set(_states(demo_store).values()) == {NOT_PRINTED}
     assert set(_states(demo_store)) == {spec.id for spec in programme.forms}
-    codes, pages = print_and_render(demo_store, "annex1", tmp_path)
+    codes, pages = print_pages(demo_store, "annex1", tmp_path)
     assert _states(demo_store)["annex1"] == PRINTED
     pages[0].rotate(5, expand=True, fillcolor="white").save(tmp_path / "signed.jpg", quality=40)
     filing.file_scans(demo_store, filing.plan_scans(demo_store, [tmp_path / "signed.jpg"]))
@@ -63,9 +62,9 @@ def test_each_form_moves_from_not_printed_to_signed_to_changed(
 
 
 def test_a_form_signed_on_one_page_of_two_is_not_yet_signed(
-    demo_store: Store, tmp_path: Path
+    print_pages, demo_store: Store, tmp_path: Path
 ) -> None:
-    _codes, pages = print_and_render(demo_store, "annex4", tmp_path)
+    _codes, pages = print_pages(demo_store, "annex4", tmp_path)
     pages[1].save(tmp_path / "p2.png")
     filing.file_scans(demo_store, filing.plan_scans(demo_store, [tmp_path / "p2.png"]))
     programme = get_programme(demo_store.programme_id)

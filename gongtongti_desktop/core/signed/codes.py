@@ -20,7 +20,7 @@ from gongtongti_desktop.errors import UserError
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 PREFIX = "GT"
 DATA_CHARS = 7  # 35 bits: collisions within one data file's prints are out of reach
-QR_PREFIX = "GT1"  # the QR text: GT1/<file id>/<short code>
+QR_PREFIX = "GT1"  # the QR text: GT1, the data file id, the short code without its dashes
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
 _TYPO = str.maketrans({"-": "", " ": "", "—": "", "－": "", "_": ""})
 
@@ -90,12 +90,14 @@ def normalise(typed: str) -> str:
 
 
 def qr_text(file_id: str, code: str) -> str:
-    """What the QR code holds: upper case letters, digits, "/" and "-" only (QR's compact
-    alphanumeric mode, so the symbol stays small enough for the margin)."""
-    return f"{QR_PREFIX}/{file_id}/{code}"
+    """What the QR code holds: "GT1", the data file's id and the code's 8 characters — 19
+    upper case letters and digits, QR's compact alphanumeric mode, so the symbol is the
+    smallest there is (version 1, 21×21 modules, error correction M) and its modules as large
+    as the margin allows: it still reads from a scan of about 100 dpi."""
+    return f"{QR_PREFIX}{file_id}{code.replace('-', '')[len(PREFIX) :]}"
 
 
-_QR = re.compile(r"^GT1/([0-9A-Z]{8})/(GT-[0-9A-Z]{4}-[0-9A-Z]{4})$")
+_QR = re.compile(r"^GT1([0-9A-Z]{8})([0-9A-Z]{8})$")
 
 
 def parse_qr(text: str) -> tuple[str, str] | None:

@@ -1,0 +1,83 @@
+"""文件 → 签字件情况…: every printable form of the current periods, and every form printed,
+with its state — 未打印 / 已打印未签字 / 已签字 / 签字后数据已修改 — and what changed since it
+was signed (``core/signed/status``); 添加签字件… from here too."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.signed.status import (
+    CHANGED,
+    NOT_PRINTED,
+    SIGNED,
+    STATES,
+    signed_forms_status,
+    status_counts,
+)
+from gongtongti_desktop.ui.shell.common import wait_cursor
+
+COLOURS = {CHANGED: "#b3261e", SIGNED: "#1b6e20", NOT_PRINTED: "#6b6b6b"}
+
+
+class SignedStatusDialog(QDialog):
+    def __init__(self, store: Store, programme: Programme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("签字件情况")
+        self.resize(900, 480)
+        self.store = store
+        self.programme = programme
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["表格", "期间", "状态", "表格编号"])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.setWordWrap(True)
+        self.counts = QLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.add_button = QPushButton("添加签字件…")
+        self.buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.rejected.connect(self.reject)
+        self.add_button.clicked.connect(self.add_scans)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with wait_cursor():
+            statuses = signed_forms_status(self.store, self.programme)
+        self.tree.clear()
+        for status in statuses:
+            state = status.state
+            if status.pages > 1 and state != NOT_PRINTED:
+                state += f"（已签 {status.signed_pages} / {status.pages} 页）"
+            title = status.title + ("（空白表）" if status.blank else "")
+            item = QTreeWidgetItem([title, status.period_label, state, "、".join(status.codes)])
+            if status.state in COLOURS:
+                item.setForeground(2, QBrush(QColor(COLOURS[status.state])))
+            for change in status.changes:
+                QTreeWidgetItem(item, [change])
+            self.tree.addTopLevelItem(item)
+            item.setExpanded(bool(status.changes))
+        self.tree.resizeColumnToContents(2)
+        counts = status_counts(statuses)
+        self.counts.setText("　".join(f"{state} {counts[state]}" for state in STATES))
+
+    def add_scans(self) -> None:
+        from gongtongti_desktop.ui.signed.add_dialog import add_signed_scans
+
+        dialog = add_signed_scans(self, self.store)
+        if dialog is not None:
+            dialog.finished.connect(lambda _result: self.refresh())
