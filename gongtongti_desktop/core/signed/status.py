@@ -17,6 +17,7 @@ from typing import Any
 
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.forms.form_data import form_data
+from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.signed.printed import (
     PrintMark,
@@ -165,37 +166,52 @@ def _printed_rows(store: Store) -> dict[tuple[str, str, str, str, int], list[dic
 
 
 def _current_mark(
-    store: Store, programme: Programme, form_id: str, today: dt.date
+    store: Store, programme: Programme, form_id: str, today: dt.date, period: Period | None
 ) -> PrintMark | None:
     try:
-        return print_mark(store, form_data(store, programme, form_id, today=today))
+        return print_mark(store, form_data(store, programme, form_id, period, today=today))
     except UserError:
         return None
 
 
+def _overlaps(key: tuple[str, str, str, str, int], period: Period) -> bool:
+    """Whether a printed form's period (none: the roster, chosen activities) meets ``period``."""
+    start, end = key[1], key[2]
+    return not start or (start <= period.end.isoformat() and end >= period.start.isoformat())
+
+
 def signed_forms_status(
-    store: Store, programme: Programme, today: dt.date | None = None
+    store: Store,
+    programme: Programme,
+    today: dt.date | None = None,
+    *,
+    period: Period | None = None,
 ) -> list[SignedFormStatus]:
     """Every printable form of the current periods (未打印 when never printed) and every
-    other form or period that was printed, in the programme's order of forms."""
+    other form or period that was printed, in the programme's order of forms.
+
+    ``period``: the forms of that period instead of the current ones, and only the printed
+    forms whose period meets it (an upload package's)."""
     today = today or store.today()
     groups = _printed_rows(store)
+    if period is not None:
+        groups = {key: rows for key, rows in groups.items() if _overlaps(key, period)}
     order = {spec.id: n for n, spec in enumerate(programme.forms)}
     out: list[tuple[tuple[int, str, str], SignedFormStatus]] = []
     for spec in programme.forms:
-        mark = _current_mark(store, programme, spec.id, today)
+        mark = _current_mark(store, programme, spec.id, today, period)
         if mark is None:
             continue
-        period = mark.period
+        covered = mark.period
         key = (
             spec.id,
-            period.start.isoformat() if period else "",
-            period.end.isoformat() if period else "",
+            covered.start.isoformat() if covered else "",
+            covered.end.isoformat() if covered else "",
             ",".join(mark.selection),
             0,
         )
         if key not in groups:
-            label = period.label if period else ""
+            label = covered.label if covered else ""
             state = SignedFormStatus(spec.id, mark.title, label, NOT_PRINTED)
             out.append(((order[spec.id], key[1], key[3]), state))
     for key, rows in groups.items():

@@ -42,6 +42,7 @@ from gongtongti_desktop.core.records import scoring
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package import apply_records as apply_records
 from gongtongti_desktop.exchange.package.read import Package
+from gongtongti_desktop.exchange.package.signed_forms import SignedSummary
 
 
 @dataclass
@@ -69,6 +70,8 @@ class KindergartenRow:
     # (kindergarten id, 乡镇/县区, "lead" or "partner") of each side of each pairing: the 汇总
     # counts participation per county against the programme's targets (盘锦)
     sides: tuple[tuple[str, str, str], ...] = ()
+    # the package's signed forms, from its manifest (None: a package from before them)
+    signed: SignedSummary | None = None
 
     @property
     def on_time(self) -> bool:
