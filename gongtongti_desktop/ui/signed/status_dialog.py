@@ -41,7 +41,10 @@ class SignedStatusDialog(QDialog):
         self.programme = programme
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["表格", "期间", "状态", "表格编号"])
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.tree.header()
+        for column in range(3):  # the form's whole name, its period and state
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.tree.setWordWrap(True)
         self.counts = QLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -71,7 +74,6 @@ class SignedStatusDialog(QDialog):
                 QTreeWidgetItem(item, [change])
             self.tree.addTopLevelItem(item)
             item.setExpanded(bool(status.changes))
-        self.tree.resizeColumnToContents(2)
         counts = status_counts(statuses)
         self.counts.setText("　".join(f"{state} {counts[state]}" for state in STATES))
 
