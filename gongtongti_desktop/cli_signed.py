@@ -66,11 +66,13 @@ def cmd_signed_add(args: argparse.Namespace, hold: Hold) -> int:
 
 
 def cmd_signed_list(args: argparse.Namespace) -> int:
+    from gongtongti_desktop.core.signed.received import received_forms
     from gongtongti_desktop.core.signed.status import STATES, signed_forms_status, status_counts
 
     store, programme = _store(args)
     with store:
         statuses = signed_forms_status(store, programme)
+        received = received_forms(store)
     for status in statuses:
         print(status.line())
         if status.codes:
@@ -79,6 +81,12 @@ def cmd_signed_list(args: argparse.Namespace) -> int:
             print(f"    {change}")
     counts = status_counts(statuses)
     print("合计：" + "，".join(f"{state} {counts[state]}" for state in STATES))
+    if received:
+        print("导入的上报包中的表格签字情况：")
+        for form in received:
+            print(f"  {form.line()}")
+            for change in form.changes:
+                print(f"      {change}")
     return EXIT_OK
 
 

@@ -21,8 +21,10 @@ from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import get_programme
 from gongtongti_desktop.core.records import roster
 from gongtongti_desktop.core.signed import filing
+from gongtongti_desktop.core.signed.received import received_forms
 from gongtongti_desktop.core.signed.status import CHANGED, signed_forms_status
 from gongtongti_desktop.exchange.package.format import PackageError
+from gongtongti_desktop.exchange.package.import_package import apply_import, plan_import
 from gongtongti_desktop.exchange.package.read import read_package
 from gongtongti_desktop.exchange.package.write import write_package
 from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
@@ -86,6 +88,28 @@ def test_the_rollup_shows_signed_changed_and_missing_per_kindergarten(
     assert f"{old_phone} → 13900000000" in values[6] and "缺：附件3" in values[6]
 
 
+def test_importing_the_package_keeps_its_signed_forms_and_scans(round_trip, tmp_path: Path) -> None:
+    out, _code, old_phone = round_trip
+    (tmp_path / "乙").mkdir()  # its own attachments folder
+    with Store.create(
+        tmp_path / "乙" / "乙.gtdb", kindergarten="乙园", programme_id="yiyuan-2022"
+    ) as other:
+        plan = plan_import(other, out)
+        assert "表格签字情况" in "\n".join(plan.outcome_lines()) and len(plan.signed_files) == 1
+        result = apply_import(other, plan)
+        assert result.applied
+        forms = received_forms(other)
+        (annex1,) = [f for f in forms if f.title.startswith("附件1")]
+        assert annex1.state == CHANGED and any(old_phone in c for c in annex1.changes)
+        (scan,) = annex1.scans
+        stored = other.path.parent / "attachments" / scan["sha256"][:2]
+        assert (stored / f"{scan['sha256']}{scan['suffix']}").is_file()
+        again = plan_import(other, out)  # the same package again: nothing new to copy
+        assert again.signed_files == []
+        apply_import(other, again)
+        assert len(received_forms(other)) == len(forms)
+
+
 def _refused(src: Path, dest: Path, says: str, **changes) -> None:
     with pytest.raises(PackageError, match=says):
         read_package(repack(src, dest, **changes))
@@ -116,6 +140,14 @@ def test_a_tampered_signed_section_or_stray_scan_is_refused(round_trip, tmp_path
     _refused(out, tmp_path / "f.gtt", "不允许", add={"signed/../evil.jpg": b"x"})
     bomb = {"signed/" + "2" * 64 + ".pdf": b"\0" * (3 * 1024**2)}  # inflates ~1000:1
     _refused(out, tmp_path / "g.gtt", "压缩比异常", add=bomb)
+
+    def as_html(items: dict) -> None:  # a "scan" that is a web page under a JPEG name
+        (member,) = [m for m in items if m.startswith("signed/")]
+        items[member] = b"\xff\xd8\xff<html><script>alert(1)</script></html>"
+
+    fake = repack(out, tmp_path / "h.gtt", tweak=as_html, rehash=False)
+    with pytest.raises(PackageError):  # its hash no longer matches the manifest
+        read_package(fake)
     changed = json.loads(zipfile.ZipFile(out).read("manifest.json"))
     assert changed["signed"]["forms"]  # the original still reads
     read_package(out)

@@ -397,6 +397,24 @@ def _m0007_printed_forms(db: Database) -> None:
             read_by TEXT NOT NULL)""",
         "CREATE INDEX signed_scan_code ON signed_scan(code)",
         "CREATE INDEX signed_scan_sha ON signed_scan(sha256)",
+        # the signed forms of other kindergartens' imported packages (newest package wins)
+        """CREATE TABLE received_signed (
+            id TEXT PRIMARY KEY,
+            kindergarten_uuid TEXT NOT NULL,
+            kindergarten_name TEXT NOT NULL,
+            period_key TEXT NOT NULL,
+            package_created_at TEXT NOT NULL,
+            form_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            period_label TEXT NOT NULL,
+            state TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            signed_pages INTEGER NOT NULL,
+            codes TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            scans TEXT NOT NULL,
+            received_at TEXT NOT NULL)""",
+        "CREATE INDEX received_signed_from ON received_signed(kindergarten_uuid, period_key)",
     ]
     for sql in statements:
         db.execute(sql)
