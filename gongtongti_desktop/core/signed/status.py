@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.forms.form_data import form_data
+from gongtongti_desktop.core.forms.form_data import covered_period, default_period, form_data
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.signed.printed import (
@@ -199,20 +199,27 @@ def signed_forms_status(
     order = {spec.id: n for n, spec in enumerate(programme.forms)}
     out: list[tuple[tuple[int, str, str], SignedFormStatus]] = []
     for spec in programme.forms:
-        mark = _current_mark(store, programme, spec.id, today, period)
-        if mark is None:
-            continue
-        covered = mark.period
+        if spec.layout == "record" and spec.periodic:
+            # a page per activity: a year's 2 000 are not built to say "未打印" (its title
+            # and period need no rows); a printed one is judged from its print below
+            wanted = period or default_period(programme, spec, today)
+            covered: Period | None = covered_period(spec, wanted)
+            title = spec.display_name
+        else:
+            mark = _current_mark(store, programme, spec.id, today, period)
+            if mark is None:
+                continue
+            covered, title = mark.period, mark.title
         key = (
             spec.id,
             covered.start.isoformat() if covered else "",
             covered.end.isoformat() if covered else "",
-            ",".join(mark.selection),
+            "",
             0,
         )
         if key not in groups:
             label = covered.label if covered else ""
-            state = SignedFormStatus(spec.id, mark.title, label, NOT_PRINTED)
+            state = SignedFormStatus(spec.id, title, label, NOT_PRINTED)
             out.append(((order[spec.id], key[1], key[3]), state))
     for key, rows in groups.items():
         state = _status_of(store, programme, rows, today)
