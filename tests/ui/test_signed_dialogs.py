@@ -73,3 +73,27 @@ def test_the_menu_action_opens_the_file_dialog_then_the_plan(
     assert dialog.windowTitle() == "添加签字件" and dialog.file_button.isEnabled()
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([], "")))
     assert add_signed_scans(None, demo_store) is None
+
+
+def test_the_preview_shows_the_codes_and_saving_or_printing_records_them(
+    qtbot, demo_store, programme, tmp_path
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from gongtongti_desktop.ui.printing.print_preview import open_print_preview
+
+    dialog = open_print_preview(None, demo_store, programme, "annex1")
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    shown = PdfReader(io.BytesIO(dialog.pdf)).pages[0].extract_text()
+    code = shown.split("表格编号 ")[1].split()[0]
+    assert demo_store.query("SELECT count(*) AS n FROM printed_form")[0]["n"] == 0  # a preview
+    dialog.save_pdf(tmp_path / "a1.pdf")
+    (row,) = demo_store.query("SELECT * FROM printed_form")
+    assert row["code"] == code and row["form_id"] == "annex1"
+    dialog.record_print()  # what 打印… does once the pages went to the printer: no duplicate
+    assert demo_store.query("SELECT count(*) AS n FROM printed_form")[0]["n"] == 1
+    dialog.save_docx(tmp_path / "a1.docx")  # Word: one code for the whole form
+    assert demo_store.query("SELECT count(*) AS n FROM printed_form WHERE page = 0")[0]["n"] == 1
