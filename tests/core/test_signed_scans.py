@@ -137,3 +137,13 @@ def test_a_page_printed_from_another_data_file_is_refused(
     with other:
         plan = filing.plan_scan(other, tmp_path / "p1.jpg")
         assert "另一个数据文件" in plan.problem and not plan.ready
+
+
+def test_an_image_bomb_and_a_broken_pdf_are_refused_in_chinese(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    Image.new("1", (15000, 15000), 1).save(tmp_path / "bomb.png")  # 225 MP in a few kB
+    assert "太大" in filing.plan_scan(demo_store, tmp_path / "bomb.png").problem
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n%%EOF")
+    problem = filing.plan_scan(demo_store, tmp_path / "broken.pdf").problem
+    assert "PDF" in problem and ("无法读取" in problem or "没有扫描的图像" in problem)

@@ -11,6 +11,7 @@ stretched grey copy and a smaller copy are tried (a dark photo, a huge one).
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,10 +79,14 @@ def _images(path: Path, media: str) -> list[Any]:
     name = path.name
     if media != "application/pdf":
         try:
-            with Image.open(path) as image:
-                _checked(image, name)
-                image.load()
-                return [_checked(ImageOps.exif_transpose(image), name)]
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(path) as image:
+                    _checked(image, name)
+                    image.load()
+                    return [_checked(ImageOps.exif_transpose(image), name)]
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise UserError(f"扫描件“{name}”的图像太大，不像一页纸的照片") from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise UserError(f"扫描件“{name}”无法读取（图片可能已损坏）") from exc
     from pypdf import PdfReader
@@ -100,8 +105,12 @@ def _images(path: Path, media: str) -> list[Any]:
                     out.append(image.copy())
     except UserError:
         raise
+    except Image.DecompressionBombError as exc:
+        raise UserError(f"扫描件“{name}”里的图像太大，不像一页纸的扫描") from exc
     except (PdfReadError, UnidentifiedImageError, OSError, ValueError, KeyError) as exc:
         raise UserError(f"扫描件“{name}”这个 PDF 无法读取（文件可能已损坏）") from exc
+    except Exception as exc:  # pypdf raises many kinds on a damaged or hostile file
+        raise UserError(f"扫描件“{name}”这个 PDF 无法读取（文件可能已损坏或格式不受支持）") from exc
     if not out:
         raise UserError(
             f"“{name}”这个 PDF 里没有扫描的图像：请把签字后的纸面用扫描仪扫描或用手机拍照后再添加"
