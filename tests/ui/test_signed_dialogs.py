@@ -11,6 +11,7 @@ from PIL import Image
 from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.core.signed import filing
 from gongtongti_desktop.core.signed.status import SIGNED
 from gongtongti_desktop.ui.signed.add_dialog import SignedScansDialog, add_signed_scans
 from gongtongti_desktop.ui.signed.status_dialog import SignedStatusDialog
@@ -58,6 +59,14 @@ def test_scans_are_filed_through_the_dialog_with_a_typed_code(
     (annex4,) = [r for r in rows if r.text(0).startswith("附件4")]
     assert annex4.text(2).startswith(SIGNED) and codes[0] in annex4.text(3)
     assert f"{SIGNED} 1" in status.counts.text()
+    status.tree.setCurrentItem(annex4)
+    assert status.unfile_button.isEnabled()
+    assert status.unfile_selected() == 2 and boxes.texts("question")  # asked first
+    rows = [status.tree.topLevelItem(i) for i in range(status.tree.topLevelItemCount())]
+    (annex4,) = [r for r in rows if r.text(0).startswith("附件4")]
+    assert annex4.text(2).startswith("已打印未签字（已签 0 / 2 页）")
+    again = filing.plan_scans(demo_store, [page1])  # filed again: it counts again
+    assert again[0].ready and filing.file_scans(demo_store, again)
 
 
 def test_the_menu_action_opens_the_file_dialog_then_the_plan(

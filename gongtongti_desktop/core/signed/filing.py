@@ -175,6 +175,23 @@ def file_scans(store: Store, plans: list[ScanPlan]) -> list[str]:
     return ids
 
 
+def unfile_scans(store: Store, codes: list[str]) -> int:
+    """Take back the scans filed under ``codes`` (a scan filed under the wrong form, or a
+    signature to be done again): marked deleted, the file kept in ``attachments/`` so filing it
+    again costs nothing; the pages are 已打印未签字 again. Returns how many were taken back."""
+    if not codes:
+        return 0
+    marks = ", ".join("?" for _ in codes)
+    now = now_iso()
+    with store.atomic():
+        cursor = store.execute(
+            f"""UPDATE signed_scan SET deleted_at = ?, updated_at = ?
+                WHERE deleted_at IS NULL AND code IN ({marks})""",
+            [now, now, *codes],
+        )
+    return cursor.rowcount
+
+
 def scan_path(store: Store, row: dict[str, Any]) -> Path:
     """Where a filed scan is stored."""
     return attachments.folder(store) / row["sha256"][:2] / f"{row['sha256']}{row['suffix']}"
