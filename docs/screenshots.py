@@ -115,6 +115,79 @@ def main_shots(data: Path, tmp: Path) -> None:
     window.close()
 
 
+def _page_photos(pdf: bytes, folder: Path, stem: str) -> list[Path]:
+    """Each page of ``pdf`` as a phone would photograph it: drawn by QtPdf at ~150 dpi, turned
+    3° and saved as a JPEG (no camera here; the code on it is the real one)."""
+    from PIL import Image
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    out = []
+    for n in range(document.pageCount()):
+        png = folder / f"{stem}-{n + 1}.png"
+        document.render(n, QSize(1240, 1754)).save(str(png))
+        photo = folder / f"签字后拍照-{stem}-第{n + 1}页.jpg"
+        page = Image.open(png).convert("RGBA")  # QtPdf leaves the paper transparent
+        paper = Image.new("RGBA", page.size, "white")
+        paper.alpha_composite(page)
+        paper.convert("RGB").rotate(3, expand=True, fillcolor="white").save(photo)
+        out.append(photo)
+    document.close()
+    return out
+
+
+def signed_shots(data: Path, tmp: Path) -> None:
+    """A signed 附件1 and 附件4 filed back (附件1's data changed since), a scan being added."""
+    from PIL import Image
+    from PySide6.QtWidgets import QApplication
+
+    from gongtongti_desktop.core.forms.form_data import form_data
+    from gongtongti_desktop.core.records import roster
+    from gongtongti_desktop.core.signed import filing
+    from gongtongti_desktop.core.signed.printed import print_mark, record_print
+    from gongtongti_desktop.output.pdf import render_pdf
+    from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file
+    from gongtongti_desktop.ui.signed.add_dialog import SignedScansDialog
+    from gongtongti_desktop.ui.signed.status_dialog import SignedStatusDialog
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    from gongtongti_desktop.ui.shell.app import install_translations
+
+    install_translations(app)
+    store, programme = open_data_file(data)
+    window = MainWindow(store, programme)
+    photos = {}
+    for form in ("annex1", "annex4"):
+        printed = form_data(store, programme, form, today=store.today())
+        mark = print_mark(store, printed)
+        pdf = render_pdf(printed, mark)
+        record_print(store, mark)
+        photos[form] = _page_photos(pdf, tmp, form)
+    filing.file_scans(store, filing.plan_scans(store, [photos["annex1"][0], photos["annex4"][0]]))
+    person = roster.list_people(store)[0]
+    values = {**roster.get_record(store, "person", person["id"]), "phone": "13905331234"}
+    roster.save_record(store, programme, "person", values, person["id"])
+    blurred = tmp / "IMG_0412.jpg"
+    Image.new("RGB", (900, 1200), (200, 196, 190)).save(blurred)
+    adding = SignedScansDialog(store, [photos["annex4"][1], blurred], window)
+    adding.resize(980, 300)
+    adding.show()
+    _save(adding, "11-signed-add")
+    adding.done(0)
+    filing.file_scans(store, filing.plan_scans(store, [photos["annex4"][1]]))  # as 归档 does
+    status = SignedStatusDialog(store, programme, window)
+    status.resize(1060, 460)
+    status.show()
+    _save(status, "12-signed-status", docs="signed")
+    status.done(0)
+    window.close()
+
+
 def small_screen(data: Path, tmp: Path) -> None:
     """The window on a 1024×600 laptop: opened maximised, nothing off the screen."""
     config = tmp / "screen.json"
@@ -151,6 +224,7 @@ def main() -> None:
         os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")
         small_screen(data, tmp)
         main_shots(data, tmp)
+        signed_shots(data, tmp)
 
 
 if __name__ == "__main__":

@@ -185,24 +185,27 @@ def cmd_print(args: argparse.Namespace) -> int:
     kind = out.suffix.lower()
     if kind not in (".pdf", ".docx"):
         raise UserError(f"输出文件应以 .pdf（PDF）或 .docx（Word，可在 WPS 中编辑）结尾：{out}")
-    store, programme = _open(args)
+    store, programme = _open(args, writes=True)  # each print is recorded under its codes
     with store:
         period = _period(args, programme)
         from gongtongti_desktop.core.forms.form_data import form_data
+        from gongtongti_desktop.core.signed.printed import print_mark, record_print
 
         data = form_data(store, programme, args.form, period, blank=args.blank, today=store.today())
-    unprintable = ""
-    if kind == ".docx":
-        from gongtongti_desktop.output.word import write_docx
+        mark = print_mark(store, data)
+        unprintable = ""
+        if kind == ".docx":
+            from gongtongti_desktop.output.word import write_docx
 
-        write_docx(data, out)
-    else:
-        from gongtongti_desktop.output.fonts import register_cjk_font
-        from gongtongti_desktop.output.glyphs import font_set, unprintable_message
-        from gongtongti_desktop.output.pdf import write_pdf
+            write_docx(data, out, mark)
+        else:
+            from gongtongti_desktop.output.fonts import register_cjk_font
+            from gongtongti_desktop.output.glyphs import font_set, unprintable_message
+            from gongtongti_desktop.output.pdf import write_pdf
 
-        write_pdf(data, out)
-        unprintable = unprintable_message(data, font_set(register_cjk_font()))
+            write_pdf(data, out, mark)
+            unprintable = unprintable_message(data, font_set(register_cjk_font()))
+        codes = record_print(store, mark)
     for warning in data.warnings:
         _warn(warning)
     if unprintable:
@@ -210,6 +213,8 @@ def cmd_print(args: argparse.Namespace) -> int:
     covered = f"，{data.period.label}" if data.period else ""
     blank = "，空白表" if data.blank else ""
     _out(f"已生成 {out}（{data.display_name}{covered}{blank}，{len(data.rows)} 行）")
+    pages = f"共 {len(codes)} 页：" if len(codes) > 1 else ""
+    _out(f"表格编号（签字后扫描或拍照，用 gongtongti signed add 归档）：{pages}{'、'.join(codes)}")
     return EXIT_OK
 
 
@@ -547,6 +552,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", metavar="BACKUP", nargs="?", help="要恢复的备份文件；不给则列出备份")
     p.add_argument("--list", action="store_true", help="只列出备份")
     p.set_defaults(func=cmd_restore)
+
+    from gongtongti_desktop import cli_signed
+
+    cli_signed.register(sub, _data_option, _hold)
     return parser
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +61,33 @@ def dump(path: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def _print_and_render(
+    store: Store, form_id: str, folder: Path, dpi: int = 150
+) -> tuple[list[str], list[Any]]:
+    """Print ``form_id`` as the window would (recorded), and its pages as pdftoppm sees them."""
+    from PIL import Image
+
+    from gongtongti_desktop.core.forms.form_data import form_data
+    from gongtongti_desktop.core.signed.printed import print_mark, record_print
+    from gongtongti_desktop.output.pdf import render_pdf
+
+    programme = get_programme(store.programme_id)
+    data = form_data(store, programme, form_id, today=store.today())
+    mark = print_mark(store, data)
+    pdf = folder / f"{form_id}.pdf"
+    pdf.write_bytes(render_pdf(data, mark))
+    codes = record_print(store, mark)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(folder / form_id)], check=True
+    )
+    pages = sorted(folder.glob(f"{form_id}-*.png"))
+    return codes, [Image.open(p).convert("RGB") for p in pages]
+
+
+@pytest.fixture
+def print_pages() -> Callable[..., tuple[list[str], list[Any]]]:
+    """Print a form as the window does (recorded under its codes) and render its pages with
+    pdftoppm: ``print_pages(store, form_id, folder, dpi=150) -> (codes, PIL images)``."""
+    return _print_and_render

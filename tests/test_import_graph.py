@@ -20,7 +20,8 @@ ALLOWED = {
     "output": {"core", "errors"},
     "exchange": {"core", "output", "errors"},
     "ui": {"core", "output", "exchange", "errors", "ui"},
-    "cli": {"core", "output", "exchange", "ui", "errors", "cli_i18n"},
+    "cli": {"core", "output", "exchange", "ui", "errors", "cli_i18n", "cli_signed"},
+    "cli_signed": {"core", "errors"},
     "cli_i18n": set(),
     "errors": set(),
     "__main__": {"cli"},
@@ -147,7 +148,7 @@ def test_each_layer_imports_only_what_lies_below_it() -> None:
 # of the checks, the checks nothing of the printable forms.
 CORE_ROOMS = (
     "errors", "core.paths", "core.timeutil", "core.datafile", "core.profile", "core.records",
-    "core.checks", "core.forms", "core.demo", "core.roster_import",
+    "core.checks", "core.forms", "core.signed", "core.demo", "core.roster_import",
 )  # fmt: skip
 
 

@@ -180,6 +180,7 @@ def smoke_cli(app: Path, ver: str) -> Path | None:
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     embedded = [ln for ln in fonts.splitlines() if "WenQuanYi" in ln and " yes " in ln]
     check("print annex1 (CJK font embedded)", code == 0 and bool(embedded), " ".join(embedded[:1]))
+    smoke_signed(app, demo, pdf)
     package = WORK / "x.gtt"
     code, out = cli(app, "export", "--data", win(demo), "--year", "2024", "-o", win(package))
     check("export -o x.gtt", code == 0 and package.is_file() and "已导出上报数据包" in out)
@@ -195,6 +196,22 @@ def smoke_cli(app: Path, ver: str) -> Path | None:
         code == 2 and "错误" in out and "Traceback" not in out,
     )
     return package if package.is_file() else None
+
+
+def smoke_signed(app: Path, demo: Path, pdf: Path) -> None:
+    """The printed page, as a photo (poppler here, Pillow's JPEG), filed back by its QR code:
+    zxing-cpp's and pypdf's Windows wheels at work."""
+    if not pdf.is_file():
+        check("signed add (photo of the printed page)", False, "no PDF printed")
+        return
+    stem = WORK / "page"
+    subprocess.run(["pdftoppm", "-jpeg", "-r", "150", "-f", "1", "-l", "1", str(pdf), str(stem)])
+    photos = sorted(WORK.glob("page-*.jpg"))
+    photo = photos[0] if photos else WORK / "page-1.jpg"
+    code, out = cli(app, "signed", "add", "--data", win(demo), win(photo))
+    check("signed add (QR read by zxing-cpp)", code == 0 and "（二维码）→ 附件1" in out)
+    code, out = cli(app, "signed", "list", "--data", win(demo))
+    check("signed list", code == 0 and "结对名单：已签字" in out)
 
 
 def smoke_merge(app: Path, package: Path) -> None:

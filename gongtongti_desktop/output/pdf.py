@@ -31,6 +31,7 @@ from reportlab.platypus import (
 )
 
 from gongtongti_desktop.core.forms.form_data import FormData
+from gongtongti_desktop.core.signed.printed import PrintMark
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.output.files import atomic_write
 from gongtongti_desktop.output.fonts import register_cjk_font
@@ -145,8 +146,11 @@ def document_title(data: FormData) -> str:
     return f"{title}（{data.period.label}）" if data.period else title
 
 
-def render_pdf(data: FormData) -> bytes:
+def render_pdf(data: FormData, mark: PrintMark | None = None) -> bytes:
     """The form as PDF bytes (A4, landscape when the template says so).
+
+    ``mark``: print each page's code (QR and short code) in the bottom margin; the mark then
+    knows the pages, for ``record_print``. Without it (a package's copy) no code is printed.
 
     The creation date is the real one (``SOURCE_DATE_EPOCH``, when set, fixes it: the same
     input then gives byte-identical files)."""
@@ -191,7 +195,13 @@ def render_pdf(data: FormData) -> bytes:
     try:
         top = pagesize[1] - MARGIN_TOP + 4 * mm
         doc.build(
-            story, canvasmaker=numbered_canvas(font, clean_text(data.title).replace("\n", ""), top)
+            story,
+            canvasmaker=numbered_canvas(
+                font,
+                clean_text(data.title).replace("\n", ""),
+                top,
+                mark.page_codes if mark is not None else None,
+            ),
         )
     except LayoutError as exc:
         raise UserError(
@@ -200,7 +210,7 @@ def render_pdf(data: FormData) -> bytes:
     return buffer.getvalue()
 
 
-def write_pdf(data: FormData, out: Path) -> Path:
+def write_pdf(data: FormData, out: Path, mark: PrintMark | None = None) -> Path:
     """Render and save the form; the file appears whole or not at all."""
-    content = render_pdf(data)
+    content = render_pdf(data, mark)
     return atomic_write(Path(out), content, "PDF 文件")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -20,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from gongtongti_desktop.output import linebreak
+from gongtongti_desktop.output.codes import draw_code
 from gongtongti_desktop.output.glyphs import FontSet, escape, font_set
 from gongtongti_desktop.output.layout import HeaderItem
 
@@ -235,11 +237,14 @@ class RecordMark(Flowable):
         self.canv._gtt_record = (self.key, self.label)  # type: ignore[attr-defined]
 
 
-def numbered_canvas(font: str, title: str, top: float) -> type[Canvas]:
+def numbered_canvas(
+    font: str, title: str, top: float, stamp: PageStamp | None = None
+) -> type[Canvas]:
     """A canvas that, once all pages are known, numbers each record's pages "第 n 页 / 共 m 页"
     (when it has more than one; with several records also "全文第 N 页 / 共 M 页") and heads its
     continuation pages with the form's title, "（续）" and the record — a loose page still says
-    what it belongs to. ``top``: the baseline of that heading, above the frame."""
+    what it belongs to. ``top``: the baseline of that heading, above the frame. ``stamp``: given
+    the number of pages, each page's (short code, QR text), drawn in the bottom margin."""
     fonts = font_set(font)
 
     class NumberedCanvas(Canvas):
@@ -257,6 +262,7 @@ def numbered_canvas(font: str, title: str, top: float) -> type[Canvas]:
 
         def save(self) -> None:
             keys = [state["_gtt_record"][0] for state in self._pages]
+            page_codes = stamp(len(self._pages)) if stamp is not None else []
             for n, state in enumerate(self._pages):
                 self.__dict__.update(state)
                 key, label = state["_gtt_record"]
@@ -276,11 +282,17 @@ def numbered_canvas(font: str, title: str, top: float) -> type[Canvas]:
                     self.setFillColor(colors.black)
                     left = (self._pagesize[0] - fonts.width(heading, FOOTER_SIZE)) / 2
                     fonts.draw(self, max(left, 10 * mm), top, heading, FOOTER_SIZE)
+                if page_codes:
+                    draw_code(self, fonts, *page_codes[n])
                 self.restoreState()
                 super().showPage()
             super().save()
 
     return NumberedCanvas
+
+
+# Given the number of pages, each page's (short code, QR text) (core/signed/printed.PrintMark).
+PageStamp = Callable[[int], list[tuple[str, str]]]
 
 
 @dataclass

@@ -26,7 +26,9 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from gongtongti_desktop.core.forms.form_data import FormData
+from gongtongti_desktop.core.signed.printed import PrintMark
 from gongtongti_desktop.errors import UserError
+from gongtongti_desktop.output.codes import QR_SIZE_MM, code_label, qr_png
 from gongtongti_desktop.output.files import atomic_write
 from gongtongti_desktop.output.layout import (
     NO_RECORDS,
@@ -278,9 +280,23 @@ def _photos(doc: DocumentObject, block: RecordBlock, width_mm: float) -> None:
         _paragraph(doc, files_text(block.files), size=NOTE_SIZE)
 
 
-def build_document(data: FormData) -> DocumentObject:
-    """The form as a python-docx document (tests read it back)."""
+def _code_footer(doc: DocumentObject, mark: PrintMark) -> None:
+    """The form's code in the footer of every page: Word paginates, so one code (page 0)
+    stands for the whole form, right-aligned under the table like the PDF's."""
+    code, qr = mark.whole_form_code()
+    section = doc.sections[0]
+    section.footer_distance = Mm(4)
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _set_font(paragraph.add_run(code_label(code) + " "), BODY_FONT, Pt(8))
+    paragraph.add_run().add_picture(io.BytesIO(qr_png(qr)), width=Mm(QR_SIZE_MM))
+
+
+def build_document(data: FormData, mark: PrintMark | None = None) -> DocumentObject:
+    """The form as a python-docx document (tests read it back); ``mark``: with its code."""
     doc, width_mm = _new_document(data)
+    if mark is not None:
+        _code_footer(doc, mark)
     if data.spec.layout == "record":
         for n, block in enumerate(record_blocks(data)):
             if n:
@@ -296,14 +312,14 @@ def build_document(data: FormData) -> DocumentObject:
     return doc
 
 
-def render_docx(data: FormData) -> bytes:
+def render_docx(data: FormData, mark: PrintMark | None = None) -> bytes:
     buffer = io.BytesIO()
-    build_document(data).save(buffer)
+    build_document(data, mark).save(buffer)
     return buffer.getvalue()
 
 
-def write_docx(data: FormData, out: Path) -> Path:
+def write_docx(data: FormData, out: Path, mark: PrintMark | None = None) -> Path:
     """Save the form as .docx; the file appears whole or not at all."""
     if Path(out).suffix.lower() != ".docx":
         raise UserError(f"Word 文件应以 .docx 结尾：{out}")
-    return atomic_write(Path(out), render_docx(data), "Word 文件")
+    return atomic_write(Path(out), render_docx(data, mark), "Word 文件")

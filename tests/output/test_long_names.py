@@ -19,9 +19,10 @@ from gongtongti_desktop.core.demo.builder import create_demo
 from gongtongti_desktop.core.forms.form_data import FormData, form_data
 from gongtongti_desktop.core.profile.programme import available_programmes, get_programme
 from gongtongti_desktop.core.records.validation import MAX_NAME_LEN
+from gongtongti_desktop.core.signed.printed import PrintMark, content_lines
 from gongtongti_desktop.output.fonts import register_cjk_font
 from gongtongti_desktop.output.glyphs import font_set
-from gongtongti_desktop.output.pdf import MARGIN_X, render_pdf
+from gongtongti_desktop.output.pdf import MARGIN_BOTTOM, MARGIN_X, render_pdf
 
 RARE = ("王𠀀", "李䶮", "欧阳㛃", "赵鿏")
 LONG = (
@@ -55,10 +56,31 @@ def _forms(folder: Path) -> list[FormData]:
     return out
 
 
+def _mark(data: FormData) -> PrintMark:
+    lines = content_lines(data)
+    return PrintMark("TESTFILE", data.spec.id, data.period, (), False, data.display_name, lines)
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[FormData, bytes]]:
+    """Every form as printed: with each page's code (QR and short code) in its margin."""
     forms = _forms(tmp_path_factory.mktemp("long"))
-    return [(data, render_pdf(data)) for data in forms]
+    return [(data, render_pdf(data, _mark(data))) for data in forms]
+
+
+def test_the_code_on_every_page_moves_nothing(rendered) -> None:
+    """Each page carries its own short code below the frame, and no form takes a page more
+    (or less) than without the codes: the annex's layout is kept line for line."""
+    for data, content in rendered:
+        pages = PdfReader(io.BytesIO(content)).pages
+        mark = _mark(data)
+        assert len(pages) == len(PdfReader(io.BytesIO(render_pdf(data))).pages), data.spec.id
+        for n, page in enumerate(pages, 1):
+            text = page.extract_text()
+            assert f"表格编号 {mark.code(n)}" in text, (data.spec.id, n)
+        labels = [r for r in _runs(content) if r[4].startswith("表格编号")]
+        assert len(labels) == len(pages)
+        assert all(y < MARGIN_BOTTOM - 5 for _p, _x, y, *_ in labels), data.spec.id
 
 
 def _runs(content: bytes) -> list[tuple[int, float, float, float, str, float]]:

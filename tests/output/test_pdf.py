@@ -342,7 +342,7 @@ def test_failed_render_leaves_existing_file_untouched(
     out = tmp_path / "a.pdf"
     out.write_bytes(b"old")
 
-    def boom(data: FormData) -> bytes:
+    def boom(data: FormData, mark: object = None) -> bytes:
         raise UserError("排版失败")
 
     monkeypatch.setattr(pdf, "render_pdf", boom)

@@ -102,3 +102,25 @@ def test_docx_needs_its_suffix_and_a_failed_write_leaves_nothing(tmp_path: Path)
     with pytest.raises(UserError):
         write_docx(data, tmp_path / "missing" / "a.docx")
     assert not list(tmp_path.iterdir())
+
+
+def test_every_form_as_docx_carries_its_code_and_qr_in_the_footer(every_form) -> None:
+    """Word paginates, so the .docx carries one code for the whole form (page 0) in the
+    footer of every page, with the QR code as a picture that reads back to the same code."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from gongtongti_desktop.core.signed.codes import parse_qr
+    from gongtongti_desktop.core.signed.printed import PrintMark, content_lines
+
+    for data in every_form[:3] + every_form[-2:]:
+        mark = PrintMark("FILE2345", data.spec.id, data.period, (), False, "t", content_lines(data))
+        doc = build_document(data, mark)
+        footer = doc.sections[0].footer
+        assert f"表格编号 {mark.code(0)}" in footer.paragraphs[0].text, data.spec.id
+        assert mark.drawn == [mark.code(0)] and mark.pages == 0
+        (blob,) = [r.target_part.blob for r in footer.part.rels.values() if "image" in r.reltype]
+        (read,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(blob)))
+        assert parse_qr(read.text) == ("FILE2345", mark.code(0))

@@ -108,6 +108,19 @@ def main() -> None:
     probe("上报前检查（菜单）", BeforeExportDialog(store, programme, period, window))
     probe("证据", EvidenceDialog(store, programme, period, "A1", set(), window))
     probe("提醒", RemindersDialog(store, programme, window))
+    from PySide6.QtGui import QImage
+
+    from gongtongti_desktop.ui.signed.add_dialog import SignedScansDialog
+    from gongtongti_desktop.ui.signed.status_dialog import SignedStatusDialog
+
+    probe("签字件情况", SignedStatusDialog(store, programme, window))
+    scans = []
+    for n in range(6):  # photos that do not read: each row with its field for the code
+        blank = QImage(300, 400, QImage.Format.Format_RGB32)
+        blank.fill(0xFFFFFF)
+        scans.append(data.with_name(f"签字件照片{n}.png"))
+        blank.save(str(scans[-1]))
+    probe("添加签字件", SignedScansDialog(store, scans, window))
     preview = window.print_form(programme.forms[0].id)
     if preview is not None:
         preview.hide()

@@ -67,7 +67,7 @@ def test_save_as_cancelled(preview, file_dialogs) -> None:
 def test_renderer_error_is_a_message(monkeypatch, demo_store, programme, boxes) -> None:
     from gongtongti_desktop.output import pdf
 
-    def refuse(_data):
+    def refuse(_data, _mark=None):
         raise UserError("找不到中文字体。")
 
     monkeypatch.setattr(pdf, "render_pdf", refuse)
@@ -131,6 +131,7 @@ def test_an_index_form_can_be_printed_blank(qtbot, demo_store, programme) -> Non
     from PySide6.QtWidgets import QCheckBox
 
     from gongtongti_desktop.core.forms.form_data import form_data
+    from gongtongti_desktop.core.signed.printed import print_mark
     from gongtongti_desktop.output.pdf import render_pdf
 
     dialog = open_print_preview(None, demo_store, programme, "annex4")
@@ -140,7 +141,8 @@ def test_an_index_form_can_be_printed_blank(qtbot, demo_store, programme) -> Non
     filled = dialog.pdf
     blank.setChecked(True)
     period = dialog.picker.period() if dialog.picker else None
-    expected = render_pdf(form_data(demo_store, programme, "annex4", period, blank=True))
+    data = form_data(demo_store, programme, "annex4", period, blank=True)
+    expected = render_pdf(data, print_mark(demo_store, data))  # with the same codes
     assert dialog.pdf != filled
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(dialog.pdf)).pages)
     want = "".join(p.extract_text() for p in PdfReader(io.BytesIO(expected)).pages)

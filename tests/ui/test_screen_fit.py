@@ -26,7 +26,7 @@ SCREENS = {
 }
 EXPECTED = {"主窗口", "首次启动", "新增帮扶活动", "新增结对关系", "新增计划事项", "记一笔",
             "备份与恢复", "回收站", "导出上报包", "提醒", "打印预览", "使用说明", "证据",
-            "上报前检查", "上报前检查（菜单）"}  # fmt: skip
+            "上报前检查", "上报前检查（菜单）", "签字件情况", "添加签字件"}  # fmt: skip
 
 
 def _probe(tmp_path: Path, demo_path: Path, width: int, height: int, scale: str) -> dict:

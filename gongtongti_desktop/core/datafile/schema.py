@@ -396,5 +396,67 @@ def _m0007_live_activity_order(db: Database) -> None:
         db.execute(sql)
 
 
+# Migration 0008 — paper that vouches for its data (core/signed): each printed page under its code, with the
+# lines it printed (to say what changed since it was signed), and the signed scans filed back.
+# The data file gets an id of its own, printed in every QR code: a scan of another file's form
+# is recognised as such.
+@migrations(name="0008_printed_forms")
+def _m0008_printed_forms(db: Database) -> None:
+    import secrets
+
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # core/signed/codes.ALPHABET
+    file_id = "".join(secrets.choice(alphabet) for _ in range(8))
+    statements = [
+        """CREATE TABLE printed_form (
+            code TEXT PRIMARY KEY,
+            file_id TEXT NOT NULL,
+            form_id TEXT NOT NULL,
+            period_kind TEXT NOT NULL DEFAULT '',
+            period_start TEXT NOT NULL DEFAULT '',
+            period_end TEXT NOT NULL DEFAULT '',
+            period_label TEXT NOT NULL DEFAULT '',
+            selection TEXT NOT NULL DEFAULT '',
+            blank INTEGER NOT NULL DEFAULT 0,
+            page INTEGER NOT NULL,
+            pages INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            title TEXT NOT NULL,
+            content TEXT NOT NULL,
+            printed_at TEXT NOT NULL)""",
+        "CREATE INDEX printed_form_form ON printed_form(form_id, period_start, period_end)",
+        f"""CREATE TABLE signed_scan ({_COMMON},
+            code TEXT NOT NULL REFERENCES printed_form(code),
+            sha256 TEXT NOT NULL,
+            original_name TEXT NOT NULL,
+            suffix TEXT NOT NULL DEFAULT '',
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            read_by TEXT NOT NULL)""",
+        "CREATE INDEX signed_scan_code ON signed_scan(code)",
+        "CREATE INDEX signed_scan_sha ON signed_scan(sha256)",
+        # the signed forms of other kindergartens' imported packages (newest package wins)
+        """CREATE TABLE received_signed (
+            id TEXT PRIMARY KEY,
+            kindergarten_uuid TEXT NOT NULL,
+            kindergarten_name TEXT NOT NULL,
+            period_key TEXT NOT NULL,
+            package_created_at TEXT NOT NULL,
+            form_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            period_label TEXT NOT NULL,
+            state TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            signed_pages INTEGER NOT NULL,
+            codes TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            scans TEXT NOT NULL,
+            received_at TEXT NOT NULL)""",
+        "CREATE INDEX received_signed_from ON received_signed(kindergarten_uuid, period_key)",
+    ]
+    for sql in statements:
+        db.execute(sql)
+    db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('file_id', ?)", [file_id])
+
+
 # pending() never writes; on an empty in-memory database it lists every migration.
 assert len(migrations.pending(Database(memory=True))) == SCHEMA_VERSION, "update core/version.py"

@@ -111,6 +111,32 @@ def _hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def file_hash(path: Path) -> str:
+    """The SHA-256 a stored file is named by."""
+    return _hash(path)
+
+
+def copy_in(store: Store, source: Path, sha: str, suffix: str) -> Path:
+    """Copy ``source`` (whose hash is ``sha``) into the attachments folder under its hash; a
+    file already there is kept (the same content, stored once). Also used for signed scans."""
+    target = folder(store) / sha[:2] / f"{sha}{suffix}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+                shutil.copyfileobj(src, out)
+                out.flush()
+                os.fsync(out.fileno())
+            if _hash(Path(tmp)) != sha:
+                raise UserError(f"复制“{source.name}”时文件发生了变化，请重试")
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return target
+
+
 def add_attachment(store: Store, activity_id: str, source: Path, caption: str = "") -> str:
     """Copy ``source`` into the attachments folder and attach it; returns the attachment id."""
     source = Path(source)
@@ -128,21 +154,7 @@ def add_attachment(store: Store, activity_id: str, source: Path, caption: str = 
         "size": source.stat().st_size,
         "caption": caption.strip()[:500],
     }
-    target = stored_path(store, row)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-                shutil.copyfileobj(src, out)
-                out.flush()
-                os.fsync(out.fileno())
-            if _hash(Path(tmp)) != sha:
-                raise UserError(f"复制“{source.name}”时文件发生了变化，请重试")
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    copy_in(store, source, sha, suffix)
     now = now_iso()
     with store.atomic():
         last = store.execute(

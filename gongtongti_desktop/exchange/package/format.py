@@ -24,6 +24,7 @@ DATA = "data.json"
 ANNEXES = "annexes.xlsx"
 PDF_FOLDER = "pdf/"
 PHOTO_FOLDER = "photos/"
+SIGNED_FOLDER = "signed/"  # signed scans of printed forms (exchange/package/signed_forms)
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
@@ -31,6 +32,8 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 # A photo member: photos/<sha256 of the attachment><suffix>.
 PHOTO_NAME = re.compile(r"^photos/([0-9a-f]{64})(\.[a-z0-9]{1,5})\Z")
 _PHOTO_SUFFIXES = {".jpg", *IMAGE_SUFFIXES, *DOCUMENT_SUFFIXES}
+# A signed scan member: signed/<sha256 of the scan><suffix> (a photo or a scanner's PDF).
+SIGNED_NAME = re.compile(r"^signed/([0-9a-f]{64})(\.(?:jpg|png|pdf|tif|bmp|webp))\Z")
 
 
 class PackageError(UserError):
@@ -95,13 +98,16 @@ def is_sha256(value: object) -> bool:
 
 
 def layout_problem(name: str) -> str:
-    """Only the package's own members: manifest, data, workbook, pdf/*.pdf, photos/<sha>.<ext>."""
+    """Only the package's own members: manifest, data, workbook, pdf/*.pdf, photos/<sha>.<ext>,
+    signed/<sha>.<ext>."""
     if name in (MANIFEST, DATA, ANNEXES):
         return ""
     if name.startswith(PDF_FOLDER) and name.endswith(".pdf") and name.count("/") == 1:
         return ""
     found = PHOTO_NAME.match(name)
     if found and found.group(2) in _PHOTO_SUFFIXES:
+        return ""
+    if SIGNED_NAME.match(name):
         return ""
     return "不是数据包应有的文件"
 

@@ -28,8 +28,10 @@ from typing import Any
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.datafile.version import SCHEMA_VERSION
 from gongtongti_desktop.core.records import attachments
+from gongtongti_desktop.core.signed.received import keep_received
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package import apply_records as apply_records
+from gongtongti_desktop.exchange.package import format as fmt
 from gongtongti_desktop.exchange.package.apply_records import (
     Conflict,
     PackageDataError,
@@ -46,10 +48,13 @@ class ImportPlan:
     package: Package
     records: RecordsPlan
     files: list[tuple[str, dict[str, Any]]]  # (member, attachment row) to copy in
+    # the package's signed forms to keep (core/signed/received), their scans to copy in
+    signed: list[dict[str, Any]] = field(default_factory=list)
+    signed_files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return self.records.is_empty and not self.files
+        return self.records.is_empty and not self.files and not self.signed_files
 
     def outcome_lines(self) -> list[str]:
         lines = [f"数据包：{self.package.describe()}"]
@@ -58,6 +63,9 @@ class ImportPlan:
         lines += self.records.outcome_lines()
         if self.files:
             lines.append(f"附件文件 {len(self.files)} 个将复制到附件文件夹")
+        if self.signed:
+            scans = sum(len(form["scans"]) for form in self.signed)
+            lines.append(f"表格签字情况 {len(self.signed)} 项（签字件 {scans} 份）将保存")
         return lines
 
 
@@ -97,7 +105,8 @@ def plan_import(
         raise PackageError(
             f"数据包“{package.path.name}”被拒绝：{exc.message}{hint}。未做任何改动。"
         ) from exc
-    return ImportPlan(package, records, _files_to_copy(store, package))
+    signed, signed_files = _signed_to_keep(store, package)
+    return ImportPlan(package, records, _files_to_copy(store, package), signed, signed_files)
 
 
 def apply_import(
@@ -108,16 +117,25 @@ def apply_import(
     result = ImportResult(package.path, False, plan.outcome_lines())
     if plan.is_empty:
         return result
-    total = len(plan.files) + 2
+    total = len(plan.files) + len(plan.signed_files) + 2
     _tick(progress, 1, total, "正在备份数据文件")
     result.backup = store.backup(reason="before-import")
-    for n, (member, row) in enumerate(plan.files, 2):
+    for n, (member, row) in enumerate([*plan.files, *plan.signed_files], 2):
         result.files_written += _copy_file(store, package, member, row)
-        _tick(progress, n, total, f"已复制附件 {row['original_name']}")
+        _tick(progress, n, total, f"已复制 {row['original_name']}")
     try:
-        result.log_id = apply_records.apply_planned(
-            store, records, package.path.name, package.period_key
-        )
+        with store.atomic():  # the records and the signed forms: one transaction
+            result.log_id = apply_records.apply_planned(
+                store, records, package.path.name, package.period_key
+            )
+            if plan.signed:
+                keep_received(
+                    store,
+                    (package.kindergarten_uuid, package.kindergarten_name),
+                    package.period_key,
+                    package.manifest["created_at"],
+                    plan.signed,
+                )
     except sqlite3.IntegrityError as exc:
         raise PackageError(
             f"数据包“{package.path.name}”中的记录与本机的记录冲突，无法合并（{exc}）。"
@@ -180,7 +198,7 @@ def _files_to_copy(store: Store, package: Package) -> list[tuple[str, dict[str, 
 
 _FORMATS = {
     "image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/bmp": "BMP",
-    "image/webp": "WEBP",
+    "image/webp": "WEBP", "image/tiff": "TIFF",
 }  # fmt: skip
 _SUFFIX_TYPES = {
     ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
@@ -229,6 +247,54 @@ def _check_member(package: Package, member: str, row: dict[str, Any], reduced: b
             package.path,
             f"其中的 {member} 不是可以打开的{'压缩后的 JPEG ' if reduced else ''}图片"
             f"（附件“{str(row.get('original_name', ''))[:40]}”），可能已损坏或被冒充",
+        )
+
+
+_SCAN_FORMATS = {".jpg": "JPEG", ".png": "PNG", ".tif": "TIFF", ".bmp": "BMP", ".webp": "WEBP"}
+
+
+def _signed_to_keep(
+    store: Store, package: Package
+) -> tuple[list[dict[str, Any]], list[tuple[str, dict[str, Any]]]]:
+    """The package's signed forms (each scan named by its hash and suffix) and the scans this
+    data file lacks. Each scan must be what its name says: its bytes hash to its name, and an
+    image decodes in full as its suffix's type, a PDF starts as one — or the package is refused."""
+    section = package.manifest.get("signed")
+    if not isinstance(section, dict):
+        return [], []
+    forms: list[dict[str, Any]] = []
+    files: dict[str, tuple[str, dict[str, Any]]] = {}
+    for form in section["forms"]:
+        scans = []
+        for scan in form["scans"]:
+            member = scan["member"]
+            sha, suffix = fmt.SIGNED_NAME.match(member).groups()  # type: ignore[union-attr]
+            if package.members[member]["sha256"] != sha:
+                raise refuse(package.path, f"其中的签字件 {member} 与它的名称不符")
+            row = {"sha256": sha, "suffix": suffix, "original_name": scan["name"]}
+            if sha not in files and not _trusted_scan(store, row):
+                _check_scan(package, member, suffix)
+                files[sha] = (member, row)
+            scans.append({**{k: scan[k] for k in ("code", "name", "read_by")}, **row})
+        forms.append({**form, "scans": scans})
+    return forms, list(files.values())
+
+
+def _trusted_scan(store: Store, row: dict[str, Any]) -> bool:
+    return _file_hash(attachments.stored_path(store, row)) == row["sha256"]
+
+
+def _check_scan(package: Package, member: str, suffix: str) -> None:
+    archive, stream = open_member(package.path, member)
+    with archive, stream:
+        content = stream.read()
+    if suffix == ".pdf":
+        ok = content.startswith(b"%PDF-")
+    else:
+        ok = _decodes_as(content, "image/tiff" if suffix == ".tif" else _SUFFIX_TYPES[suffix])
+    if not ok:
+        raise refuse(
+            package.path, f"其中的签字件 {member} 不是可以打开的图片或 PDF，可能已损坏或被冒充"
         )
 
 

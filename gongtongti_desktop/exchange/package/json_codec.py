@@ -59,7 +59,8 @@ def _short(exc: BaseException) -> str:
 # version does not know is data it would silently ignore (a newer format has a newer version).
 MANIFEST_KEYS = frozenset(
     ("format", "format_version", "app_version", "schema_version", "programme", "kindergarten",
-     "period", "programme_name", "created_at", "counts", "changes", "members", "open_items")
+     "period", "programme_name", "created_at", "counts", "changes", "members", "open_items",
+     "signed")
 )  # fmt: skip
 # 上报前检查 (core/checks/before_export.OpenItem.as_json): what was still open at export. Optional:
 # packages written before it have none.
@@ -125,6 +126,12 @@ def check_manifest(path: Path, manifest: Any, *, now: dt.datetime | None = None)
         )
     _unknown(path, "清单", manifest, MANIFEST_KEYS)
     _check_open_items(path, manifest.get("open_items", []))
+    if "signed" in manifest:  # the signed forms (a package written before them has none)
+        from gongtongti_desktop.exchange.package.signed_forms import section_problem
+
+        problem = section_problem(manifest["signed"], members)
+        if problem:
+            raise fmt.refuse(path, problem)
     return manifest
 
 

@@ -33,6 +33,7 @@ from gongtongti_desktop.core.records import attachments, reporting, stage_report
 from gongtongti_desktop.core.records.reporting import Changes
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package import format as fmt
+from gongtongti_desktop.exchange.package import signed_forms
 from gongtongti_desktop.exchange.package.photos import pack_file
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
     missing_photos: list[str] = field(default_factory=list)  # original names of absent files
     photos: int = 0  # evidence files put in the package
+    scans: int = 0  # signed scans of printed forms put in the package
     size: int = 0  # bytes
     open_items: list[OpenItem] = field(default_factory=list)  # 上报前检查, in the manifest
 
@@ -62,6 +64,8 @@ class ExportResult:
         lines += [f"  {reporting.TABLE_LABELS[t]} {n} 条" for t, n in self.counts.items() if n]
         if self.photos:
             lines.append(f"  附件文件 {self.photos} 个")
+        if self.scans:
+            lines.append(f"  签字件 {self.scans} 份")
         lines += self.changes.outcome_lines() or ["与上次上报相比没有变化"]
         if self.open_items:
             found = before_export.counts(self.open_items)
@@ -120,6 +124,7 @@ def write_package(
     }
     files = _evidence(store, records) if photos else []
     datas = _form_datas(store, programme, period, result)
+    signed, scans = signed_forms.signed_section(store, programme, period)
     steps = _Steps(progress, 3 + len(datas) + len(files))
     steps.tick("记录已收集")
     data_doc = {
@@ -134,6 +139,7 @@ def write_package(
             with zipfile.ZipFile(fh, "w") as archive:
                 writer = _Writer(archive, now)
                 _write_members(store, writer, data_doc, datas, files, result, steps)
+                _add_scans(writer, signed, scans, result)
                 manifest = {
                     "format": fmt.PACKAGE_FORMAT,
                     "format_version": fmt.FORMAT_VERSION,
@@ -146,6 +152,7 @@ def write_package(
                     "changes": changes.as_json(),
                     "members": dict(writer.members),
                     "open_items": [item.as_json() for item in result.open_items],
+                    "signed": signed,
                 }
                 text = json.dumps(manifest, ensure_ascii=False, indent=1)
                 writer.add(fmt.MANIFEST, text.encode("utf-8"))
@@ -315,6 +322,24 @@ def _add_file(store: Store, writer: _Writer, row: dict[str, Any], result: Export
     packed = pack_file(content, row["suffix"], is_image)
     writer.add(f"{fmt.PHOTO_FOLDER}{row['sha256']}{packed.suffix}", packed.content)
     result.photos += 1
+
+
+def _add_scans(
+    writer: _Writer,
+    signed: dict[str, Any],
+    scans: list[tuple[str, Path, str]],
+    result: ExportResult,
+) -> None:
+    """The signed scans as ``signed/<sha256><suffix>``, as filed (never recompressed: the
+    bureau sees the paper as it was photographed); a missing one is left out and listed."""
+    for member, stored, sha in scans:
+        content = signed_forms.scan_bytes(stored, sha)
+        if content is None:
+            signed_forms.drop_scan(signed, member)
+            result.missing_photos.append(f"签字件 {stored.name}")
+            continue
+        writer.add(member, content)
+        result.scans += 1
 
 
 def _publish(

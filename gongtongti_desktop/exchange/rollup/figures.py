@@ -42,6 +42,7 @@ from gongtongti_desktop.core.records import scoring
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package import apply_records as apply_records
 from gongtongti_desktop.exchange.package.read import Package
+from gongtongti_desktop.exchange.package.signed_forms import SignedSummary
 
 
 @dataclass
@@ -72,6 +73,8 @@ class KindergartenRow:
     # 上报前检查 items still open at export, per kind, from the manifest; None: a package
     # written before the manifest carried the list
     open_items: dict[str, int] | None = None
+    # the package's signed forms, from its manifest (None: a package from before them)
+    signed: SignedSummary | None = None
 
     @property
     def on_time(self) -> bool:

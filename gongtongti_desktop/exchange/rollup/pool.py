@@ -26,6 +26,7 @@ from pathlib import Path
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package.format import Limits
 from gongtongti_desktop.exchange.package.read import read_package
+from gongtongti_desktop.exchange.package.signed_forms import summary as signed_summary
 from gongtongti_desktop.exchange.rollup.figures import KindergartenRow, Scratch, figures
 
 # (file, its figures or None, why it was skipped — "" when it was not)
@@ -54,7 +55,9 @@ def figures_of(path: Path, limits: Limits, folder: Path) -> Outcome:
     try:
         # The workbook is never opened here: its byte checks suffice (see read_package).
         package = read_package(path, limits=limits, open_workbook=False)
-        return path, figures(scratch, package), ""
+        row = figures(scratch, package)
+        row.signed = signed_summary(package.manifest)  # the manifest's few lines, no more
+        return path, row, ""
     except (UserError, sqlite3.Error, OverflowError, ValueError, OSError) as exc:
         return path, None, _reason(exc)  # listed with its reason; the others go on
 

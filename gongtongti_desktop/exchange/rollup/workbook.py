@@ -46,6 +46,7 @@ def write_report(report: MergeReport) -> None:
     counties = county_rows(report.rows)
     if counties:  # a programme with yearly targets per county (盘锦)
         _county_sheet(book.create_sheet("县区汇总"), counties)
+    _rows_sheet(book.create_sheet("签字件"), SIGNED_HEADERS, signed_rows(report.rows))
     left_out = [(p.name, why) for p, why in report.bad] + [
         (p.name, f"同一幼儿园同一期间已有更新的数据包（{newer}），本包未计入")
         for p, newer in report.superseded
@@ -116,6 +117,25 @@ def _headers(
         ws.cell(1, col).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
+
+
+SIGNED_HEADERS = (("幼儿园", 28), ("期间", 16), ("已签字", 8), ("签字后已修改", 12), ("缺", 6),
+                  ("签字件", 8), ("明细", 90))  # fmt: skip
+
+
+def signed_rows(rows: list[KindergartenRow]) -> list[tuple[Cell, ...]]:
+    """Per kindergarten: how many forms are signed, signed but changed since, and missing,
+    with each one named (a package from before signed forms says so)."""
+    out: list[tuple[Cell, ...]] = []
+    for r in rows:
+        s = r.signed
+        if s is None:
+            out.append((r.name, r.period.label, None, None, None, None, "数据包中没有签字件信息"))
+            continue
+        detail = "\n".join(s.lines())
+        counts = (len(s.signed), len(s.changed), len(s.missing), s.scans)
+        out.append((r.name, r.period.label, *counts, detail))
+    return out
 
 
 def _rows_sheet(

@@ -154,6 +154,7 @@ class PrintPreviewDialog(QDialog):
         self.document = QPdfDocument(self)
         self.pages = QLabel()
         self.picker: PeriodPicker | None = None
+        self.record_print: Callable[[], Any] = lambda: None
         self.set_document(pdf, title, save_pdf, save_xlsx, save_docx)
 
         self.view = QPdfView(self)
@@ -261,6 +262,7 @@ class PrintPreviewDialog(QDialog):
         try:
             with wait_cursor():
                 paint_pages(self.document, printer)
+                self.record_print()  # the codes on paper now resolve in the data file
         except UserError as exc:
             show_error(self, exc)
 
@@ -313,6 +315,7 @@ class Rendered:
     save_xlsx: Callable[[Path], Any]
     save_docx: Callable[[Path], Any]
     unprintable: str
+    record_print: Callable[[], Any] = lambda: None  # the pages printed, under their codes
 
 
 def _render(
@@ -326,12 +329,14 @@ def _render(
     """One form rendered; reportlab/openpyxl/python-docx load only here.
     ``blank``: an index form without scores, to fill in by hand."""
     from gongtongti_desktop.core.forms.form_data import form_data
+    from gongtongti_desktop.core.signed.printed import print_mark, record_print
     from gongtongti_desktop.output.fonts import register_cjk_font
     from gongtongti_desktop.output.glyphs import font_set, unprintable_message
     from gongtongti_desktop.output.pdf import render_pdf, write_pdf
 
     data = form_data(store, programme, form_id, period, activity_ids=activity_ids, blank=blank)
-    pdf = render_pdf(data)
+    mark = print_mark(store, data)  # each page's code; recorded once printed or saved
+    pdf = render_pdf(data, mark)
     # The printed title (placeholders filled) where core provides it.
     title = getattr(data, "display_name", data.spec.display_name)
 
@@ -343,11 +348,19 @@ def _render(
     def save_docx(path: Path) -> Any:
         from gongtongti_desktop.output.word import write_docx
 
-        return write_docx(data, path)
+        docx_mark = print_mark(store, data)
+        written = write_docx(data, path, docx_mark)
+        record_print(store, docx_mark)
+        return written
+
+    def save_pdf(path: Path) -> Any:
+        written = write_pdf(data, path, mark)
+        record_print(store, mark)
+        return written
 
     unprintable = unprintable_message(data, font_set(register_cjk_font()))
     return Rendered(
-        pdf, title, lambda path: write_pdf(data, path), save_xlsx, save_docx, unprintable
+        pdf, title, save_pdf, save_xlsx, save_docx, unprintable, lambda: record_print(store, mark)
     )
 
 
@@ -398,6 +411,7 @@ def open_print_preview(
                 save_docx=rendered.save_docx,
             )
             dialog.file_stem = file_stem(rendered.title, period)  # type: ignore[attr-defined]
+            dialog.record_print = rendered.record_print
     except UserError as exc:
         show_error(parent, exc)
         return None
@@ -428,6 +442,7 @@ def open_print_preview(
                         again.pdf, again.title, again.save_pdf, again.save_xlsx, again.save_docx
                     )
                     dialog.file_stem = file_stem(again.title, chosen)  # type: ignore[attr-defined]
+                    dialog.record_print = again.record_print
             except UserError as exc:
                 show_error(dialog, exc)
                 return

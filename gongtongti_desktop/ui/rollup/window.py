@@ -46,7 +46,7 @@ OPEN_FILTER = f"上报数据包 (*{SUFFIX});;所有文件 (*)"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 COLUMNS = (
     "名次", "幼儿园", "期间", "帮扶活动（次）", "要求达成", "自评总分", "县评总分", "按时上报",
-    "上报时未处理",
+    "上报时未处理", "签字件",
 )  # fmt: skip
 NO_VALUE = "—"
 
@@ -71,6 +71,7 @@ def row_cells(row: KindergartenRow) -> list[str]:
         _points(row.county_total, row.score_max),
         "按时" if row.on_time else f"逾期 {late} 天",
         NO_VALUE if row.open_items is None else f"{sum(row.open_items.values())} 项",
+        row.signed.cell() if row.signed is not None else NO_VALUE,
     ]
 
 
@@ -92,6 +93,7 @@ def row_tips(row: KindergartenRow) -> dict[int, str]:
         7: f"导出于 {row.created_at:%Y-%m-%d %H:%M}，截止日期 {row.deadline.isoformat()}",
         0: f"按{row.rank_basis}总分排名" if row.rank_basis else "没有评分，不参加排名",
         8: open_items_tip(row),
+        9: "\n".join(row.signed.lines()) if row.signed is not None else "数据包中没有签字件信息",
     }
 
 

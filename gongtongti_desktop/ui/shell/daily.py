@@ -1,7 +1,7 @@
 """The director's daily tools on the main window: the 记一笔 button, the keyboard (Ctrl+1…6
 for the tabs, Ctrl+N for a new record of the tab shown, F1 for 使用说明), the 帮助 menu
-(使用说明, its PDF, 今日提醒), 备份到U盘 / 从U盘恢复, and taking her where a reminder or a
-first step points.
+(使用说明, its PDF, 今日提醒), 备份到U盘 / 从U盘恢复, 添加签字件 / 签字件情况, and taking her
+where a reminder or a first step points.
 
 Kept beside ``main_window`` rather than in it: these are shortcuts to what the tabs and
 dialogs already do, and the window's own module stays about opening files and tabs.
@@ -72,6 +72,13 @@ class DailyActions(QObject):
         after = file_menu.actions()[index + 1] if index + 1 < len(file_menu.actions()) else None
         file_menu.insertAction(after, self.usb_backup_action)
         file_menu.insertAction(after, self.usb_restore_action)
+        # signed paper filed back (ui/signed), beside the other ways in and out of the file
+        self.signed_add_action = self._action("添加签字件…", self.add_signed, needs_file=True)
+        self.signed_status_action = self._action(
+            "签字件情况…", self.show_signed_status, needs_file=True
+        )
+        file_menu.insertAction(after, self.signed_add_action)
+        file_menu.insertAction(after, self.signed_status_action)
 
     def _action(self, text: str, slot, shortcut=None, *, needs_file: bool = False) -> QAction:
         action = QAction(text, self.window)
@@ -221,3 +228,17 @@ class DailyActions(QObject):
         from gongtongti_desktop.ui.datafile.usb_backup import restore_from_folder
 
         return restore_from_folder(self.window)
+
+    # -- 签字件 ------------------------------------------------------------------------------
+
+    def add_signed(self) -> QDialog | None:
+        from gongtongti_desktop.ui.signed.add_dialog import add_signed_scans
+
+        return add_signed_scans(self.window, self.window.store)
+
+    def show_signed_status(self) -> QDialog:
+        from gongtongti_desktop.ui.signed.status_dialog import SignedStatusDialog
+
+        dialog = SignedStatusDialog(self.window.store, self.window.programme, self.window)
+        dialog.open()
+        return dialog
