@@ -153,3 +153,69 @@ def test_value_checks_over_gathered_columns_say_what_they_say_alone(
         with pytest.raises(apply_records.PackageDataError) as raised:
             apply_records.check_document(empty_store, doc)
         assert any(problem in raised.value.message for problem in alone)
+
+
+def _dangling_row_by_row(store: Any, records: dict[str, list[dict[str, Any]]]) -> bool:
+    """Whether some id a row names is nowhere — asked row by row, as before the columns."""
+    incoming = {table: {row["id"] for row in rows} for table, rows in records.items()}
+    for table, rows in records.items():
+        for column, target in apply_records._references(store, table).items():
+            wanted = {row[column] for row in rows if row.get(column)}
+            if wanted - incoming.get(target, set()):
+                return True
+        for name in ("receiver_ids", "participant_ids") if table == "activity" else ():
+            target = "kindergarten" if name == "receiver_ids" else "person"
+            if {v for row in rows for v in row.get(name, [])} - incoming.get(target, set()):
+                return True
+    return False
+
+
+REFERENCES = st.lists(
+    st.tuples(
+        st.sampled_from(["host_id", "plan_item_id", "receiver_ids", "participant_ids"]),
+        st.sampled_from(["gone", "theirs", "none", "empty", "leave out"]),
+    ),
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits=REFERENCES, at=st.integers(min_value=0, max_value=10_000))
+def test_references_read_from_the_columns_find_what_rows_find(
+    records: Records, empty_store: Any, edits: list[Any], at: int
+) -> None:
+    """A reference to nothing is refused, one to a record of the package is not — with some
+    rows leaving the column out or naming nothing ("" or None or [])."""
+    tables = copy.deepcopy(dict(records))
+    activities = tables["activity"]
+    for n, (column, how) in enumerate(edits):
+        row = activities[(at + n * 5) % len(activities)]
+        links = column.endswith("_ids")
+        target = {"host_id": "kindergarten", "receiver_ids": "kindergarten"}.get(column)
+        target = target or ("plan_item" if column == "plan_item_id" else "person")
+        value: Any = {
+            "gone": OTHER,
+            "theirs": tables[target][n % len(tables[target])]["id"],
+            "none": None,
+            "empty": "",
+        }.get(how)
+        if how == "leave out":
+            row.pop(column, None)
+        elif links:
+            row[column] = [] if value in (None, "") else [value]
+        else:
+            row[column] = value
+    doc = {
+        "format": reporting.DATA_FORMAT,
+        "version": reporting.DATA_VERSION,
+        "programme": "yiyuan-2022",
+        "records": tables,
+    }
+    if _dangling_row_by_row(empty_store, tables):
+        with pytest.raises(apply_records.PackageDataError) as raised:
+            apply_records.check_document(empty_store, doc)
+        assert "引用了不存在的" in raised.value.message
+    else:
+        apply_records.check_document(empty_store, doc)

@@ -176,7 +176,7 @@ def check_document(store: Store, doc: Any) -> dict[str, list[dict[str, Any]]]:
         check_values(get_programme(store.programme_id), records, numeric, gathered)
     except ValueProblem as exc:
         raise PackageDataError(f"数据包中{exc}") from None
-    _check_references(store, records)
+    _check_references(store, records, gathered)
     return records
 
 
@@ -289,11 +289,19 @@ def _check_row(store: Store, table: str, row: Any) -> dict[str, Any]:
     return row
 
 
-def _check_references(store: Store, records: dict[str, list[dict[str, Any]]]) -> None:
-    incoming = {table: {row["id"] for row in rows} for table, rows in records.items()}
+def _check_references(
+    store: Store,
+    records: dict[str, list[dict[str, Any]]],
+    gathered: dict[str, Callable[[str], Sequence[Any]]],
+) -> None:
+    """Every id a row names is a record of the package or of the data file. The ids are read
+    from the columns the type checks gathered (a reference column holds text or None, a
+    link list a list of texts: both checked before)."""
+    incoming = {table: set(gathered[table]("id")) for table in records}
     for table, rows in records.items():
+        column_of = gathered[table]
         for column, target in _references(store, table).items():
-            wanted = {row[column] for row in rows if row.get(column)}
+            wanted = set(column_of(column)) - {None, ""}
             local = {r[0] for r in store.conn.execute(f"SELECT id FROM {target}") if r[0] in wanted}
             missing = wanted - local - incoming.get(target, set())
             if missing:
@@ -310,7 +318,7 @@ def _check_references(store: Store, records: dict[str, list[dict[str, Any]]]) ->
                             raise PackageDataError(f"数据包中的考核评分佐证格式不对：{entry!r}")
                 continue
             target = "kindergarten" if name == "receiver_ids" else "person"
-            wanted = {v for row in rows for v in row.get(name, [])}
+            wanted = set(chain.from_iterable(filter(None, column_of(name))))
             local = {r[0] for r in store.conn.execute(f"SELECT id FROM {target}") if r[0] in wanted}
             missing = wanted - local - incoming.get(target, set())
             if missing:
