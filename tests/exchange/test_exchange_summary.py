@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from gongtongti_desktop.core.checks import rules
+from gongtongti_desktop.core.checks import overview, rules
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.periods import Period
@@ -374,9 +374,20 @@ def test_cancelling_stops_the_workers_and_writes_nothing(
 
 def _vary(package: Package, n: int) -> None:
     """Rows a merge fills in or a rule reads differently: no mode (the schema's default),
-    a record of spaces only, deleted ones, no participants, entered long after their day
-    (逾期补录), without a 领域."""
+    a record of spaces only, deleted ones (also with an empty deletion time, which SQL calls
+    deleted: it is not NULL), no participants, entered long after their day (逾期补录),
+    without a 领域, of a kind no rule names (the 汇总 leaves them out of its data file and
+    counts them from the records), dated outside the package's period."""
+    programme = get_programme(package.programme_id)
+    named = {kind for rule in programme.rules for kind in rule.kinds}
+    unnamed = [kind for kind in programme.activity_kinds if kind not in named]
     for i, row in enumerate(package.data["records"]["activity"]):
+        if unnamed and (i + n) % 3 == 1:
+            row["kind"] = unnamed[i % len(unnamed)]
+        if (i + n) % 13 == 0:
+            row["day"] = f"{int(row['day'][:4]) - 1}{row['day'][4:]}"
+        if (i + n) % 11 == 0:
+            row["deleted_at"] = ""
         if (i + n) % 2 == 0:
             row["created_at"] = f"{int(row['day'][:4]) + 1}{row['created_at'][4:]}"
         if (i + n) % 6 == 0:
@@ -397,21 +408,33 @@ def test_the_figures_loader_counts_as_a_whole_merge_would(
     """The 汇总 loads only what its figures read (figures._load); the whole merge of an
     import into the same empty copy gives every figure the same."""
     scratch = summary_figures.Scratch(tmp_path)
-    quick, whole = [], []
+    quick, whole, counted = [], [], []
     for n, m in enumerate(merged["made"][:6]):
         package = read_package(m.path, open_workbook=False)
         if n % 2:
             _vary(package, n)
         quick.append(summary_figures.figures(scratch, package))
+        programme = get_programme(package.programme_id)
+        period = summary_figures.package_period(programme, package)
 
-        def merge_all(store: Store, *_args: Any, doc: dict[str, Any] = package.data) -> None:
+        def merge_all(
+            store: Store,
+            *_args: Any,
+            doc: dict[str, Any] = package.data,
+            cal: Any = programme.calendar,
+            within: Period = period,
+            kinds: tuple[str, ...] = programme.activity_kinds,
+        ) -> None:
             plan = apply_records.plan_records(store, doc)
             apply_records.apply_planned(store, plan, "x.gtt", "", mark=False)
+            # The window's own 概览 counts, asked of the whole merge's data file.
+            counted.append(overview.activity_counts(store, cal, within, kinds))
 
         with monkeypatch.context() as patch:
             patch.setattr(summary_figures, "_load", merge_all)
             whole.append(summary_figures.figures(scratch, package))
     scratch.close()
     assert quick == whole
+    assert [r.activities for r in quick] == counted
     assert len({(r.activities.total(), r.rules_met) for r in quick}) > 3
     assert any(r.late_entries for r in quick)  # the late entries were counted, the same way

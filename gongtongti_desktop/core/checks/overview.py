@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gongtongti_desktop.core.datafile.store import Store
@@ -93,16 +94,27 @@ def activity_counts(
     One GROUP BY over ``activity(day, kind)`` by calendar month; the months are then added up
     into plan rows here.
     """
-    rows = tuple(periods.plan_rows(cal, period))
-    row_of_month = {month: i for i, row in enumerate(rows) for month in row.months}
-    by_kind: dict[str, list[int]] = {}
     sql = (
         "SELECT substr(day, 1, 7) AS month, kind, count(*) FROM activity"
         " WHERE deleted_at IS NULL AND day BETWEEN ? AND ? GROUP BY month, kind"
     )
-    for month, kind, count in store.conn.execute(
-        sql, [period.start.isoformat(), period.end.isoformat()]
-    ):
+    found = store.conn.execute(sql, [period.start.isoformat(), period.end.isoformat()])
+    return counts_by_month(cal, period, found, kind_order)
+
+
+def counts_by_month(
+    cal: Calendar,
+    period: Period,
+    found: Iterable[tuple[str, str, int]],
+    kind_order: tuple[str, ...] = (),
+) -> ActivityCounts:
+    """``activity_counts`` from (month "YYYY-MM", kind, count) of the activities (not
+    deleted) dated within ``period`` — the 汇总 counts a package's records without a data
+    file (exchange.rollup.figures) and shares the rest of the way here."""
+    rows = tuple(periods.plan_rows(cal, period))
+    row_of_month = {month: i for i, row in enumerate(rows) for month in row.months}
+    by_kind: dict[str, list[int]] = {}
+    for month, kind, count in found:
         year, number = (int(part) for part in month.split("-"))
         index = row_of_month.get((year, number))
         if index is None:  # a row only partly inside ``period`` (cannot happen for whole terms)

@@ -19,7 +19,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from operator import methodcaller
 from typing import Any
@@ -172,13 +172,18 @@ def _blank(value: Any) -> bool:
     return value is None or value == ""
 
 
+# One column's values over a table's rows, None where a row leaves the column out.
+Column = Callable[[str], Sequence[Any]]
+
+
 def check_values(
     programme: Programme,
     tables: dict[str, list[dict[str, Any]]],
     numeric: dict[str, frozenset[str]] | None = None,
+    columns: dict[str, Column] | None = None,
 ) -> None:
     """ValueProblem naming the first value that no data file of this program could hold."""
-    for problem in value_problems(programme, tables, numeric):
+    for problem in value_problems(programme, tables, numeric, columns):
         raise ValueProblem(problem)
 
 
@@ -186,32 +191,31 @@ def value_problems(
     programme: Programme,
     tables: dict[str, list[dict[str, Any]]],
     numeric: dict[str, frozenset[str]] | None = None,
+    columns: dict[str, Column] | None = None,
 ) -> Iterator[str]:
     """Every distinct impossible value, as "<table>记录的 <column>（<value>）<why>".
 
     ``numeric``: the columns of each table that can hold a number at all (a package's rows
     were type-checked against the schema), so text columns without a rule — ids, long
-    records — are not looked at; None: every column (a data file's own rows)."""
+    records — are not looked at; None: every column (a data file's own rows).
+    ``columns`` (with ``numeric``): per table, a getter of a column's values the caller has
+    already gathered (``apply_records`` does, for its type checks) — the rows are then not
+    turned into columns a second time; a column no row has gives only None and passes."""
     for table, rows in tables.items():
         if not rows:
             continue
         label = reporting.TABLE_LABELS.get(table, table)
         checks = _checks(programme, table)
-        present = set(chain.from_iterable(rows))
-        if numeric is not None:
-            present &= set(checks) | numeric.get(table, frozenset())
-        # Each column's distinct values, gathered in C (map/methodcaller): a 汇总 checks
-        # 400 000 rows, whose days, kinds and timestamps mostly repeat.
-        keys = tuple(rows[0])
-        same = set(map(type, rows)) <= {dict} and all(map(keys.__eq__, map(tuple, rows)))
-        if same:  # every row with the same keys (as a package's): all columns at once
-            columns = dict(zip(keys, zip(*map(dict.values, rows), strict=True), strict=True))
+        given = columns.get(table) if columns is not None and numeric is not None else None
+        if given is not None:
+            present = set(checks) | numeric.get(table, frozenset())  # type: ignore[union-attr]
+            column_of = given
         else:
-            columns = {c: list(map(methodcaller("get", c), rows)) for c in present}
+            present, column_of = _gather(rows, checks, numeric, table)
         distinct = {}
         for column in present:
             try:
-                distinct[column] = set(columns[column])
+                distinct[column] = set(column_of(column))
             except TypeError:  # a list of links: its ids are checked as references
                 continue
         for column, values in distinct.items():
@@ -228,6 +232,27 @@ def value_problems(
                     yield f"{label}记录的 {column}（{_show(value)}）{why}"
         if table == "score":
             yield from _score_problems(programme, rows)
+
+
+def _gather(
+    rows: list[dict[str, Any]],
+    checks: dict[str, Check],
+    numeric: dict[str, frozenset[str]] | None,
+    table: str,
+) -> tuple[set[str], Column]:
+    """The columns present to look at and a getter of their values, gathered in C
+    (map/methodcaller): a 汇总 checks 400 000 rows, whose days, kinds and timestamps
+    mostly repeat."""
+    present = set(chain.from_iterable(rows))
+    if numeric is not None:
+        present &= set(checks) | numeric.get(table, frozenset())
+    keys = tuple(rows[0])
+    same = set(map(type, rows)) <= {dict} and all(map(keys.__eq__, map(tuple, rows)))
+    if same:  # every row with the same keys (as a package's): all columns at once
+        by_name = dict(zip(keys, zip(*map(dict.values, rows), strict=True), strict=True))
+    else:
+        by_name = {c: list(map(methodcaller("get", c), rows)) for c in present}
+    return present, by_name.__getitem__
 
 
 def _number_problem(value: Any) -> str:

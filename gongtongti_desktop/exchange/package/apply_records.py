@@ -138,6 +138,8 @@ def check_document(store: Store, doc: Any) -> dict[str, list[dict[str, Any]]]:
     if not isinstance(raw, dict) or set(raw) - set(REPORTED_TABLES):
         raise PackageDataError("数据包中的 records 格式不对")
     records: dict[str, list[dict[str, Any]]] = {}
+    # Each table's rows turned into columns once, for the type checks and the value checks.
+    gathered: dict[str, Callable[[str], Sequence[Any]]] = {}
     total = 0
     for table in REPORTED_TABLES:
         rows = raw.get(table, [])
@@ -146,9 +148,12 @@ def check_document(store: Store, doc: Any) -> dict[str, list[dict[str, Any]]]:
         total += len(rows)
         if total > MAX_ROWS:
             raise PackageDataError(f"数据包中的记录超过 {MAX_ROWS} 条，不像一个幼儿园的数据")
-        if not _rows_pass(_row_shape(store, table), table, rows):
+        column = _rows_pass(_row_shape(store, table), table, rows)
+        if column is None:
             for row in rows:
                 _check_row(store, table, row)  # says what is wrong with the first bad row
+            column = _columns_of(rows)  # only if the two checks disagreed: the row check rules
+        gathered[table] = column
         records[table] = rows
         ids = [row["id"] for row in rows]
         if len(set(ids)) != len(ids):
@@ -168,10 +173,10 @@ def check_document(store: Store, doc: Any) -> dict[str, list[dict[str, Any]]]:
             )
             for table in records
         }
-        check_values(get_programme(store.programme_id), records, numeric)
+        check_values(get_programme(store.programme_id), records, numeric, gathered)
     except ValueProblem as exc:
         raise PackageDataError(f"数据包中{exc}") from None
-    _check_references(store, records)
+    _check_references(store, records, gathered)
     return records
 
 
@@ -203,34 +208,39 @@ def _row_shape(store: Store, table: str) -> _RowShape:
     return store.schema_cache[key]
 
 
-def _rows_pass(shape: _RowShape, table: str, rows: list[Any]) -> bool:
+def _rows_pass(
+    shape: _RowShape, table: str, rows: list[Any]
+) -> Callable[[str], Sequence[Any]] | None:
     """Whether every row passes ``_check_row`` — asked a column at a time, so the work runs
-    in C (a package of a busy year has 40 000 values to look at). False sends the rows
-    through ``_check_row`` one by one, which says what is wrong."""
+    in C (a package of a busy year has 40 000 values to look at): the rows' column getter
+    when they do (the value checks read the same columns), None sends the rows through
+    ``_check_row`` one by one, which says what is wrong."""
     if not set(map(type, rows)) <= {dict} or not all(map(shape.known.issuperset, rows)):
-        return False
+        return None
     column = _columns_of(rows)
     ids = column("id")
     if not set(map(type, ids)) <= {str} or not all(map(_UUID.match, ids)):
-        return False
+        return None
     for name, allowed, required in shape.columns:
         values = column(name)
         types = set(map(type, values))
         if required and _NONE in types:
-            return False
+            return None
         types.discard(_NONE)
         if not types <= allowed:
-            return False
+            return None
         texts = filter(None, values) if types == {str} else (v for v in values if type(v) is str)
         if max(map(len, texts), default=0) > _MAX_TEXT:
-            return False
+            return None
     for name in shape.links:
         lists = [row.get(name, []) for row in rows]
         if not set(map(type, lists)) <= {list} or not set(map(type, chain(*lists))) <= {str}:
-            return False
-    return table != "attachment" or all(
+            return None
+    if table == "attachment" and not all(
         _SHA256.match(str(row.get("sha256", ""))) and row.get("suffix") in _SUFFIXES for row in rows
-    )
+    ):
+        return None
+    return column
 
 
 def _columns_of(rows: list[dict[str, Any]]) -> Callable[[str], Sequence[Any]]:
@@ -279,11 +289,19 @@ def _check_row(store: Store, table: str, row: Any) -> dict[str, Any]:
     return row
 
 
-def _check_references(store: Store, records: dict[str, list[dict[str, Any]]]) -> None:
-    incoming = {table: {row["id"] for row in rows} for table, rows in records.items()}
+def _check_references(
+    store: Store,
+    records: dict[str, list[dict[str, Any]]],
+    gathered: dict[str, Callable[[str], Sequence[Any]]],
+) -> None:
+    """Every id a row names is a record of the package or of the data file. The ids are read
+    from the columns the type checks gathered (a reference column holds text or None, a
+    link list a list of texts: both checked before)."""
+    incoming = {table: set(gathered[table]("id")) for table in records}
     for table, rows in records.items():
+        column_of = gathered[table]
         for column, target in _references(store, table).items():
-            wanted = {row[column] for row in rows if row.get(column)}
+            wanted = set(column_of(column)) - {None, ""}
             local = {r[0] for r in store.conn.execute(f"SELECT id FROM {target}") if r[0] in wanted}
             missing = wanted - local - incoming.get(target, set())
             if missing:
@@ -300,7 +318,7 @@ def _check_references(store: Store, records: dict[str, list[dict[str, Any]]]) ->
                             raise PackageDataError(f"数据包中的考核评分佐证格式不对：{entry!r}")
                 continue
             target = "kindergarten" if name == "receiver_ids" else "person"
-            wanted = {v for row in rows for v in row.get(name, [])}
+            wanted = set(chain.from_iterable(filter(None, column_of(name))))
             local = {r[0] for r in store.conn.execute(f"SELECT id FROM {target}") if r[0] in wanted}
             missing = wanted - local - incoming.get(target, set())
             if missing:

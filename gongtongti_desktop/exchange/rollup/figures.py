@@ -13,19 +13,22 @@ package gets its own copy of that through SQLite's backup API.
 Why a package is loaded here rather than through ``plan_records``/``apply_planned``: a 汇总 of 200
 packages must keep within a few times the cost of merely reading them (issue 13). The
 package's records pass every check of ``check_document`` exactly as an import's do; what goes
-into the empty copy is then only what a figure reads — every row of every table the figures
-count, but of the activities (95 % of a package's bytes) only the columns the counts and the
-programme's rules look at, no receivers (no figure counts them) and of the participants only
-those of the posts a rule asks about. An empty file would take every row as new anyway, so no
-plan is needed. tests/exchange/test_exchange_summary.py checks that a whole merge into the
-same copy gives the same figures.
+into the empty copy is then only what a rule reads — every row of every table but the
+activities, and of the activities (95 % of a package's bytes) only those a rule can count (not
+deleted, of a kind a rule names) with only the columns the rules look at, no receivers (no
+figure counts them) and of the participants only those of the posts a rule asks about. The
+activity counts per month and kind (概览's) are worked out from the checked records, through
+the same ``overview.counts_by_month`` as the window's. An empty file would take every row as
+new anyway, so no plan is needed. tests/exchange/test_exchange_summary.py checks that a whole
+merge into the same copy gives the same figures, and the same counts as 概览 asks of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -171,8 +174,11 @@ def figures(scratch: Scratch, package: Package) -> KindergartenRow:
     with scratch.store(programme.id) as store:
         records = apply_records.check_document(store, package.data)
         _load(store, programme, records)
-        counts = overview.activity_counts(
-            store, programme.calendar, period, programme.activity_kinds
+        counts = overview.counts_by_month(
+            programme.calendar,
+            period,
+            _month_kinds(records["activity"], period),
+            programme.activity_kinds,
         )
         met, closed, late = _rules(store, programme, period, today)
         sides = _sides(store)
@@ -205,6 +211,19 @@ def open_counts(package: Package) -> dict[str, int] | None:
     return None if items is None else before_export.counts(items)
 
 
+def _month_kinds(rows: list[dict[str, Any]], period: Period) -> Iterable[tuple[str, str, int]]:
+    """(month, kind, count) of the activities not deleted dated within the period — what
+    ``overview.activity_counts`` asks its data file (deleted_at IS NULL, day BETWEEN, by
+    substr(day, 1, 7) and kind), asked of the checked records, where every activity is."""
+    first, last = period.start.isoformat(), period.end.isoformat()
+    found = Counter(
+        (row["day"][:7], row["kind"])
+        for row in rows
+        if row.get("deleted_at") is None and first <= row["day"] <= last
+    )
+    return ((month, kind, count) for (month, kind), count in found.items())
+
+
 def _sides(store: Store) -> tuple[tuple[str, str, str], ...]:
     rows = store.conn.execute(
         """SELECT l.id, l.township, 'lead' FROM pairing p JOIN kindergarten l ON l.id = p.lead_id
@@ -232,6 +251,20 @@ def _load(store: Store, programme: Programme, records: dict[str, list[dict[str, 
     docstring), with their participants only when a rule asks who took part."""
     rules_ = programme.rules
     texts = {name for rule in rules_ for name in rule.require_any} - {"attachments"}
+    # Of the activities, only those a rule can count: every rule's query asks "deleted_at IS
+    # NULL" and, when it names kinds, one of those (the activity counts of every kind are
+    # worked out from the records, _month_kinds). Late entries and 领域 are asked by the ids
+    # a rule counted, so they see the same rows.
+    counted = [rule for rule in rules_ if rule.counts == "activities"]
+    if any(not rule.kinds for rule in counted):
+        wanted: frozenset[str] | None = None  # every kind
+    else:
+        wanted = frozenset(kind for rule in counted for kind in rule.kinds)
+    activities = [
+        row
+        for row in records["activity"]
+        if row.get("deleted_at") is None and (wanted is None or row["kind"] in wanted)
+    ]
     # A rule asking who took part looks for a participant of some posts: only the links to
     # people of those posts can make it count (the people themselves are all loaded).
     posts = {post for rule in rules_ for post in rule.participant_posts}
@@ -241,7 +274,8 @@ def _load(store: Store, programme: Programme, records: dict[str, list[dict[str, 
     conn.execute("BEGIN")
     for table in REPORTED_TABLES:
         keep = _ACTIVITY_READ | texts if table == "activity" else None
-        _insert(store, table, records[table], keep, links.get(table, ()), who)
+        rows = activities if table == "activity" else records[table]
+        _insert(store, table, rows, keep, links.get(table, ()), who)
     conn.execute("COMMIT")
 
 

@@ -78,14 +78,24 @@ def _printable(ws: Worksheet) -> None:
     """Printed as the clerk hands it on: landscape A4, fit to the page width, every cell of the
     table ruled, the header row repeated on every page."""
     from openpyxl.styles import Border, Side
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.worksheet.properties import PageSetupProperties
 
     thin = Side(style="thin", color="000000")
     grid = Border(left=thin, right=thin, top=thin, bottom=thin)
     last = _table_end(ws)
+    ws.cell(1, 1).border = grid
+    # ``cell.border = grid`` looks the border up in the workbook's list of borders by a hash
+    # of all its sides and colours, worked out anew each time: for the 66 000 cells of a 汇总
+    # of 200 packages that took most of a minute. The index it finds is the same for every
+    # cell: it is set once above and copied to the others, as openpyxl's own setter stores it
+    # (a cell never styled has no style array yet).
+    border_id = ws.cell(1, 1)._style.borderId
     for row in ws.iter_rows(min_row=1, max_row=last, max_col=ws.max_column):
         for cell in row:
-            cell.border = grid
+            if cell._style is None:
+                cell._style = StyleArray()
+            cell._style.borderId = border_id
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -97,13 +107,17 @@ def _printable(ws: Worksheet) -> None:
 
 
 def _table_end(ws: Worksheet) -> int:
-    """The last row of the table (a note below it, after an empty row, is not ruled)."""
-    row = 1
-    while row < ws.max_row and any(
-        ws.cell(row + 1, c).value is not None for c in range(1, ws.max_column + 1)
-    ):
-        row += 1
-    return row
+    """The last row of the table (a note below it, after an empty row, is not ruled).
+
+    One pass down the sheet: openpyxl works out ``max_row`` and ``max_column`` by looking at
+    every cell, and asking them for every row made the 汇总 of 200 packages (4 400 rows of
+    活动统计) spend most of its time here."""
+    end = 1
+    for values in ws.iter_rows(min_row=2, values_only=True):
+        if all(value is None for value in values):
+            break
+        end += 1
+    return end
 
 
 def _headers(
