@@ -75,7 +75,14 @@ class AttachmentActions:
                 self.ctx,
                 "修改附件说明",
                 lambda: records.save_record(
-                    self.store, self.programme, "attachment", {"caption": caption}, attachment_id
+                    self.store,
+                    self.programme,
+                    "attachment",
+                    {
+                        **records.state_of(self.store, "attachment", attachment_id),
+                        "caption": caption,
+                    },
+                    attachment_id,
                 ),
             )
         except UserError as exc:
