@@ -364,6 +364,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from gongtongti_desktop.core.checks.daily import empty_roster_hint
 
         first = empty_roster_hint(store)
+        photo_lines = _photo_check_lines(args, store, programme)
     _out(f"数据文件：{args.data}（方案：{programme.name}，数据版本 {version}）")
     _out(f"结对：{pairings} 个")
     if first and not problems:
@@ -377,7 +378,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     _out()
     for line in report.lines:
         _out(line)
+    for line in photo_lines:
+        _out(line)
     return EXIT_PROBLEMS if problems or report.failures else EXIT_OK
+
+
+def _photo_check_lines(args: argparse.Namespace, store: Store, programme: Programme) -> list[str]:
+    """The photo flags for ``check``: flags, not problems — they leave the exit code alone.
+    Photos attached before photo checks existed are read first when the file is not open in a
+    window (reading writes their facts: one writer at a time); otherwise they are counted."""
+    from gongtongti_desktop.core.checks import photo_flags
+
+    waiting = len(photo_flags.unfilled(store))
+    if waiting:
+        try:
+            _hold(args, Path(args.data))
+            photo_flags.fill_facts(store)
+            waiting = 0
+        except UserError:
+            pass
+    flags = photo_flags.photo_flags(store, programme, fill=False)
+    if not flags and not waiting:
+        return ["", "照片核对：未发现需要说明的照片。"]
+    answered = sum(f.answered for f in flags)
+    lines = ["", f"照片核对：{len(flags)} 条提示（已说明 {answered} 条）——只是提示，可在活动里说明"]
+    for f in flags:
+        mark = "✓" if f.answered else ("!" if f.severity == "flag" else "·")
+        lines.append(f"  {mark} [{f.label}] {f.line()}")
+    if waiting:
+        lines.append(
+            f"  另有 {waiting} 张照片尚未读取拍摄时间（数据文件正在窗口中打开，下次检查时读取）"
+        )
+    return lines
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
