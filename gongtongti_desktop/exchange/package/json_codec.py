@@ -59,7 +59,7 @@ def _short(exc: BaseException) -> str:
 # version does not know is data it would silently ignore (a newer format has a newer version).
 MANIFEST_KEYS = frozenset(
     ("format", "format_version", "app_version", "schema_version", "programme", "kindergarten",
-     "period", "programme_name", "created_at", "counts", "changes", "members")
+     "period", "programme_name", "created_at", "counts", "changes", "members", "photo_checks")
 )  # fmt: skip
 DATA_KEYS = frozenset(("format", "version", "programme", "kindergarten", "period", "records"))
 _KINDERGARTEN_KEYS = frozenset(("uuid", "name"))
@@ -119,6 +119,10 @@ def check_manifest(path: Path, manifest: Any, *, now: dt.datetime | None = None)
             "数据包可能被改动，或导出它的电脑时间不对",
         )
     _unknown(path, "清单", manifest, MANIFEST_KEYS)
+    if "photo_checks" in manifest:  # absent in packages written before photo checks
+        from gongtongti_desktop.exchange.package import photo_checks
+
+        photo_checks.check(path, manifest["photo_checks"])
     return manifest
 
 

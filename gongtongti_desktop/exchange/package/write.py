@@ -31,6 +31,7 @@ from gongtongti_desktop.core.records import attachments, reporting, stage_report
 from gongtongti_desktop.core.records.reporting import Changes
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package import format as fmt
+from gongtongti_desktop.exchange.package import photo_checks
 from gongtongti_desktop.exchange.package.photos import pack_file
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ def write_package(
     changes = reporting.changes_since_last(store, records)
     result = ExportResult(out, period, key, {t: len(rows) for t, rows in records.items()}, changes)
     result.warnings += _draft_warnings(records)
+    # Before the temporary file: reading the facts of older photos may take a while.
+    checks = photo_checks.manifest_entry(store, programme, period, records)
     identity = {
         "programme": programme.id,
         "kindergarten": {
@@ -131,6 +134,7 @@ def write_package(
                     "counts": result.counts,
                     "changes": changes.as_json(),
                     "members": dict(writer.members),
+                    photo_checks.KEY: checks,
                 }
                 text = json.dumps(manifest, ensure_ascii=False, indent=1)
                 writer.add(fmt.MANIFEST, text.encode("utf-8"))

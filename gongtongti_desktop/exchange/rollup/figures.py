@@ -69,6 +69,13 @@ class KindergartenRow:
     # (kindergarten id, 乡镇/县区, "lead" or "partner") of each side of each pairing: the 汇总
     # counts participation per county against the programme's targets (盘锦)
     sides: tuple[tuple[str, str, str], ...] = ()
+    # Photo checks, from the package's manifest (never its photos; exchange/rollup/photos.py):
+    # flags, of them answered, milder notes, and the hashes for the search across kindergartens
+    photo_flags: int = 0
+    photo_answered: int = 0
+    photo_notes: int = 0
+    photo_hashes: tuple[int, ...] = ()
+    photo_shared: int = 0  # photos the same as one in another kindergarten's package
 
     @property
     def on_time(self) -> bool:

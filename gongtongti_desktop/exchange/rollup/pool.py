@@ -27,6 +27,7 @@ from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package.format import Limits
 from gongtongti_desktop.exchange.package.read import read_package
 from gongtongti_desktop.exchange.rollup.figures import KindergartenRow, Scratch, figures
+from gongtongti_desktop.exchange.rollup.photos import photo_counts
 
 # (file, its figures or None, why it was skipped — "" when it was not)
 Outcome = tuple[Path, KindergartenRow | None, str]
@@ -54,7 +55,9 @@ def figures_of(path: Path, limits: Limits, folder: Path) -> Outcome:
     try:
         # The workbook is never opened here: its byte checks suffice (see read_package).
         package = read_package(path, limits=limits, open_workbook=False)
-        return path, figures(scratch, package), ""
+        row = figures(scratch, package)
+        photo_counts(row, package.manifest)
+        return path, row, ""
     except (UserError, sqlite3.Error, OverflowError, ValueError, OSError) as exc:
         return path, None, _reason(exc)  # listed with its reason; the others go on
 
