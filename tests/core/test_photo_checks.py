@@ -238,3 +238,22 @@ def test_photos_attached_before_are_filled_lazily_in_batches(
     flags = photo_flags.photo_flags(store, programme)
     assert {f.attachment_id for f in flags if f.kind == "date_far"} == set(ids)
     assert photo_flags.unfilled(store) == []
+
+
+def test_near_pairs_many_finds_every_pair_within_two_bits() -> None:
+    """The 汇总's search: certain up to bands - 1 = 2 bits, never a pair over NEAR_BITS."""
+    import random
+
+    rnd = random.Random(5)
+    hashes = [rnd.getrandbits(64) for _ in range(3000)]
+    for i in range(0, 3000, 6):  # plant neighbours 0–5 bits away
+        hashes[i + 1] = hashes[i] ^ sum(1 << b for b in rnd.sample(range(64), (i // 6) % 6))
+    found = photo_flags.near_pairs_many(hashes)
+    within = {
+        (i, j): (hashes[i] ^ hashes[j]).bit_count()
+        for i in range(3000)
+        for j in range(i + 1, 3000)
+        if (hashes[i] ^ hashes[j]).bit_count() <= photo_flags.NEAR_BITS
+    }
+    assert {p for p, d in within.items() if d <= 2} <= found <= set(within)
+    assert len(found) > len([d for d in within.values() if d <= 2])  # and some beyond

@@ -21,7 +21,7 @@ Kinds (``PhotoFlag.kind``):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -129,32 +129,59 @@ def _days_apart(captured_at: str, day: str) -> int | None:
         return None
 
 
-def near_pairs(
-    hashes: list[int], bits: int = NEAR_BITS, bands: int = 0
-) -> Iterator[tuple[int, int]]:
+def near_pairs(hashes: Sequence[int], bits: int = NEAR_BITS) -> set[tuple[int, int]]:
     """Index pairs (i < j) of hashes at most ``bits`` apart, without comparing every pair.
 
-    The 64 bits are cut into ``bands`` bands (default bits + 1): two hashes at most ``bits``
-    apart agree exactly on at least one band (pigeonhole), so only hashes that share a band
-    value are compared. A caller with very many hashes (the 汇总) may pass fewer, wider bands:
-    then every pair within ``bands - 1`` bits is found for certain and most beyond."""
-    bands = bands or bits + 1
+    The 64 bits are cut into bits + 1 bands: two hashes at most ``bits`` apart agree exactly
+    on at least one band (pigeonhole), so only hashes that share a band value are compared —
+    every such pair is found. For a data file's photos (6 000: tests/bench/photo_bench.py);
+    the 汇总's million hashes use ``near_pairs_many``."""
+    bands = bits + 1
     width = -(-64 // bands)
-    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
     mask = (1 << width) - 1
-    for i, h in enumerate(hashes):
-        for band in range(bands):
-            buckets[(band, (h >> (band * width)) & mask)].append(i)
-    seen: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        for x, i in enumerate(members):
+    found: set[tuple[int, int]] = set()
+    for band in range(bands):
+        shift = band * width
+        buckets: dict[int, list[int]] = defaultdict(list)
+        for i, h in enumerate(hashes):
+            buckets[(h >> shift) & mask].append(i)
+        for members in buckets.values():
+            for x, i in enumerate(members[:-1]):
+                hi = hashes[i]
+                found.update([(i, j) for j in members[x + 1 :] if (hi ^ hashes[j]).bit_count() <= bits])  # fmt: skip
+    return found
+
+
+def near_pairs_many(
+    hashes: Sequence[int], bits: int = NEAR_BITS, bands: int = 3
+) -> set[tuple[int, int]]:
+    """``near_pairs`` for very many hashes (the 汇总: 200 packages × 6 000 photos), by sorting.
+
+    Narrow bands would put thousands of unrelated hashes in each bucket, so the bands here are
+    wide (3 of 21–22 bits): every pair within ``bands - 1`` bits is found for certain, most
+    pairs a few bits further (a resized or recompressed copy is 0–6 bits away), and the work
+    is a sort per band (in C) instead of comparisons by the million."""
+    n = len(hashes)
+    width = -(-64 // bands)
+    mask = (1 << width) - 1
+    index_bits = max(n.bit_length(), 1)
+    index_mask = (1 << index_bits) - 1
+    found: set[tuple[int, int]] = set()
+    for band in range(bands):
+        shift = band * width
+        packed = sorted([(((h >> shift) & mask) << index_bits) | i for i, h in enumerate(hashes)])
+        keys = [p >> index_bits for p in packed]
+        start = 0
+        for k in [k for k in range(1, n) if keys[k] == keys[k - 1]]:
+            if keys[start] != keys[k]:
+                start = k - 1
+            i = packed[k] & index_mask
             hi = hashes[i]
-            for j in members[x + 1 :]:
-                if (hi ^ hashes[j]).bit_count() <= bits and (i, j) not in seen:
-                    seen.add((i, j))
-                    yield i, j
+            for m in range(start, k):
+                j = packed[m] & index_mask
+                if (hi ^ hashes[j]).bit_count() <= bits:
+                    found.add((j, i) if j < i else (i, j))
+    return found
 
 
 def _name(row: dict[str, Any]) -> str:
@@ -185,19 +212,38 @@ def photo_flags(
     return flags
 
 
+# The last search's answer (hash values → near pairs of values): the diary recomputes the flags
+# after every edit, and most edits do not change which photos the file holds.
+_last_search: tuple[frozenset[int], set[tuple[int, int]]] = (frozenset(), set())
+
+
+def _near_values(values: list[int]) -> set[tuple[int, int]]:
+    global _last_search
+    key = frozenset(values)
+    if key != _last_search[0] or not key:
+        pairs = near_pairs(values)
+        _last_search = (key, {(values[i], values[j]) for i, j in pairs})
+    return _last_search[1]
+
+
 def _duplicates(rows: list[dict[str, Any]]) -> dict[int, list[int]]:
     """Row index → rows of the same or nearly the same photo on another day or host."""
-    hashed = [i for i, row in enumerate(rows) if row["dhash"]]
-    values = [int(rows[i]["dhash"], 16) for i in hashed]
+    by_value: dict[int, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        if row["dhash"]:
+            by_value[int(row["dhash"], 16)].append(i)
+    candidates = [(a, b) for group in by_value.values() for x, a in enumerate(group) for b in group[x + 1 :]]  # fmt: skip
+    for va, vb in _near_values(list(by_value)):
+        candidates += [(a, b) for a in by_value[va] for b in by_value[vb]]
     found: dict[int, list[int]] = defaultdict(list)
-    for x, y in near_pairs(values):
-        a, b = rows[hashed[x]], rows[hashed[y]]
+    for x, y in candidates:
+        a, b = rows[x], rows[y]
         if a["activity_id"] == b["activity_id"]:
             continue
         if a["day"] == b["day"] and a["host_id"] == b["host_id"]:
             continue
-        found[hashed[x]].append(hashed[y])
-        found[hashed[y]].append(hashed[x])
+        found[x].append(y)
+        found[y].append(x)
     return found
 
 

@@ -5,23 +5,24 @@ Why only counting: the flags were computed when each package was written (with t
 the original photos, which a package's reduced copies have lost) and travel in its manifest,
 so the 汇总 never decodes a photo — issue 13 holds it to a few times the cost of reading the
 packages. The search across kindergartens compares 64-bit hashes by band: with 200 packages of
-6 000 photos (1.2 million hashes) an all-pairs comparison is out of reach, so the hash is cut
-into ``BANDS`` bands of 16 bits and only hashes agreeing on one are compared. Every pair within
+6 000 photos (1.2 million hashes) an all-pairs comparison is out of reach, and so are narrow
+bands (thousands of unrelated hashes would share each); the hash is cut into ``BANDS`` wide
+bands and only hashes agreeing on one are compared (``near_pairs_many``). Every pair within
 ``BANDS - 1`` bits is found for certain (a copy resized or recompressed is 0–6 bits away in
-tests/core/test_photo_checks.py), and most pairs up to ``NEAR_BITS``.
+tests/core/test_photo_checks.py), and most pairs a few bits further.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gongtongti_desktop.core.checks.photo_flags import NEAR_BITS, near_pairs
+from gongtongti_desktop.core.checks.photo_flags import NEAR_BITS, near_pairs_many
 from gongtongti_desktop.exchange.package import photo_checks
 
 if TYPE_CHECKING:
     from gongtongti_desktop.exchange.rollup.figures import KindergartenRow
 
-BANDS = 4
+BANDS = 3
 
 
 def photo_counts(row: KindergartenRow, manifest: dict[str, Any]) -> None:
@@ -40,7 +41,7 @@ def mark_shared(rows: list[KindergartenRow]) -> None:
         values.extend(row.photo_hashes)
         owners.extend([n] * len(row.photo_hashes))
     shared: list[set[int]] = [set() for _ in rows]
-    for i, j in near_pairs(values, NEAR_BITS, bands=BANDS):
+    for i, j in near_pairs_many(values, NEAR_BITS, bands=BANDS):
         a, b = owners[i], owners[j]
         if rows[a].uuid != rows[b].uuid:
             shared[a].add(i)
