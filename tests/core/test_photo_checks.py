@@ -257,3 +257,17 @@ def test_near_pairs_many_finds_every_pair_within_two_bits() -> None:
     }
     assert {p for p, d in within.items() if d <= 2} <= found <= set(within)
     assert len(found) > len([d for d in within.values() if d <= 2])  # and some beyond
+
+
+def test_pictures_without_detail_are_never_duplicates(
+    store: Store, programme: Programme, kgs: dict[str, str], tmp_path: Path
+) -> None:
+    """Two black frames (or blank pages) hash alike; they say nothing about reuse."""
+    one = _activity(store, programme, kgs, day="2024-10-15")
+    two = _activity(store, programme, kgs, day="2024-11-15")
+    black = Image.new("RGB", (800, 600))
+    a = attachments.add_attachment(store, one, save(tmp_path, "a.jpg", black, "2024-10-15"))
+    b = attachments.add_attachment(store, two, save(tmp_path, "b.jpg", black.resize((400, 300)), "2024-11-15"))  # fmt: skip
+    assert not photo_flags.detailed(int(photo_facts.read_facts(jpeg_bytes(black)).dhash, 16))
+    flags = photo_flags.photo_flags(store, programme)
+    assert _kinds(flags, a) == _kinds(flags, b) == set()

@@ -154,3 +154,27 @@ def test_rollup_counts_flags_and_finds_the_photo_in_another_kindergarten(
     assert values["西里幼儿园"] == (0, 0, 0, 0, 1)
     alone = rollup_packages([two["pb"]], tmp_path / "一个.xlsx")
     assert alone.rows[0].photo_shared == 0
+
+
+def test_shared_photos_use_the_tighter_cross_kindergarten_threshold() -> None:
+    from types import SimpleNamespace
+
+    from gongtongti_desktop.exchange.rollup import photos as rollup_photos
+
+    base = 0x0123456789ABCDEF
+    high = [60, 61, 62, 63, 59]  # all in the last band: the first two bands still agree
+
+    def rows(flips: int) -> list[Any]:
+        other = base ^ sum(1 << b for b in high[:flips])
+        return [
+            SimpleNamespace(uuid="甲", photo_hashes=(base,), photo_shared=0),
+            SimpleNamespace(uuid="乙", photo_hashes=(other,), photo_shared=0),
+            SimpleNamespace(uuid="甲", photo_hashes=(base ^ 1,), photo_shared=0),  # its own
+        ]
+
+    at = rows(rollup_photos.CROSS_BITS)
+    rollup_photos.mark_shared(at)
+    assert [r.photo_shared for r in at] == [1, 1, 0]  # the third is one bit further
+    beyond = rows(rollup_photos.CROSS_BITS + 1)
+    rollup_photos.mark_shared(beyond)
+    assert [r.photo_shared for r in beyond] == [0, 0, 0]

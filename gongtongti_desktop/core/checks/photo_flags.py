@@ -36,6 +36,17 @@ from gongtongti_desktop.core.profile.programme import Programme
 # quality 30–40 they stay within 6 bits, cropped 3 % on every side within 9; the same scene
 # with its objects moved by a tenth of the width is 17 or more apart, other scenes 18–34.
 NEAR_BITS = 10
+# A hash with almost all bits alike is a picture without detail (a black frame, a blank page,
+# an overexposed sky): any two such pictures look "the same", so they are never called
+# duplicates.
+MIN_DETAIL_BITS = 8
+
+
+def detailed(h: int) -> bool:
+    """Whether a hash has enough of both bits to say anything about the picture."""
+    return MIN_DETAIL_BITS <= h.bit_count() <= 64 - MIN_DETAIL_BITS
+
+
 KIND_LABELS = {
     "date_far": "拍摄日期与活动日期不符",
     "duplicate": "同一张照片用在多个活动",
@@ -230,7 +241,7 @@ def _duplicates(rows: list[dict[str, Any]]) -> dict[int, list[int]]:
     """Row index → rows of the same or nearly the same photo on another day or host."""
     by_value: dict[int, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
-        if row["dhash"]:
+        if row["dhash"] and detailed(int(row["dhash"], 16)):
             by_value[int(row["dhash"], 16)].append(i)
     candidates = [(a, b) for group in by_value.values() for x, a in enumerate(group) for b in group[x + 1 :]]  # fmt: skip
     for va, vb in _near_values(list(by_value)):
