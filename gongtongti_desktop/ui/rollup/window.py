@@ -45,6 +45,7 @@ OPEN_FILTER = f"上报数据包 (*{SUFFIX});;所有文件 (*)"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 COLUMNS = (
     "名次", "幼儿园", "期间", "帮扶活动（次）", "要求达成", "自评总分", "县评总分", "按时上报",
+    "照片提示",
 )  # fmt: skip
 NO_VALUE = "—"
 
@@ -68,7 +69,18 @@ def row_cells(row: KindergartenRow) -> list[str]:
         _points(row.self_total, row.score_max),
         _points(row.county_total, row.score_max),
         "按时" if row.on_time else f"逾期 {late} 天",
+        photo_cell(row),
     ]
+
+
+def photo_cell(row: KindergartenRow) -> str:
+    """ "3（已说明 2）· 与他园相同 1 张", or — when the package raised nothing."""
+    parts = []
+    if row.photo_flags:
+        parts.append(f"{row.photo_flags}（已说明 {row.photo_answered}）")
+    if row.photo_shared:
+        parts.append(f"与他园相同 {row.photo_shared} 张")
+    return " · ".join(parts) or NO_VALUE
 
 
 def row_tips(row: KindergartenRow) -> dict[int, str]:
@@ -78,6 +90,9 @@ def row_tips(row: KindergartenRow) -> dict[int, str]:
         4: "已到期、且整个落在本期间内的要求中，达成的项次 / 全部项次",
         7: f"导出于 {row.created_at:%Y-%m-%d %H:%M}，截止日期 {row.deadline.isoformat()}",
         0: f"按{row.rank_basis}总分排名" if row.rank_basis else "没有评分，不参加排名",
+        8: "照片提示（拍摄日期与活动日期不符、同一张照片用在多个活动）及园长已说明的条数；"
+        f"无拍摄时间等较轻提示 {row.photo_notes} 条；与其他幼儿园数据包中相同的照片张数。"
+        "只是提示，说明见数据包",
     }
 
 
