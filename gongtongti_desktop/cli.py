@@ -387,16 +387,24 @@ def _photo_check_lines(args: argparse.Namespace, store: Store, programme: Progra
     """The photo flags for ``check``: flags, not problems — they leave the exit code alone.
     Photos attached before photo checks existed are read first when the file is not open in a
     window (reading writes their facts: one writer at a time); otherwise they are counted."""
+    import sqlite3
+
     from gongtongti_desktop.core.checks import photo_flags
 
     waiting = len(photo_flags.unfilled(store))
+    why = "数据文件正在窗口中打开"
     if waiting:
         try:
-            _hold(args, Path(args.data))
+            from gongtongti_desktop.core.datafile import lock
+
+            lock.acquire(Path(args.data), "命令 gongtongti check", wait=0)  # never wait here
+            _held.append(Path(args.data))
             photo_flags.fill_facts(store)
             waiting = 0
         except UserError:
             pass
+        except (sqlite3.Error, OSError):  # a read-only copy (a CD, a shared folder)
+            why = "数据文件不能写入"
     flags = photo_flags.photo_flags(store, programme, fill=False)
     if not flags and not waiting:
         return ["", "照片核对：未发现需要说明的照片。"]
@@ -406,9 +414,7 @@ def _photo_check_lines(args: argparse.Namespace, store: Store, programme: Progra
         mark = "✓" if f.answered else ("!" if f.severity == "flag" else "·")
         lines.append(f"  {mark} [{f.label}] {f.line()}")
     if waiting:
-        lines.append(
-            f"  另有 {waiting} 张照片尚未读取拍摄时间（数据文件正在窗口中打开，下次检查时读取）"
-        )
+        lines.append(f"  另有 {waiting} 张照片尚未读取拍摄时间（{why}，下次检查时读取）")
     return lines
 
 
