@@ -271,3 +271,27 @@ def test_pictures_without_detail_are_never_duplicates(
     assert not photo_flags.detailed(int(photo_facts.read_facts(jpeg_bytes(black)).dhash, 16))
     flags = photo_flags.photo_flags(store, programme)
     assert _kinds(flags, a) == _kinds(flags, b) == set()
+
+
+def test_the_new_column_does_not_make_reported_photos_look_changed(tmp_path: Path) -> None:
+    """Migration 0007 adds attachment.flag_note: a photo reported before it keeps its digest
+    while unanswered; an answer is a change the next package reports."""
+    import shutil
+    import sqlite3
+
+    from gongtongti_desktop.core.records import reporting
+
+    path = tmp_path / "old.gtdb"
+    shutil.copy(Path(__file__).parent.parent / "fixtures" / "schema-v6.gtdb", path)
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    before = [dict(r) for r in conn.execute("SELECT * FROM attachment")]
+    conn.close()
+    assert before and "flag_note" not in before[0]
+    with Store.open(path) as store:
+        after = {r["id"]: r for r in store.query("SELECT * FROM attachment")}
+        assert store.query("SELECT count(*) AS n FROM photo_facts")[0]["n"] == 0
+    for row in before:
+        assert after[row["id"]]["flag_note"] == ""
+        assert reporting.digest(after[row["id"]]) == reporting.digest(row)
+        assert reporting.digest({**row, "flag_note": "已说明"}) != reporting.digest(row)
