@@ -256,9 +256,9 @@ def photo_rows(tmp: Path, rep: Repeats, notes: list[str]) -> list[Row]:
         ),
         Row(
             "添加照片：读拍摄时间并算特征（1 200 万像素）",
-            facts * 1000,
+            facts,
             "完整解码同一张照片",
-            decode * 1000,
+            decode,
             target="≤ 解码",
             met=facts <= decode,
         ),
