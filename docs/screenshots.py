@@ -188,6 +188,82 @@ def signed_shots(data: Path, tmp: Path) -> None:
     window.close()
 
 
+def _textured(seed: int, shift: int = 0):  # type: ignore[no-untyped-def]
+    """A photo-like picture (blurred discs on noise drawn from a seed): flat drawings would all
+    hash alike, real photos do not."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (1200, 900), (128, 128, 128))
+    draw = ImageDraw.Draw(image)
+    for _ in range(400):
+        x, y = rng.randrange(1200), rng.randrange(900)
+        grey = rng.randrange(90, 170)
+        draw.rectangle([x, y, x + 30, y + 30], fill=(grey, grey, grey))
+    for _ in range(25):
+        x, y, r = rng.randrange(1200) + shift, rng.randrange(900), rng.randrange(40, 250)
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=tuple(rng.randrange(256) for _ in "rgb"))
+    return image.filter(ImageFilter.GaussianBlur(2))
+
+
+def photo_flags_shot(tmp: Path) -> None:
+    """The diary with photo flags (照片核对): a photo reused a month later, one taken long
+    before its activity and answered, one without a capture time."""
+    import datetime as dt
+
+    from PIL import Image
+
+    from gongtongti_desktop.core.checks import photo_flags
+    from gongtongti_desktop.core.datafile.store import Store
+    from gongtongti_desktop.core.profile.programme import get_programme
+    from gongtongti_desktop.core.records import attachments, diary, roster
+    from gongtongti_desktop.core.records import engine as records
+    from gongtongti_desktop.ui.diary.tab import DiaryTab
+
+    programme = get_programme("yiyuan-2022")
+    store = Store.create(tmp / "照片.gtdb", kindergarten="城关幼儿园", programme_id=programme.id)
+    host = roster.save_record(store, programme, "kindergarten", {"name": "城关幼儿园"})
+    partner = roster.save_record(store, programme, "kindergarten", {"name": "东岭学区"})
+    assert diary.ACTIVITY
+
+    def activity(day: str, kind: str, title: str) -> str:
+        values = {"day": day, "kind": kind, "title": title, "mode": "线下", "host_id": host,
+                  "receiver_ids": [partner], "headcount": "24",
+                  "record": "教师围绕材料投放开展研讨，幼儿分组操作验证沉与浮。"}  # fmt: skip
+        return records.save_record(store, programme, "activity", values)
+
+    def photo(name: str, picture, taken: str = "") -> Path:  # type: ignore[no-untyped-def]
+        exif = Image.Exif()
+        if taken:
+            exif.get_ifd(0x8769)[0x9003] = taken.replace("-", ":") + " 09:30:00"
+        path = tmp / name
+        picture.save(path, "JPEG", quality=88, exif=exif)
+        return path
+
+    base = _textured(4)
+    first = activity("2024-10-15", "送教下乡", "送教下乡：大班科学《沉与浮》")
+    attachments.add_attachment(store, first, photo("IMG_1015.jpg", base, "2024-10-15"), "活动现场")
+    reused = activity("2024-11-20", "送教下乡", "送教下乡：中班语言《小猫钓鱼》")
+    attachments.add_attachment(store, reused, photo("IMG_1120.jpg", base.resize((900, 675)), "2024-10-15"), "集体合影")  # fmt: skip
+    attachments.add_attachment(store, reused, photo("IMG_1121.jpg", _textured(8), "2024-11-20"), "分组活动")  # fmt: skip
+    other = activity("2024-11-25", "线下教研", "线下教研：区域活动观摩")
+    attachments.add_attachment(store, other, photo("IMG_1125.jpg", _textured(9), "2024-11-25"))
+    wechat = activity("2024-12-03", "网络研修", "网络研修：绘本教学")
+    attachments.add_attachment(store, wechat, photo("微信图片.jpg", _textured(10)))
+    late = activity("2024-12-10", "跟岗研修", "跟岗研修：一日活动组织")
+    old = attachments.add_attachment(store, late, photo("IMG_0901.jpg", _textured(11), "2024-09-01"), "跟岗现场")  # fmt: skip
+    photo_flags.answer_flag(store, programme, old, "相机日期未设置，照片实为当天拍摄")
+    tab = DiaryTab(store, programme, today=lambda: dt.date(2024, 12, 20))
+    tab.resize(1180, 640)
+    tab.show()
+    tab.select(reused)
+    _save(tab, "04b-photo-flags", docs="photo-flags")
+    tab.close()
+    store.close()
+
+
 def small_screen(data: Path, tmp: Path) -> None:
     """The window on a 1024×600 laptop: opened maximised, nothing off the screen."""
     config = tmp / "screen.json"
@@ -225,6 +301,7 @@ def main() -> None:
         small_screen(data, tmp)
         main_shots(data, tmp)
         signed_shots(data, tmp)
+        photo_flags_shot(tmp)
 
 
 if __name__ == "__main__":

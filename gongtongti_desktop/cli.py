@@ -385,6 +385,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         from gongtongti_desktop.core.checks.daily import empty_roster_hint
 
         first = empty_roster_hint(store)
+        from gongtongti_desktop.cli_photos import photo_check_lines
+
+        photo_lines = photo_check_lines(Path(args.data), store, programme, _held)
     _out(f"数据文件：{args.data}（方案：{programme.name}，数据版本 {version}）")
     _out(f"结对：{pairings} 个")
     if first and not problems:
@@ -397,6 +400,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             _out(f"  - {problem}")
     _out()
     for line in report.lines:
+        _out(line)
+    for line in photo_lines:
         _out(line)
     return EXIT_PROBLEMS if problems or report.failures else EXIT_OK
 

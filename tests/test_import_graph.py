@@ -147,7 +147,8 @@ def test_each_layer_imports_only_what_lies_below_it() -> None:
 # modules aside): the data file and the profile know nothing of records, records nothing
 # of the checks, the checks nothing of the printable forms.
 CORE_ROOMS = (
-    "errors", "core.paths", "core.timeutil", "core.datafile", "core.profile", "core.records",
+    "errors", "core.paths", "core.timeutil", "core.datafile", "core.profile", "core.photos",
+    "core.records",
     "core.checks", "core.forms", "core.signed", "core.demo", "core.roster_import",
 )  # fmt: skip
 

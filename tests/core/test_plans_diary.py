@@ -223,8 +223,12 @@ def test_demo_has_a_year_of_plans_activities_and_photos(
     assert photos, "some activities carry photos"
     for row in attachments.list_attachments(demo_store, photos[0]["id"]):
         assert row["is_image"] and not row["missing"]
-        assert Path(row["path"]).read_bytes().startswith(b"\x89PNG")
+        # a JPEG with its day's capture time: the demo's photos pass the photo checks
+        assert Path(row["path"]).read_bytes().startswith(b"\xff\xd8\xff")
     assert attachments.missing_files(demo_store) == []
+    from gongtongti_desktop.core.checks import photo_flags
+
+    assert photo_flags.photo_flags(demo_store, programme, fill=False) == []
 
 
 def test_rows_for_skips_deleted_and_header_refuses_long_names(

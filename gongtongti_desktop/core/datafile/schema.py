@@ -458,5 +458,28 @@ def _m0008_printed_forms(db: Database) -> None:
     db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('file_id', ?)", [file_id])
 
 
+# Migration 0009: photo checks. What a photo says about itself (its EXIF capture time and a
+# perceptual hash) is a fact of its content, so it is kept by content hash in its own table —
+# not a record the user edits, never in the 回收站 or a revision. The migration only makes the
+# table: reading 6 000 photos inside one migration would hold the file for minutes and redo it
+# all after a crash; core/photos/facts.py fills the rows lazily, a batch per transaction, so an
+# interrupted fill keeps what it did. The director's answer to a photo's flags is a column of
+# the attachment (it travels in the package and undoes like any field); the revision trigger
+# is recreated so it keeps that column too.
+@migrations(name="0009_photo_checks")
+def _m0009_photo_checks(db: Database) -> None:
+    db.execute("ALTER TABLE attachment ADD COLUMN flag_note TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """CREATE TABLE photo_facts (
+            sha256 TEXT PRIMARY KEY,
+            captured_at TEXT NOT NULL DEFAULT '',
+            captured_from TEXT NOT NULL DEFAULT '',
+            dhash TEXT NOT NULL DEFAULT '',
+            problem TEXT NOT NULL DEFAULT '')"""
+    )
+    db.execute("DROP TRIGGER IF EXISTS attachment_revision")
+    db.execute(_revision_trigger(db, "attachment"))
+
+
 # pending() never writes; on an empty in-memory database it lists every migration.
 assert len(migrations.pending(Database(memory=True))) == SCHEMA_VERSION, "update core/version.py"

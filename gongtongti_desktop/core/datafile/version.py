@@ -4,4 +4,4 @@ Kept in its own tiny module so opening an up-to-date file need not import the mi
 (and sqlite-utils); tests/core/test_store.py checks it equals the migrations' count.
 """
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9

@@ -141,6 +141,30 @@ def _photo(rng: random.Random, index: int) -> bytes:
     return out.getvalue()
 
 
+def photo_of_the_day(folder: Path, picture: Path, day: dt.date, hour: int) -> Path:
+    """A demo picture made this activity's own: bushes and clouds laid out by the day and the
+    picture, and the capture time (EXIF) on the activity's day — so the demo's photos pass the
+    photo checks (core/checks/photo_flags.py) as a careful director's would. Seeded, not
+    random: the demo file is the same on every run."""
+    from PIL import Image, ImageDraw
+
+    seed = f"{day.isoformat()}-{picture.stem}"
+    rng = random.Random(seed)
+    with Image.open(picture) as base:
+        image = base.convert("RGB")
+    draw = ImageDraw.Draw(image)
+    width, height = image.size
+    for _ in range(14):
+        x, y, r = rng.randrange(width), rng.randrange(height), rng.randrange(20, 110)
+        colour = (rng.randrange(40, 250), rng.randrange(60, 250), rng.randrange(40, 220))
+        draw.ellipse([x - r, y - r // 2, x + r, y + r // 2], fill=colour)
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = f"{day:%Y:%m:%d} {hour:02d}:{rng.randrange(30, 60):02d}:00"
+    path = folder / f"IMG_{day:%Y%m%d}_{picture.stem[-1]}.jpg"
+    image.save(path, "JPEG", quality=85, exif=exif)
+    return path
+
+
 def demo_photos(folder: Path, rng: random.Random, count: int = 6) -> list[Path]:
     """``count`` drawn pictures written into ``folder`` (a temporary one: attaching copies them)."""
     photos = []
@@ -223,7 +247,8 @@ def fill_diary(
                             continue
                         act = records.save_record(store, programme, "activity", values)
                         for photo in chosen:
-                            attachments.add_attachment(store, act, photo, "活动现场（示例照片）")
+                            own = photo_of_the_day(Path(tmp), photo, day, start_hour)
+                            attachments.add_attachment(store, act, own, "活动现场（示例照片）")
                 for item_id in items:
                     item = records.get_record(store, "plan_item", item_id)
                     assert item is not None

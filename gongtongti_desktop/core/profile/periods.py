@@ -34,6 +34,9 @@ class Calendar:
     # False: a record entered after its period's deadline does not count (高台 "凡当月末没有及时
     # 上报资料的视为本月内没有开展帮扶工作"); True: it counts, shown as 逾期补录.
     late_counts: bool = True
+    # A photo whose capture time (EXIF) is more than this many days from its activity's date is
+    # flagged (a flag, never a refusal): phones' clocks and late uploads allow a little slack.
+    photo_days: int = 3
     dates: ProgrammeDates = field(default_factory=ProgrammeDates)  # the programme's own dates
 
     def check(self) -> str:

@@ -510,12 +510,15 @@ def _load_calendar(t: TomlTable, path: Path) -> Calendar:
         monthly_report_day=ct.get("monthly_report_day", int, 0),
         report_next_month=ct.get("report_next_month", bool, False),
         late_counts=ct.get("late_counts", bool, True),
+        photo_days=ct.get("photo_days", int, default.photo_days),
         dates=dates,
     )
     ct.done()
     problem = calendar.check()
     if not problem and not 0 <= calendar.monthly_report_day <= 31:
         problem = "monthly_report_day 应为 0–31"
+    if not problem and not 0 <= calendar.photo_days <= 366:
+        problem = "photo_days 应为 0–366 天"
     if not problem and calendar.report_next_month and not calendar.monthly_report_day:
         problem = "report_next_month 需要 monthly_report_day（次月几日前上报）"
     if problem:

@@ -56,7 +56,7 @@ ATTACHMENT = records.register(
     RecordType(
         "attachment",
         "附件",
-        (Field("caption", "说明", "text"),),
+        (Field("caption", "说明", "text"), Field("flag_note", "对照片提示的说明", "longtext")),
         (Column("original_name", "文件名"), Column("caption", "说明"), Column("size", "大小")),
         describe=lambda store, row: f"附件“{row['original_name']}”",
     )
@@ -144,6 +144,14 @@ def add_attachment(store: Store, activity_id: str, source: Path, caption: str = 
         raise UserError("要添加附件的活动不存在或已删除")
     media, suffix = _check_source(source)
     sha = _hash(source)
+    facts = None
+    if media.startswith("image/"):
+        # Read once here, so the photo checks never decode an image (core/photos/facts.py).
+        # A picture Pillow cannot decode is still attached (a viewer may show it): its
+        # problem is kept and shown as a note on the activity, never a traceback.
+        from gongtongti_desktop.core.photos.facts import read_file_facts
+
+        facts = read_file_facts(source)
     row = {
         "id": new_id(),
         "activity_id": activity_id,
@@ -165,6 +173,10 @@ def add_attachment(store: Store, activity_id: str, source: Path, caption: str = 
         store.db.table("attachment").insert(
             {**row, "sort_order": last + 1, "created_at": now, "updated_at": now}
         )
+        if facts is not None:
+            from gongtongti_desktop.core.photos.facts import save_facts
+
+            save_facts(store, sha, facts)
     return row["id"]
 
 

@@ -26,6 +26,9 @@ DATA_FORMAT = "gongtongti-data"
 DATA_VERSION = 1
 # Columns that say when, not what: left out of a record's digest.
 _NOT_CONTENT = ("created_at", "updated_at", "deleted_batch")
+# Columns added after packages were first written, left out of the digest while empty, so the
+# migration that adds them does not make every reported record look changed.
+_EMPTY_IS_ABSENT = ("flag_note",)
 TABLE_LABELS = {
     "kindergarten": "幼儿园",
     "person": "人员",
@@ -50,7 +53,11 @@ def kindergarten_uuid(store: Store) -> str:
 
 
 def digest(row: dict[str, Any]) -> str:
-    content = {k: v for k, v in row.items() if k not in _NOT_CONTENT}
+    content = {
+        k: v
+        for k, v in row.items()
+        if k not in _NOT_CONTENT and not (v == "" and k in _EMPTY_IS_ABSENT)
+    }
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -141,6 +141,10 @@ def apply_import(
             f"数据包“{package.path.name}”中的记录与本机的记录冲突，无法合并（{exc}）。"
             "数据文件未做任何改动。"
         ) from exc
+    from gongtongti_desktop.exchange.package import photo_checks
+
+    shas = {str(r.get("sha256")) for r in package.data["records"].get("attachment", [])}
+    photo_checks.keep_facts(store, package.manifest, shas)
     _tick(progress, total, total, "导入完成")
     result.applied = True
     result.inserted = len(records.inserts)

@@ -61,7 +61,7 @@ def _short(exc: BaseException) -> str:
 MANIFEST_KEYS = frozenset(
     ("format", "format_version", "app_version", "schema_version", "programme", "kindergarten",
      "period", "programme_name", "created_at", "counts", "changes", "members", "open_items",
-     "signed")
+     "signed", "photo_checks")
 )  # fmt: skip
 # 上报前检查 (core/checks/before_export.OpenItem.as_json): what was still open at export. Optional:
 # packages written before it have none.
@@ -133,6 +133,10 @@ def check_manifest(path: Path, manifest: Any, *, now: dt.datetime | None = None)
         problem = section_problem(manifest["signed"], members)
         if problem:
             raise fmt.refuse(path, problem)
+    if "photo_checks" in manifest:  # absent in packages written before photo checks
+        from gongtongti_desktop.exchange.package import photo_checks
+
+        photo_checks.check(path, manifest["photo_checks"])
     return manifest
 
 

@@ -33,7 +33,7 @@ from gongtongti_desktop.core.records import attachments, reporting, stage_report
 from gongtongti_desktop.core.records.reporting import Changes
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package import format as fmt
-from gongtongti_desktop.exchange.package import signed_forms
+from gongtongti_desktop.exchange.package import photo_checks, signed_forms
 from gongtongti_desktop.exchange.package.photos import pack_file
 
 if TYPE_CHECKING:
@@ -108,6 +108,8 @@ def write_package(
     if open_items is None:
         open_items = before_export.open_items(store, programme, period)
     result.open_items = list(open_items)
+    # Before the temporary file: reading the facts of older photos may take a while.
+    checks = photo_checks.manifest_entry(store, programme, period, records)
     identity = {
         "programme": programme.id,
         "kindergarten": {
@@ -153,6 +155,7 @@ def write_package(
                     "members": dict(writer.members),
                     "open_items": [item.as_json() for item in result.open_items],
                     "signed": signed,
+                    photo_checks.KEY: checks,
                 }
                 text = json.dumps(manifest, ensure_ascii=False, indent=1)
                 writer.add(fmt.MANIFEST, text.encode("utf-8"))

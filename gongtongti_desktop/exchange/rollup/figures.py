@@ -78,6 +78,13 @@ class KindergartenRow:
     open_items: dict[str, int] | None = None
     # the package's signed forms, from its manifest (None: a package from before them)
     signed: SignedSummary | None = None
+    # Photo checks, from the package's manifest (never its photos; exchange/rollup/photos.py):
+    # flags, of them answered, milder notes, and the hashes for the search across kindergartens
+    photo_flags: int = 0
+    photo_answered: int = 0
+    photo_notes: int = 0
+    photo_hashes: tuple[int, ...] = ()
+    photo_shared: int = 0  # photos the same as one in another kindergarten's package
 
     @property
     def on_time(self) -> bool:

@@ -28,6 +28,7 @@ from gongtongti_desktop.exchange.package.format import Limits
 from gongtongti_desktop.exchange.package.read import read_package
 from gongtongti_desktop.exchange.package.signed_forms import summary as signed_summary
 from gongtongti_desktop.exchange.rollup.figures import KindergartenRow, Scratch, figures
+from gongtongti_desktop.exchange.rollup.photos import photo_counts
 
 # (file, its figures or None, why it was skipped — "" when it was not)
 Outcome = tuple[Path, KindergartenRow | None, str]
@@ -57,6 +58,7 @@ def figures_of(path: Path, limits: Limits, folder: Path) -> Outcome:
         package = read_package(path, limits=limits, open_workbook=False)
         row = figures(scratch, package)
         row.signed = signed_summary(package.manifest)  # the manifest's few lines, no more
+        photo_counts(row, package.manifest)
         return path, row, ""
     except (UserError, sqlite3.Error, OverflowError, ValueError, OSError) as exc:
         return path, None, _reason(exc)  # listed with its reason; the others go on

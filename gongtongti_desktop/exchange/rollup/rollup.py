@@ -18,6 +18,7 @@ from pathlib import Path
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package.format import DEFAULT_LIMITS, Limits
 from gongtongti_desktop.exchange.rollup.figures import KindergartenRow
+from gongtongti_desktop.exchange.rollup.photos import mark_shared
 from gongtongti_desktop.exchange.rollup.pool import figures_all
 
 Progress = Callable[[int, int, str], None]
@@ -70,6 +71,7 @@ def rollup_packages(
         reasons = "\n".join(f"{p.name}：{why}" for p, why in report.bad) or "没有给出数据包"
         raise UserError(f"没有可汇总的数据包，未生成汇总表。\n{reasons}")
     rank(report.rows)
+    mark_shared(report.rows)
     from gongtongti_desktop.exchange.rollup.workbook import write_report
 
     write_report(report)

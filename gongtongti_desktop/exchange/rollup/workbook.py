@@ -47,6 +47,7 @@ def write_report(report: MergeReport) -> None:
     if counties:  # a programme with yearly targets per county (盘锦)
         _county_sheet(book.create_sheet("县区汇总"), counties)
     _rows_sheet(book.create_sheet("签字件"), SIGNED_HEADERS, signed_rows(report.rows))
+    _photo_sheet(book.create_sheet("照片核对"), report.rows)
     left_out = [(p.name, why) for p, why in report.bad] + [
         (p.name, f"同一幼儿园同一期间已有更新的数据包（{newer}），本包未计入")
         for p, newer in report.superseded
@@ -267,4 +268,27 @@ def _county_sheet(ws: Worksheet, rows: list[CountyRow]) -> None:
             n,
             (r.programme_name, r.year, r.county, r.helpers, r.target_helpers, r.helped,
              r.target_helped, r.total, r.target_total, r.note),
+        )  # fmt: skip
+
+
+PHOTO_HEADERS = (
+    ("幼儿园", 30), ("期间", 18), ("照片提示（条）", 14), ("其中已说明", 12), ("未说明", 10),
+    ("无拍摄时间等（条）", 18), ("与其他园相同的照片（张）", 24),
+)  # fmt: skip
+
+
+def _photo_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
+    """Per kindergarten: the photo flags its package carried (拍摄日期不符, 同一照片多次使用),
+    how many the director answered, the milder notes, and photos found in another
+    kindergarten's package too. Flags, not verdicts: the clerk reads the answers in the
+    package."""
+    _headers(ws, PHOTO_HEADERS)
+    for n, row in enumerate(rows, 2):
+        _put_row(
+            ws,
+            n,
+            (
+                row.name, row.period.label, row.photo_flags, row.photo_answered,
+                row.photo_flags - row.photo_answered, row.photo_notes, row.photo_shared,
+            ),
         )  # fmt: skip

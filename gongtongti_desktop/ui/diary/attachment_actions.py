@@ -13,12 +13,14 @@ from pathlib import Path
 
 from PySide6.QtGui import QUndoStack
 
+from gongtongti_desktop.core.checks import photo_flags
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import attachments, catalog
 from gongtongti_desktop.core.records import engine as records
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.diary.attachment_strip import AttachmentStrip
+from gongtongti_desktop.ui.diary.photo_marks import PhotoMarks, ask_note
 from gongtongti_desktop.ui.shell.common import ask_yes_no, show_error
 from gongtongti_desktop.ui.shell.undo import UndoContext, perform
 
@@ -34,6 +36,30 @@ class AttachmentActions:
     strip: AttachmentStrip
     shown_id: str | None
     show_detail: Callable[[str | None], None]
+    marks: PhotoMarks
+    ask_note = staticmethod(ask_note)  # replaced in tests
+
+    def answer_photo(self, attachment_id: str) -> bool:
+        """说明… on a flagged photo: the director's note, saved as one undoable step
+        (an empty note takes the answer back). Returns whether anything was saved."""
+        flags = [f for f in self.marks.of(self.shown_id or "") if f.attachment_id == attachment_id]
+        if not flags:
+            return False
+        explanation = "\n".join(f"{f.photo}：{f.explanation}" for f in flags)
+        note = self.ask_note(self, explanation, flags[0].answer)  # type: ignore[arg-type]
+        if note is None or note == flags[0].answer.strip():
+            return False
+        try:
+            perform(
+                self.undo_stack,
+                self.ctx,
+                "说明照片提示" if note else "撤回照片提示的说明",
+                lambda: photo_flags.answer_flag(self.store, self.programme, attachment_id, note),
+            )
+        except UserError as exc:
+            show_error(self, exc)
+            return False
+        return True
 
     def add_attachments(self, paths: list[Path]) -> list[str]:
         """Copy the files in through core, as one undo step; each refusal (not an image, over
@@ -75,7 +101,14 @@ class AttachmentActions:
                 self.ctx,
                 "修改附件说明",
                 lambda: records.save_record(
-                    self.store, self.programme, "attachment", {"caption": caption}, attachment_id
+                    self.store,
+                    self.programme,
+                    "attachment",
+                    {
+                        **records.state_of(self.store, "attachment", attachment_id),
+                        "caption": caption,
+                    },
+                    attachment_id,
                 ),
             )
         except UserError as exc:

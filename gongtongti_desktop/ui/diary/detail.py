@@ -17,6 +17,7 @@ from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.records import attachments, catalog, diary, reporting
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.diary.attachment_strip import AttachmentStrip
+from gongtongti_desktop.ui.diary.photo_marks import FlagsLabel, PhotoMarks
 
 NOTHING_SELECTED = "选中一条活动，这里显示它的方案、措施、记录、总结和附件。"
 
@@ -88,6 +89,8 @@ class ActivityDetail(QWidget):
         self.meta.setWordWrap(True)
         self.meta.setTextFormat(Qt.TextFormat.RichText)
         self.meta.linkActivated.connect(lambda _link: self.revisions_requested.emit())
+        self.flags = FlagsLabel()  # 照片核对: shown when a photo of the activity is flagged
+        self.marks: PhotoMarks | None = None  # set by the tab
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
         self.strip = AttachmentStrip()
@@ -95,6 +98,7 @@ class ActivityDetail(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
+        layout.addWidget(self.flags)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.text)
         split.addWidget(self.strip)
@@ -108,6 +112,7 @@ class ActivityDetail(QWidget):
             self.title.setText("")
             self.meta.setText(NOTHING_SELECTED)
             self.text.clear()
+            self.flags.set_flags([])
             self.strip.set_attachments(None)
             return None
         try:
@@ -117,5 +122,6 @@ class ActivityDetail(QWidget):
         self.title.setText(rec["title"])
         self.meta.setText(meta_html(self.store, rec, activity_id))
         self.text.setHtml(texts_html(rec))
+        self.flags.set_flags(self.marks.of(activity_id) if self.marks is not None else [])
         self.strip.set_attachments(attachments.list_attachments(self.store, activity_id))
         return activity_id

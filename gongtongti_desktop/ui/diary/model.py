@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.records import catalog, diary
@@ -48,6 +49,8 @@ class DiaryModel(QAbstractTableModel):
         self._rowids: list[int] = []
         self._pages: OrderedDict[int, dict[int, dict[str, Any]]] = OrderedDict()
         self.pages_fetched = 0  # how many pages were read from the data file (tests, bench)
+        # The tab's PhotoMarks (ui/diary/photo_marks.py): the 附件 column shows ⚠/✓ by them.
+        self.marks: Any = None
 
     # -- data in / rows out ---------------------------------------------------------------
 
@@ -122,9 +125,21 @@ class DiaryModel(QAbstractTableModel):
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.TextAlignmentRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.DecorationRole,
         ):
             return None
         key = self.keys[index.column()]
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._photo_icon(index.row()) if key == "title" else None
+        if (
+            key == "attachments"
+            and self.marks is not None
+            and role != Qt.ItemDataRole.TextAlignmentRole
+        ):
+            return self._photo_data(index.row(), role)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if key in _CENTRED:
                 return int(Qt.AlignmentFlag.AlignCenter)
@@ -136,8 +151,43 @@ class DiaryModel(QAbstractTableModel):
                 return str(value) if value else ""
             return _one_line(value)
         text = _one_line(value)
+        if key == "title" and self.marks is not None and self.marks.tooltip(row.get("id") or ""):
+            return f"{text}\n{self.marks.tooltip(row['id'])}"
         if key in ("title", "receivers", "planned") and text:
             return f"对应计划：{text}" if key == "planned" else text
+        return None
+
+    def _photo_icon(self, row: int) -> Any:
+        """A warning sign before the title of an activity with an unanswered photo flag, an
+        information sign when every flag is answered: visible however narrow the window (the
+        附件 column may be scrolled out of sight)."""
+        if self.marks is None:
+            return None
+        activity_id = self.row_data(row).get("id")
+        mark = self.marks.mark(activity_id) if activity_id else ""
+        if not mark:
+            return None
+        from PySide6.QtWidgets import QApplication, QStyle
+
+        pixmap = (
+            QStyle.StandardPixmap.SP_MessageBoxWarning
+            if mark == "⚠"
+            else QStyle.StandardPixmap.SP_MessageBoxInformation
+        )
+        return QApplication.style().standardIcon(pixmap)
+
+    def _photo_data(self, row: int, role: int) -> Any:
+        """The 附件 column with the photo mark: "2 ⚠" (a flag unanswered) or "2 ✓"."""
+        data = self.row_data(row)
+        activity_id = data.get("id") or ""
+        mark = self.marks.mark(activity_id) if activity_id else ""
+        if role == Qt.ItemDataRole.DisplayRole:
+            count = str(data.get("attachments") or "")
+            return f"{count} {mark}".strip()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.marks.tooltip(activity_id) or None
+        if mark == "⚠":
+            return QColor("#b45309")
         return None
 
     def headerData(

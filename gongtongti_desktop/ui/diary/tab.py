@@ -45,6 +45,7 @@ from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.diary.attachment_actions import AttachmentActions
 from gongtongti_desktop.ui.diary.detail import ActivityDetail
 from gongtongti_desktop.ui.diary.model import DiaryModel
+from gongtongti_desktop.ui.diary.photo_marks import PhotoMarks
 from gongtongti_desktop.ui.shell.common import ask_yes_no, muted, shortcut, show_error
 from gongtongti_desktop.ui.shell.period_picker import ALL, PeriodPicker
 from gongtongti_desktop.ui.shell.record_dialog import RecordDialog, open_for_tab
@@ -60,7 +61,7 @@ COLUMN_WIDTHS = {
     "host_name": 104,
     "receivers": 120,
     "headcount": 40,
-    "attachments": 40,
+    "attachments": 52,  # "12 ⚠": the count and the photo mark
 }
 ALL_KINDS, ALL_KINDERGARTENS = "全部类型", "全部幼儿园"
 
@@ -98,6 +99,10 @@ class DiaryTab(AttachmentActions, QWidget):
         self.strip.add_files.connect(self.add_attachments)
         self.strip.caption_edited.connect(self.set_caption)
         self.strip.delete_requested.connect(self.delete_attachment)
+        self.marks = PhotoMarks(store, programme, self)
+        self.model.marks = self.detail.marks = self.marks
+        self.marks.updated.connect(self._marks_updated)
+        self.detail.flags.answer_requested.connect(self.answer_photo)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
@@ -249,6 +254,7 @@ class DiaryTab(AttachmentActions, QWidget):
         """Reload the choices and the list from core, keeping the selected activity."""
         self._stale = False
         self._fill_kindergartens()
+        self.marks.reload()
         self.apply_filter()
 
     def _fill_kindergartens(self) -> None:
@@ -382,6 +388,12 @@ class DiaryTab(AttachmentActions, QWidget):
     def show_detail(self, activity_id: str | None) -> None:
         self.shown_id = self.detail.show_activity(activity_id)
 
+    def _marks_updated(self) -> None:
+        """Photo flags recomputed (older photos read in the background): repaint."""
+        self.model.reload()
+        if self.shown_id is not None:
+            self.detail.flags.set_flags(self.marks.of(self.shown_id))
+
     def show_revisions(self, activity_id: str | None = None) -> QDialog | None:
         """修改记录 of a reported activity: every version kept since it was reported."""
         from gongtongti_desktop.ui.diary.revision_dialog import RevisionDialog
@@ -397,6 +409,7 @@ class DiaryTab(AttachmentActions, QWidget):
     # -- changing -----------------------------------------------------------------------------
 
     def _data_changed(self, changes: Changes) -> None:
+        self.marks.reload()
         self.model.reload()
         self.apply_filter()
         self.changed.emit(changes)

@@ -46,7 +46,7 @@ OPEN_FILTER = f"上报数据包 (*{SUFFIX});;所有文件 (*)"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 COLUMNS = (
     "名次", "幼儿园", "期间", "帮扶活动（次）", "要求达成", "自评总分", "县评总分", "按时上报",
-    "上报时未处理", "签字件",
+    "上报时未处理", "签字件", "照片提示",
 )  # fmt: skip
 NO_VALUE = "—"
 
@@ -72,6 +72,7 @@ def row_cells(row: KindergartenRow) -> list[str]:
         "按时" if row.on_time else f"逾期 {late} 天",
         NO_VALUE if row.open_items is None else f"{sum(row.open_items.values())} 项",
         row.signed.cell() if row.signed is not None else NO_VALUE,
+        photo_cell(row),
     ]
 
 
@@ -85,6 +86,16 @@ def open_items_tip(row: KindergartenRow) -> str:
     return "导出时上报前检查仍未处理：\n" + "\n".join(lines)
 
 
+def photo_cell(row: KindergartenRow) -> str:
+    """ "3（已说明 2）· 与他园相同 1 张", or — when the package raised nothing."""
+    parts = []
+    if row.photo_flags:
+        parts.append(f"{row.photo_flags}（已说明 {row.photo_answered}）")
+    if row.photo_shared:
+        parts.append(f"与他园相同 {row.photo_shared} 张")
+    return " · ".join(parts) or NO_VALUE
+
+
 def row_tips(row: KindergartenRow) -> dict[int, str]:
     """Tooltips: where a figure comes from, for the columns that need it."""
     return {
@@ -94,6 +105,9 @@ def row_tips(row: KindergartenRow) -> dict[int, str]:
         0: f"按{row.rank_basis}总分排名" if row.rank_basis else "没有评分，不参加排名",
         8: open_items_tip(row),
         9: "\n".join(row.signed.lines()) if row.signed is not None else "数据包中没有签字件信息",
+        10: "照片提示（拍摄日期与活动日期不符、同一张照片用在多个活动）及园长已说明的条数；"
+        f"无拍摄时间等较轻提示 {row.photo_notes} 条；与其他幼儿园数据包中相同的照片张数。"
+        "只是提示，说明见数据包",
     }
 
 
