@@ -407,11 +407,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _before_export(args: argparse.Namespace, day: dt.date | None) -> int:
-    """上报前检查 (core.checks.before_export): a list, not a verdict — exit 0 when printed."""
+    """上报前检查 (core.upload.before_export): a list, not a verdict — exit 0 when printed."""
     store, programme = _open(args)
     with store:
-        from gongtongti_desktop.core.checks import before_export
         from gongtongti_desktop.core.profile import periods
+        from gongtongti_desktop.core.upload import before_export
 
         today = day or store.today()
         period = _period(args, programme) or periods.term_of(programme.calendar, today)

@@ -150,7 +150,7 @@ def test_each_layer_imports_only_what_lies_below_it() -> None:
 CORE_ROOMS = (
     "errors", "core.paths", "core.timeutil", "core.datafile", "core.profile", "core.photos",
     "core.records",
-    "core.checks", "core.forms", "core.signed", "core.demo", "core.roster_import",
+    "core.checks", "core.forms", "core.signed", "core.upload", "core.demo", "core.roster_import",
 )  # fmt: skip
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from gongtongti_desktop.cli import main
-from gongtongti_desktop.core.checks import before_export
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import get_programme
+from gongtongti_desktop.core.upload import before_export
 from tests.conftest import sha256
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from gongtongti_desktop.core.checks import before_export
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme, get_programme
 from gongtongti_desktop.core.records import attachments, roster, stage_reports
 from gongtongti_desktop.core.records import diary as _diary  # noqa: F401  (the activity type)
 from gongtongti_desktop.core.records import engine as records
+from gongtongti_desktop.core.upload import before_export
 
 D = dt.date
 
@@ -189,5 +189,5 @@ def test_the_list_counts_and_words_every_kind(demo_store: Store) -> None:
     lines = before_export.report_lines(demo_store, programme, term, items)
     for kind, n in counts.items():
         assert f"{before_export.kind_label(kind)}（{n} 项）" in lines
-    assert before_export.kind_label("photo_flag") == "photo_flag"  # a newer package's kind
+    assert before_export.kind_label("later_kind") == "later_kind"  # a newer package's kind
     assert [i.as_json()["kind"] for i in items] == _kinds(items)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from gongtongti_desktop.core.checks import before_export
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import get_programme
+from gongtongti_desktop.core.upload import before_export
 from gongtongti_desktop.exchange.package.format import PackageError
 from gongtongti_desktop.exchange.package.read import read_package
 from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
@@ -68,7 +68,7 @@ def test_the_rollup_counts_open_items_per_kindergarten(exported: Exported, tmp_p
         manifest["open_items"] = [
             {"kind": "untouched_draft", "severity": "warning", "text": "阶段总结未改",
              "record_type": "stage_summary", "record_id": "x", "period": "2024-autumn"},
-            {"kind": "photo_flag", "severity": "note", "text": "照片拍摄日期不符",
+            {"kind": "later_kind", "severity": "note", "text": "以后版本的一类未处理项",
              "record_type": "activity", "record_id": "y", "period": ""},
         ]  # fmt: skip
 
@@ -82,7 +82,7 @@ def test_the_rollup_counts_open_items_per_kindergarten(exported: Exported, tmp_p
     by_name = {r.name: r for r in report.rows}
     first = read_package(exported.package).kindergarten_name
     assert by_name[first].open_items == expected
-    assert by_name["东岭镇中心幼儿园"].open_items == {"untouched_draft": 1, "photo_flag": 1}
+    assert by_name["东岭镇中心幼儿园"].open_items == {"untouched_draft": 1, "later_kind": 1}
     assert by_name["西里镇幼儿园"].open_items is None
     sheet = load_workbook(tmp_path / "s.xlsx")["上报时未处理"]
     headers = [c.value for c in sheet[1]]
@@ -91,7 +91,7 @@ def test_the_rollup_counts_open_items_per_kindergarten(exported: Exported, tmp_p
     assert rows[first][headers.index(label("no_photos"))] == expected.get("no_photos", 0)
     assert rows[first][headers.index("合计")] == sum(expected.values())
     assert rows["东岭镇中心幼儿园"][headers.index(label("untouched_draft"))] == 1
-    assert rows["东岭镇中心幼儿园"][headers.index("photo_flag")] == 1  # a newer kind, by name
+    assert rows["东岭镇中心幼儿园"][headers.index("later_kind")] == 1  # a newer kind, by name
     assert rows["东岭镇中心幼儿园"][headers.index("合计")] == 2
     assert rows["西里镇幼儿园"][headers.index("合计")] is None
     assert "没有记录上报前检查" in rows["西里镇幼儿园"][headers.index("说明")]

@@ -14,11 +14,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from gongtongti_desktop.core.checks import before_export
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.demo.builder import create_demo
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.records import reporting, stage_reports
+from gongtongti_desktop.core.upload import before_export
 from gongtongti_desktop.ui.packages.before_export_dialog import BeforeExportDialog
 from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file
 
@@ -120,6 +120,32 @@ def test_double_click_opens_the_record_too(qtbot: Any, window: MainWindow) -> No
     qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert window.diary_tab.selected_id() == line.data(0, Qt.ItemDataRole.UserRole).record_id
+
+
+def test_a_form_to_sign_back_opens_the_signed_status(qtbot: Any, window: MainWindow) -> None:
+    """A form printed in the term but not signed back is a line; it opens 签字件情况."""
+    from gongtongti_desktop.core.forms.form_data import form_data
+    from gongtongti_desktop.core.signed.printed import print_mark, record_print
+    from gongtongti_desktop.output.pdf import render_pdf
+    from gongtongti_desktop.ui.signed.status_dialog import SignedStatusDialog
+
+    store, programme = window.store, window.programme
+    roster_form = next(f for f in programme.forms if not f.periodic)
+    mark = print_mark(store, form_data(store, programme, roster_form.id))
+    render_pdf(form_data(store, programme, roster_form.id), mark)  # draws the pages' codes
+    record_print(store, mark)
+    window.daily.before_export_action.trigger()
+    dialog = window.daily.before_export_dialog
+    line = _line(dialog, "signed_form")
+    assert line.data(0, Qt.ItemDataRole.UserRole).record_id == roster_form.id
+    assert "已打印未签字" in line.text(0)
+    dialog.tree.setCurrentItem(line)
+    dialog.tree.setFocus()
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    shown = [w for w in window.findChildren(SignedStatusDialog) if w.isVisible()]
+    assert len(shown) == 1
+    shown[0].close()
 
 
 def _manifest(path: Path) -> dict[str, Any]:

@@ -63,7 +63,7 @@ MANIFEST_KEYS = frozenset(
      "period", "programme_name", "created_at", "counts", "changes", "members", "open_items",
      "signed", "photo_checks")
 )  # fmt: skip
-# 上报前检查 (core/checks/before_export.OpenItem.as_json): what was still open at export. Optional:
+# 上报前检查 (core/upload/before_export.OpenItem.as_json): what was still open at export. Optional:
 # packages written before it have none.
 OPEN_ITEM_KEYS = frozenset(("kind", "severity", "text", "record_type", "record_id", "period"))
 MAX_OPEN_ITEMS = 100_000

@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gongtongti_desktop
-from gongtongti_desktop.core.checks import before_export
-from gongtongti_desktop.core.checks.before_export import OpenItem
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.forms.form_data import note_export
 from gongtongti_desktop.core.profile import periods
@@ -31,6 +29,8 @@ from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import attachments, reporting, stage_reports
 from gongtongti_desktop.core.records.reporting import Changes
+from gongtongti_desktop.core.upload import before_export
+from gongtongti_desktop.core.upload.before_export import OpenItem
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package import format as fmt
 from gongtongti_desktop.exchange.package import photo_checks, signed_forms

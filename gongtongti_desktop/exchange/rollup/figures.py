@@ -34,7 +34,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from gongtongti_desktop.core.checks import before_export, overview, rules
+from gongtongti_desktop.core.checks import overview, rules
 from gongtongti_desktop.core.checks.overview import ActivityCounts
 from gongtongti_desktop.core.datafile.schema_tables import LINKS, REPORTED_TABLES
 from gongtongti_desktop.core.datafile.store import Store
@@ -42,6 +42,7 @@ from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme, available_programmes, get_programme
 from gongtongti_desktop.core.records import scoring
+from gongtongti_desktop.core.upload import before_export
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package import apply_records as apply_records
 from gongtongti_desktop.exchange.package.read import Package

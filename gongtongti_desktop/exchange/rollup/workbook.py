@@ -11,8 +11,8 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING
 
-from gongtongti_desktop.core.checks import before_export
 from gongtongti_desktop.core.profile.indexes import fmt_points
+from gongtongti_desktop.core.upload import before_export
 from gongtongti_desktop.exchange.rollup.counties import CountyRow, county_rows
 from gongtongti_desktop.output.files import atomic_write
 

@@ -1,4 +1,4 @@
-"""上报前检查 in the window: the list of ``core.checks.before_export`` before 导出上报包 (and from
+"""上报前检查 in the window: the list of ``core.upload.before_export`` before 导出上报包 (and from
 检查 → 上报前检查…), grouped by kind with counts.
 
 Why a list the director can act on rather than a warning text: each line names a record, and
@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongtongti_desktop.core.checks import before_export
-from gongtongti_desktop.core.checks.before_export import OpenItem
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.upload import before_export
+from gongtongti_desktop.core.upload.before_export import OpenItem
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.ui.shell.common import muted
 from gongtongti_desktop.ui.shell.period_picker import PeriodPicker

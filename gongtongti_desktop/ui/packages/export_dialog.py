@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongtongti_desktop.core.checks import before_export
-from gongtongti_desktop.core.checks.before_export import OpenItem
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.core.upload import before_export
+from gongtongti_desktop.core.upload.before_export import OpenItem
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package.format import SUFFIX
 from gongtongti_desktop.exchange.package.write import ExportResult, write_package

@@ -1,7 +1,7 @@
 """Opening the record a 上报前检查 line names: the tab that shows it, with it selected.
 
-Kept apart from the dialog so any list of ``OpenItem`` (the lead's signed-forms and photo-flag
-sources, too) opens records the same way, through the tabs' own selection methods — the
+Kept apart from the dialog so any list of ``OpenItem`` (signed forms and photo flags too) opens
+records the same way, through the tabs' own selection methods — the
 diary's ``show_activity`` (filters cleared when needed), the plan's period and ``select_item``,
 the roster section's ``select``, the stage report's period picker.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from gongtongti_desktop.core.checks.before_export import OpenItem
 from gongtongti_desktop.core.profile import periods
+from gongtongti_desktop.core.upload.before_export import OpenItem
 from gongtongti_desktop.errors import UserError
 
 DIARY_KINDS = ("month", "term", "school_year")
@@ -40,6 +40,9 @@ def open_record(window: MainWindow, item: OpenItem) -> bool:
         return _stage_report(window, item.period)
     if kind == "rule":
         return _rule(window, item)
+    if kind == "signed_form":  # a form to sign back, or changed since: 签字件情况 lists it
+        window.daily.show_signed_status()
+        return True
     window.tabs.setCurrentWidget(window.overview)
     return False
 

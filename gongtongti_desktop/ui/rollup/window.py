@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongtongti_desktop.core.checks import before_export
 from gongtongti_desktop.core.profile.indexes import fmt_points
+from gongtongti_desktop.core.upload import before_export
 from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package.format import SUFFIX
 from gongtongti_desktop.exchange.rollup.figures import KindergartenRow

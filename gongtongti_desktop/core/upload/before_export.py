@@ -20,19 +20,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gongtongti_desktop.core.checks import roster_rules, rules
+from gongtongti_desktop.core.checks import photo_flags, roster_rules, rules
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.periods import Period
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import stage_reports
+from gongtongti_desktop.core.signed import status as signed_status
 from gongtongti_desktop.core.timeutil import chinese_date
 
 WARNING, NOTE = "warning", "note"  # severity: a gap the bureau counts / a period still running
 
 # What an item points at. "rule" names a rule id and ``period`` the rule period it missed.
-ACTIVITY, PLAN_ITEM, STAGE_SUMMARY, PAIRING, RULE = (
-    "activity", "plan_item", "stage_summary", "pairing", "rule",
+# "signed_form" names a form id (its period in ``period``): it opens 签字件情况.
+ACTIVITY, PLAN_ITEM, STAGE_SUMMARY, PAIRING, RULE, SIGNED_FORM = (
+    "activity", "plan_item", "stage_summary", "pairing", "rule", "signed_form",
 )  # fmt: skip
 
 
@@ -242,12 +244,62 @@ def untouched_drafts(
     return out
 
 
+def forms_not_signed_back(
+    store: Store, programme: Programme, period: Period, today: dt.date
+) -> list[OpenItem]:
+    """Forms of the period printed but whose signed scans are not all filed back, and forms
+    whose data changed after they were signed (``core/signed/status``). A form never printed
+    is not listed: printing is the director's choice, the bureau asks for what she signs."""
+    out = []
+    for form in signed_status.signed_forms_status(store, programme, today, period=period):
+        if form.state == signed_status.PRINTED:
+            text = f"{form.line()}——签字盖章后请用“添加签字件”交回扫描件或照片"
+        elif form.state == signed_status.CHANGED:
+            changed = "；".join(form.changes[:3]) + ("……" if len(form.changes) > 3 else "")
+            text = f"{form.line()}：{changed}——请重新打印、签字后交回" if changed else form.line()
+        else:
+            continue
+        out.append(
+            OpenItem(
+                "not_signed", WARNING, text, SIGNED_FORM, form.form_id, periods.period_key(period)
+            )
+        )
+    return out
+
+
+def unanswered_photo_flags(
+    store: Store, programme: Programme, period: Period, today: dt.date
+) -> list[OpenItem]:
+    """Photo flags (``core/checks/photo_flags``) of the period's activities not yet answered
+    with a note; photos whose capture time was never read are counted in one note (reading
+    them writes, and this list only reads: the window and ``export`` read them first)."""
+    del today
+    out = []
+    for flag in photo_flags.photo_flags(store, programme, period, fill=False):
+        if flag.answered:
+            continue
+        severity = WARNING if flag.severity == "flag" else NOTE
+        text = f"[{flag.label}] {flag.line()}"
+        out.append(
+            OpenItem(
+                "photo_flag", severity, text, ACTIVITY, flag.activity_id, periods.period_key(period)
+            )
+        )
+    waiting = len(photo_flags.unfilled(store))
+    if waiting:
+        text = f"另有 {waiting} 张照片尚未读取拍摄时间（导出时读取）"
+        out.append(OpenItem("photo_flag", NOTE, text, "", "", periods.period_key(period)))
+    return out
+
+
 SOURCES: list[Source] = [
     Source("no_photos", "没有照片的帮扶活动", activities_without_photos),
     Source("late_entry", "逾期补录", late_entries),
     Source("missed_rule", "未达成的工作要求", missed_rules),
     Source("no_agreement", "未签订或未备案帮扶协议的结对", pairings_without_agreements),
     Source("untouched_draft", "未修改的起草稿", untouched_drafts),
+    Source("not_signed", "已打印未交回签字件或签字后已修改的表格", forms_not_signed_back),
+    Source("photo_flag", "尚未说明的照片提示", unanswered_photo_flags),
 ]
 
 
