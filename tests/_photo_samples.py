@@ -21,7 +21,10 @@ DATE_TIME = 0x0132
 def scene(seed: int, size: tuple[int, int] = (1200, 900), shift: int = 0) -> Image.Image:
     rnd = random.Random(seed)
     w, h = size
-    img = Image.effect_noise(size, 40).convert("RGB")
+    # seeded noise: Image.effect_noise draws from C's rand(), whose state depends on every test
+    # run before — the same scene must hash the same in any order
+    grain = Image.frombytes("L", size, rnd.randbytes(w * h)).point(lambda v: 88 + v * 80 // 255)
+    img = grain.convert("RGB")
     draw = ImageDraw.Draw(img)
     for _ in range(25):
         x, y, r = rnd.randrange(w), rnd.randrange(h), rnd.randrange(40, 250)
