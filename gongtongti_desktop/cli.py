@@ -82,9 +82,18 @@ def _period(args: argparse.Namespace, programme: Programme) -> periods.Period | 
 
 
 def cmd_window(args: argparse.Namespace) -> int:
-    from gongtongti_desktop.ui.shell.app import run_gui
+    # No cyclic garbage collection until 概览 shows (``ui.shell.app`` turns it back on then,
+    # or before any dialog): start-up builds modules, classes and widgets, not garbage, and
+    # the collector's ~50 passes over them cost ~6 ms before the director sees her data.
+    import gc
 
-    return run_gui(Path(args.data) if args.data else None, getattr(args, "package", None))
+    gc.disable()
+    try:
+        from gongtongti_desktop.ui.shell.app import run_gui
+
+        return run_gui(Path(args.data) if args.data else None, getattr(args, "package", None))
+    finally:
+        gc.enable()
 
 
 OPENED_SUFFIXES = (".gtdb", ".gtt")

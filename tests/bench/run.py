@@ -120,6 +120,12 @@ def startup_rows(ten: Path, tmp: Path, rep: Repeats, notes: list[str]) -> tuple[
             met=result.ours <= 1.5 * result.bare,
         ),
         Row("启动到概览显示数据（同上）", result.filled, bare, result.bare),
+        Row(
+            "启动到概览显示数据所用 CPU（同上，各线程合计）",
+            result.filled_cpu,
+            "空白窗口到第一帧所用 CPU",
+            result.bare_cpu,
+        ),
     ]
     say("启动：分析时间去向（-X importtime、cProfile）")
     return rows, startup_analysis(data)

@@ -57,6 +57,7 @@ class FrameSpy(QObject):
 
     def mark(self, what, window, heavy, last):
         print(what, time.monotonic(), flush=True)
+        print("CPU", what, time.process_time(), flush=True)  # all threads, this process
         if heavy is not None:
             print("LOADED", " ".join(heavy), flush=True)
         if last:
@@ -207,7 +208,10 @@ def frame_seconds(script: str, *args: str) -> dict[str, float]:
     found = dict(re.findall(r"^(FRAME|FILLED) (\S+)$", done.stdout, re.M))
     if done.returncode != 0 or "FRAME" not in found:
         raise RuntimeError(f"窗口未显示（退出码 {done.returncode}）：{done.stderr[-2000:]}")
-    return {what: float(stamp) - start for what, stamp in found.items()}
+    cpu = re.findall(r"^CPU (FRAME|FILLED) (\S+)$", done.stdout, re.M)
+    return {what: float(stamp) - start for what, stamp in found.items()} | {
+        f"cpu {what}": float(seconds) for what, seconds in cpu
+    }
 
 
 @dataclass
@@ -218,6 +222,10 @@ class Startup:
     ours_all: list[float] = field(default_factory=list)
     filled_all: list[float] = field(default_factory=list)
     bare_all: list[float] = field(default_factory=list)
+    # CPU seconds (all threads) until the same moments: on a machine busy with other work the
+    # wall-clock figures swing by 2x between runs, the CPU each process needed far less.
+    filled_cpu: float = 0.0
+    bare_cpu: float = 0.0
 
 
 def measure(data_file: Path, repeat: int) -> Startup:
@@ -225,16 +233,22 @@ def measure(data_file: Path, repeat: int) -> Startup:
     and both fill the disk cache), then ``repeat`` alternating runs."""
     frame_seconds(BARE)
     frame_seconds(OURS, str(data_file))
-    bare, ours, filled = [], [], []
+    bare, ours, filled, bare_cpu, filled_cpu = [], [], [], [], []
     for _ in range(repeat):
-        bare.append(frame_seconds(BARE)["FRAME"])
+        run = frame_seconds(BARE)
+        bare.append(run["FRAME"])
+        bare_cpu.append(run["cpu FRAME"])
         run = frame_seconds(OURS, str(data_file))
         if "FILLED" not in run:
             raise RuntimeError("程序窗口画出了第一帧，却没有显示数据文件")
         ours.append(run["FRAME"])
         filled.append(run["FILLED"])
+        filled_cpu.append(run["cpu FILLED"])
     median = statistics.median
-    return Startup(median(ours), median(filled), median(bare), ours, filled, bare)
+    return Startup(
+        median(ours), median(filled), median(bare), ours, filled, bare,
+        filled_cpu=median(filled_cpu), bare_cpu=median(bare_cpu),
+    )  # fmt: skip
 
 
 @dataclass

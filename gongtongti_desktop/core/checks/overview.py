@@ -136,6 +136,8 @@ def counts_by_month(
 
 @dataclass(frozen=True)
 class LastExport:
+    """When and where the last 上报包 was exported: 概览 shows whether the latest is sent."""
+
     at: dt.datetime | None  # local time; None when the setting is not a valid time
     at_text: str  # as stored, shown when it cannot be parsed
     path: str

@@ -21,6 +21,8 @@ from gongtongti_desktop.core.profile.roster_specs import RosterRule
 
 @dataclass(frozen=True)
 class Finding:
+    """One gap a roster rule found, worded for the director, with the pairing it names."""
+
     rule: RosterRule
     subject: str  # "结对“城关实验幼儿园 — 东岭镇学区”", "2024—2025学年 城关实验幼儿园"
     text: str  # what is missing

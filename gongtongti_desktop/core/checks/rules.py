@@ -41,6 +41,8 @@ STATUS_TEXT = {
 
 @dataclass(frozen=True)
 class RuleResult:
+    """A rule counted over one period: the figure, what counted, and its deadline and status."""
+
     rule: Rule
     period: Period
     count: int

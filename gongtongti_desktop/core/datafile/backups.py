@@ -48,6 +48,8 @@ COUNTED = (("activity", "活动"), ("plan_item", "计划事项"), ("kindergarten
 
 @dataclass(frozen=True)
 class BackupInfo:
+    """A backup file with when and why it was made, as 备份与恢复 lists it."""
+
     path: Path
     made_at: dt.datetime
     reason: str

@@ -28,6 +28,8 @@ _Identity = tuple[tuple[int, int, bytes] | None, ...]
 
 @dataclass
 class _Check:
+    """One early check: the file as it was when the check began, and the answer once done."""
+
     identity: _Identity
     ok: bool = False
     done: threading.Event = field(default_factory=threading.Event)

@@ -132,6 +132,8 @@ class Holder:
 
 @dataclass
 class _Held:
+    """A data file lock this process holds, and how many holders share it."""
+
     fd: int
     count: int
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # periods holds the dates in its Calendar: imported there, no
 
 @dataclass(frozen=True)
 class Stage:
+    """A stage of the programme (启动、实施、总结 …) with the dates its notice gives, if any."""
+
     name: str
     start: dt.date | None = None  # None: the notice gives no date
     end: dt.date | None = None
@@ -45,6 +47,8 @@ class Stage:
 
 @dataclass(frozen=True)
 class ProgrammeDates:
+    """The programme's span and stages as its notice dates them: 概览 says where today lies."""
+
     start: dt.date | None = None
     end: dt.date | None = None
     stages: tuple[Stage, ...] = ()

@@ -62,6 +62,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Index:
+    """One assessment index (考核细则) of a programme, as its profile describes it."""
+
     id: str
     label: str
     title: str

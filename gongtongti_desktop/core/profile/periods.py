@@ -23,6 +23,9 @@ PeriodKind = Literal["month", "term", "school_year", "year"]
 
 @dataclass(frozen=True)
 class Calendar:
+    """How a programme cuts up its school year: term start, plan rows, report deadlines differ
+    from notice to notice."""
+
     autumn_start: int = 9  # month the autumn term (and the school year) starts
     plan_rows: tuple[tuple[int, ...], ...] = tuple(
         (m,) for m in (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8)
@@ -61,6 +64,8 @@ class Calendar:
 
 @dataclass(frozen=True)
 class Period:
+    """A month, term, school year or calendar year: what a rule or a form counts over."""
+
     kind: PeriodKind
     start: dt.date  # first day
     end: dt.date  # last day

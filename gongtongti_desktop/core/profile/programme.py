@@ -45,6 +45,8 @@ FIELD_KINDS = ("short", "wide", "long")
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a printed table form, bound to what fills it."""
+
     title: str
     bind: str
     width: float = 1.0
@@ -55,6 +57,8 @@ class Column:
 
 @dataclass(frozen=True)
 class HeaderField:
+    """A line above a printed form (园名, 填表人 …): filled in, or left blank to sign by hand."""
+
     label: str
     bind: str = ""  # empty: a blank line to fill in by hand (e.g. a signature)
 
@@ -76,6 +80,8 @@ class RecordField:
 
 @dataclass(frozen=True)
 class FormSpec:
+    """One printable form as the programme's profile lays it out (every notice has its own)."""
+
     id: str
     label: str
     title: str  # may hold {header field} placeholders, filled in when printing
@@ -138,12 +144,17 @@ def fill_title(title: str, values: dict[str, str], blank: str = "") -> str:
 
 @dataclass(frozen=True)
 class Roles:
+    """What the programme calls its two sides: each notice words them its own way."""
+
     lead: str
     partners: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Programme:
+    """A programme (方案) loaded from its profile folder: its notice, wording, rules, indexes
+    and forms — everything that differs between the county notices."""
+
     id: str
     name: str
     region: str

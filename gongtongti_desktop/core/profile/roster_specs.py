@@ -25,6 +25,9 @@ BALANCES = ("", "same", "no_fewer")
 
 @dataclass(frozen=True)
 class RosterRule:
+    """A rule about the roster itself (exchanges, mentor pairs, agreements), checked against
+    the pairings rather than counted from activities."""
+
     id: str
     label: str
     check: str  # one of CHECKS

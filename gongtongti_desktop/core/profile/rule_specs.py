@@ -27,6 +27,8 @@ PER_TEXT = {"month": "每月", "term": "每学期", "school_year": "每学年", 
 
 @dataclass(frozen=True)
 class Rule:
+    """One counted requirement of a notice (e.g. 每月至少一次帮扶活动), read from the profile."""
+
     id: str
     label: str
     per: PeriodKind

@@ -16,6 +16,8 @@ from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable
 
 @dataclass(frozen=True)
 class CountyTarget:
+    """One county's part of a city-wide target, as the notice sets it per county."""
+
     name: str
     helpers: int  # 参与帮扶 (帮扶园)
     helped: int  # 被帮扶
@@ -23,6 +25,8 @@ class CountyTarget:
 
 @dataclass(frozen=True)
 class Target:
+    """A year's coverage target set by the notice: how many kindergartens take part."""
+
     year: int
     kindergartens: int  # 共N所 (city-wide)
     share: int  # 参与占比 N% of the rural kindergartens

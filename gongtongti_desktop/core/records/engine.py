@@ -43,6 +43,8 @@ FieldKind = Literal[
 
 @dataclass(frozen=True)
 class Field:
+    """One field of a record type: how it is edited, checked and stored."""
+
     name: str
     label: str
     kind: FieldKind
@@ -65,6 +67,9 @@ Describe = Callable[[Store, dict[str, Any]], str]
 
 @dataclass(frozen=True)
 class RecordType:
+    """A kind of record described as data, so one engine lists, edits, checks and deletes
+    every kind the same way."""
+
     table: str
     label: str
     fields: tuple[Field, ...]

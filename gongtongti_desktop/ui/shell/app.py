@@ -5,6 +5,7 @@ resort for unexpected errors (a message, the details in a log file, never a trac
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 import traceback
 from pathlib import Path
@@ -93,19 +94,23 @@ def obtain_store(path: Path) -> tuple[Store, Programme] | None:
     from gongtongti_desktop.ui.shell import fit
     from gongtongti_desktop.ui.shell.main_window import DATA_FILE_FILTER, open_data_file
 
+    def before_dialog() -> None:
+        fit.ensure()
+        gc.enable()  # off for start-up (cli.cmd_window); a dialog may stay open for minutes
+
     while True:
         if not path.exists():
-            fit.ensure()
+            before_dialog()
             return run_first_run(path)
         try:
             return open_data_file(path)
         except DamagedFileError as exc:
-            fit.ensure()
+            before_dialog()
             if data_file_guard.offer_backup(None, path, exc):
                 continue
             choice = ask_after_failure(exc.message)
         except UserError as exc:
-            fit.ensure()
+            before_dialog()
             choice = ask_after_failure(exc.message)
         from PySide6.QtWidgets import QFileDialog
 
@@ -198,11 +203,20 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> N
     from gongtongti_desktop.ui.shell.first_paint import after_first_paint
 
     early_check.start(path)  # checked for damage while the data file's modules load
-    opened = obtain_store(path)
+    opened, attached = None, False
+    try:
+        opened = obtain_store(path)
+        if opened is not None:
+            window.attach(*opened)
+            attached = True
+    finally:  # garbage collection, off for start-up (cli.cmd_window): on once 概览 shows,
+        if attached:  # or at once when it will not
+            after_first_paint(window, gc.enable)
+        else:
+            gc.enable()
     if opened is None:
         window.close()  # the director gave up: the last window closes, the program ends
     else:
-        window.attach(*opened)
         # Every dialog fits the screen from the frame showing 概览 on (``fit.ensure``).
         after_first_paint(window, fit.ensure)
         if package is not None:

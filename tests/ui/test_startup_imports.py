@@ -1,0 +1,60 @@
+"""What the window imports on its way to 概览, run in a fresh interpreter (the suite's own
+process has imported everything): every millisecond of it is paid before the director sees
+her data (issue 15, start-up within 1.5x a bare window)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+# The modules opening a data file and building 概览 load (ui.shell.app._open_into,
+# MainWindow.attach): the same as ``gongtongti --data FILE`` loads before 概览 shows.
+OPENING = (
+    "gongtongti_desktop.cli",
+    "gongtongti_desktop.ui.shell.app",
+    "gongtongti_desktop.ui.shell.main_window",
+    "gongtongti_desktop.core.datafile.early_check",
+    "gongtongti_desktop.core.datafile.store",
+    "gongtongti_desktop.core.profile.programme",
+    "gongtongti_desktop.ui.datafile.data_file_guard",
+    "gongtongti_desktop.ui.overview.tab",
+)
+
+_PROBE = """
+import dataclasses, importlib, json, sys
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+undocumented = sorted(  # dataclasses writes "Name(field: type, ...)" where none was given
+    f"{cls.__module__}.{cls.__qualname__}"
+    for module in list(sys.modules.values())
+    if getattr(module, "__name__", "").startswith("gongtongti_desktop")
+    for cls in vars(module).values()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+    and cls.__module__ == module.__name__
+    and (cls.__doc__ or "").startswith(cls.__name__ + "(")
+)
+print(json.dumps({"modules": sorted(sys.modules), "undocumented": undocumented}))
+"""
+
+
+def _opening_imports() -> dict[str, list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *OPENING], check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_opening_loads_no_openssl_hash() -> None:
+    """The parsed-profile cache hashes with CPython's own SHA-256: hashlib would load
+    OpenSSL (~5 ms) before 概览 shows."""
+    loaded = set(_opening_imports()["modules"])
+    assert "gongtongti_desktop.core.profile.toml_cache" in loaded
+    assert not {"hashlib", "_hashlib"} & loaded
+
+
+def test_dataclasses_on_the_way_to_the_overview_have_docstrings() -> None:
+    """A dataclass without a docstring gets one made from ``inspect.signature`` when its
+    module is imported (~0.5 ms each on the target laptop): every one on the start-up path
+    carries its own."""
+    assert _opening_imports()["undocumented"] == []
