@@ -25,11 +25,14 @@ from typing import Any
 from gongtongti_desktop.core.paths import user_cache_dir
 
 # CPython's own SHA-256, the same digest: hashlib would load OpenSSL, ~5 ms of every start-up
-# before 概览 shows. Python 3.12 renamed the module; hashlib there.
+# before 概览 shows. Python 3.12 renamed the module _sha2 (the Windows build's 3.13 has that).
 try:
     from _sha256 import sha256
 except ImportError:
-    from hashlib import sha256
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found, no-redef]
+    except ImportError:
+        from hashlib import sha256  # type: ignore[assignment]
 
 FORMAT = 2
 MAX_ENTRIES = 256  # a few profiles' files and their recent edits
