@@ -46,6 +46,7 @@ SHRINK_TITLE = 0.75  # and a title up to 25 % smaller rather than wrap it
 TEXT_PIECE = 6 * BODY_LEADING  # a long text is cut into pieces this tall, to break between
 
 _SPACES = re.compile(" {2,}")
+_NO_ROOM = 0x7FFFFFFF  # the height reportlab answers for a width that holds no character
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
@@ -73,7 +74,33 @@ def markup(text: str) -> str:
     return "<br/>".join(lines)
 
 
-class _BoldParagraph(Paragraph):
+class CellParagraph(Paragraph):
+    """A table cell's paragraph that lays its lines out once per width.
+
+    Why: a cell is wrapped to measure its row's height (output/pdf_tables) and then again,
+    at the same width, when the table draws it — breaking a Chinese text into lines is most
+    of the cost of a form (附件4: some 120 cells, each wrapped twice). reportlab's ``wrap``
+    depends on the width alone (not on the height offered), so a second call at the same
+    width returns the lines already broken. ``split`` forgets them: its pieces are new
+    paragraphs, and reportlab may re-wrap this one while splitting it."""
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        at = self._wrapped_at
+        if at is not None and abs(at - availWidth) < 1e-9:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        # A width too small for one character is answered without laying out: not kept.
+        self._wrapped_at = availWidth if size[1] != _NO_ROOM else None
+        return size
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._wrapped_at = None
+        return super().split(availWidth, availHeight)
+
+
+class _BoldParagraph(CellParagraph):
     """A paragraph whose glyphs are also stroked: bold from a font that has no bold face."""
 
     stroke = 0.3
@@ -386,7 +413,7 @@ class Styles:
         style = self._cell_style(align, size, cjk)
         if bold:
             return bold_paragraph(text, style, 0.25)
-        return Paragraph(markup(text), style)
+        return CellParagraph(markup(text), style)
 
 
 def text_pieces(text: str, style: ParagraphStyle, width: float) -> list[Paragraph]:
