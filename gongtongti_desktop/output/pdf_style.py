@@ -19,6 +19,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag
 
 from gongtongti_desktop.output import linebreak
 from gongtongti_desktop.output.codes import draw_code
@@ -337,6 +339,10 @@ class Styles:
             wordWrap="CJK",
         )
         self._cells: dict[tuple[str, float, bool], ParagraphStyle] = {}
+        # Parsed markup of the cells set so far, by (markup, style name): a form repeats
+        # many cell texts ("", "10", a partner's name on each of its rows; 附件4 holds 155
+        # cells, 74 different), and reportlab's markup parser is a third of a cell's cost.
+        self._frags: dict[tuple[str, str], list[ParaFrag]] = {}
         self.label = ParagraphStyle(
             "label", parent=self.base, fontSize=LABEL_SIZE, leading=LABEL_SIZE * 1.4
         )
@@ -413,7 +419,26 @@ class Styles:
         style = self._cell_style(align, size, cjk)
         if bold:
             return bold_paragraph(text, style, 0.25)
-        return CellParagraph(markup(text), style)
+        return self._paragraph(markup(text), style)
+
+    def _paragraph(self, marked: str, style: ParagraphStyle) -> CellParagraph:
+        """``CellParagraph(marked, style)``, the markup parsed once per form. Each paragraph
+        gets copies of the fragments (reportlab changes a fragment's text while laying out)."""
+        key = (marked, style.name)
+        known = self._frags.get(key)
+        if known is None:
+            para = CellParagraph(marked, style)
+            self._frags[key] = [_copy_frag(frag) for frag in para.frags]
+            return para
+        para = CellParagraph(marked, style, frags=[_copy_frag(frag) for frag in known])
+        para.text = cleanBlockQuotedText(marked)  # as the parsing constructor sets it
+        return para
+
+
+def _copy_frag(frag: ParaFrag) -> ParaFrag:
+    """A fragment's own copy, its lists (links, underlines) copied too."""
+    lists = {k: list(v) for k, v in frag.__dict__.items() if isinstance(v, list)}
+    return frag.clone(**lists)
 
 
 def text_pieces(text: str, style: ParagraphStyle, width: float) -> list[Paragraph]:

@@ -1,10 +1,12 @@
-"""A table cell is broken into lines once per width: the same lines, fewer layouts, and the
-printed form byte for byte what it was when every wrap laid the text out again."""
+"""A table cell is broken into lines once per width and its markup parsed once per form: the
+same lines, fewer layouts and parses, and the printed form byte for byte what it was when
+every cell was parsed and every wrap laid the text out again."""
 
 from __future__ import annotations
 
 import pytest
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paraparser import ParaParser
 
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.forms.form_data import form_data
@@ -76,11 +78,34 @@ def test_no_room_is_not_kept(styles: Styles, monkeypatch: pytest.MonkeyPatch) ->
     assert len(laid) == 1
 
 
+def test_repeated_text_parsed_once(styles: Styles, monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    plain = ParaParser.parse
+
+    def counted(self: ParaParser, text: str, style: object) -> object:
+        parsed.append(text)
+        return plain(self, text, style)
+
+    monkeypatch.setattr(ParaParser, "parse", counted)
+    first = styles.cell(TEXT, "left", 120)
+    again = styles.cell(TEXT, "left", 120)
+    other = styles.cell(TEXT, "center", 120)  # another style: parsed on its own
+    assert len(parsed) == 2
+    assert again.text == first.text and again.style is first.style
+    assert again.frags is not first.frags
+    assert all(a is not b for a, b in zip(again.frags, first.frags, strict=True))
+    assert [f.__dict__ for f in again.frags] == [f.__dict__ for f in first.frags]
+    assert other.wrap(112, 1e6)[1] == first.wrap(112, 1e6)[1] == again.wrap(112, 1e6)[1]
+    first.frags[0].text = "改"  # laying out one cell never changes another
+    assert again.frags[0].text != "改"
+    assert styles.cell(TEXT, "left", 120).frags[0].text == again.frags[0].text
+
+
 @pytest.mark.parametrize("form_id", ["annex1", "annex2", "annex3", "annex4"])
 def test_form_unchanged(
     form_id: str, yiyuan_demo: tuple[Store, Programme], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every annex as the plain paragraph (a layout on every wrap) would print it."""
+    """Every annex as plain paragraphs (a parse per cell, a layout per wrap) print it."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1727654400")
     store, programme = yiyuan_demo
     data = form_data(store, programme, form_id, today=store.today())
@@ -88,6 +113,9 @@ def test_form_unchanged(
     cached = render_pdf(data)
     cached_layouts = len(laid)
     monkeypatch.setattr(pdf_style.CellParagraph, "wrap", Paragraph.wrap)
+    monkeypatch.setattr(
+        Styles, "_paragraph", lambda self, marked, style: CellParagraph(marked, style)
+    )
     laid.clear()
     assert render_pdf(data) == cached
     assert cached_layouts < len(laid)
