@@ -52,7 +52,8 @@ def _encoder() -> ModuleType:
         return loaded
     path = Path(reportlab.__file__).parent / "graphics" / "barcode" / "qrencoder.py"
     spec = importlib.util.spec_from_file_location(f"{__name__}._qrencoder", path)
-    if spec is None or spec.loader is None:  # reportlab moved it: fall back to the package
+    if spec is None or spec.loader is None or not path.is_file():
+        # reportlab moved it, or a packager keeps no source files: the package's own import
         return importlib.import_module(_ENCODER)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -94,3 +94,18 @@ def test_png_reads_back() -> None:
     assert image.size == ((21 + 2 * codes.QUIET) * 8,) * 2
     read = [r.text for r in zxingcpp.read_barcodes(image) if r.valid]
     assert read == [TEXTS[1]]
+
+
+def test_encoder_without_its_source_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A packager that keeps no .py files: the encoder comes from the package's own import."""
+    import reportlab
+
+    expected = codes.qr_modules(TEXTS[0])
+    monkeypatch.setattr(reportlab, "__file__", str(tmp_path / "reportlab" / "__init__.py"))
+    monkeypatch.delitem(sys.modules, codes._ENCODER, raising=False)
+    codes._encoder.cache_clear()
+    try:
+        assert codes.qr_modules(TEXTS[0]) == expected
+        assert codes._encoder() is sys.modules[codes._ENCODER]
+    finally:
+        codes._encoder.cache_clear()
