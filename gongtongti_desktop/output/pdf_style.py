@@ -19,6 +19,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag
 
 from gongtongti_desktop.output import linebreak
 from gongtongti_desktop.output.codes import draw_code
@@ -46,6 +48,7 @@ SHRINK_TITLE = 0.75  # and a title up to 25 % smaller rather than wrap it
 TEXT_PIECE = 6 * BODY_LEADING  # a long text is cut into pieces this tall, to break between
 
 _SPACES = re.compile(" {2,}")
+_NO_ROOM = 0x7FFFFFFF  # the height reportlab answers for a width that holds no character
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
@@ -73,7 +76,33 @@ def markup(text: str) -> str:
     return "<br/>".join(lines)
 
 
-class _BoldParagraph(Paragraph):
+class CellParagraph(Paragraph):
+    """A table cell's paragraph that lays its lines out once per width.
+
+    Why: a cell is wrapped to measure its row's height (output/pdf_tables) and then again,
+    at the same width, when the table draws it — breaking a Chinese text into lines is most
+    of the cost of a form (附件4: some 120 cells, each wrapped twice). reportlab's ``wrap``
+    depends on the width alone (not on the height offered), so a second call at the same
+    width returns the lines already broken. ``split`` forgets them: its pieces are new
+    paragraphs, and reportlab may re-wrap this one while splitting it."""
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        at = self._wrapped_at
+        if at is not None and abs(at - availWidth) < 1e-9:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        # A width too small for one character is answered without laying out: not kept.
+        self._wrapped_at = availWidth if size[1] != _NO_ROOM else None
+        return size
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._wrapped_at = None
+        return super().split(availWidth, availHeight)
+
+
+class _BoldParagraph(CellParagraph):
     """A paragraph whose glyphs are also stroked: bold from a font that has no bold face."""
 
     stroke = 0.3
@@ -310,6 +339,10 @@ class Styles:
             wordWrap="CJK",
         )
         self._cells: dict[tuple[str, float, bool], ParagraphStyle] = {}
+        # Parsed markup of the cells set so far, by (markup, style name): a form repeats
+        # many cell texts ("", "10", a partner's name on each of its rows; 附件4 holds 155
+        # cells, 74 different), and reportlab's markup parser is a third of a cell's cost.
+        self._frags: dict[tuple[str, str], list[ParaFrag]] = {}
         self.label = ParagraphStyle(
             "label", parent=self.base, fontSize=LABEL_SIZE, leading=LABEL_SIZE * 1.4
         )
@@ -386,7 +419,26 @@ class Styles:
         style = self._cell_style(align, size, cjk)
         if bold:
             return bold_paragraph(text, style, 0.25)
-        return Paragraph(markup(text), style)
+        return self._paragraph(markup(text), style)
+
+    def _paragraph(self, marked: str, style: ParagraphStyle) -> CellParagraph:
+        """``CellParagraph(marked, style)``, the markup parsed once per form. Each paragraph
+        gets copies of the fragments (reportlab changes a fragment's text while laying out)."""
+        key = (marked, style.name)
+        known = self._frags.get(key)
+        if known is None:
+            para = CellParagraph(marked, style)
+            self._frags[key] = [_copy_frag(frag) for frag in para.frags]
+            return para
+        para = CellParagraph(marked, style, frags=[_copy_frag(frag) for frag in known])
+        para.text = cleanBlockQuotedText(marked)  # as the parsing constructor sets it
+        return para
+
+
+def _copy_frag(frag: ParaFrag) -> ParaFrag:
+    """A fragment's own copy, its lists (links, underlines) copied too."""
+    lists = {k: list(v) for k, v in frag.__dict__.items() if isinstance(v, list)}
+    return frag.clone(**lists)
 
 
 def text_pieces(text: str, style: ParagraphStyle, width: float) -> list[Paragraph]:
