@@ -394,7 +394,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from gongtongti_desktop.core.checks.daily import empty_roster_hint
 
         first = empty_roster_hint(store)
-        from gongtongti_desktop.cli_photos import photo_check_lines
+        from gongtongti_desktop.cli_check import photo_check_lines
 
         photo_lines = photo_check_lines(Path(args.data), store, programme, _held)
     _out(f"数据文件：{args.data}（方案：{programme.name}，数据版本 {version}）")
@@ -419,13 +419,9 @@ def _before_export(args: argparse.Namespace, day: dt.date | None) -> int:
     """上报前检查 (core.upload.before_export): a list, not a verdict — exit 0 when printed."""
     store, programme = _open(args)
     with store:
-        from gongtongti_desktop.core.profile import periods
-        from gongtongti_desktop.core.upload import before_export
+        from gongtongti_desktop.cli_check import before_export_lines
 
-        today = day or store.today()
-        period = _period(args, programme) or periods.term_of(programme.calendar, today)
-        items = before_export.open_items(store, programme, period, today)
-        lines = before_export.report_lines(store, programme, period, items)
+        lines = before_export_lines(store, programme, _period(args, programme), day)
     for line in lines:
         _out(line)
     return EXIT_OK

@@ -1,9 +1,11 @@
-"""``gongtongti check``'s photo lines (照片核对): the photo flags of core/checks/photo_flags in
-the command's words. Apart from cli.py (near its size limit); it imports only core.
+"""``gongtongti check``'s lists in the command's words: the photo lines (照片核对, the flags of
+core/checks/photo_flags) and ``check --before-export`` (上报前检查, core/upload/before_export).
+Apart from cli.py (near its size limit); it imports only core.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +13,7 @@ from gongtongti_desktop.errors import UserError
 
 if TYPE_CHECKING:
     from gongtongti_desktop.core.datafile.store import Store
+    from gongtongti_desktop.core.profile.periods import Period
     from gongtongti_desktop.core.profile.programme import Programme
 
 
@@ -50,3 +53,16 @@ def photo_check_lines(
     if waiting:
         lines.append(f"  另有 {waiting} 张照片尚未读取拍摄时间（{why}，下次检查时读取）")
     return lines
+
+
+def before_export_lines(
+    store: Store, programme: Programme, period: Period | None, day: dt.date | None
+) -> list[str]:
+    """上报前检查 for ``period`` (default: the term of ``day`` or today): grouped, with counts."""
+    from gongtongti_desktop.core.profile import periods
+    from gongtongti_desktop.core.upload import before_export
+
+    today = day or store.today()
+    period = period or periods.term_of(programme.calendar, today)
+    items = before_export.open_items(store, programme, period, today)
+    return before_export.report_lines(store, programme, period, items)
