@@ -210,7 +210,7 @@ def search_rows(diary_file: Path, tmp: Path, rep: Repeats, notes: list[str]) -> 
     )
     notes.append(
         "搜索与内存用 diary_bench 的生成器（tests/ui/_diary_data.py）生成的 100 000 条活动；"
-        "内存为子进程的 ru_maxrss（resource 模块），程序先预热一次（当日备份）。"
+        "内存为子进程自己的峰值（/proc/self/status 的 VmHWM；ru_maxrss 会带上测试进程自己更高的峰值），程序先预热一次（当日备份）。"
     )
     return rows
 
