@@ -65,3 +65,23 @@ def user_cache_dir() -> Path | None:
         return home / "Library" / "Caches" / "gongtongti"
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
     return (Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".cache") / "gongtongti"
+
+
+def write_cache_file(path: Path, blob: bytes) -> None:
+    """Write a file of ``user_cache_dir`` whole or not at all (beside itself, then renamed); a
+    read-only or missing folder is no error: a cache only saves time."""
+    import contextlib
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)

@@ -18,12 +18,10 @@ glyph→characters map only when text shaping asks for it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import zlib
 from array import array
 from collections.abc import Iterator, Sequence
@@ -35,7 +33,7 @@ from reportlab import Version as REPORTLAB_VERSION
 from reportlab import rl_config
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
-from gongtongti_desktop.core.paths import user_cache_dir
+from gongtongti_desktop.core.paths import user_cache_dir, write_cache_file
 
 CACHE_FORMAT = 2
 # What extractInfo computes that is not kept: a closure rebuilt from unitsPerEm, a read pointer.
@@ -249,7 +247,7 @@ class CachedFace(TTFontFace):
         if not _round_trips(body, found):
             return
         blob = marshal.dumps((key, zlib.adler32(body), body))
-        _write_atomically(self._cache, blob)  # type: ignore[arg-type]
+        write_cache_file(self._cache, blob)  # type: ignore[arg-type]
 
 
 def _unpack(data: bytes, key: tuple[Any, ...]) -> dict[str, Any] | None:
@@ -302,22 +300,6 @@ def _round_trips(body: bytes, found: dict[str, Any]) -> bool:
 
 def _same(a: Any, b: Any) -> bool:
     return marshal.dumps(a, 2) == marshal.dumps(b, 2)
-
-
-def _write_atomically(path: Path, blob: bytes) -> None:
-    """Write the cache file whole or not at all; a read-only or missing folder is no error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".font-", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(temp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
 
 
 class CachedTTFont(TTFont):

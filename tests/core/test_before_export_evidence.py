@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from _photo_samples import save, scene
@@ -14,9 +13,10 @@ from gongtongti_desktop.core.checks import photo_flags
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme, get_programme
-from gongtongti_desktop.core.records import attachments, diary, engine, roster
+from gongtongti_desktop.core.records import attachments, roster
 from gongtongti_desktop.core.signed import filing
 from gongtongti_desktop.core.upload import before_export
+from tests.core.conftest import save_activity
 
 
 def _kind(items: list[before_export.OpenItem], kind: str) -> list[before_export.OpenItem]:
@@ -51,21 +51,11 @@ def test_a_printed_form_is_open_until_signed_and_again_when_its_data_changes(
     assert before_export.kind_label("not_signed") in before_export.grouped_lines([item])[0]
 
 
-def _activity(store: Store, programme: Programme, kgs: dict[str, str], **values: Any) -> str:
-    base = {
-        "day": "2024-10-15", "kind": "送教下乡", "title": "送教下乡：大班科学",
-        "mode": "线下", "host_id": kgs["core"], "receiver_ids": [kgs["partner"]],
-        "participant_ids": [kgs["person"]], "headcount": "25",
-    }  # fmt: skip
-    assert diary.ACTIVITY  # registers the activity record type
-    return engine.save_record(store, programme, "activity", {**base, **values})
-
-
 def test_unanswered_photo_flags_of_the_period_are_open_items(
     store: Store, programme: Programme, kgs: dict[str, str], tmp_path: Path
 ) -> None:
-    october = _activity(store, programme, kgs, day="2024-10-15", title="十月送教")
-    november = _activity(store, programme, kgs, day="2024-11-20", title="十一月送教")
+    october = save_activity(store, programme, kgs, day="2024-10-15", title="十月送教")
+    november = save_activity(store, programme, kgs, day="2024-11-20", title="十一月送教")
     picture = scene(11)
     attachments.add_attachment(store, october, save(tmp_path, "a.jpg", picture, "2024-10-15"))
     reused = attachments.add_attachment(

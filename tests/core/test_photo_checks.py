@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 from _photo_samples import crop, exif_with, jpeg_bytes, save, scene
@@ -17,17 +16,8 @@ from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.photos import facts as photo_facts
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
-from gongtongti_desktop.core.records import attachments, diary, engine
-
-
-def _activity(store: Store, programme: Programme, kgs: dict[str, str], **values: Any) -> str:
-    base = {
-        "day": "2024-10-15", "kind": "送教下乡", "title": "送教下乡：大班科学",
-        "mode": "线下", "host_id": kgs["core"], "receiver_ids": [kgs["partner"]],
-        "participant_ids": [kgs["person"]], "headcount": "25",
-    }  # fmt: skip
-    assert diary.ACTIVITY  # registers the activity record type
-    return engine.save_record(store, programme, "activity", {**base, **values})
+from gongtongti_desktop.core.records import attachments, engine
+from tests.core.conftest import save_activity
 
 
 def _kinds(flags: list[photo_flags.PhotoFlag], attachment_id: str) -> set[str]:
@@ -93,7 +83,7 @@ def test_damaged_pictures_give_a_message(content: bytes, message: str) -> None:
 def test_truncated_jpeg_and_bomb_are_noted_not_crashed(
     store: Store, programme: Programme, kgs: dict[str, str], tmp_path: Path
 ) -> None:
-    act = _activity(store, programme, kgs)
+    act = save_activity(store, programme, kgs)
     whole = jpeg_bytes(scene(1))
     cut = tmp_path / "半张.jpg"
     cut.write_bytes(whole[: len(whole) // 3])
@@ -114,7 +104,7 @@ def test_capture_date_window_follows_the_profile(
     store: Store, programme: Programme, kgs: dict[str, str], tmp_path: Path
 ) -> None:
     assert programme.calendar.photo_days == 3
-    act = _activity(store, programme, kgs, day="2024-10-15")
+    act = save_activity(store, programme, kgs, day="2024-10-15")
     on_day = attachments.add_attachment(store, act, save(tmp_path, "a.jpg", scene(1), "2024-10-15"))
     edge = attachments.add_attachment(store, act, save(tmp_path, "b.jpg", scene(2), "2024-10-18"))
     late = attachments.add_attachment(store, act, save(tmp_path, "c.jpg", scene(3), "2024-10-19"))
@@ -135,10 +125,10 @@ def test_same_photo_on_another_day_or_kindergarten_is_flagged(
     store: Store, programme: Programme, kgs: dict[str, str], tmp_path: Path
 ) -> None:
     base = scene(7)
-    first = _activity(store, programme, kgs, day="2024-10-15", title="十月送教")
-    same_day = _activity(store, programme, kgs, day="2024-10-15", title="同日另一条记录")
-    later = _activity(store, programme, kgs, day="2024-11-20", title="十一月送教")
-    other_host = _activity(
+    first = save_activity(store, programme, kgs, day="2024-10-15", title="十月送教")
+    same_day = save_activity(store, programme, kgs, day="2024-10-15", title="同日另一条记录")
+    later = save_activity(store, programme, kgs, day="2024-11-20", title="十一月送教")
+    other_host = save_activity(
         store,
         programme,
         kgs,
@@ -170,8 +160,8 @@ def test_same_photo_on_another_day_or_kindergarten_is_flagged(
 
 def test_threshold_is_the_boundary(store: Store, programme: Programme, kgs: dict[str, str], tmp_path: Path) -> None:  # fmt: skip
     """Hashes exactly NEAR_BITS apart are the same photo; one bit more are not."""
-    one = _activity(store, programme, kgs, day="2024-10-15")
-    two = _activity(store, programme, kgs, day="2024-11-15")
+    one = save_activity(store, programme, kgs, day="2024-10-15")
+    two = save_activity(store, programme, kgs, day="2024-11-15")
     a = attachments.add_attachment(store, one, save(tmp_path, "a.jpg", scene(1), "2024-10-15"))
     b = attachments.add_attachment(store, two, save(tmp_path, "b.jpg", scene(2), "2024-11-15"))
     base = 0x0123456789ABCDEF
@@ -204,7 +194,7 @@ def test_near_pairs_finds_every_pair_within_the_bits() -> None:
 def test_answer_is_an_operation_with_changes_and_undoable(
     store: Store, programme: Programme, kgs: dict[str, str], tmp_path: Path
 ) -> None:
-    act = _activity(store, programme, kgs, day="2024-10-15")
+    act = save_activity(store, programme, kgs, day="2024-10-15")
     photo = attachments.add_attachment(store, act, save(tmp_path, "a.jpg", scene(1), "2024-09-01"), "合影")  # fmt: skip
     with engine.recording(store) as journal:
         photo_flags.answer_flag(store, programme, photo, "相机日期设置错误，实为当天拍摄")
@@ -224,7 +214,7 @@ def test_answer_is_an_operation_with_changes_and_undoable(
 def test_photos_attached_before_are_filled_lazily_in_batches(
     store: Store, programme: Programme, kgs: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # fmt: skip
-    act = _activity(store, programme, kgs, day="2024-10-15")
+    act = save_activity(store, programme, kgs, day="2024-10-15")
     ids = [
         attachments.add_attachment(store, act, save(tmp_path, f"{i}.jpg", scene(i), "2024-10-01"))
         for i in range(5)
@@ -263,8 +253,8 @@ def test_pictures_without_detail_are_never_duplicates(
     store: Store, programme: Programme, kgs: dict[str, str], tmp_path: Path
 ) -> None:
     """Two black frames (or blank pages) hash alike; they say nothing about reuse."""
-    one = _activity(store, programme, kgs, day="2024-10-15")
-    two = _activity(store, programme, kgs, day="2024-11-15")
+    one = save_activity(store, programme, kgs, day="2024-10-15")
+    two = save_activity(store, programme, kgs, day="2024-11-15")
     black = Image.new("RGB", (800, 600))
     a = attachments.add_attachment(store, one, save(tmp_path, "a.jpg", black, "2024-10-15"))
     b = attachments.add_attachment(store, two, save(tmp_path, "b.jpg", black.resize((400, 300)), "2024-11-15"))  # fmt: skip

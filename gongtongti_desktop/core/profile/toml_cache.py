@@ -14,15 +14,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import marshal
-import os
-import tempfile
 import threading
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gongtongti_desktop.core.paths import user_cache_dir
+from gongtongti_desktop.core.paths import user_cache_dir, write_cache_file
 
 # CPython's own SHA-256, the same digest: hashlib would load OpenSSL, ~5 ms of every start-up
 # before 概览 shows. Python 3.12 renamed the module _sha2 (the Windows build's 3.13 has that).
@@ -137,19 +135,7 @@ def _load(path: Path) -> dict[str, bytes]:
 def _store(path: Path, entries: dict[str, bytes]) -> None:
     """Write the whole store beside itself and rename it into place; failures are ignored."""
     body = marshal.dumps(entries, 2)
-    blob = marshal.dumps((FORMAT, zlib.adler32(body), body), 2)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".profiles-", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(temp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+    write_cache_file(path, marshal.dumps((FORMAT, zlib.adler32(body), body), 2))
 
 
 def forget() -> None:
