@@ -71,3 +71,34 @@ def test_unanswered_photo_flags_of_the_period_are_open_items(
         photo_flags.answer_flag(store, programme, flag.attachment_id, "同一场活动的延续，照片属实")
     assert _kind(before_export.open_items(store, programme, month), "photo_flag") == []
     assert reused  # the answered photo stays attached: a flag is never a refusal
+
+
+def test_export_reads_unread_photos_before_it_records_the_list(
+    store: Store, programme: Programme, kgs: dict[str, str], tmp_path: Path
+) -> None:
+    """A photo whose capture time was never read (attached before photo checks) is one note in
+    the list; the export reads it first, so the package records its flags, not the note."""
+    import json
+    import zipfile
+
+    from gongtongti_desktop.exchange.package.write import write_package
+
+    october = save_activity(store, programme, kgs, day="2024-10-15", title="十月送教")
+    november = save_activity(store, programme, kgs, day="2024-11-20", title="十一月送教")
+    picture = scene(12)
+    attachments.add_attachment(store, october, save(tmp_path, "a.jpg", picture, "2024-10-15"))
+    attachments.add_attachment(store, november, save(tmp_path, "b.jpg", picture, "2024-10-15"))
+    with store.atomic():
+        store.execute("DELETE FROM photo_facts")  # as a file from before photo checks
+    term = periods.term_of(programme.calendar, periods.month_period(2024, 11).start)
+    waiting = _kind(before_export.open_items(store, programme, term), "photo_flag")
+    assert [i.text for i in waiting] == [
+        "另有 1 张照片尚未读取拍摄时间（导出时读取）"
+    ]  # one file, one content hash
+    out = tmp_path / "上报.gtt"
+    write_package(store, programme, term, out)
+    with zipfile.ZipFile(out) as archive:
+        recorded = json.loads(archive.read("manifest.json"))["open_items"]
+    texts = [i["text"] for i in recorded if i["kind"] == "photo_flag"]
+    assert texts and not any("尚未读取" in t for t in texts)
+    assert any("2024-11-20" in t for t in texts)  # November's reused photo, now read

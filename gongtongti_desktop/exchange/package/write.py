@@ -105,11 +105,12 @@ def write_package(
     changes = reporting.changes_since_last(store, records)
     result = ExportResult(out, period, key, {t: len(rows) for t, rows in records.items()}, changes)
     result.warnings += _draft_warnings(records)
+    # Before the temporary file: reading the facts of older photos may take a while. And before
+    # 上报前检查, whose photo flags then count every photo.
+    checks = photo_checks.manifest_entry(store, programme, period, records)
     if open_items is None:
         open_items = before_export.open_items(store, programme, period)
     result.open_items = list(open_items)
-    # Before the temporary file: reading the facts of older photos may take a while.
-    checks = photo_checks.manifest_entry(store, programme, period, records)
     identity = {
         "programme": programme.id,
         "kindergarten": {
