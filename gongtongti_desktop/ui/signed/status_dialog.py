@@ -46,9 +46,14 @@ class SignedStatusDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["表格", "期间", "状态", "表格编号"])
         header = self.tree.header()
-        for column in range(3):  # the form's whole name, its period and state
+        # The period and the state always whole (on a small screen the state was scrolled out
+        # of sight behind a long form name); the name takes what is left, whole in its tooltip.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 110)
+        header.setStretchLastSection(False)
         self.tree.setWordWrap(True)
         self.counts = QLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -81,10 +86,12 @@ class SignedStatusDialog(QDialog):
             title = status.title + ("（空白表）" if status.blank else "")
             item = QTreeWidgetItem([title, status.period_label, state, "、".join(status.codes)])
             item.setData(0, Qt.ItemDataRole.UserRole, n)
+            item.setToolTip(0, title)
+            item.setToolTip(3, "\n".join(status.codes))
             if status.state in COLOURS:
                 item.setForeground(2, QBrush(QColor(COLOURS[status.state])))
             for change in status.changes:
-                QTreeWidgetItem(item, [change])
+                QTreeWidgetItem(item, [change]).setFirstColumnSpanned(True)
             self.tree.addTopLevelItem(item)
             item.setExpanded(bool(status.changes))
         counts = status_counts(statuses)
