@@ -565,7 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from gongtongti_desktop import cli_signed
 
-    cli_signed.register(sub, _data_option, _hold)
+    cli_signed.register(sub, _data_option, _open)
     return parser
 
 

@@ -1,8 +1,9 @@
 """``gongtongti signed add`` and ``gongtongti signed list``: signed paper filed back and the
 state of every printed form, from the command line.
 
-Apart from cli.py (near its size limit); it imports only core, and gets from cli.py the one
-helper that must stay there (holding the data file's one-writer lock until main returns).
+Apart from cli.py (near its size limit); it imports only core, and gets from cli.py how every
+command opens its data file (``--data`` checked; a writing command holds the one-writer lock
+until main returns).
 """
 
 from __future__ import annotations
@@ -10,40 +11,34 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from gongtongti_desktop.errors import UserError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
-Hold = Callable[[argparse.Namespace, Path], None]
-
-
-def _store(args: argparse.Namespace):
-    if not getattr(args, "data", None):
-        raise UserError("请用 --data 指定数据文件，例如：gongtongti signed list --data 我的园.gtdb")
+if TYPE_CHECKING:
     from gongtongti_desktop.core.datafile.store import Store
-    from gongtongti_desktop.core.profile.programme import get_programme
-
-    store = Store.open(Path(args.data))
-    try:
-        return store, get_programme(store.programme_id)
-    except BaseException:
-        store.close()
-        raise
+    from gongtongti_desktop.core.profile.programme import Programme
 
 
-def cmd_signed_add(args: argparse.Namespace, hold: Hold) -> int:
+class OpenData(Protocol):
+    """cli's ``_open``: the data file of ``--data`` and its programme."""
+
+    def __call__(
+        self, args: argparse.Namespace, *, writes: bool = False
+    ) -> tuple[Store, Programme]: ...
+
+
+def cmd_signed_add(args: argparse.Namespace, open_data: OpenData) -> int:
     """Read every scan, check them all, then file them — or refuse them all, unchanged."""
     scans = [Path(p) for p in args.scans]
     if args.code and len(scans) != 1:
         raise UserError("--code 只能用于一个扫描件：请每次添加一张，并给出它的表格编号")
-    if not args.data:
-        raise UserError("请用 --data 指定数据文件")
-    hold(args, Path(args.data))
     from gongtongti_desktop.core.signed.filing import file_scans, plan_scans
 
-    store, _programme = _store(args)
+    store, _programme = open_data(args, writes=True)  # the one-writer lock, held until main ends
     with store:
         typed = {scans[0]: args.code} if args.code else {}
         plans = plan_scans(store, scans, typed)
@@ -65,11 +60,11 @@ def cmd_signed_add(args: argparse.Namespace, hold: Hold) -> int:
     return EXIT_OK
 
 
-def cmd_signed_list(args: argparse.Namespace) -> int:
+def cmd_signed_list(args: argparse.Namespace, open_data: OpenData) -> int:
     from gongtongti_desktop.core.signed.received import received_forms
     from gongtongti_desktop.core.signed.status import STATES, signed_forms_status, status_counts
 
-    store, programme = _store(args)
+    store, programme = open_data(args)
     with store:
         statuses = signed_forms_status(store, programme)
         received = received_forms(store)
@@ -90,7 +85,7 @@ def cmd_signed_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction, data_option: Callable, hold: Hold) -> None:
+def register(sub: argparse._SubParsersAction, data_option: Callable, open_data: OpenData) -> None:
     """Add ``signed add`` and ``signed list`` to the command parser."""
     signed = sub.add_parser(
         "signed", help="签字件：把签字盖章后的表格扫描件归档；列出各表格签字情况"
@@ -105,7 +100,7 @@ def register(sub: argparse._SubParsersAction, data_option: Callable, hold: Hold)
     )
 
     def signed_add(args: argparse.Namespace) -> int:
-        return cmd_signed_add(args, hold)
+        return cmd_signed_add(args, open_data)
 
     signed_add.__name__ = "cmd_signed_add"
     p.set_defaults(func=signed_add)
@@ -114,4 +109,9 @@ def register(sub: argparse._SubParsersAction, data_option: Callable, hold: Hold)
         "list", help="列出各表格：未打印、已打印未签字、已签字、签字后数据已修改"
     )
     data_option(p)
-    p.set_defaults(func=cmd_signed_list)
+
+    def signed_list(args: argparse.Namespace) -> int:
+        return cmd_signed_list(args, open_data)
+
+    signed_list.__name__ = "cmd_signed_list"
+    p.set_defaults(func=signed_list)
