@@ -3,8 +3,8 @@
 The command-line contract (docs/cli.md) is kept stable: exit 0 ok, 1 the data has problems
 (``check``), 2 bad usage or bad input with a Chinese message on stderr and nothing written.
 Each command is a thin call into the same core functions the window uses, imported by the
-commands that need them: the window's first frame waits for no core module, and Qt,
-reportlab and openpyxl load only where used.
+commands that need them: Qt, reportlab and openpyxl load only where used. The window's own
+command lines are read in ``cli_window``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gongtongti_desktop import __version__, cli_i18n
+from gongtongti_desktop.cli_window import cmd_window, opened_file, window_command
 from gongtongti_desktop.core.paths import DEFAULT_PROGRAMME, available_programmes
 from gongtongti_desktop.errors import UserError
 
@@ -79,55 +80,6 @@ def _period(args: argparse.Namespace, programme: Programme) -> periods.Period | 
 
 
 # -- commands --------------------------------------------------------------------------------
-
-
-def cmd_window(args: argparse.Namespace) -> int:
-    # No cyclic garbage collection until 概览 shows (``ui.shell.app`` turns it back on then,
-    # or before any dialog): start-up builds modules, classes and widgets, not garbage, and
-    # the collector's ~50 passes over them cost ~6 ms before the director sees her data.
-    import gc
-
-    gc.disable()
-    try:
-        from gongtongti_desktop.ui.shell.app import run_gui
-
-        return run_gui(Path(args.data) if args.data else None, getattr(args, "package", None))
-    finally:
-        gc.enable()
-
-
-OPENED_SUFFIXES = (".gtdb", ".gtt")
-
-
-def opened_file(argv: Sequence[str]) -> argparse.Namespace | None:
-    """``gongtongti FILE.gtdb`` / ``gongtongti FILE.gtt``, as Windows starts the program for a
-    double-clicked file: the window on that data file, or on the usual data file with the
-    package's import preview. None for every other command line (argparse reads it)."""
-    if len(argv) != 1 or argv[0].startswith("-"):
-        return None
-    path = Path(argv[0])
-    suffix = path.suffix.lower()
-    if suffix not in OPENED_SUFFIXES:
-        return None
-    if suffix == ".gtt":
-        if not path.is_file():
-            raise UserError(f"找不到上报数据包：{path}")
-        return argparse.Namespace(func=cmd_window, data=None, package=path.resolve())
-    if path.exists() and not path.is_file():
-        raise UserError(f"不是数据文件：{path}")
-    return argparse.Namespace(func=cmd_window, data=str(path.resolve()), package=None)
-
-
-def window_command(argv: Sequence[str]) -> argparse.Namespace | None:
-    """``gongtongti`` and ``gongtongti --data FILE``, the command lines that open the window,
-    read without building the parser of every command (~10 ms of the window's start-up, spent
-    before its first frame). The same namespace argparse makes of them; None for anything
-    else (argparse reads it: abbreviations, ``--data=``, a FILE that looks like an option)."""
-    if not argv:
-        return argparse.Namespace(func=cmd_window, data=None)
-    if len(argv) == 2 and argv[0] == "--data" and not argv[1].startswith("-"):
-        return argparse.Namespace(func=cmd_window, data=argv[1])
-    return None
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -47,17 +47,19 @@ class FrameSpy(QObject):
         if not self.framed:
             self.framed = True
             heavy = [m for m in HEAVY if m in sys.modules]
-            last = not self.wait_for_data
-            self.done = last
-            QTimer.singleShot(0, lambda: self.mark("FRAME", obj, heavy, last))
+            filled = self.wait_for_data and self.attached  # its first frame shows the data
+            last = self.done = not self.wait_for_data or filled
+            QTimer.singleShot(0, lambda: self.mark("FRAME", obj, heavy, last, filled))
         elif self.attached:
             self.done = True
             QTimer.singleShot(0, lambda: self.mark("FILLED", obj, None, True))
         return False
 
-    def mark(self, what, window, heavy, last):
-        print(what, time.monotonic(), flush=True)
-        print("CPU", what, time.process_time(), flush=True)  # all threads, this process
+    def mark(self, what, window, heavy, last, filled=False):
+        now, cpu = time.monotonic(), time.process_time()  # CPU: all threads, this process
+        for done in (what, "FILLED") if filled else (what,):
+            print(done, now, flush=True)
+            print("CPU", done, cpu, flush=True)
         if heavy is not None:
             print("LOADED", " ".join(heavy), flush=True)
         if last:

@@ -21,6 +21,12 @@ OPENING = (
     "gongtongti_desktop.ui.overview.tab",
 )
 
+# Loaded by what MainWindow.attach and the reminders at start call.
+AFTER_ATTACH = (
+    "gongtongti_desktop.ui.overview.first_steps",
+    "gongtongti_desktop.ui.overview.reminders",
+)
+
 _PROBE = """
 import dataclasses, importlib, json, sys
 for name in sys.argv[1:]:
@@ -58,3 +64,31 @@ def test_dataclasses_on_the_way_to_the_overview_have_docstrings() -> None:
     module is imported (~0.5 ms each on the target laptop): every one on the start-up path
     carries its own."""
     assert _opening_imports()["undocumented"] == []
+
+
+_BEFORE_QT = """
+import json, sys
+from pathlib import Path
+from gongtongti_desktop.cli_window import prepare_before_qt
+prepare_before_qt(Path(sys.argv[1]))
+loaded = set(sys.modules)
+import gongtongti_desktop.cli, gongtongti_desktop.ui.shell.app  # the window, then opening
+for name in sys.argv[2:]:
+    __import__(name)
+later = sorted(m for m in set(sys.modules) - loaded if m.startswith("gongtongti_desktop.core"))
+qt = sorted(m for m in loaded if m.startswith(("PySide6", "shiboken6")))
+print(json.dumps({"qt": qt, "later": later}))
+"""
+
+
+def test_a_data_file_start_loads_its_modules_before_qt(demo_path) -> None:  # type: ignore[no-untyped-def]
+    """``gongtongti --data FILE`` loads the data file's modules before Qt (after Qt, PySide6's
+    import hook reads every module's source again): none of Qt before, none of core after."""
+    done = subprocess.run(
+        [sys.executable, "-c", _BEFORE_QT, str(demo_path), *OPENING, *AFTER_ATTACH],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    found = json.loads(done.stdout)
+    assert found == {"qt": [], "later": []}

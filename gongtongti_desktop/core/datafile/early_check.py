@@ -2,11 +2,11 @@
 it are still loading.
 
 Why: opening a data file checks it for damage, and on ten years of data that takes about
-30 ms on a 50 MB file (more on an old disk). The window is already on screen by then; the
-program's own modules for the file (core, 概览) take as long again to import. SQLite runs
-the check without Python's lock, so it goes on beside those imports and ``Store.open`` only
-collects its answer (about 10 ms sooner to 概览 here). Started any earlier — beside
-PySide6's import, before the first frame — it measurably delayed that frame instead.
+30 ms on a 50 MB file (more on an old disk). SQLite runs the check without Python's lock,
+so when the window opens a given data file (``cli_window.prepare_before_qt``) the check starts
+before PySide6 is imported and goes on beside that import; ``Store.open`` only collects
+its answer. ``settled`` tells the window whether the answer came in time for 概览 to be
+its first frame, or whether to show the "正在打开" placeholder while it waits.
 
 Nothing here can make a damaged file pass: the early check reads through its own read-only
 connection, and its "ok" counts only if the file (and its -wal journal) has not changed
@@ -79,6 +79,13 @@ def start(path: Path) -> None:
     threading.Thread(
         target=_run, args=(path, check), name="gongtongti-quick-check", daemon=True
     ).start()
+
+
+def settled(path: Path, timeout: float) -> bool:
+    """True when opening ``path`` will not wait for its early check: none is running, or it
+    ends within ``timeout`` seconds."""
+    check = _checks.get(Path(path).resolve())
+    return check is None or check.done.wait(timeout)
 
 
 def passed(path: Path) -> bool:

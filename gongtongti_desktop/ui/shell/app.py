@@ -8,6 +8,7 @@ import datetime as dt
 import gc
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -30,6 +31,8 @@ APPLICATION = "gongtongti-desktop"
 DEFAULT_FILE_NAME = "gongtongti.gtdb"
 OPEN_OTHER, CREATE_NEW, QUIT = "open", "new", "quit"
 REMINDERS_AFTER_MS = 600  # after 概览 and its rule rows are on screen
+# Opening waits this long for the damage check before the window shows that it is opening.
+OPENING_SHOWN_AFTER_S = 0.15
 
 
 def install_translations(app: QApplication) -> list[QTranslator]:
@@ -86,31 +89,35 @@ def run_first_run(path: Path, *, first_run: bool = True) -> tuple[Store, Program
     return dialog.store, dialog.programme
 
 
-def obtain_store(path: Path) -> tuple[Store, Programme] | None:
+def obtain_store(
+    path: Path, before_dialog: Callable[[], object] = lambda: None
+) -> tuple[Store, Programme] | None:
     """The data file to work on: ``path`` if usable, the first-run setup if it does not exist,
     otherwise whatever the director chooses instead. None: the director gave up (quit).
-    A file that cannot be opened is never modified."""
+    A file that cannot be opened is never modified. ``before_dialog``: called before any
+    dialog appears (the window puts itself behind it)."""
     from gongtongti_desktop.ui.datafile import data_file_guard
     from gongtongti_desktop.ui.shell import fit
     from gongtongti_desktop.ui.shell.main_window import DATA_FILE_FILTER, open_data_file
 
-    def before_dialog() -> None:
+    def dialog_next() -> None:
+        before_dialog()
         fit.ensure()
         gc.enable()  # off for start-up (cli.cmd_window); a dialog may stay open for minutes
 
     while True:
         if not path.exists():
-            before_dialog()
+            dialog_next()
             return run_first_run(path)
         try:
             return open_data_file(path)
         except DamagedFileError as exc:
-            before_dialog()
+            dialog_next()
             if data_file_guard.offer_backup(None, path, exc):
                 continue
             choice = ask_after_failure(exc.message)
         except UserError as exc:
-            before_dialog()
+            dialog_next()
             choice = ask_after_failure(exc.message)
         from PySide6.QtWidgets import QFileDialog
 
@@ -179,33 +186,45 @@ def build_app() -> QApplication:
     return app
 
 
-def start_window(path: Path, package: Path | None = None) -> MainWindow:
-    """The window on screen at once, its data file opened just after its first frame.
+def start_window(path: Path, package: Path | None = None) -> MainWindow | None:
+    """The window on ``path``, its first frame showing the data file's 概览. None: the
+    director gave up opening (the window closed).
 
-    Why this order: the program's own modules and the data file take longer to load than
-    Qt's window (seconds on an old laptop's disk). A window that appears at once tells the
-    director the program has started — no second double-click, no second copy — and says
-    which file it is opening. Any dialog opening needs (first run, damaged file, another
-    copy open) appears over it; giving up closes it. ``package``: a double-clicked .gtt,
-    whose import preview opens once the data file is shown."""
-    from gongtongti_desktop.ui.shell.first_paint import after_first_paint
+    Why so: a director must see at once that the program has started — no second
+    double-click, no second copy. Opening takes well under a second, so the window simply
+    appears with 概览 filled. When it will take longer (the damage check of a big file on a
+    slow disk still running) or a dialog comes first (first run, a damaged file, another copy
+    open), the window appears at once saying which file it is opening, the dialog over it.
+    ``package``: a double-clicked .gtt, whose import preview opens once the data file shows."""
+    from gongtongti_desktop.core.datafile import early_check
     from gongtongti_desktop.ui.shell.main_window import MainWindow
 
+    early_check.start(path)  # (``gongtongti --data FILE`` started it before Qt loaded)
     window = MainWindow(opening=path)
-    after_first_paint(window, lambda: _open_into(window, path, package))
+    if not early_check.settled(path, OPENING_SHOWN_AFTER_S):
+        _show_opening(window)
+    if not _open_into(window, path, package):
+        return None
     window.show()
     return window
 
 
-def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> None:
-    from gongtongti_desktop.core.datafile import early_check
+def _show_opening(window: MainWindow) -> None:
+    """The window on screen now, saying which file it is opening."""
+    if not window.isVisible():
+        window.show()
+        QApplication.processEvents()  # painted before opening goes on
+
+
+def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> bool:
+    """Open ``path`` (or what the director chooses instead) into ``window``; False when she
+    gave up, the window closed."""
     from gongtongti_desktop.ui.shell import fit
     from gongtongti_desktop.ui.shell.first_paint import after_first_paint
 
-    early_check.start(path)  # checked for damage while the data file's modules load
     opened, attached = None, False
     try:
-        opened = obtain_store(path)
+        opened = obtain_store(path, lambda: _show_opening(window))
         if opened is not None:
             window.attach(*opened)
             attached = True
@@ -215,26 +234,28 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> N
         else:
             gc.enable()
     if opened is None:
-        window.close()  # the director gave up: the last window closes, the program ends
-    else:
-        # Every dialog fits the screen from the frame showing 概览 on (``fit.ensure``).
-        after_first_paint(window, fit.ensure)
-        if package is not None:
-            fit.ensure()
-            window.import_package(package)  # a double-clicked .gtt: its preview, no reminders
-            return
-        from gongtongti_desktop.ui.overview.reminders import show_at_start
+        window.close()
+        return False
+    # Every dialog fits the screen from the frame showing 概览 on (``fit.ensure``).
+    after_first_paint(window, fit.ensure)
+    if package is not None:
+        fit.ensure()
+        window.show()
+        window.import_package(package)  # a double-clicked .gtt: its preview, no reminders
+        return True
+    from gongtongti_desktop.ui.overview.reminders import show_at_start
 
-        if show_at_start():  # what is due, each a click from where to act — once 概览 shows
-            from PySide6.QtCore import QTimer
+    if show_at_start():  # what is due, each a click from where to act — once 概览 shows
+        from PySide6.QtCore import QTimer
 
-            store = window.store
+        store = window.store
 
-            def remind() -> None:  # not once the window is closed (its data file with it)
-                if window.isVisible() and window.store is store:
-                    window.daily.show_reminders()
+        def remind() -> None:  # not once the window is closed (its data file with it)
+            if window.isVisible() and window.store is store:
+                window.daily.show_reminders()
 
-            QTimer.singleShot(REMINDERS_AFTER_MS, window, remind)
+        QTimer.singleShot(REMINDERS_AFTER_MS, window, remind)
+    return True
 
 
 def run_gui(data_path: Path | None, package: Path | None = None) -> int:
@@ -242,5 +263,7 @@ def run_gui(data_path: Path | None, package: Path | None = None) -> int:
     opened by double-click) its import preview over it. The exit code."""
     app = build_app()
     path = Path(data_path) if data_path is not None else default_data_path()
-    window = start_window(path, package)  # noqa: F841 — kept alive until the event loop ends
+    window = start_window(path, package)  # kept alive until the event loop ends
+    if window is None:  # the director gave up opening a data file
+        return 0
     return app.exec()
