@@ -135,41 +135,47 @@ raise SystemExit(main(["--data", sys.argv[1]]))
 )
 
 
-# Where the time goes: marks along the same path as ``gongtongti --data FILE`` (the window
-# shown, then the damage check started and the file opened after its first frame), and a
+# Where the time goes: marks along the same path as ``gongtongti --data FILE`` (the damage
+# check started and the data file's modules loaded before Qt, the window built, the file
+# opened and 概览 built, then the window shown: its first frame shows the data), and a
 # cProfile of ``MainWindow.attach`` (building 概览 from the data file).
 PHASES = (
-    "import time\n_READY = time.monotonic()\n"
+    """
+import time
+_READY = time.monotonic()
+import gc, sys
+from pathlib import Path
+gc.disable()  # as cli_window.cmd_window does
+from gongtongti_desktop.cli_window import prepare_before_qt
+prepare_before_qt(Path(sys.argv[1]))
+_PREPARED = time.monotonic()
+"""
     + _SPY
     + """
 import cProfile, io, pstats
-from pathlib import Path
-marks = [("Python 解释器就绪", _READY)]
+marks = [
+    ("Python 解释器就绪", _READY),
+    ("开始 quick_check（另一线程），导入数据文件所需的模块（Qt 之前）", _PREPARED),
+]
 from gongtongti_desktop.ui.shell.app import build_app
 from gongtongti_desktop.ui.shell import main_window
-from gongtongti_desktop.ui.shell.first_paint import after_first_paint
 marks.append(("导入 PySide6 与窗口框架", time.monotonic()))
 app = build_app()
 marks.append(("QApplication 与中文翻译", time.monotonic()))
 SPY = FrameSpy(wait_for_data=True)
 window = main_window.MainWindow(opening=Path(sys.argv[1]))
+marks.append(("构造窗口（六个标签页、菜单）", time.monotonic()))
+store, programme = main_window.open_data_file(Path(sys.argv[1]))
+marks.append(("加锁、打开数据文件（取 quick_check 的结果）", time.monotonic()))
 profile = cProfile.Profile()
-
-def open_file():
-    marks.append(("显示窗口并画出第一帧", time.monotonic()))
-    from gongtongti_desktop.core.datafile import early_check
-    early_check.start(Path(sys.argv[1]))
-    store, programme = main_window.open_data_file(Path(sys.argv[1]))
-    marks.append(("导入数据文件所需模块（quick_check 同时在另一线程）、加锁、打开", time.monotonic()))
-    profile.enable()
-    window.attach(store, programme)
-    profile.disable()
-    SPY.attached = True
-    marks.append(("构造概览（计数、期限；当日备份已有）", time.monotonic()))
-
-after_first_paint(window, open_file)
+profile.enable()
+window.attach(store, programme)
+profile.disable()
+SPY.attached = True
+marks.append(("构造概览（计数、期限；当日备份已有）", time.monotonic()))
 window.installEventFilter(SPY)
 window.show()
+gc.enable()
 app.exec()
 for name, t in marks:
     print("MARK", t, name)
@@ -295,7 +301,7 @@ def _phases(data_file: Path) -> tuple[list[tuple[str, float]], list[str], str]:
         elif line.startswith("LOADED"):
             loaded = line.split()[1:]
     marks.sort()
-    marks.append((filled, "画出显示数据的一帧"))
+    marks.append((filled, "显示窗口，画出第一帧（即显示数据的一帧）"))
     steps = [(name, t - marks[n][0]) for n, (t, name) in enumerate(marks[1:])]
     profile = done.stdout.split("PROFILE", 1)[-1]
     return steps, loaded, _trim_profile(profile)

@@ -123,7 +123,7 @@ def test_a_missed_rule_follows_the_number_in_the_profile(gaotai: tuple[Store, Pr
         ("rule", "2020-10", "warning")
     ]
     assert "2 次，要求 ≥ 3（未达成）" in named[0].text
-    two = dataclasses.replace(rule, min=2)
+    two = rule._replace(min=2)
     lenient = dataclasses.replace(
         programme, rules=tuple(two if r.id == rule.id else r for r in programme.rules)
     )

@@ -226,10 +226,11 @@ def _numbers(value: Any) -> list[Any]:
 def numeric_fields(obj: Any) -> dict[str, Any]:
     """Every numeric field of a rule (min, max, months … and whatever a rule type adds later)."""
     out = {}
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
+    names = obj._fields if isinstance(obj, tuple) else [f.name for f in dataclasses.fields(obj)]
+    for name in names:  # rules are NamedTuples, the calendar a dataclass
+        value = getattr(obj, name)
         if _numbers(value):
-            out[f.name] = value
+            out[name] = value
     return out
 
 

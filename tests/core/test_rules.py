@@ -135,7 +135,7 @@ def test_counts_match_a_brute_force_count_at_period_edges(
         ids = _roster(store, programme)
         for day in days:
             _activity(store, programme, day, ids["lead"])
-        rule = dataclasses.replace(RULE, per=per)
+        rule = RULE._replace(per=per)
         whole = periods.Period("school_year", dt.date(2023, 7, 1), dt.date(2025, 6, 30), "")
         results = rules.evaluate(store, open_calendar(programme), rule, whole, dt.date(2026, 1, 1))
         assert sum(r.count for r in results) == len(days)
@@ -215,7 +215,7 @@ def test_current_and_last_and_closed_failures(store: Store, programme: Programme
     ids = _roster(store, programme)
     for day in (dt.date(2024, 9, 3), dt.date(2024, 9, 20)):
         _activity(store, programme, day, ids["lead"])
-    rule = dataclasses.replace(RULE, per="month", min=2)
+    rule = RULE._replace(per="month", min=2)
     today = dt.date(2024, 10, 5)
     [(now, last)] = rules.current_and_last(store, programme.calendar, (rule,), today)
     assert (now.period.label, now.count, now.status) == ("2024年10月", 0, rules.NOT_YET)
@@ -309,7 +309,6 @@ def test_periods_before_the_data_file_are_not_judged(store: Store, programme: Pr
 
 
 def test_more_than_the_range_reads_as_done_unless_the_seed_forbids_it() -> None:
-    import dataclasses
 
     rule = rules.Rule("r", "送教", "term", 2, 4)
     period = periods.month_period(2024, 9)
@@ -318,6 +317,6 @@ def test_more_than_the_range_reads_as_done_unless_the_seed_forbids_it() -> None:
     assert over.status == rules.TOO_MANY
     assert over.status_text == "已达成（超出建议次数）" and over.done
     assert rules.closed_failures([(over, over)]) == []
-    strict = dataclasses.replace(over, rule=dataclasses.replace(rule, strict_max=True))
+    strict = over._replace(rule=rule._replace(strict_max=True))
     assert strict.status_text == "超出上限" and not strict.done
     assert rules.closed_failures([(strict, strict)]) == [strict, strict]

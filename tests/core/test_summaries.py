@@ -123,8 +123,7 @@ def test_periods_before_the_data_file_existed_are_not_called_missed(
 def test_the_wording_is_the_profiles(store: Store, programme: Programme) -> None:
     from dataclasses import replace
 
-    wording = replace(
-        programme.wording,
+    wording = programme.wording._replace(
         patterns={**programme.wording.patterns, "no_activities": "{period}无活动（自定义措辞）。"},
     )
     term = periods.parse_term(programme.calendar, "2024-autumn")

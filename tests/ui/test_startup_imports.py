@@ -31,12 +31,13 @@ _PROBE = """
 import dataclasses, importlib, json, sys
 for name in sys.argv[1:]:
     importlib.import_module(name)
-undocumented = sorted(  # dataclasses writes "Name(field: type, ...)" where none was given
+undocumented = sorted(  # dataclasses and NamedTuples write "Name(field…)" where none was given
     f"{cls.__module__}.{cls.__qualname__}"
     for module in list(sys.modules.values())
     if getattr(module, "__name__", "").startswith("gongtongti_desktop")
     for cls in vars(module).values()
-    if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+    if isinstance(cls, type)
+    and (dataclasses.is_dataclass(cls) or (issubclass(cls, tuple) and hasattr(cls, "_fields")))
     and cls.__module__ == module.__name__
     and (cls.__doc__ or "").startswith(cls.__name__ + "(")
 )

@@ -9,7 +9,7 @@ the window to act (``where``: a tab key or a menu action the window knows).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gongtongti_desktop.core.checks import overview, rules
 from gongtongti_desktop.core.datafile.store import Store
@@ -25,16 +25,14 @@ EMPTY_ROSTER_HINT = (
 )
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     label: str
     done: bool
     hint: str
     where: str
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(NamedTuple):
     text: str
     where: str
     urgent: bool = False

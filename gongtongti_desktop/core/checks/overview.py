@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
@@ -20,8 +20,7 @@ from gongtongti_desktop.core.profile.periods import Calendar, Period, PlanRow
 # -- the next deadline ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """The next day materials are due, and for which period.
 
     ``report_day`` is True when the day is the profile's monthly report day (Gaotai "每月30日前",
@@ -57,8 +56,7 @@ def next_deadline(cal: Calendar, today: dt.date) -> Deadline:
 # -- activities per plan row and kind ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ActivityCounts:
+class ActivityCounts(NamedTuple):
     """Activities of a period by plan row (the rows of 附件2 / the Gaotai plan, so Yiyuan's
     7-8月 is one bar, as its rules count it) and by kind.
 
@@ -134,8 +132,7 @@ def counts_by_month(
 # -- the last export --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LastExport:
+class LastExport(NamedTuple):
     """When and where the last 上报包 was exported: 概览 shows whether the latest is sent."""
 
     at: dt.datetime | None  # local time; None when the setting is not a valid time

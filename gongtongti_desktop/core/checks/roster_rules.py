@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
@@ -19,8 +18,7 @@ from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.profile.roster_specs import RosterRule
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One gap a roster rule found, worded for the director, with the pairing it names."""
 
     rule: RosterRule

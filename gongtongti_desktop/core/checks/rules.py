@@ -15,8 +15,7 @@ knows a county: a new county's rules are a new file.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
@@ -39,8 +38,7 @@ STATUS_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class RuleResult:
+class RuleResult(NamedTuple):
     """A rule counted over one period: the figure, what counted, and its deadline and status."""
 
     rule: Rule

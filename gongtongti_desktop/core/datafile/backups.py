@@ -18,8 +18,8 @@ import os
 import re
 import shutil
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gongtongti_desktop.core.datafile.store import (
     APPLICATION_ID,
@@ -46,8 +46,7 @@ _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z-
 COUNTED = (("activity", "活动"), ("plan_item", "计划事项"), ("kindergarten", "幼儿园"))
 
 
-@dataclass(frozen=True)
-class BackupInfo:
+class BackupInfo(NamedTuple):
     """A backup file with when and why it was made, as 备份与恢复 lists it."""
 
     path: Path

@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gongtongti_desktop.errors import UserError
 
@@ -110,8 +111,7 @@ WAIT_SECONDS = _wait_seconds()
 _POLL = 0.05
 
 
-@dataclass(frozen=True)
-class Holder:
+class Holder(NamedTuple):
     """Who holds a data file's lock, as its lock file says."""
 
     pid: int

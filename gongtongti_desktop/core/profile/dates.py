@@ -10,8 +10,7 @@ its 帮扶实施); the stages of a day are all those containing it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable
 from gongtongti_desktop.core.timeutil import chinese_date
@@ -20,8 +19,7 @@ if TYPE_CHECKING:  # periods holds the dates in its Calendar: imported there, no
     from gongtongti_desktop.core.profile.periods import Period
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(NamedTuple):
     """A stage of the programme (启动、实施、总结 …) with the dates its notice gives, if any."""
 
     name: str
@@ -45,8 +43,7 @@ class Stage:
         return ""
 
 
-@dataclass(frozen=True)
-class ProgrammeDates:
+class ProgrammeDates(NamedTuple):
     """The programme's span and stages as its notice dates them: 概览 says where today lies."""
 
     start: dt.date | None = None

@@ -14,8 +14,8 @@ so the director sees it in the window and on the printout instead of a silent "f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable, read_toml
 
@@ -24,8 +24,7 @@ VERDICTS = ("符合", "基本符合", "不符合")
 SCORED_PERIODS = ("term", "school_year")
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """一级指标 (or a checklist's section, e.g. "（一）办园条件")."""
 
     code: str
@@ -33,8 +32,7 @@ class Group:
     points: float | None  # as written in the notice; None when it names none
 
 
-@dataclass(frozen=True)
-class Subgroup:
+class Subgroup(NamedTuple):
     """二级指标: ``text`` as written (points included)."""
 
     code: str
@@ -43,8 +41,7 @@ class Subgroup:
     points: float | None
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """三级指标 (a scored or checked line)."""
 
     code: str
@@ -60,8 +57,7 @@ class Item:
         return f"{self.code}{separator}{self.text}"
 
 
-@dataclass(frozen=True)
-class Index:
+class Index(NamedTuple):
     """One assessment index (考核细则) of a programme, as its profile describes it."""
 
     id: str

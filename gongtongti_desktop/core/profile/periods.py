@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from gongtongti_desktop.core.profile.dates import ProgrammeDates
 from gongtongti_desktop.errors import UserError
@@ -62,8 +62,7 @@ class Calendar:
         return ""
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """A month, term, school year or calendar year: what a rule or a form counts over."""
 
     kind: PeriodKind
@@ -83,8 +82,7 @@ class Period:
         return out
 
 
-@dataclass(frozen=True)
-class PlanRow:
+class PlanRow(NamedTuple):
     """One row of the monthly plan table: one or more consecutive months."""
 
     label: str

@@ -9,10 +9,11 @@ not at print time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from string import Formatter
+from typing import NamedTuple
 
 from gongtongti_desktop.core.paths import (  # noqa: F401 — DEFAULT_PROGRAMME re-exported
     DEFAULT_PROGRAMME,
@@ -43,8 +44,7 @@ PERIOD_KINDS = ("month", "term", "school_year")
 FIELD_KINDS = ("short", "wide", "long")
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One column of a printed table form, bound to what fills it."""
 
     title: str
@@ -55,16 +55,14 @@ class Column:
     valign: str = "middle"  # top / middle / bottom
 
 
-@dataclass(frozen=True)
-class HeaderField:
+class HeaderField(NamedTuple):
     """A line above a printed form (园名, 填表人 …): filled in, or left blank to sign by hand."""
 
     label: str
     bind: str = ""  # empty: a blank line to fill in by hand (e.g. a signature)
 
 
-@dataclass(frozen=True)
-class RecordField:
+class RecordField(NamedTuple):
     """One entry of a record form (``layout = "record"``).
 
     ``kind``: ``short`` fields are set two to a row (label, value, label, value), a ``wide``
@@ -78,8 +76,7 @@ class RecordField:
     min_height_mm: float = 0.0
 
 
-@dataclass(frozen=True)
-class FormSpec:
+class FormSpec(NamedTuple):
     """One printable form as the programme's profile lays it out (every notice has its own)."""
 
     id: str
@@ -142,8 +139,7 @@ def fill_title(title: str, values: dict[str, str], blank: str = "") -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
-class Roles:
+class Roles(NamedTuple):
     """What the programme calls its two sides: each notice words them its own way."""
 
     lead: str
@@ -452,8 +448,8 @@ def bind_indexes(
                     f"{where}：列标题 {column.title!r} 中的 {{{missing[0]}}} 超出了指标 {index.id}"
                     f" 的 headings（共 {len(index.headings)} 项）"
                 )
-            columns.append(replace(column, title=fill_title(column.title, headings)))
-        out.append(replace(spec, columns=tuple(columns)))
+            columns.append(column._replace(title=fill_title(column.title, headings)))
+        out.append(spec._replace(columns=tuple(columns)))
     return tuple(out)
 
 

@@ -14,7 +14,7 @@ so ``check`` can list it beside the roster's other gaps.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable
 
@@ -23,8 +23,7 @@ SCOPES = ("pairing", "lead")
 BALANCES = ("", "same", "no_fewer")
 
 
-@dataclass(frozen=True)
-class RosterRule:
+class RosterRule(NamedTuple):
     """A rule about the roster itself (exchanges, mentor pairs, agreements), checked against
     the pairings rather than counted from activities."""
 

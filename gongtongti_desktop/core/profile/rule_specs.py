@@ -9,8 +9,8 @@ file or the engine that counts in it; the engine takes these specs as its input.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gongtongti_desktop.core.profile.periods import Period, PeriodKind
 from gongtongti_desktop.core.profile.roster_specs import RosterRule, load_roster_rules
@@ -25,8 +25,7 @@ ACTIVITY_FIELDS = ("record", "summary", "plan_text", "measures", "attachments")
 PER_TEXT = {"month": "每月", "term": "每学期", "school_year": "每学年", "year": "每年"}
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One counted requirement of a notice (e.g. 每月至少一次帮扶活动), read from the profile."""
 
     id: str

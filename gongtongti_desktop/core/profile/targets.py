@@ -9,13 +9,12 @@ kindergartens of the packages against these figures per county and for the city.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable
 
 
-@dataclass(frozen=True)
-class CountyTarget:
+class CountyTarget(NamedTuple):
     """One county's part of a city-wide target, as the notice sets it per county."""
 
     name: str
@@ -23,8 +22,7 @@ class CountyTarget:
     helped: int  # 被帮扶
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A year's coverage target set by the notice: how many kindergartens take part."""
 
     year: int

@@ -10,8 +10,8 @@ draft cannot fill is refused with a Chinese message naming the file and the key.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gongtongti_desktop.core.profile.toml_table import ProfileError, TomlTable, read_toml
 
@@ -48,8 +48,7 @@ BLANKS: dict[str, tuple[str, ...]] = {
 LIST_KEYS = ("list_separator", "last_separator")  # "、" and "和": joining names in a sentence
 
 
-@dataclass(frozen=True)
-class StageWording:
+class StageWording(NamedTuple):
     """The sentence patterns (``patterns[key]``) and the separators of lists."""
 
     patterns: dict[str, str]

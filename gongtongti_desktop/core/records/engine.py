@@ -13,7 +13,7 @@ import contextlib
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from gongtongti_desktop.core.datafile.store import Store, new_id
 from gongtongti_desktop.core.profile.programme import Programme
@@ -41,8 +41,7 @@ FieldKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One field of a record type: how it is edited, checked and stored."""
 
     name: str
@@ -53,8 +52,7 @@ class Field:
     link_table: str = ""  # kindergartens/people fields: (record_col, other_col) live there
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column of a table shown in the window (a key of the listed rows)."""
 
     key: str
