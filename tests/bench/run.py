@@ -105,21 +105,21 @@ def startup_rows(ten: Path, tmp: Path, rep: Repeats, notes: list[str]) -> tuple[
     notes.append(
         "启动：先各预热一次（程序的预热运行做了大数据文件当天的首次自动备份，之后的测量运行不再备份），"
         "再交替测量；计时从父进程启动子进程到窗口画完（离屏）。程序经 `gongtongti --data 文件` 的正常路径启动："
-        "导入 Qt，显示窗口（六个标签页、菜单、“正在打开数据文件…”）——第一帧；随后在另一线程开始 quick_check，"
-        "同时导入数据文件所需的模块，加锁、打开数据文件、每日备份检查、构造概览（计数、上报期限）——显示数据的一帧；"
+        "先在另一线程开始 quick_check，并在导入 Qt 之前导入数据文件所需的模块；再导入 Qt，构造窗口（六个标签页、菜单），"
+        "加锁、打开数据文件（取 quick_check 的结果）、每日备份检查、构造概览（计数、上报期限），然后才显示窗口——"
+        "第一帧就是显示数据的概览（quick_check 0.15 秒内未完成或需先询问时，才先显示“正在打开数据文件…”）；"
         "概览的规则行再晚约 30 ms 填入。"
     )
     bare = "空白 PySide6 窗口（同样六个标签页）"
     rows = [
         Row(
-            f"启动到第一帧（十年数据：{n} 条活动）",
-            result.ours,
+            f"启动到概览显示数据（第一帧；十年数据：{n} 条活动）",
+            result.filled,
             bare,
             result.bare,
             target="≤ 1.5×",
-            met=result.ours <= 1.5 * result.bare,
+            met=result.filled <= 1.5 * result.bare,
         ),
-        Row("启动到概览显示数据（同上）", result.filled, bare, result.bare),
         Row(
             "启动到概览显示数据所用 CPU（同上，各线程合计）",
             result.filled_cpu,
@@ -127,6 +127,8 @@ def startup_rows(ten: Path, tmp: Path, rep: Repeats, notes: list[str]) -> tuple[
             result.bare_cpu,
         ),
     ]
+    if result.ours < result.filled:  # a frame before 概览 (the placeholder): its own row
+        rows.insert(1, Row("启动到第一帧（“正在打开数据文件…”）", result.ours, bare, result.bare))
     say("启动：分析时间去向（-X importtime、cProfile）")
     return rows, startup_analysis(data)
 
@@ -146,7 +148,7 @@ def startup_analysis(data: Path) -> str:
     lines += [
         f"- 打开数据文件中的 `PRAGMA quick_check`：{a.quick_check * 1000:.0f} ms"
         f"（{data.stat().st_size / 1024 / 1024:.0f} MB 的文件，随文件大小线性增长；"
-        "第一帧之后在另一线程中与导入数据文件所需模块同时进行，打开数据文件时只取结果）。",
+        "导入 Qt 之前在另一线程开始，与导入同时进行，打开数据文件时只取结果）。",
         f"- `python -X importtime`：全部导入的自身时间合计 {a.import_total * 1000:.0f} ms"
         f"（空白窗口 {a.bare_import_total * 1000:.0f} ms），按来源：{groups}。PySide6 在第一次 `from PySide6.QtX import 类` 时才建类，"
         "这部分算在发起导入的模块自身时间里。",

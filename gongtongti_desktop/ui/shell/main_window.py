@@ -118,7 +118,8 @@ class LazyTab(QWidget):
 class MainWindow(QMainWindow):
     """The window of one data file. Made without one (``MainWindow(opening=path)``), it
     shows its tabs and says which file is being opened until ``attach`` gives it the file:
-    start-up puts the window on screen first and opens the data file after its first frame."""
+    start-up attaches before showing it (its first frame is 概览), and shows this placeholder
+    only when opening is slow or asks something first (``ui.shell.app.start_window``)."""
 
     def __init__(
         self,
