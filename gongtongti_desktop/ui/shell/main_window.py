@@ -116,10 +116,9 @@ class LazyTab(QWidget):
 
 
 class MainWindow(QMainWindow):
-    """The window of one data file. Made without one (``MainWindow(opening=path)``), it
-    shows its tabs and says which file is being opened until ``attach`` gives it the file:
-    start-up attaches before showing it (its first frame is 概览), and shows this placeholder
-    only when opening is slow or asks something first (``ui.shell.app.start_window``)."""
+    """The window of one data file. Made without one (``MainWindow(opening=path)``), it says
+    which file is being opened until ``attach`` gives it the file; start-up shows that only
+    when opening is slow or asks first, else its first frame is 概览 (``app.start_window``)."""
 
     def __init__(
         self,
