@@ -42,6 +42,8 @@ def test_a_package_without_the_list_still_reads(exported: Exported, tmp_path: Pa
     "bad",
     [
         "三项",
+        ["no_photos"],
+        [{"text": "x"}],
         [{"kind": "no_photos", "text": 5}],
         [{"kind": "", "text": "x"}],
         [{"kind": "no_photos", "text": "x", "script": "=cmd"}],
