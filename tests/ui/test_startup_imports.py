@@ -21,7 +21,7 @@ OPENING = (
     "gongtongti_desktop.ui.overview.tab",
 )
 
-# Loaded by what MainWindow.attach and the reminders at start call.
+# Loaded by what MainWindow.attach calls, and by the reminders just after 概览 shows.
 AFTER_ATTACH = (
     "gongtongti_desktop.ui.overview.first_steps",
     "gongtongti_desktop.ui.overview.reminders",

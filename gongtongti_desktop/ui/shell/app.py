@@ -243,18 +243,19 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> b
         window.show()
         window.import_package(package)  # a double-clicked .gtt: its preview, no reminders
         return True
-    from gongtongti_desktop.ui.overview.reminders import show_at_start
+    from PySide6.QtCore import QTimer
 
-    if show_at_start():  # what is due, each a click from where to act — once 概览 shows
-        from PySide6.QtCore import QTimer
+    store = window.store
 
-        store = window.store
+    def remind() -> None:  # what is due, each a click from where to act — once 概览 shows;
+        # the setting read then too (its module and QSettings are no part of 概览's frame)
+        from gongtongti_desktop.ui.overview.reminders import show_at_start
 
-        def remind() -> None:  # not once the window is closed (its data file with it)
-            if window.isVisible() and window.store is store:
-                window.daily.show_reminders()
+        # not once the window is closed (its data file with it)
+        if show_at_start() and window.isVisible() and window.store is store:
+            window.daily.show_reminders()
 
-        QTimer.singleShot(REMINDERS_AFTER_MS, window, remind)
+    QTimer.singleShot(REMINDERS_AFTER_MS, window, remind)
     return True
 
 
