@@ -7,19 +7,23 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from PIL import Image, ImageEnhance
 from timing import median_call
 
-from gongtongti_desktop.core.demo.builder import create_demo
-from gongtongti_desktop.core.forms.form_data import form_data
-from gongtongti_desktop.core.profile.programme import get_programme
-from gongtongti_desktop.core.signed.printed import print_mark, record_print
-from gongtongti_desktop.core.signed.scan import read_scan
-from gongtongti_desktop.output.pdf import render_pdf
+# Pillow, reportlab and the scanner are imported where used: run.py imports this module, and
+# the 汇总's worker processes (spawned) import run.py again as their main module — the
+# program's own main module loads none of them there.
 
 
 def phone_photo(folder: Path) -> tuple[Path, str]:
     """The photo of a printed 附件1 and the code printed on it."""
+    from PIL import Image, ImageEnhance
+
+    from gongtongti_desktop.core.demo.builder import create_demo
+    from gongtongti_desktop.core.forms.form_data import form_data
+    from gongtongti_desktop.core.profile.programme import get_programme
+    from gongtongti_desktop.core.signed.printed import print_mark, record_print
+    from gongtongti_desktop.output.pdf import render_pdf
+
     store = create_demo(folder / "demo.gtdb")
     with store:
         programme = get_programme(store.programme_id)
@@ -41,6 +45,10 @@ def phone_photo(folder: Path) -> tuple[Path, str]:
 
 def measure(folder: Path, repeat: int) -> tuple[float, float]:
     """(seconds to read the code, seconds to decode the JPEG) of the 12 MP photo."""
+    from PIL import Image
+
+    from gongtongti_desktop.core.signed.scan import read_scan
+
     photo, code = phone_photo(folder)
     found = read_scan(photo).found
     assert [c for _f, c in found] == [code], found
