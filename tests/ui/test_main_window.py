@@ -425,7 +425,7 @@ def test_the_first_frame_shows_the_overview(qtbot, demo_path, monkeypatch) -> No
     """Opening is quick: the window appears once, with 概览 filled, never the page saying
     which file it is opening."""
     shown_opening: list[MainWindow] = []
-    monkeypatch.setattr(app, "_show_opening", shown_opening.append)
+    monkeypatch.setattr(app, "_on_screen_now", shown_opening.append)
     window = app.start_window(demo_path)
     assert window is not None
     qtbot.addWidget(window)

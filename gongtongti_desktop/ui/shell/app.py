@@ -202,17 +202,17 @@ def start_window(path: Path, package: Path | None = None) -> MainWindow | None:
     early_check.start(path)  # (``gongtongti --data FILE`` started it before Qt loaded)
     window = MainWindow(opening=path)
     if not early_check.settled(path, OPENING_SHOWN_AFTER_S):
-        _show_opening(window)
+        _on_screen_now(window)
     if not _open_into(window, path, package):
         return None
     window.show()
     return window
 
 
-def _show_opening(window: MainWindow) -> None:
-    """The window on screen now, saying which file it is opening."""
+def _on_screen_now(window: MainWindow) -> None:
+    """The window on screen now, saying which file it is opening (unless it already is)."""
     if not window.isVisible():
-        window.show()
+        window.show_opening()
         QApplication.processEvents()  # painted before opening goes on
 
 
@@ -224,7 +224,7 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> b
 
     opened, attached = None, False
     try:
-        opened = obtain_store(path, lambda: _show_opening(window))
+        opened = obtain_store(path, lambda: _on_screen_now(window))
         if opened is not None:
             window.attach(*opened)
             attached = True

@@ -116,9 +116,8 @@ class LazyTab(QWidget):
 
 
 class MainWindow(QMainWindow):
-    """The window of one data file. Made without one (``MainWindow(opening=path)``), it says
-    which file is being opened until ``attach`` gives it the file; start-up shows that only
-    when opening is slow or asks first, else its first frame is 概览 (``app.start_window``)."""
+    """The window of one data file. Made without one (``opening=path``), shown before ``attach``
+    only when opening is slow or asks first; else its first frame is 概览 (``app.start_window``)."""
 
     def __init__(
         self,
@@ -146,14 +145,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.programme_label)
         self._file_actions: list[QAction] = []  # what needs an open data file
         self._build_menus()
+        self.opening = opening
         if store is not None and programme is not None:
             self.attach(store, programme)
-        else:
-            self._show_opening(opening)
+        else:  # menus wait for the data file
+            self.setWindowTitle(APP_TITLE)
+            for action in self._file_actions:
+                action.setEnabled(False)
 
-    def _show_opening(self, path: Path | None) -> None:
-        """Before ``attach``: the tabs, and in 概览 what is being opened; menus wait."""
-        self.setWindowTitle(APP_TITLE)
+    def show_opening(self) -> None:
+        """On screen before ``attach``, saying what it opens (built only when it is shown)."""
+        path = self.opening
         where = f"数据文件 {path} " if path is not None else "数据文件"
         self.path_label.setText(f"正在打开{where}…")
         # Centred by markup: Qt.AlignmentFlag makes the whole Qt namespace (~14 ms) pre-frame.
@@ -162,8 +164,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(opening, TAB_NAMES[0])
         for name in TAB_NAMES[1:]:
             self.tabs.addTab(QWidget(), name)
-        for action in self._file_actions:
-            action.setEnabled(False)
+        self.show()
 
     def attach(self, store: Store, programme: Programme) -> None:
         """Show this data file (opened through ``open_data_file``, so already held)."""
@@ -228,8 +229,7 @@ class MainWindow(QMainWindow):
         if needs_file:
             self._file_actions.append(action)
         if shortcut is not None:
-            # setShortcuts([...]), not setShortcut(...): the same key, but PySide6 resolves
-            # setShortcut's overloads by making the whole Qt namespace (~14 ms at start-up).
+            # Not setShortcut: resolving its overloads builds the Qt namespace (~14 ms).
             action.setShortcuts([QKeySequence(shortcut)])
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
