@@ -21,6 +21,7 @@ import gc
 import multiprocessing
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -79,6 +80,36 @@ def _figures_of_task(task: tuple[Path, Limits, Path]) -> Outcome:
         gc.enable()
 
 
+# glibc's mallopt parameters (malloc.h): M_TRIM_THRESHOLD, M_MMAP_THRESHOLD.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+KEEP_FREED = 128 * 1024 * 1024  # freed heap a worker keeps for the next package
+HEAP_UP_TO = 32 * 1024 * 1024  # blocks up to this size come from the heap (glibc's maximum)
+
+
+def _worker_start() -> None:
+    """A worker keeps the memory one package freed for the next (Linux's C library).
+
+    Why: each package's big blocks — data.json's 2–20 MB of bytes, its decoded text, the
+    zip's buffers — are by default each mapped from the system and given back when freed,
+    and the freed top of the heap is returned too; the next package maps and faults the same
+    10 MB in again: some 2 500 page faults a package, about a sixth of a worker's time
+    (4.7 ms of system time a package, and the user time of touching fresh pages). Taken
+    from the heap and kept there, they are reused. The worker is ours alone and lives for
+    one merge, so what it keeps is at most its largest package's, which the limits bound.
+    Other systems' allocators are left as they are."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc (no mallopt): nothing to tune
+        return
+    mallopt(_M_TRIM_THRESHOLD, KEEP_FREED)
+    mallopt(_M_MMAP_THRESHOLD, HEAP_UP_TO)
+
+
 def _forget(folder: Path) -> None:
     scratch = _scratches.pop(folder, None)
     if scratch is not None:
@@ -111,7 +142,7 @@ def figures_all(
         finally:
             _forget(folder)
         return
-    pool = multiprocessing.get_context("spawn").Pool(workers)
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_start)
     finished = False
     try:
         results = pool.imap(_figures_of_task, [(path, limits, folder) for path in paths])
