@@ -4,25 +4,19 @@ there are many.
 Why processes: one package of a busy school year (2 000 activities) costs about 45 ms of
 Python work — JSON parsing, every row checked, loaded into a throw-away data file, rules
 evaluated — and a county clerk merges 200 of them. Threads would share one interpreter lock;
-worker processes use every core of the clerk's laptop. Each worker keeps its own in-memory
-templates (``figures.Scratch``) in its own sub-folder of the merge's temporary folder,
-which the caller removes afterwards.
-
-Workers are started with "spawn" on every platform: the same behaviour on Windows (which
-has nothing else) and Linux, and no fork of a process that runs Qt's threads. They are a
-``multiprocessing.Pool``, not a ``ProcessPoolExecutor``: the executor wakes its manager thread
-with empty pipe messages, on which Wine's named pipes block for ever, and the Windows build's
-smoke test runs under Wine (.ci/windows/smoke.py).
+worker processes use every core of the clerk's laptop (``workers.in_order``). Each worker
+keeps its own in-memory templates (``figures.Scratch``) in its own sub-folder of the merge's
+temporary folder, which the caller removes afterwards.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
 
 from gongtongti_desktop.errors import UserError
@@ -31,6 +25,7 @@ from gongtongti_desktop.exchange.package.read import read_package
 from gongtongti_desktop.exchange.package.signed_forms import summary as signed_summary
 from gongtongti_desktop.exchange.rollup.figures import KindergartenRow, Scratch, figures
 from gongtongti_desktop.exchange.rollup.photos import photo_counts
+from gongtongti_desktop.exchange.rollup.workers import in_order
 
 # (file, its figures or None, why it was skipped — "" when it was not)
 Outcome = tuple[Path, KindergartenRow | None, str]
@@ -142,18 +137,15 @@ def figures_all(
         finally:
             _forget(folder)
         return
-    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_start)
-    finished = False
-    try:
-        results = pool.imap(_figures_of_task, [(path, limits, folder) for path in paths])
-        for n, outcome in enumerate(results, 1):
+    tasks = [(path, limits, folder) for path in paths]
+    with closing(in_order(tasks, workers, _figures_of_task, _lost, _worker_start)) as outcomes:
+        for n, outcome in enumerate(outcomes, 1):
             if progress is not None:
                 progress(n, outcome[0].name)
             yield outcome
-        finished = True
-    finally:
-        if finished:
-            pool.close()  # every package done: the workers end once idle
-        else:
-            pool.terminate()  # stopped early or failed: packages not yet done are dropped
-        pool.join()
+
+
+def _lost(task: tuple[Path, Limits, Path]) -> Outcome:
+    """A package whose worker process died while reading it (ended from outside, or out of
+    memory): listed with the reason, the others go on."""
+    return task[0], None, "数据无法载入（读取它的进程意外结束）"
