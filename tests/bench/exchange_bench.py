@@ -21,6 +21,8 @@ import hashlib
 import json
 import os
 import statistics
+import subprocess
+import sys
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -102,16 +104,60 @@ def _variants(source: Path, folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def _floor_merge(paths: list[Path]) -> None:
+# The merge rounds run in a child process started like the program (``python -c``, as the
+# ``gongtongti`` command's main module imports only the command line): the merge's worker
+# processes are spawned, and a spawned worker imports its parent's main module again — here
+# that would be run.py with every benchmark module (~50 ms more a worker than the program's).
+# Floor and merge alternate, round by round, both after the files were read once (the same
+# page cache for both): on a shared machine the load swings between rounds, and a ratio from
+# one round compares two runs under the same load.
+MERGE_ROUNDS = """
+import hashlib, json, sys, time, zipfile
+from pathlib import Path
+
+
+def floor(paths):
     for path in paths:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 hashlib.sha256(archive.read(info)).hexdigest()
 
 
+def main():
+    from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
+
+    folder, rounds = Path(sys.argv[1]), int(sys.argv[2])
+    paths = sorted((folder / "packages").glob("*.gtt"))
+    floor(paths)
+    floors, merges = [], []
+    for n in range(rounds):
+        started = time.perf_counter()
+        floor(paths)
+        floors.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        rollup_packages(paths, folder / f"s{n}.xlsx")
+        merges.append(time.perf_counter() - started)
+    print(json.dumps([floors, merges]))
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def _merge_rounds(paths: list[Path], folder: Path, rounds: int) -> tuple[list[float], list[float]]:
+    assert all(path.parent == folder / "packages" for path in paths)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run(
+        [sys.executable, "-c", MERGE_ROUNDS, str(folder), str(rounds)],
+        capture_output=True, text=True, env=env, check=True, timeout=1800,
+    )  # fmt: skip
+    floors, merges = json.loads(done.stdout)
+    return floors, merges
+
+
 def measure(data_file: Path, folder: Path, repeat: int, merge_repeat: int) -> ExchangeTimings:
     from gongtongti_desktop.exchange.package.write import write_package
-    from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
 
     store = Store.open(data_file)
     try:
@@ -142,16 +188,7 @@ def measure(data_file: Path, folder: Path, repeat: int, merge_repeat: int) -> Ex
     packages = folder / "packages"
     packages.mkdir()
     paths = _variants(exports / "e0.gtt", packages, PACKAGES)
-    # Floor and merge alternate, round by round, both after the files were read once (the
-    # same page cache for both): on a shared machine the load swings between rounds, and a
-    # ratio from one round compares two runs under the same load.
-    _floor_merge(paths)
-    floors, merges = [], []
-    for n in range(merge_repeat):
-        floors.append(median_numbered(lambda _n: _floor_merge(paths), 1))
-        merges.append(
-            median_numbered(lambda _n, n=n: rollup_packages(paths, folder / f"s{n}.xlsx"), 1)
-        )
+    floors, merges = _merge_rounds(paths, folder, merge_repeat)
     return ExchangeTimings(
         export,
         floor,
