@@ -189,8 +189,11 @@ def test_activities_per_kind_and_month(merged: dict[str, Any]) -> None:
     cal = get_programme("yiyuan-2022").calendar
     rows = _sheet(merged["book"], "活动统计")
     header = rows[0]
-    spans = {f"{r.months[0][0]}年{r.label}": r for r in periods.plan_rows(cal, period)}
+    spans = {periods.plan_row_label(r): r for r in periods.plan_rows(cal, period)}
     assert list(header[3:-1]) == list(spans)
+    # across New Year named by both years, not the table's "12-2025年1月" after a year
+    assert any("年12月—" in label for label in spans)
+    assert not any("年12-" in label for label in header[3:])
     got = {(r[0], r[2]): r for r in rows[1:]}
     for m in merged["made"][:10]:
         acts = _activities(m, period)

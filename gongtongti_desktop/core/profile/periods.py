@@ -233,12 +233,16 @@ def period_from_key(cal: Calendar, key: str) -> Period:
 
 
 def plan_row_period(cal: Calendar, row: PlanRow) -> Period:
-    """A plan row as a "month" period: "2024年7-8月", "2024年9月", and across New Year
+    """A plan row as a "month" period, named by ``plan_row_label``."""
+    return Period("month", row.start, row.end, plan_row_label(row))
+
+
+def plan_row_label(row: PlanRow) -> str:
+    """A plan row named with its year: "2024年7-8月", "2024年9月", and across New Year
     "2024年12月—2025年1月" (the table's own "12-2025年1月" read as "2024年12-2025年1月",
     which looks like a range of years)."""
     (y1, m1), (y2, m2) = row.months[0], row.months[-1]
-    label = f"{y1}年{m1}月—{y2}年{m2}月" if y1 != y2 else f"{y1}年{row.label}"
-    return Period("month", row.start, row.end, label)
+    return f"{y1}年{m1}月—{y2}年{m2}月" if y1 != y2 else f"{y1}年{row.label}"
 
 
 def periods_within(cal: Calendar, per: PeriodKind, period: Period) -> list[Period]:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from gongtongti_desktop.core.profile.indexes import fmt_points
+from gongtongti_desktop.core.profile.periods import plan_row_label
 from gongtongti_desktop.core.upload import before_export
 from gongtongti_desktop.exchange.rollup.counties import CountyRow, county_rows
 from gongtongti_desktop.output.files import atomic_write
@@ -249,11 +250,7 @@ def _main_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
 def _activity_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
     """幼儿园 | 期间 | 活动类型 | one column per plan row (month) of any package | 合计."""
     spans = sorted(
-        {
-            (p.start, p.end): f"{p.months[0][0]}年{p.label}"
-            for r in rows
-            for p in r.activities.rows
-        }.items()
+        {(p.start, p.end): plan_row_label(p) for r in rows for p in r.activities.rows}.items()
     )
     columns = [span for span, _label in spans]
     headers = [("幼儿园", 30), ("期间", 18), ("活动类型", 14)]
