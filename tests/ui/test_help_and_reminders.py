@@ -76,6 +76,32 @@ def test_a_new_file_shows_first_steps_that_tick_themselves(qtbot, store, program
     assert window.tabs.currentIndex() == 2
 
 
+def test_first_steps_are_made_only_while_one_is_to_do(qtbot, store, programme, monkeypatch) -> None:
+    """A file in use has done every step: its 概览 makes no list (start-up builds no widgets
+    nobody sees); when a step is to do again, the list appears and its buttons still lead."""
+    from gongtongti_desktop.core.checks import daily
+
+    real = daily.first_steps
+    all_done = lambda s: [step._replace(done=True) for step in real(s)]  # noqa: E731
+    monkeypatch.setattr(daily, "first_steps", all_done)
+    window = MainWindow(store, programme)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.overview.first_steps is None
+    plans_to_do = lambda s: [*all_done(s)[:1], real(s)[1], *all_done(s)[2:]]  # noqa: E731
+    monkeypatch.setattr(daily, "first_steps", plans_to_do)
+    window.overview.refresh()
+    steps = window.overview.first_steps
+    assert steps is not None and steps.isVisible()
+    assert steps.done() == [True, False, True, True, True]
+    with qtbot.waitSignal(window.overview.go) as went:
+        steps.rows[1][2].click()  # 去月计划
+    assert went.args == ["plans"] and window.tabs.currentIndex() == 2
+    monkeypatch.setattr(daily, "first_steps", all_done)
+    window.overview.refresh()
+    assert not steps.isVisible()
+
+
 def test_reminders_take_the_director_where_to_act(qtbot, store, programme) -> None:
     window = MainWindow(store, programme)
     qtbot.addWidget(window)

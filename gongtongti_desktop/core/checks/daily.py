@@ -26,6 +26,8 @@ EMPTY_ROSTER_HINT = (
 
 
 class Step(NamedTuple):
+    """One of the first steps: ticked from the data; ``where`` the tab or action to do it."""
+
     label: str
     done: bool
     hint: str
@@ -33,6 +35,8 @@ class Step(NamedTuple):
 
 
 class Reminder(NamedTuple):
+    """What is due at start, a click from ``where`` to act on it."""
+
     text: str
     where: str
     urgent: bool = False

@@ -45,8 +45,9 @@ class FirstSteps(QGroupBox):
         self.steps: list[daily.Step] = []
         self.hide()  # until ``refresh`` (the 概览 refreshes it with its other figures)
 
-    def refresh(self) -> None:
-        self.steps = daily.first_steps(self.store)
+    def refresh(self, steps: list[daily.Step] | None = None) -> None:
+        """Show ``steps`` (worked out by core from the data when not given)."""
+        self.steps = daily.first_steps(self.store) if steps is None else steps
         for number, (step, (mark, text, button)) in enumerate(
             zip(self.steps, self.rows, strict=True), start=1
         ):

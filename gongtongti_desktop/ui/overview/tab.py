@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongtongti_desktop.core.checks import overview, roster_rules, rules
+from gongtongti_desktop.core.checks import daily, overview, roster_rules, rules
 from gongtongti_desktop.core.checks.overview import ActivityCounts
 from gongtongti_desktop.core.checks.rules import RuleResult
 from gongtongti_desktop.core.datafile.store import Store
@@ -45,6 +45,7 @@ from gongtongti_desktop.ui.shell.common import muted
 
 if TYPE_CHECKING:
     from gongtongti_desktop.ui.overview.activity_chart import ActivityChart
+    from gongtongti_desktop.ui.overview.first_steps import FirstSteps
 
 NOT_READY = "此功能尚未完成，将在后续版本提供。"
 MAX_PROBLEM_LINES = 12
@@ -111,9 +112,14 @@ class RuleRow:
     status: QLabel
 
 
+FIRST_STEPS_AT = 2  # in the page: under the title and the subtitle, above the cards
+
+
 class OverviewTab(QWidget):
     """The rules this month / term / school year, the deadline, the last export, the chart of
     activities, and the roster's counts and gaps — all computed by core."""
+
+    go = Signal(str)  # a first step's button: where to act (``core.checks.daily``'s keys)
 
     COUNTS = (
         ("kindergarten", "幼儿园"),
@@ -144,14 +150,13 @@ class OverviewTab(QWidget):
         middle.addWidget(self.rules_box, 4)
         middle.addLayout(right, 5)
 
-        from gongtongti_desktop.ui.overview.first_steps import FirstSteps
-
-        self.first_steps = FirstSteps(store)
+        # The first-steps list, made only while a step is still to do (``_show_first_steps``):
+        # a file in use has done them all, and 16 widgets nobody sees would slow its start.
+        self.first_steps: FirstSteps | None = None
         content = QWidget()
-        layout = QVBoxLayout(content)
+        layout = self.content_layout = QVBoxLayout(content)
         layout.addLayout(heading)
         layout.addWidget(self.subtitle)
-        layout.addWidget(self.first_steps)
         layout.addLayout(cards)
         layout.addLayout(middle)
         layout.addStretch(1)
@@ -317,10 +322,22 @@ class OverviewTab(QWidget):
             roster.roster_problems(self.store, self.programme)
             + roster_rules.problems(self.store, self.programme, today)
         )
-        if hasattr(self, "first_steps"):
-            self.first_steps.refresh()
+        self._show_first_steps()
         if self.chart is not None:
             self.chart.set_counts(self.activity_counts())
+
+    def _show_first_steps(self) -> None:
+        """The list under the title while a step is to do; made the first time one is."""
+        steps = daily.first_steps(self.store)
+        if self.first_steps is None:
+            if all(step.done for step in steps):
+                return
+            from gongtongti_desktop.ui.overview.first_steps import FirstSteps
+
+            self.first_steps = FirstSteps(self.store)
+            self.first_steps.go.connect(self.go)
+            self.content_layout.insertWidget(FIRST_STEPS_AT, self.first_steps)
+        self.first_steps.refresh(steps)
 
     def mark_stale(self) -> None:
         """Data changed elsewhere: refresh now if shown, else when next shown."""

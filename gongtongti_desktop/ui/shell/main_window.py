@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
         from gongtongti_desktop.ui.overview.tab import OverviewTab
 
         self.overview: OverviewTab = OverviewTab(self.store, self.programme)
-        self.overview.first_steps.go.connect(self.daily.go)
+        self.overview.go.connect(self.daily.go)  # from its first-steps list
         # Every tab but 概览 is made when first shown (start-up stays cheap).
         self.roster_page = LazyTab(self._make_roster_tab)
         self.plan_page = LazyTab(self._make_plan_tab, shows=frozenset({"plan_item", "activity"}))
