@@ -18,7 +18,7 @@ from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.programme import Programme, get_programme
 from gongtongti_desktop.core.records import roster
 from gongtongti_desktop.ui.overview.activity_chart import nice_ceiling
-from gongtongti_desktop.ui.overview.tab import OverviewTab
+from gongtongti_desktop.ui.overview.tab import NOTICE_STYLE, OverviewTab
 
 pytestmark = pytest.mark.gui
 
@@ -146,6 +146,7 @@ def test_due_today(qtbot, store, programme) -> None:
 def test_demo_notice_and_last_export(qtbot, yiyuan_tab) -> None:
     assert yiyuan_tab.demo_label.text() == "示例数据：以 2025-03-15 作为今天"
     assert not yiyuan_tab.demo_label.isHidden()
+    assert yiyuan_tab.demo_label.styleSheet() == NOTICE_STYLE  # the notice stands out
     assert yiyuan_tab.export_label.text() == "尚未导出"
     store = yiyuan_tab.store
     store.set_setting("last_export_at", "2025-03-10T16:20:05+08:00")
@@ -159,7 +160,7 @@ def test_demo_notice_and_last_export(qtbot, yiyuan_tab) -> None:
 
 def test_not_a_demo_no_notice(qtbot, store, programme) -> None:
     tab = make_tab(qtbot, store, programme)
-    assert tab.demo_label.isHidden()
+    assert tab.demo_label.isHidden() and not tab.demo_label.styleSheet()
 
 
 def test_the_later_line_is_gone(yiyuan_tab) -> None:

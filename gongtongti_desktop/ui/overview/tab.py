@@ -180,8 +180,7 @@ class OverviewTab(QWidget):
         self.title.setFont(font)
         self.subtitle = QLabel()
         muted(self.subtitle)
-        self.demo_label = QLabel()
-        self.demo_label.setStyleSheet(NOTICE_STYLE)
+        self.demo_label = QLabel()  # styled when shown: a style sheet costs even when hidden
         heading = QHBoxLayout()
         heading.addWidget(self.title)
         heading.addSpacing(12)
@@ -310,6 +309,8 @@ class OverviewTab(QWidget):
         self.subtitle.setText(f"{subtitle}\n{stage}" if stage else subtitle)
         demo = self.store.setting("demo") == "1"
         self.demo_label.setText(f"示例数据：以 {today.isoformat()} 作为今天" if demo else "")
+        if demo and not self.demo_label.styleSheet():
+            self.demo_label.setStyleSheet(NOTICE_STYLE)
         self.demo_label.setVisible(demo)
         self._show_deadline(today)
         self._show_export()
