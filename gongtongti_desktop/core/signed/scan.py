@@ -118,37 +118,52 @@ def _images(path: Path, media: str) -> list[Any]:
     return out
 
 
-def _decode(image: Any) -> list[str]:
+def _decode(image: Any, fixed_threshold: bool = False) -> list[str]:
     import zxingcpp
 
     formats = zxingcpp.BarcodeFormat.QRCode
-    return [r.text for r in zxingcpp.read_barcodes(image, formats=formats) if r.valid]
+    if fixed_threshold:  # one threshold for the whole image, not zxing's local averages
+        found = zxingcpp.read_barcodes(
+            image, formats=formats, binarizer=zxingcpp.Binarizer.FixedThreshold
+        )
+    else:
+        found = zxingcpp.read_barcodes(image, formats=formats)
+    return [r.text for r in found if r.valid]
 
 
-def _attempts(image: Any) -> Iterator[Any]:
+def _attempts(image: Any) -> Iterator[tuple[Any, bool]]:
     """The image in grey (zxing reads grey four times faster than colour), then with its
     contrast stretched, then at most 2 000 pixels across, then sharpened, then (a small scan)
-    twice as large: each made only when the ones before read nothing."""
+    twice as large (stretched, with zxing's local thresholds and with one fixed threshold;
+    then as it was, with one threshold): each made only when the ones before read nothing.
+    Why the last three: a 90 dpi scan saved as a JPEG of quality 25 (QR modules under two
+    pixels, smeared) was missed about once in 80 prints, each print having its own random
+    code; of 243 such scans, the last alone read every one. Each comes with whether to read
+    it with one fixed threshold."""
     from PIL import Image, ImageFilter, ImageOps
 
     grey = image if image.mode == "L" else image.convert("L")
-    yield grey
+    yield grey, False
     stretched = ImageOps.autocontrast(grey, cutoff=1)
-    yield stretched
+    yield stretched, False
     if max(grey.size) > 2400:
         small = stretched.copy()
         small.thumbnail((2000, 2000))
-        yield small
-    yield stretched.filter(ImageFilter.SHARPEN)
+        yield small, False
+    yield stretched.filter(ImageFilter.SHARPEN), False
     if max(grey.size) < 2000:  # a small scan: its modules a pixel or two wide
-        size = (grey.width * 2, grey.height * 2)
-        yield stretched.resize(size, Image.Resampling.LANCZOS)
+        twice = (grey.width * 2, grey.height * 2)
+        larger = stretched.resize(twice, Image.Resampling.BICUBIC)
+        yield larger, False
+        yield larger, True
+        yield grey.resize(twice, Image.Resampling.BICUBIC), True  # stretching can smear more
 
 
 def codes_in_image(image: Any) -> list[tuple[str, str]]:
     """(data file id, short code) of every code of ours in one image."""
-    for attempt in _attempts(image):
-        found = [parsed for text in _decode(attempt) if (parsed := codes.parse_qr(text))]
+    for attempt, fixed_threshold in _attempts(image):
+        texts = _decode(attempt, fixed_threshold)
+        found = [parsed for text in texts if (parsed := codes.parse_qr(text))]
         if found:
             return list(dict.fromkeys(found))
     return []
