@@ -19,10 +19,11 @@ nothing else) and Linux, and no fork of a process that runs Qt's threads.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from multiprocessing.connection import Connection, wait
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 Task = TypeVar("Task")
 Answer = TypeVar("Answer")
@@ -31,13 +32,22 @@ JOIN_SECONDS = 5.0  # a worker told to stop has this long to end before it is te
 
 
 def _serve(conn: Connection, work: Callable[[Any], Any], start: Callable[[], None]) -> None:
-    """A worker's life: ``start()``, then a task in and its answer out, until None."""
+    """A worker's life: ``start()``, then a task in and its answer out, until None. An
+    exception of ``work`` goes back as the answer, to be raised in the parent (as a pool's
+    would be), not printed by a process nobody reads."""
     start()
     while True:
         task = conn.recv()
         if task is None:
             return
-        conn.send(work(task))
+        try:
+            answer: tuple[bool, Any] = (True, work(task))
+        except Exception as exc:  # raised again in the parent: its handler says what failed
+            answer = (False, exc)
+        try:
+            conn.send(answer)
+        except (TypeError, AttributeError, pickle.PicklingError):  # an exception not picklable
+            conn.send((False, RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
 
 
 def _nothing() -> None:
@@ -72,6 +82,59 @@ class _Worker:
         self.conn.close()
 
 
+class _Run(Generic[Task, Answer]):
+    """The tasks, the next one to give out, the answers not yet taken, the workers."""
+
+    def __init__(
+        self,
+        tasks: Sequence[Task],
+        work: Callable[[Task], Answer],
+        lost: Callable[[Task], Answer],
+        start: Callable[[], None],
+    ) -> None:
+        self.tasks, self.work, self.lost, self.start = tasks, work, lost, start
+        self.given = 0  # tasks given out so far
+        self.answers: dict[int, tuple[bool, Any]] = {}  # (done, answer or its exception)
+        self.running: list[_Worker] = []
+
+    def add_worker(self) -> None:
+        worker = _Worker(self.work, self.start)
+        self.running.append(worker)
+        self.feed(worker)
+
+    def feed(self, worker: _Worker) -> None:
+        """The next task, or none left (the worker waits to be stopped)."""
+        if self.given < len(self.tasks):
+            worker.give(self.given, self.tasks[self.given])
+            self.given += 1
+        else:
+            worker.give(None, None)
+
+    def collect(self) -> None:
+        """Wait until some busy worker answers or dies; take its answer and give it the next
+        task (a dead one: its task lost, a new worker for the tasks not yet given out)."""
+        busy = [w for w in self.running if w.index is not None]
+        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+        for worker in busy:
+            index = worker.index
+            assert index is not None
+            if worker.conn in ready:
+                try:
+                    self.answers[index] = worker.conn.recv()
+                except (EOFError, OSError):  # it died before its answer was whole
+                    pass
+                else:
+                    self.feed(worker)
+                    continue
+            elif worker.process.sentinel not in ready:
+                continue
+            self.answers[index] = (True, self.lost(self.tasks[index]))
+            self.running.remove(worker)
+            worker.stop(politely=False)
+            if self.given < len(self.tasks):
+                self.add_worker()
+
+
 def in_order(
     tasks: Sequence[Task],
     workers: int,
@@ -82,59 +145,21 @@ def in_order(
     """``work(task)`` for every task in ``workers`` processes, answers in the order of the
     tasks. ``work`` and ``start`` (run first in each worker) must be module-level functions
     (a spawned process imports them by name). A task whose worker died is answered by
-    ``lost(task)`` in this process. If the consumer stops early, the workers are
-    terminated: tasks not yet done are dropped."""
-    pending = iter(range(len(tasks)))
-
-    def next_task(worker: _Worker) -> None:
-        index = next(pending, None)
-        worker.give(index, None if index is None else tasks[index])
-
-    answers: dict[int, Answer] = {}
-    running: list[_Worker] = []
+    ``lost(task)`` in this process; an exception ``work`` raised is raised here. If the
+    consumer stops early, the workers are terminated: tasks not yet done are dropped."""
+    run = _Run(tasks, work, lost, start)
     finished = False
     try:
         for _ in range(min(workers, len(tasks))):
-            running.append(_Worker(work, start))
-            next_task(running[-1])
+            run.add_worker()
         for wanted in range(len(tasks)):
-            while wanted not in answers:
-                _collect(running, answers, tasks, lost, next_task, work, start)
-            yield answers.pop(wanted)
+            while wanted not in run.answers:
+                run.collect()
+            done, answer = run.answers.pop(wanted)
+            if not done:
+                raise answer  # in its turn, as the pool's ``imap`` raised it
+            yield answer
         finished = True
     finally:
-        for worker in running:
+        for worker in run.running:
             worker.stop(politely=finished)
-
-
-def _collect(
-    running: list[_Worker],
-    answers: dict[int, Answer],
-    tasks: Sequence[Task],
-    lost: Callable[[Task], Answer],
-    next_task: Callable[[_Worker], None],
-    work: Callable[[Task], Answer],
-    start: Callable[[], None],
-) -> None:
-    """Wait until some busy worker answers or dies; take its answer, give it the next task
-    (a dead one: its task lost, a new worker for the rest)."""
-    busy = [w for w in running if w.index is not None]
-    ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
-    for worker in busy:
-        index = worker.index
-        assert index is not None
-        if worker.conn in ready:
-            try:
-                answers[index] = worker.conn.recv()
-            except (EOFError, OSError):  # it died before its answer was whole
-                pass
-            else:
-                next_task(worker)
-                continue
-        elif worker.process.sentinel not in ready:
-            continue
-        answers[index] = lost(tasks[index])
-        running.remove(worker)
-        worker.stop(politely=False)
-        running.append(_Worker(work, start))
-        next_task(running[-1])
