@@ -47,6 +47,7 @@ from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package import apply_records as apply_records
 from gongtongti_desktop.exchange.package.read import Package
 from gongtongti_desktop.exchange.package.signed_forms import SignedSummary
+from gongtongti_desktop.exchange.rollup.templates import empty_in_memory
 
 
 @dataclass
@@ -116,24 +117,7 @@ class Scratch:
     def store(self, programme_id: str) -> Store:
         template = self._templates.get(programme_id)
         if template is None:
-            path = self.folder / f"template-{len(self._templates)}.gtdb"
-            Store.create(path, kindergarten="", programme_id=programme_id).close()
-            template = sqlite3.connect(":memory:")
-            source = sqlite3.connect(path)
-            try:
-                source.backup(template)
-            finally:
-                source.close()
-            # Figures never search the diary: without the full-text triggers a package of
-            # 2 000 activities goes in several times faster. The indexes by day and the
-            # diary's order journal serve a diary of ten years; a package's year is read
-            # whole faster than they are kept up.
-            for kind, name in template.execute(
-                "SELECT type, name FROM sqlite_master WHERE (type = 'trigger' AND (name LIKE"
-                " 'activity_fts_%' OR name LIKE 'activity_order_%')) OR (type = 'index' AND"
-                " name IN ('activity_day', 'activity_day_time', 'activity_live_order'))"
-            ).fetchall():
-                template.execute(f"DROP {kind.upper()} {name}")
+            template = empty_in_memory(self.folder, programme_id)
             self._templates[programme_id] = template
         conn = sqlite3.connect(":memory:", isolation_level=None)
         template.backup(conn)
