@@ -426,7 +426,8 @@ def exchange_rows(ten: Path, tmp: Path, rep: Repeats, notes: list[str]) -> list[
         "（各自的 uuid、园名，data.json 与清单的校验值重算），exchange.rollup.rollup.rollup_packages 全部读取、核对、汇总。"
         "基线：同期记录用 SQL 读出写成 JSON 压缩包；读出每个包的全部文件并计算 sha256。"
         "汇总与其基线在一个像 gongtongti 命令那样启动的子进程（python -c）中逐轮交替测量（先各读一遍，"
-        "页缓存相同；汇总的工作进程由 spawn 启动，会重新导入父进程的主模块，在 run.py 里就会多导入全部基准测试模块），"
+        "页缓存相同；汇总的工作进程由 spawn 启动，会重新导入父进程的主模块，在 run.py 里就会多导入全部基准测试模块；"
+        "汇总用的空数据文件每个方案一个，保存在用户缓存目录，exchange/rollup/empty_files.py，本机第一次汇总时生成），"
         f"每轮之比 "
         f"{'、'.join(f'{r:.1f}×' for r in t.merge_ratios)}。"
     )

@@ -6,9 +6,9 @@ activity counts of 概览 and the score sums all work on a ``Store``; loading th
 one (checked by ``check_document``, as an import is) means the bureau's report and the
 director's own 概览 can never disagree about what a package says.
 
-The throw-away files live in memory: an empty data file per programme is made once on disk
-(``Store.create``, so its schema is exactly the program's), copied into ":memory:", and each
-package gets its own copy of that through SQLite's backup API.
+The throw-away files live in memory: an empty data file per programme (``Store.create``, so
+its schema is exactly the program's; made once and kept, ``empty_files``) is copied into
+":memory:", and each package gets its own copy of that through SQLite's backup API.
 
 Why a package is loaded here rather than through ``plan_records``/``apply_planned``: a 汇总 of 200
 packages must keep within a few times the cost of merely reading them (issue 13). The
@@ -47,7 +47,7 @@ from gongtongti_desktop.errors import UserError
 from gongtongti_desktop.exchange.package import apply_records as apply_records
 from gongtongti_desktop.exchange.package.read import Package
 from gongtongti_desktop.exchange.package.signed_forms import SignedSummary
-from gongtongti_desktop.exchange.rollup.templates import empty_in_memory
+from gongtongti_desktop.exchange.rollup.empty_files import empty_in_memory
 
 
 @dataclass
@@ -105,22 +105,22 @@ class KindergartenRow:
 
 
 class Scratch:
-    """Empty in-memory data files, one template per programme, copied per package."""
+    """Empty in-memory data files, one per programme, copied per package."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._templates: dict[str, sqlite3.Connection] = {}
+        self._empty: dict[str, sqlite3.Connection] = {}
         # Per programme: the schema facts check_document works out (columns, row shapes), the
-        # same for every copy of one template — worked out once, not once per package.
+        # same for every copy of one empty file — worked out once, not once per package.
         self._schema_caches: dict[str, dict[str, Any]] = {}
 
     def store(self, programme_id: str) -> Store:
-        template = self._templates.get(programme_id)
-        if template is None:
-            template = empty_in_memory(self.folder, programme_id)
-            self._templates[programme_id] = template
+        empty = self._empty.get(programme_id)
+        if empty is None:
+            empty = empty_in_memory(self.folder, programme_id)
+            self._empty[programme_id] = empty
         conn = sqlite3.connect(":memory:", isolation_level=None)
-        template.backup(conn)
+        empty.backup(conn)
         # Foreign keys stay off: check_document has resolved every reference before a row is
         # loaded, and nothing is ever deleted here. No rollback journal: a copy whose load
         # fails is thrown away, never rolled back.
@@ -131,9 +131,9 @@ class Scratch:
         return store
 
     def close(self) -> None:
-        for conn in self._templates.values():
+        for conn in self._empty.values():
             conn.close()
-        self._templates.clear()
+        self._empty.clear()
 
 
 def programme_of(package: Package) -> Programme:

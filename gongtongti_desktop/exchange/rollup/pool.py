@@ -5,7 +5,7 @@ Why processes: one package of a busy school year (2 000 activities) costs about 
 Python work — JSON parsing, every row checked, loaded into a throw-away data file, rules
 evaluated — and a county clerk merges 200 of them. Threads would share one interpreter lock;
 worker processes use every core of the clerk's laptop (``workers.in_order``). Each worker
-keeps its own in-memory templates (``figures.Scratch``) in its own sub-folder of the merge's
+keeps its own in-memory empty data files (``figures.Scratch``) in its own sub-folder of the merge's
 temporary folder, which the caller removes afterwards.
 """
 
@@ -33,7 +33,7 @@ Outcome = tuple[Path, KindergartenRow | None, str]
 PACKAGES_PER_WORKER = 8  # below this many per worker, starting processes costs more than it saves
 MAX_WORKERS = 8
 
-_scratches: dict[Path, Scratch] = {}  # per process: the templates of one merge's folder
+_scratches: dict[Path, Scratch] = {}  # per process: the empty data files of one merge's folder
 
 
 def _reason(exc: BaseException) -> str:

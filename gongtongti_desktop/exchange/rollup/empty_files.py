@@ -31,7 +31,7 @@ def empty_in_memory(folder: Path, programme_id: str) -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
     kept = cache_path(programme_id)
     if kept is None or not _copied(kept, programme_id, conn):
-        made = folder / f"template-{programme_id}.gtdb"
+        made = folder / f"empty-{programme_id}.gtdb"
         made.unlink(missing_ok=True)
         Store.create(made, kindergarten="", programme_id=programme_id).close()
         plain = sqlite3.connect(made)

@@ -1,5 +1,5 @@
 """The 汇总's empty data file per programme, kept in the user's cache folder
-(exchange/rollup/templates.py): made once, used again only when it is right, never a
+(exchange/rollup/empty_files.py): made once, used again only when it is right, never a
 source of records."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.exchange.rollup import templates
+from gongtongti_desktop.exchange.rollup import empty_files
 
 PROGRAMME = "yiyuan-2022"
 
@@ -35,13 +35,13 @@ def _no_create(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_made_once_then_kept(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = templates.empty_in_memory(tmp_path, PROGRAMME)
-    kept = templates.cache_path(PROGRAMME)
+    first = empty_files.empty_in_memory(tmp_path, PROGRAMME)
+    kept = empty_files.cache_path(PROGRAMME)
     assert kept is not None and kept.is_file() and kept.parent == cache
     assert sorted(p.name for p in cache.iterdir()) == [kept.name]  # no journal files beside it
     assert kept.read_bytes()[18:20] == b"\x01\x01"  # a rollback-journal file, not WAL
     _no_create(monkeypatch)
-    again = templates.empty_in_memory(tmp_path, PROGRAMME)
+    again = empty_files.empty_in_memory(tmp_path, PROGRAMME)
     assert _tables(again) == _tables(first) and "activity" in _tables(again)
     # what a 汇总 never uses is dropped from the copy, not from the kept file
     triggers = (
@@ -67,8 +67,8 @@ def _with_a_record(path: Path) -> None:
 def test_a_kept_file_that_is_not_right_is_made_again(
     cache: Path, tmp_path: Path, spoil: str
 ) -> None:
-    templates.empty_in_memory(tmp_path, PROGRAMME)
-    kept = templates.cache_path(PROGRAMME)
+    empty_files.empty_in_memory(tmp_path, PROGRAMME)
+    kept = empty_files.cache_path(PROGRAMME)
     assert kept is not None
     if spoil == "garbage":
         kept.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
@@ -83,21 +83,21 @@ def test_a_kept_file_that_is_not_right_is_made_again(
         if spoil == "a record in it":
             _with_a_record(kept)
     (tmp_path / "again").mkdir()
-    conn = templates.empty_in_memory(tmp_path / "again", PROGRAMME)
+    conn = empty_files.empty_in_memory(tmp_path / "again", PROGRAMME)
     assert conn.execute("SELECT count(*) FROM kindergarten").fetchone()[0] == 0
     assert conn.execute("SELECT value FROM settings WHERE key = 'programme'").fetchone() == (
         PROGRAMME,
     )
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == templates.SCHEMA_VERSION
-    assert conn.execute("PRAGMA application_id").fetchone()[0] == templates.APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == empty_files.SCHEMA_VERSION
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == empty_files.APPLICATION_ID
     # and the kept file is right again
     with sqlite3.connect(f"{kept.as_uri()}?mode=ro&immutable=1", uri=True) as on_disk:
         assert on_disk.execute("SELECT count(*) FROM kindergarten").fetchone()[0] == 0
-        assert on_disk.execute("PRAGMA user_version").fetchone()[0] == templates.SCHEMA_VERSION
+        assert on_disk.execute("PRAGMA user_version").fetchone()[0] == empty_files.SCHEMA_VERSION
 
 
 def test_no_cache_folder_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GONGTONGTI_CACHE", "")
-    assert templates.cache_path(PROGRAMME) is None
-    conn = templates.empty_in_memory(tmp_path, PROGRAMME)
+    assert empty_files.cache_path(PROGRAMME) is None
+    conn = empty_files.empty_in_memory(tmp_path, PROGRAMME)
     assert "activity" in _tables(conn)
