@@ -16,6 +16,7 @@ package's year is read whole faster than they are kept up.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import suppress
 from pathlib import Path
 
 from gongtongti_desktop import __version__
@@ -43,7 +44,9 @@ def empty_in_memory(folder: Path, programme_id: str) -> sqlite3.Connection:
             conn.close()
             raise sqlite3.DatabaseError(f"新建的空数据文件无法读取：{made}")
         if kept is not None:
-            write_cache_file(kept, conn.serialize())
+            # serialize: Python 3.11 with an SQLite that has it; without, made again next time
+            with suppress(AttributeError, sqlite3.Error):
+                write_cache_file(kept, conn.serialize())
     for kind, name in conn.execute(
         "SELECT type, name FROM sqlite_master WHERE (type = 'trigger' AND (name LIKE"
         " 'activity_fts_%' OR name LIKE 'activity_order_%')) OR (type = 'index' AND"
