@@ -21,9 +21,10 @@ from pathlib import Path
 
 from gongtongti_desktop import __version__
 from gongtongti_desktop.core.datafile.schema_tables import REPORTED_TABLES
-from gongtongti_desktop.core.datafile.store import APPLICATION_ID, Store
+from gongtongti_desktop.core.datafile.store import APPLICATION_ID, Store, read_header
 from gongtongti_desktop.core.datafile.version import SCHEMA_VERSION
 from gongtongti_desktop.core.paths import user_cache_dir, write_cache_file
+from gongtongti_desktop.errors import DataFileError
 
 
 def empty_in_memory(folder: Path, programme_id: str) -> sqlite3.Connection:
@@ -68,7 +69,10 @@ def _copied(path: Path, programme_id: str, into: sqlite3.Connection) -> bool:
     """Copy ``path`` into ``into`` if it is an empty data file of this program, this schema
     version and ``programme_id``, sound by SQLite's quick check; False (``into`` untouched)
     when it is missing or not."""
-    if not path.is_file():
+    try:  # the header first, as Store.open reads it: a foreign file is not even opened
+        if read_header(path) != (SCHEMA_VERSION, APPLICATION_ID):
+            return False
+    except DataFileError:  # missing, unreadable, not SQLite
         return False
     try:
         # Immutable: a kept file is only ever replaced whole (written beside, then renamed),
@@ -77,13 +81,8 @@ def _copied(path: Path, programme_id: str, into: sqlite3.Connection) -> bool:
     except sqlite3.Error:
         return False
     try:
-        header = (
-            source.execute("PRAGMA application_id").fetchone()[0],
-            source.execute("PRAGMA user_version").fetchone()[0],
-        )
         found = source.execute("SELECT value FROM settings WHERE key = 'programme'").fetchone()
-        sound = source.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        if header != (APPLICATION_ID, SCHEMA_VERSION) or found != (programme_id,) or not sound:
+        if found != (programme_id,) or source.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             return False
         # Empty: a kept file with records in it would count them in every package's figures.
         if any(source.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in REPORTED_TABLES):
