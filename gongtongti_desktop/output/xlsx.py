@@ -112,14 +112,14 @@ def sanitize_sheet_title(wanted: str, taken: set[str] | None = None) -> str:
     return title
 
 
-def _text_width(text: str) -> float:
+def text_width(text: str) -> float:
     """Approximate width in Excel character units: Chinese characters count double."""
     return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
 
 
 def _lines_needed(text: str, width: float) -> int:
     usable = max(width - 1.5, 1.0)
-    return sum(max(1, math.ceil(_text_width(line) / usable)) for line in text.split("\n"))
+    return sum(max(1, math.ceil(text_width(line) / usable)) for line in text.split("\n"))
 
 
 def _merge_row(ws: Worksheet, row: int, ncols: int) -> None:
@@ -391,7 +391,7 @@ def _split_line(line: str, width: float) -> list[str]:
     room = most * max(width - 1.5, 1.0)  # as _lines_needed counts
     pieces, current, used = [], "", 0.0
     for ch in line:
-        step = _text_width(ch)
+        step = text_width(ch)
         if current and used + step > room:
             pieces.append(current)
             current, used = "", 0.0

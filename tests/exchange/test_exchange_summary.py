@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from gongtongti_desktop.core.checks import overview, rules
 from gongtongti_desktop.core.datafile.store import Store
@@ -34,6 +35,7 @@ from gongtongti_desktop.exchange.package.read import Package, read_package
 from gongtongti_desktop.exchange.rollup import figures as summary_figures
 from gongtongti_desktop.exchange.rollup import pool as summary_pool
 from gongtongti_desktop.exchange.rollup.rollup import rollup_packages
+from gongtongti_desktop.output.xlsx import text_width
 from tests.exchange._packages import as_kindergarten, drop_activities, read_members, repack
 from tests.exchange.conftest import Exported
 
@@ -194,6 +196,9 @@ def test_activities_per_kind_and_month(merged: dict[str, Any]) -> None:
     # across New Year named by both years, not the table's "12-2025年1月" after a year
     assert any("年12月—" in label for label in spans)
     assert not any("年12-" in label for label in header[3:])
+    sheet = merged["book"]["活动统计"]
+    for column, label in enumerate(header[3:-1], 4):  # every month's name fits its column
+        assert sheet.column_dimensions[get_column_letter(column)].width >= text_width(label)
     got = {(r[0], r[2]): r for r in rows[1:]}
     for m in merged["made"][:10]:
         acts = _activities(m, period)

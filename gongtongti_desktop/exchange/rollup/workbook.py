@@ -249,12 +249,16 @@ def _main_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
 
 def _activity_sheet(ws: Worksheet, rows: list[KindergartenRow]) -> None:
     """幼儿园 | 期间 | 活动类型 | one column per plan row (month) of any package | 合计."""
+    from gongtongti_desktop.output.xlsx import text_width
+
     spans = sorted(
         {(p.start, p.end): plan_row_label(p) for r in rows for p in r.activities.rows}.items()
     )
     columns = [span for span, _label in spans]
-    headers = [("幼儿园", 30), ("期间", 18), ("活动类型", 14)]
-    headers += [(label, 10) for _span, label in spans] + [("合计", 8)]
+    headers: list[tuple[str, float]] = [("幼儿园", 30), ("期间", 18), ("活动类型", 14)]
+    # as wide as its month's name: "2024年12月—2025年1月" is not cut off on paper
+    headers += [(label, max(10.0, text_width(label) + 1)) for _span, label in spans]
+    headers.append(("合计", 8))
     sheet = _Rows(ws, headers)
     for r in rows:
         counts = r.activities
