@@ -71,8 +71,9 @@ def test_a_new_file_shows_first_steps_that_tick_themselves(qtbot, store, program
     )
     window.overview.refresh()
     assert steps.done() == [True, False, False, False, False]
-    _mark, _text, button = steps.rows[1]
-    button.click()  # 去月计划
+    assert steps.shown_buttons() == [1, 2, 3, 4]  # none for a step done
+    assert "✔" in steps.labels[0].text() and "○" in steps.labels[1].text()
+    steps.button(1).click()  # 去月计划
     assert window.tabs.currentIndex() == 2
 
 
@@ -95,8 +96,9 @@ def test_first_steps_are_made_only_while_one_is_to_do(qtbot, store, programme, m
     assert steps is not None and steps.isVisible()
     assert steps.done() == [True, False, True, True, True]
     with qtbot.waitSignal(window.overview.go) as went:
-        steps.rows[1][2].click()  # 去月计划
+        steps.button(1).click()  # 去月计划
     assert went.args == ["plans"] and window.tabs.currentIndex() == 2
+    assert steps.shown_buttons() == [1] and steps.buttons.keys() == {1}  # none made for the rest
     monkeypatch.setattr(daily, "first_steps", all_done)
     window.overview.refresh()
     assert not steps.isVisible()

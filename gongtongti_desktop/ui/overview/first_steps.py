@@ -1,6 +1,10 @@
 """The first-steps list on 概览 (建立结对名单 → 填写月计划 → 记录帮扶活动 → 月底检查 → 导出上报):
 what a director new to the program does first, each step ticked by core from the data and a
 button that takes her where to do it. Hidden once every step is done.
+
+It shows at every start until the steps are done, so it is light: one label a step, its tick
+and colours written in the label's rich text (a style sheet would give each widget a style of
+its own), and a button only for a step still to do.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QWidg
 
 from gongtongti_desktop.core.checks import daily
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.ui.shell.common import muted
+from gongtongti_desktop.ui.shell.common import muted_color
 
 DONE, TODO = "✔", "○"
 GREEN = "#1e8449"
@@ -32,33 +36,46 @@ class FirstSteps(QGroupBox):
         super().__init__("开始使用：五步完成一个月的工作", parent)
         self.store = store
         self.grid = QGridLayout(self)
-        self.rows: list[tuple[QLabel, QLabel, QPushButton]] = []
+        self.grid.setColumnStretch(0, 1)
+        self.labels: list[QLabel] = []
+        self.buttons: dict[int, QPushButton] = {}  # by step (from 0), made when first to do
         for number in range(5):
-            mark, text, button = QLabel(), QLabel(), QPushButton()
-            text.setWordWrap(True)
-            button.clicked.connect(lambda _c=False, n=number: self.go.emit(self.steps[n].where))
-            self.grid.addWidget(mark, number, 0)
-            self.grid.addWidget(text, number, 1)
-            self.grid.addWidget(button, number, 2)
-            self.rows.append((mark, text, button))
-        self.grid.setColumnStretch(1, 1)
+            label = QLabel()
+            label.setWordWrap(True)
+            self.grid.addWidget(label, number, 0)
+            self.labels.append(label)
         self.steps: list[daily.Step] = []
         self.hide()  # until ``refresh`` (the 概览 refreshes it with its other figures)
 
     def refresh(self, steps: list[daily.Step] | None = None) -> None:
         """Show ``steps`` (worked out by core from the data when not given)."""
         self.steps = daily.first_steps(self.store) if steps is None else steps
-        for number, (step, (mark, text, button)) in enumerate(
-            zip(self.steps, self.rows, strict=True), start=1
-        ):
-            mark.setText(DONE if step.done else TODO)
-            mark.setStyleSheet(f"color: {GREEN}; font-weight: bold;" if step.done else "")
-            text.setText(f"<b>{number}. {step.label}</b>　{step.hint}")
+        grey = muted_color(self)
+        for number, (step, label) in enumerate(zip(self.steps, self.labels, strict=True)):
+            words = f"<b>{number + 1}. {step.label}</b>　{step.hint}"
             if step.done:
-                muted(text)
-            button.setText(GO_TEXT.get(step.where, "去处理"))
-            button.setVisible(not step.done)
+                label.setText(
+                    f"<span style='color: {GREEN}'><b>{DONE}</b></span>&nbsp; "
+                    f"<span style='color: {grey}'>{words}</span>"
+                )
+            else:
+                label.setText(f"{TODO}&nbsp; {words}")
+                self.button(number).setText(GO_TEXT.get(step.where, "去处理"))
+            if number in self.buttons:
+                self.buttons[number].setVisible(not step.done)
         self.setVisible(not all(step.done for step in self.steps))
+
+    def button(self, number: int) -> QPushButton:
+        """Step ``number``'s button (from 0), made the first time the step is to do."""
+        if number not in self.buttons:
+            button = self.buttons[number] = QPushButton()
+            button.clicked.connect(lambda _checked=False: self.go.emit(self.steps[number].where))
+            self.grid.addWidget(button, number, 1)
+        return self.buttons[number]
 
     def done(self) -> list[bool]:
         return [step.done for step in self.steps]
+
+    def shown_buttons(self) -> list[int]:
+        """The steps (from 0) whose button shows."""
+        return [n for n, button in sorted(self.buttons.items()) if not button.isHidden()]

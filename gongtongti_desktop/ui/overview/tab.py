@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QProgressBar,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -44,6 +42,8 @@ from gongtongti_desktop.core.records import roster
 from gongtongti_desktop.ui.shell.common import muted
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QListWidget, QProgressBar
+
     from gongtongti_desktop.ui.overview.activity_chart import ActivityChart
     from gongtongti_desktop.ui.overview.first_steps import FirstSteps
 
@@ -263,11 +263,9 @@ class OverviewTab(QWidget):
         problems_box = QGroupBox("名单检查（上报前请补齐）")
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
-        self.problems = QListWidget()
-        self.problems.setFrameShape(QFrame.Shape.NoFrame)
-        box = QVBoxLayout(problems_box)
-        box.addWidget(self.problems_label)
-        box.addWidget(self.problems)
+        self.problems: QListWidget | None = None  # made for the first gaps found
+        self.problems_layout = QVBoxLayout(problems_box)
+        self.problems_layout.addWidget(self.problems_label)
         return problems_box
 
     def _scaled_font(self, factor: float, bold: bool = False) -> QFont:
@@ -476,6 +474,7 @@ class OverviewTab(QWidget):
 
     def _rule_row(self, grid: QGridLayout, row: int, result: RuleResult, indent: str) -> RuleRow:
         from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QProgressBar  # rule rows come after the first frame
 
         rule = result.rule
         name = QLabel(f"{indent}{rule.label}")
@@ -549,15 +548,22 @@ class OverviewTab(QWidget):
         return [line for line in self.misses_label.text().split("\n") if "未达成" in line]
 
     def _show_problems(self, problems: list[str]) -> None:
-        self.problems.clear()
-        self.problems.addItems(problems)
         from gongtongti_desktop.core.checks.daily import empty_roster_hint
 
-        empty = empty_roster_hint(self.store)
         if problems:
             self.problems_label.setText(f"发现 {len(problems)} 处需要补充：")
         else:
-            self.problems_label.setText(empty or "未发现问题。")
+            self.problems_label.setText(empty_roster_hint(self.store) or "未发现问题。")
+        if self.problems is None:
+            if not problems:
+                return  # no list made for a roster without gaps (the usual start)
+            from PySide6.QtWidgets import QListWidget  # its class is made only when needed
+
+            self.problems = QListWidget()
+            self.problems.setFrameShape(QFrame.Shape.NoFrame)
+            self.problems_layout.addWidget(self.problems)
+        self.problems.clear()
+        self.problems.addItems(problems)
         self.problems.setVisible(bool(problems))
         # As tall as its lines (up to MAX_PROBLEM_LINES, then it scrolls): no empty white box.
         lines = min(len(problems), MAX_PROBLEM_LINES)
