@@ -300,3 +300,27 @@ def test_a_new_file_does_not_report_last_term_as_failed(qtbot, store, programme)
     assert pairs and all(before.status == rules.UNTRACKED for _now, before in pairs)
     assert tab.misses_label.text() == "上一期间早于本数据文件中的记录，不作判断。"
     assert "未达成" not in tab.misses_label.text()
+
+
+def test_the_chart_goes_below_the_rules_where_it_would_be_squeezed(qtbot, yiyuan_tab) -> None:
+    """On a 1024-wide screen the rules take most of the width: beside them the chart was ~170 px
+    and the page scrolled sideways. Below them it gets the whole width; on a wide window it is
+    beside them again, as wide as the room left (at least BESIDE_RULES_MIN)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from gongtongti_desktop.ui.overview.tab import BESIDE_RULES_MIN
+
+    tab = yiyuan_tab
+    tab.show()
+    rules_wide = tab.rules_box.sizeHint().width()
+    tab.resize(rules_wide + BESIDE_RULES_MIN - 40, 600)
+    qtbot.waitUntil(lambda: not tab.chart_beside_rules())
+    qtbot.waitUntil(lambda: tab.chart_box.y() > tab.rules_box.y())
+    scroll = tab.findChild(QScrollArea)
+    assert scroll.horizontalScrollBar().maximum() == 0  # no sideways scrolling
+    assert tab.chart_box.width() > BESIDE_RULES_MIN
+    tab.resize(rules_wide + BESIDE_RULES_MIN + 200, 600)
+    qtbot.waitUntil(tab.chart_beside_rules)
+    qtbot.waitUntil(lambda: tab.chart_box.x() > tab.rules_box.x() + tab.rules_box.width())
+    assert tab.chart_box.width() >= BESIDE_RULES_MIN - 40  # room left, less the margins
+    assert scroll.horizontalScrollBar().maximum() == 0

@@ -19,7 +19,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPalette, QShowEvent
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -55,6 +55,10 @@ GREEN, RED = "#1e8449", "#c0392b"
 STATUS_COLORS = {rules.MET: GREEN, rules.MISSED: RED, rules.TOO_MANY: GREEN}
 RULES_PENDING = "正在统计规则达成情况…"
 RULES_AFTER_PAINT_MS = 10
+# The chart and the roster's gaps sit beside the rules only when this much width is left for
+# them (else below the rules): on a 1024-wide screen the rules take ~810 px, and beside them the
+# chart was squeezed to 170 px and the page scrolled sideways.
+BESIDE_RULES_MIN = 340
 NOTICE_STYLE = (
     "background: #fff3bf; color: #5c4400; border: 1px solid #e0c560;"
     " border-radius: 3px; padding: 3px 6px;"
@@ -146,9 +150,9 @@ class OverviewTab(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.chart_box, 1)
         right.addWidget(self._build_problems())
-        middle = QHBoxLayout()
-        middle.addWidget(self.rules_box, 4)
-        middle.addLayout(right, 5)
+        middle = self.middle = QHBoxLayout()
+        middle.addWidget(self.rules_box)  # as wide as its rows ask; the chart takes the rest
+        middle.addLayout(right, 1)
 
         # The first-steps list, made only while a step is still to do (``_show_first_steps``):
         # a file in use has done them all, and 16 widgets nobody sees would slow its start.
@@ -355,6 +359,24 @@ class OverviewTab(QWidget):
             self._show_rules(self.rule_results())
         return self.rule_rows
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange()
+        super().resizeEvent(event)
+
+    def _arrange(self) -> None:
+        """The chart and the gaps beside the rules where there is room, else below them."""
+        from PySide6.QtWidgets import QBoxLayout
+
+        beside = self.width() >= self.rules_box.sizeHint().width() + BESIDE_RULES_MIN
+        direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        if self.middle.direction() != direction:
+            self.middle.setDirection(direction)
+
+    def chart_beside_rules(self) -> bool:
+        from PySide6.QtWidgets import QBoxLayout
+
+        return self.middle.direction() == QBoxLayout.Direction.LeftToRight
+
     def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
             self.refresh()
@@ -471,6 +493,8 @@ class OverviewTab(QWidget):
         self.rules_grid_holder = holder
         self.rules_layout.insertWidget(0, holder)
         self._show_misses(pairs)
+        holder.show()  # now, not when the layout would (a hidden widget has no width yet)
+        self._arrange()  # the rows' width decides where the chart goes
 
     def _rule_row(self, grid: QGridLayout, row: int, result: RuleResult, indent: str) -> RuleRow:
         from PySide6.QtCore import Qt
@@ -504,6 +528,7 @@ class OverviewTab(QWidget):
         status = QLabel(result.status_text)
         if result.late_text:  # 逾期补录: entered after the deadline
             status.setText(f"{result.status_text}（{result.late_text}）")
+        status.setWordWrap(True)  # on a narrow window, rather than the page scrolling sideways
         if color:
             status.setStyleSheet(f"color: {color};")
         grid.addWidget(name, row, 0)
