@@ -10,10 +10,11 @@ its own), and a button only for a step still to do.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from gongtongti_desktop.core.checks import daily
 from gongtongti_desktop.core.datafile.store import Store
+from gongtongti_desktop.ui.overview.card import Card
 from gongtongti_desktop.ui.shell.common import muted_color
 
 DONE, TODO = "✔", "○"
@@ -27,7 +28,7 @@ GO_TEXT = {
 }
 
 
-class FirstSteps(QGroupBox):
+class FirstSteps(Card):
     """``go`` carries where to act (a tab key or a menu action of ``core.checks.daily``)."""
 
     go = Signal(str)
@@ -35,7 +36,7 @@ class FirstSteps(QGroupBox):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__("开始使用：五步完成一个月的工作", parent)
         self.store = store
-        self.grid = QGridLayout(self)
+        self.grid = QGridLayout(self.body)
         self.grid.setColumnStretch(0, 1)
         self.labels: list[QLabel] = []
         self.buttons: dict[int, QPushButton] = {}  # by step (from 0), made when first to do

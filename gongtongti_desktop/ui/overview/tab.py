@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -39,6 +38,7 @@ from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods, rule_specs
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.ui.overview.card import Card
 from gongtongti_desktop.ui.shell.common import muted
 
 if TYPE_CHECKING:
@@ -194,14 +194,14 @@ class OverviewTab(QWidget):
 
     def _build_cards(self) -> QHBoxLayout:
         """Deadline, last export, the roster's counts."""
-        self.deadline_box = QGroupBox("上报截止")
+        self.deadline_box = Card("上报截止")
         self.deadline_day = QLabel()
         self.deadline_day.setFont(self._scaled_font(1.6, bold=True))
         self.deadline_left = QLabel()
         self.deadline_note = QLabel()
         self.deadline_note.setWordWrap(True)
         muted(self.deadline_note)
-        box = QVBoxLayout(self.deadline_box)
+        box = QVBoxLayout(self.deadline_box.body)
         line = QHBoxLayout()
         line.addWidget(self.deadline_day)
         line.addSpacing(8)
@@ -210,19 +210,19 @@ class OverviewTab(QWidget):
         box.addLayout(line)
         box.addWidget(self.deadline_note)
 
-        self.export_box = QGroupBox("上次导出")
+        self.export_box = Card("上次导出")
         self.export_label = QLabel()
         self.export_label.setFont(self._scaled_font(1.2))
         self.export_path = QLabel()
         self.export_path.setWordWrap(True)
         muted(self.export_path)
-        box = QVBoxLayout(self.export_box)
+        box = QVBoxLayout(self.export_box.body)
         box.addWidget(self.export_label)
         box.addWidget(self.export_path)
         box.addStretch(1)
 
-        counts_box = QGroupBox("结对名单")
-        grid = QGridLayout(counts_box)
+        counts_box = Card("结对名单")
+        grid = QGridLayout(counts_box.body)
         self.count_labels: dict[str, QLabel] = {}
         for column, (table, label) in enumerate(self.COUNTS):
             number = QLabel("0")
@@ -239,8 +239,8 @@ class OverviewTab(QWidget):
 
     def _build_rules(self) -> None:
         """The rules' box; the rules are filled in just after the first frame."""
-        self.rules_box = QGroupBox("规则达成情况")
-        self.rules_layout = QVBoxLayout(self.rules_box)
+        self.rules_box = Card("规则达成情况")
+        self.rules_layout = QVBoxLayout(self.rules_box.body)
         self.rules_grid_holder: QWidget | None = None
         self.rules_placeholder: QLabel | None = muted(QLabel(RULES_PENDING))
         self.rules_layout.addWidget(self.rules_placeholder)
@@ -251,8 +251,8 @@ class OverviewTab(QWidget):
 
     def _build_chart(self) -> None:
         """The chart's box; the chart is made after the tab is first shown."""
-        self.chart_box = QGroupBox("每月帮扶活动")
-        self.chart_layout = QVBoxLayout(self.chart_box)
+        self.chart_box = Card("每月帮扶活动")
+        self.chart_layout = QVBoxLayout(self.chart_box.body)
         self.chart_placeholder = QWidget()  # replaced by the chart
         self.chart_placeholder.setMinimumHeight(220)
         self.chart_placeholder.setLayout(centred(muted(QLabel("正在生成图表…"))))
@@ -262,13 +262,13 @@ class OverviewTab(QWidget):
         self._chart_timer.setInterval(100)  # the first frame is painted before QtCharts loads
         self._chart_timer.timeout.connect(self._when_shown(self.ensure_chart))
 
-    def _build_problems(self) -> QGroupBox:
+    def _build_problems(self) -> Card:
         """The roster's gaps, to fill before reporting."""
-        problems_box = QGroupBox("名单检查（上报前请补齐）")
+        problems_box = Card("名单检查（上报前请补齐）")
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
         self.problems: QListWidget | None = None  # made for the first gaps found
-        self.problems_layout = QVBoxLayout(problems_box)
+        self.problems_layout = QVBoxLayout(problems_box.body)
         self.problems_layout.addWidget(self.problems_label)
         return problems_box
 
