@@ -64,3 +64,19 @@ def test_the_command_leaves_it_on(monkeypatch) -> None:
     monkeypatch.setattr(app, "run_gui", run_gui)
     assert cli.main([]) == 0
     assert states == [False] and gc.isenabled()
+
+
+def test_the_window_icon_comes_with_the_first_frame(qtbot, demo_path) -> None:
+    """Not before it: the SVG icon loads Qt's SVG plugin, which 概览's frame need not wait for."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.setWindowIcon(QIcon())
+    app.build_app()
+    assert QApplication.windowIcon().isNull()
+    window = app.start_window(demo_path)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.store is not None, timeout=5000)
+    qtbot.waitUntil(lambda: not QApplication.windowIcon().isNull(), timeout=3000)
+    assert not window.windowIcon().isNull()
+    window.close()

@@ -14,7 +14,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QStandardPaths, QTranslator
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gongtongti_desktop.core.paths import resources_dir
@@ -172,18 +171,27 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 
 
 def build_app() -> QApplication:
-    """The QApplication with our names, icon, Chinese Qt translations and error hook. Dialogs
-    are fitted to the screen from when the window says (``fit.install``, ``fit.ensure``)."""
+    """The QApplication with our names, Chinese Qt translations and error hook. Dialogs are
+    fitted to the screen from when the window says (``fit.install``, ``fit.ensure``); the icon
+    comes with the first frame (``set_window_icon``)."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    icon = resources_dir() / "icon.svg"
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
     sys.excepthook = _excepthook
     return app
+
+
+def set_window_icon() -> None:
+    """The program's icon on its windows. Set just after the window's first frame: the SVG
+    icon loads Qt's SVG plugin and library (~2.5 ms) that frame need not wait for (the taskbar
+    shows the program file's own icon meanwhile)."""
+    from PySide6.QtGui import QIcon
+
+    icon = resources_dir() / "icon.svg"
+    if icon.is_file():
+        QApplication.setWindowIcon(QIcon(str(icon)))
 
 
 def start_window(path: Path, package: Path | None = None) -> MainWindow | None:
@@ -197,10 +205,12 @@ def start_window(path: Path, package: Path | None = None) -> MainWindow | None:
     open), the window appears at once saying which file it is opening, the dialog over it.
     ``package``: a double-clicked .gtt, whose import preview opens once the data file shows."""
     from gongtongti_desktop.core.datafile import early_check
+    from gongtongti_desktop.ui.shell.first_paint import after_first_paint
     from gongtongti_desktop.ui.shell.main_window import MainWindow
 
     early_check.start(path)  # (``gongtongti --data FILE`` started it before Qt loaded)
     window = MainWindow(opening=path)
+    after_first_paint(window, set_window_icon)  # (or a moment later, under a first dialog)
     if not early_check.settled(path, OPENING_SHOWN_AFTER_S):
         _on_screen_now(window)
     if not _open_into(window, path, package):
