@@ -72,7 +72,7 @@ def test_a_new_file_shows_first_steps_that_tick_themselves(qtbot, store, program
     window.overview.refresh()
     assert steps.done() == [True, False, False, False, False]
     assert steps.shown_buttons() == [1, 2, 3, 4]  # none for a step done
-    assert "✔" in steps.labels[0].text() and "○" in steps.labels[1].text()
+    assert steps.rows[0].mark.text() == "✔" and steps.rows[1].mark.text() == "○"
     steps.button(1).click()  # 去月计划
     assert window.tabs.currentIndex() == 2
 
