@@ -2,15 +2,17 @@
 what a director new to the program does first, each step ticked by core from the data and a
 button that takes her where to do it. Hidden once every step is done.
 
-It shows at every start until the steps are done, so it is light: plain-text labels coloured
-by their palette (rich text would make the first frame build Qt's HTML machinery, ~8 ms; a
-style sheet gives each widget a style of its own), and a button only for a step still to do.
+Compact, for a small screen: the steps done share one line ("✔ 已完成：…"), each step still to
+do has its row (name, what to do, its button). And light, as it shows at every start until the
+steps are done: plain-text labels coloured by their palette (rich text would make the first
+frame build Qt's HTML machinery, ~8 ms; a style sheet gives each widget a style of its own),
+rows and buttons made only for a step to do.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from gongtongti_desktop.core.checks import daily
@@ -30,29 +32,22 @@ GO_TEXT = {
 
 
 class StepRow:
-    """One step's labels: its tick, its name (bold) and what to do (wrapped)."""
+    """A step to do: its mark, its name (bold), what to do (wrapped) and its button."""
 
-    def __init__(self, grid: QGridLayout, number: int, bold: object) -> None:
-        self.mark, self.name, self.hint = QLabel(), QLabel(), QLabel()
-        self.name.setFont(bold)  # type: ignore[arg-type]
+    def __init__(self, grid: QGridLayout, row: int, bold: QFont) -> None:
+        self.mark, self.name, self.hint = QLabel(TODO), QLabel(), QLabel()
+        self.name.setFont(bold)
         self.hint.setWordWrap(True)
-        grid.addWidget(self.mark, number, 0)
-        grid.addWidget(self.name, number, 1)
-        grid.addWidget(self.hint, number, 2)
-        self.normal = self.name.palette()
+        self.button = QPushButton()
+        for column, widget in enumerate((self.mark, self.name, self.hint, self.button)):
+            grid.addWidget(widget, row, column)
 
-    def show(self, number: int, step: daily.Step) -> None:
-        self.mark.setText(DONE if step.done else TODO)
+    def show(self, number: int, step: daily.Step, shown: bool) -> None:
         self.name.setText(f"{number}. {step.label}")
         self.hint.setText(step.hint)
-        for label in (self.mark, self.name, self.hint):
-            label.setPalette(self.normal)
-        if step.done:  # ticked in green, the rest softer: what is left stands out
-            green = self.mark.palette()  # a copy (QPalette(…) would build the Qt namespace)
-            green.setColor(QPalette.ColorRole.WindowText, QColor(GREEN))
-            self.mark.setPalette(green)
-            muted(self.name)
-            muted(self.hint)
+        self.button.setText(GO_TEXT.get(step.where, "去处理"))
+        for widget in (self.mark, self.name, self.hint, self.button):
+            widget.setVisible(shown)
 
 
 class FirstSteps(Card):
@@ -65,35 +60,59 @@ class FirstSteps(Card):
         self.store = store
         self.grid = QGridLayout(self.body)
         self.grid.setColumnStretch(2, 1)
-        bold = self.font()
-        bold.setBold(True)
-        self.rows = [StepRow(self.grid, number, bold) for number in range(5)]
-        self.buttons: dict[int, QPushButton] = {}  # by step (from 0), made when first to do
+        self.done_line: QLabel | None = None  # "✔ 已完成：…", made when a step is done
+        self.rows: dict[int, StepRow] = {}  # by step (from 0), made when it is to do
         self.steps: list[daily.Step] = []
         self.hide()  # until ``refresh`` (the 概览 refreshes it with its other figures)
 
     def refresh(self, steps: list[daily.Step] | None = None) -> None:
         """Show ``steps`` (worked out by core from the data when not given)."""
         self.steps = daily.first_steps(self.store) if steps is None else steps
-        for number, (step, row) in enumerate(zip(self.steps, self.rows, strict=True)):
-            row.show(number + 1, step)
-            if not step.done:
-                self.button(number).setText(GO_TEXT.get(step.where, "去处理"))
-            if number in self.buttons:
-                self.buttons[number].setVisible(not step.done)
+        done = [f"{n}. {s.label}" for n, s in enumerate(self.steps, start=1) if s.done]
+        if done:
+            self._done_line().setText("已完成：" + "　".join(done))
+        if self.done_line is not None:
+            self.done_line.setVisible(bool(done))
+            self.done_mark.setVisible(bool(done))
+        for number, step in enumerate(self.steps):
+            if not step.done or number in self.rows:
+                self._row(number).show(number + 1, step, shown=not step.done)
         self.setVisible(not all(step.done for step in self.steps))
 
+    def _done_line(self) -> QLabel:
+        """The line of the steps done: a green tick, the steps softer (what is left stands
+        out). Row 0 of the grid; the steps to do from row 1."""
+        if self.done_line is None:
+            self.done_mark = QLabel(DONE)
+            palette = self.done_mark.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(GREEN))
+            self.done_mark.setPalette(palette)
+            self.done_line = muted(QLabel())
+            self.done_line.setWordWrap(True)
+            self.grid.addWidget(self.done_mark, 0, 0)
+            self.grid.addWidget(self.done_line, 0, 1, 1, 3)
+        return self.done_line
+
+    def _row(self, number: int) -> StepRow:
+        if number not in self.rows:
+            bold = self.font()
+            bold.setBold(True)
+            row = self.rows[number] = StepRow(self.grid, number + 1, bold)
+            row.button.clicked.connect(lambda _c=False: self.go.emit(self.steps[number].where))
+        return self.rows[number]
+
     def button(self, number: int) -> QPushButton:
-        """Step ``number``'s button (from 0), made the first time the step is to do."""
-        if number not in self.buttons:
-            button = self.buttons[number] = QPushButton()
-            button.clicked.connect(lambda _checked=False: self.go.emit(self.steps[number].where))
-            self.grid.addWidget(button, number, 3)
-        return self.buttons[number]
+        """Step ``number``'s button (from 0); the step must have been to do."""
+        return self.rows[number].button
 
     def done(self) -> list[bool]:
         return [step.done for step in self.steps]
 
     def shown_buttons(self) -> list[int]:
-        """The steps (from 0) whose button shows."""
-        return [n for n, button in sorted(self.buttons.items()) if not button.isHidden()]
+        """The steps (from 0) whose row and button show."""
+        return [n for n, row in sorted(self.rows.items()) if not row.button.isHidden()]
+
+    def done_text(self) -> str:
+        """The line of the steps done ("" when none is)."""
+        line = self.done_line
+        return line.text() if line is not None and not line.isHidden() else ""
