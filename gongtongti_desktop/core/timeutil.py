@@ -17,10 +17,11 @@ _CN_NUMBERS = {
     "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
     "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12,
 }  # fmt: skip
-_FULL_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
-_MONTH_DAY = re.compile(r"(\d{1,2})[月/](\d{1,2})[日号]?")
-_CLOCK = re.compile(r"(\d{1,2})[:.](\d{1,2})")
-_CHINESE_TIME = re.compile(
+# Patterns, compiled on first use (re's own cache): opening the window parses no typed date.
+_FULL_DATE = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?"
+_MONTH_DAY = r"(\d{1,2})[月/](\d{1,2})[日号]?"
+_CLOCK = r"(\d{1,2})[:.](\d{1,2})"
+_CHINESE_TIME = (
     r"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上)?"
     r"(?P<hour>\d{1,2}|[零〇一二两三四五六七八九十]{1,3})"
     r"(?:[:.](?P<clock>\d{1,2})|[点时](?:(?P<half>半)|(?P<quarter>[一三])刻|(?P<minute>\d{1,2})分?)?)"
@@ -46,11 +47,11 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
     text = _compact(text)
     if not text:
         return None
-    full = _FULL_DATE.fullmatch(text)
+    full = re.fullmatch(_FULL_DATE, text)
     if full:
         year, month, day = (int(g) for g in full.groups())
     else:
-        short = _MONTH_DAY.fullmatch(text)
+        short = re.fullmatch(_MONTH_DAY, text)
         if not short:
             return None
         year = (today or dt.date.today()).year
@@ -77,10 +78,10 @@ def parse_time(text: str) -> str | None:
     text = _compact(text)
     if not text:
         return None
-    m = _CLOCK.fullmatch(text) or _CHINESE_TIME.fullmatch(text)
+    m = re.fullmatch(_CLOCK, text) or re.fullmatch(_CHINESE_TIME, text)
     if m is None:
         return None
-    if m.re is _CLOCK:
+    if m.re.pattern == _CLOCK:
         hour, minute, part = int(m.group(1)), int(m.group(2)), None
         if len(m.group(2)) != 2:
             return None

@@ -159,8 +159,9 @@ def last_export(store: Store) -> LastExport | None:
 
 # One "字" each: CJK ideographs (with extension A and compatibility forms), fullwidth and CJK
 # punctuation. One each, too: a run of Latin letters or digits ("2024", "PPT"), as word
-# processors count "字数" for Chinese text — what a bureau means by "不少于1000字".
-_CHAR_UNITS = re.compile(
+# processors count "字数" for Chinese text — what a bureau means by "不少于1000字". Compiled on
+# first use (re's own cache), not when 概览's module loads.
+_CHAR_UNITS = (
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026\u2014]"
     r"|[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*"
 )
@@ -169,4 +170,4 @@ _CHAR_UNITS = re.compile(
 def char_count(text: str) -> int:
     """字数 of a text: Chinese characters and punctuation one each, a Latin word or a number
     one each; spaces, line breaks and stray ASCII symbols are not counted."""
-    return len(_CHAR_UNITS.findall(text))
+    return len(re.findall(_CHAR_UNITS, text))
