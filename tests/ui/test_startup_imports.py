@@ -27,6 +27,12 @@ AFTER_ATTACH = (
     "gongtongti_desktop.ui.overview.reminders",
 )
 
+# Loaded just after 概览's first frame, when its rule rows are counted (``ensure_rules``) or the
+# reminders shown: the rules' own module, and nothing else of core.
+AFTER_FIRST_FRAME = {
+    "gongtongti_desktop.ui.overview.rule_rows": ["gongtongti_desktop.core.checks.rules"]
+}
+
 _PROBE = """
 import dataclasses, importlib, json, sys
 for name in sys.argv[1:]:
@@ -93,3 +99,19 @@ def test_a_data_file_start_loads_its_modules_before_qt(demo_path) -> None:  # ty
     )
     found = json.loads(done.stdout)
     assert found == {"qt": [], "later": []}
+
+
+def test_the_rules_load_after_the_first_frame(demo_path) -> None:  # type: ignore[no-untyped-def]
+    """Counting the rules waits for 概览's first frame (the rows say "正在统计…" until then): their
+    modules are not on the way to it, and load nothing of core but the rules' own."""
+    for module, core_modules in AFTER_FIRST_FRAME.items():
+        done = subprocess.run(
+            [sys.executable, "-c", _BEFORE_QT, str(demo_path), *OPENING, *AFTER_ATTACH, module],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        assert json.loads(done.stdout)["later"] == core_modules
+    loaded = set(_opening_imports()["modules"])
+    assert not set(AFTER_FIRST_FRAME) & loaded
+    assert "gongtongti_desktop.core.checks.rules" not in loaded

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from gongtongti_desktop.core.checks import overview, rules
+from gongtongti_desktop.core.checks import overview
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import stage_reports
@@ -95,6 +95,8 @@ def reminders(store: Store, programme: Programme, today: dt.date | None = None) 
             deadline.days_left <= 3,
         )
     )
+    from gongtongti_desktop.core.checks import rules  # reminders come after 概览's frame
+
     pairs = rules.current_and_last(
         store, programme.calendar, programme.rules, today, rules.tracked_since(store)
     )

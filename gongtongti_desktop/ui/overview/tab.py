@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from itertools import groupby
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -31,28 +29,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongtongti_desktop.core.checks import daily, overview, roster_rules, rules
+from gongtongti_desktop.core.checks import daily, overview, roster_rules
 from gongtongti_desktop.core.checks.overview import ActivityCounts
-from gongtongti_desktop.core.checks.rules import RuleResult
 from gongtongti_desktop.core.datafile.store import Store
-from gongtongti_desktop.core.profile import periods, rule_specs
+from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import roster
 from gongtongti_desktop.ui.overview.card import Card
 from gongtongti_desktop.ui.shell.common import muted
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QListWidget, QProgressBar
+    from PySide6.QtWidgets import QListWidget
 
+    from gongtongti_desktop.core.checks.rules import RuleResult
     from gongtongti_desktop.ui.overview.activity_chart import ActivityChart
     from gongtongti_desktop.ui.overview.first_steps import FirstSteps
+    from gongtongti_desktop.ui.overview.rule_rows import RuleRow
 
 NOT_READY = "此功能尚未完成，将在后续版本提供。"
 MAX_PROBLEM_LINES = 12
-PER_NOW = {"month": "本月", "term": "本学期", "school_year": "本学年"}
-PER_LAST = {"month": "上月", "term": "上学期", "school_year": "上学年"}
-GREEN, RED = "#1e8449", "#c0392b"
-STATUS_COLORS = {rules.MET: GREEN, rules.MISSED: RED, rules.TOO_MANY: GREEN}
+RED = "#c0392b"
 RULES_PENDING = "正在统计规则达成情况…"
 RULES_AFTER_PAINT_MS = 10
 # The chart and the roster's gaps sit beside the rules only when this much width is left for
@@ -109,16 +105,6 @@ class PlaceholderTab(QWidget):
         return f"{self.message.text()}\n{self.detail.text()}"
 
 
-@dataclass
-class RuleRow:
-    """The widgets showing one rule's result in its current period."""
-
-    result: RuleResult
-    name: QLabel
-    bar: QProgressBar
-    status: QLabel
-
-
 FIRST_STEPS_AT = 2  # in the page: under the title and the subtitle, above the cards
 
 
@@ -142,7 +128,7 @@ class OverviewTab(QWidget):
         self.programme = programme
         self._stale = False
         self._rules_pending = True  # filled just after the first frame (ensure_rules)
-        self.rule_rows: list[RuleRow] = []
+        self.rule_rows: list[RuleRow] = []  # (``rule_rows``, made after the first frame)
         self.missed: list[RuleResult] = []  # listed under the rules: closed and not met
         self.chart: ActivityChart | None = None
 
@@ -287,6 +273,8 @@ class OverviewTab(QWidget):
         return {table: roster.count_records(self.store, table) for table, _ in self.COUNTS}
 
     def rule_results(self) -> list[tuple[RuleResult, RuleResult]]:
+        from gongtongti_desktop.core.checks import rules  # counted after the first frame
+
         return rules.current_and_last(
             self.store,
             self.programme.calendar,
@@ -449,8 +437,12 @@ class OverviewTab(QWidget):
         self.export_path.setText(last.path or "（未记录文件位置）")
 
     def _show_rules(self, pairs: list[tuple[RuleResult, RuleResult]]) -> None:
-        """One section per 本月 / 本学期 / 本学年, rules of a group (e.g. "八个一") together
-        under its name, each with a bar "2/3" and its status; then what closed unmet."""
+        """The rows (``rule_rows.rule_grid``) in place of the placeholder or the old rows, then
+        what closed unmet."""
+        from PySide6.QtCore import Qt
+
+        from gongtongti_desktop.ui.overview import rule_rows
+
         if self.rules_grid_holder is not None:
             self.rules_layout.removeWidget(self.rules_grid_holder)
             self.rules_grid_holder.deleteLater()
@@ -458,119 +450,16 @@ class OverviewTab(QWidget):
             self.rules_layout.removeWidget(self.rules_placeholder)
             self.rules_placeholder.deleteLater()
             self.rules_placeholder = None
-        self.rule_rows = []
-        holder = QWidget()
-        grid = QGridLayout(holder)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(4)
-        grid.setColumnStretch(0, 1)
-        row = 0
-        if not pairs:
-            empty = QLabel("本方案没有可从记录自动检查的规则。")
-            muted(empty)
-            grid.addWidget(empty, 0, 0)
-        for per in rule_specs.PERS:
-            current = [now for now, _before in pairs if now.rule.per == per]
-            if not current:
-                continue
-            first = current[0]
-            due = f"截止 {first.deadline.isoformat()}{'，已过' if first.closed else ''}"
-            heading = QLabel(f"{PER_NOW[per]}　{first.period.label}　（{due}）")
-            heading.setFont(self._scaled_font(1.0, bold=True))
-            grid.addWidget(heading, row, 0, 1, 4)
-            row += 1
-            # ungrouped rules first, then each group, in file order within each
-            order = sorted(current, key=lambda r: bool(r.rule.group))
-            for group, results in groupby(order, key=lambda r: r.rule.group):
-                indent = ""
-                if group:
-                    sub = QLabel(f"“{group}”")
-                    muted(sub)
-                    grid.addWidget(sub, row, 0, 1, 4)
-                    row += 1
-                    indent = "　"
-                for result in results:
-                    self.rule_rows.append(self._rule_row(grid, row, result, indent))
-                    row += 1
+        holder, self.rule_rows = rule_rows.rule_grid(pairs, self._scaled_font(1.0, bold=True))
         self.rules_grid_holder = holder
         self.rules_layout.insertWidget(0, holder)
-        self._show_misses(pairs)
+        text, self.missed, red = rule_rows.misses_text(pairs)
+        self.misses_label.setTextFormat(Qt.TextFormat.PlainText)  # rule names are the profile's
+        self.misses_label.setText(text)
+        self.misses_label.setStyleSheet(f"color: {RED};" if red else "")
+        self.misses_label.setVisible(bool(pairs))
         holder.show()  # now, not when the layout would (a hidden widget has no width yet)
         self._arrange()  # the rows' width decides where the chart goes
-
-    def _rule_row(self, grid: QGridLayout, row: int, result: RuleResult, indent: str) -> RuleRow:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QProgressBar  # rule rows come after the first frame
-
-        rule = result.rule
-        name = QLabel(f"{indent}{rule.label}")
-        tip = f"{rule.label}：{rule.description}"
-        if rule.source:
-            tip += f"\n依据：{rule.source}"
-        name.setToolTip(tip)
-        requirement = QLabel(rule.description)
-        muted(requirement)
-        bar = QProgressBar()
-        wanted = max(rule.min, 1)
-        bar.setRange(0, wanted)
-        bar.setValue(min(result.count, wanted))
-        bar.setFormat(result.progress)
-        bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        bar.setFixedWidth(110)
-        bar.setToolTip(tip)
-        color = (
-            STATUS_COLORS.get(result.status)
-            if result.done or result.status != rules.TOO_MANY
-            else RED
-        )
-        if color:
-            palette = bar.palette()
-            palette.setColor(QPalette.ColorRole.Highlight, QColor(color))
-            bar.setPalette(palette)
-        status = QLabel(result.status_text)
-        if result.late_text:  # 逾期补录: entered after the deadline
-            status.setText(f"{result.status_text}（{result.late_text}）")
-        status.setWordWrap(True)  # on a narrow window, rather than the page scrolling sideways
-        if color:
-            status.setStyleSheet(f"color: {color};")
-        grid.addWidget(name, row, 0)
-        grid.addWidget(requirement, row, 1)
-        grid.addWidget(bar, row, 2)
-        grid.addWidget(status, row, 3)
-        return RuleRow(result, name, bar, status)
-
-    def _show_misses(self, pairs: list[tuple[RuleResult, RuleResult]]) -> None:
-        """Closed periods that missed their rule: "上学期（2024年秋季学期）未达成：…"."""
-        from PySide6.QtCore import Qt
-
-        self.misses_label.setTextFormat(Qt.TextFormat.PlainText)
-        lines = []
-        self.missed: list[RuleResult] = []
-        for per in rule_specs.PERS:
-            found: dict[tuple[str, str], list[str]] = {}
-            for now, before in pairs:
-                if now.rule.per != per:
-                    continue
-                for result in rules.closed_failures([(now, before)]):
-                    self.missed.append(result)
-                    which = PER_NOW[per] if result is now else PER_LAST[per]
-                    text = f"{result.rule.label} {result.progress}"
-                    if result.status == rules.TOO_MANY:
-                        text += "（超出上限）"  # only a strict maximum is a miss
-                    found.setdefault((which, result.period.label), []).append(text)
-            for (which, label), texts in found.items():
-                lines.append(f"{which}（{label}）未达成：{'、'.join(texts)}")
-        if lines:
-            self.misses_label.setText("\n".join(lines))
-            self.misses_label.setStyleSheet(f"color: {RED};")
-        elif pairs and all(before.status == rules.UNTRACKED for _now, before in pairs):
-            self.misses_label.setText("上一期间早于本数据文件中的记录，不作判断。")
-            self.misses_label.setStyleSheet("")
-        elif pairs:
-            self.misses_label.setText("已截止的期间，各项要求均已达成。")
-            self.misses_label.setStyleSheet("")
-        self.misses_label.setVisible(bool(pairs))
 
     def misses(self) -> list[str]:
         return [line for line in self.misses_label.text().split("\n") if "未达成" in line]
