@@ -74,7 +74,7 @@ def main_shots(data: Path, tmp: Path) -> None:
     window = MainWindow(store, programme)
     window.showNormal()
     window.resize(1280, 760)
-    window.overview.ensure_rules()
+    window.overview.ensure_checks()
     window.overview.ensure_chart()
     app.sendPostedEvents(None, 52)  # DeferredDelete: the "正在统计…" placeholder goes
     _save(window, "01-overview", docs="overview")
@@ -280,7 +280,7 @@ def small_screen(data: Path, tmp: Path) -> None:
         "install_translations(app);"
         "from gongtongti_desktop.ui.shell.main_window import MainWindow, open_data_file;"
         f"s, p = open_data_file(r'{data}'); w = MainWindow(s, p); w.show();"
-        "w.overview.ensure_rules(); app.processEvents(); app.sendPostedEvents(None, 52);"
+        "w.overview.ensure_checks(); app.processEvents(); app.sendPostedEvents(None, 52);"
         f"w.grab().save(r'{DOCS / 'screenshot-small-screen.png'}');"
         f"w.grab().save(r'{MANUAL / '10-small-screen.png'}'); w.close()"
     )

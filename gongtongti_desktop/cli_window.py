@@ -44,13 +44,13 @@ def prepare_before_qt(path: Path) -> None:
     from gongtongti_desktop.core.datafile import early_check
 
     early_check.start(path)
-    # What MainWindow.attach builds 概览 from; each pulls in the rest (store, programme,
-    # records). tests/ui/test_startup_imports.py: nothing of core is left to load after Qt.
+    # What MainWindow.attach builds 概览's first frame from; each pulls in the rest (store,
+    # programme). tests/ui/test_startup_imports.py: nothing of core is left to load after Qt
+    # before that frame (the checks over the records load theirs just after it).
     import gongtongti_desktop.core.checks.daily
-    import gongtongti_desktop.core.checks.roster_rules
     import gongtongti_desktop.core.datafile.backups
     import gongtongti_desktop.core.datafile.lock
-    import gongtongti_desktop.core.records.roster  # noqa: F401
+    import gongtongti_desktop.core.records.roster_counts  # noqa: F401
 
 
 OPENED_SUFFIXES = (".gtdb", ".gtt")

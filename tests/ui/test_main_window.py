@@ -87,6 +87,8 @@ def test_overview_lists_roster_gaps(qtbot, store, programme) -> None:
     )
     overview = OverviewTab(store, programme)
     qtbot.addWidget(overview)
+    assert overview.problems is None and overview.problems_label.text() == "正在检查名单…"
+    overview.ensure_checks()  # just after the first frame
     # the roster's gaps, then what the programme's rules over the roster find (沂源: 交流轮岗
     # each way each school year, a 指导师 pair per pairing)
     problems = roster.roster_problems(store, programme)

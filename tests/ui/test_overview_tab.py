@@ -36,7 +36,7 @@ def make_tab(qtbot, store: Store, programme: Programme) -> OverviewTab:
     tab = OverviewTab(store, programme)
     qtbot.addWidget(tab)
     tab.resize(1280, 760)
-    tab.ensure_rules()
+    tab.ensure_checks()
     return tab
 
 
@@ -295,7 +295,7 @@ def test_a_new_file_does_not_report_last_term_as_failed(qtbot, store, programme)
 
     tab = OverviewTab(store, programme)
     qtbot.addWidget(tab)
-    tab.ensure_rules()
+    tab.ensure_checks()
     pairs = tab.rule_results()
     assert pairs and all(before.status == rules.UNTRACKED for _now, before in pairs)
     assert tab.misses_label.text() == "上一期间早于本数据文件中的记录，不作判断。"

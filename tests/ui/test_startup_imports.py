@@ -27,11 +27,20 @@ AFTER_ATTACH = (
     "gongtongti_desktop.ui.overview.reminders",
 )
 
-# Loaded just after 概览's first frame, when its rule rows are counted (``ensure_rules``) or the
-# reminders shown: the rules' own module, and nothing else of core.
+# Loaded just after 概览's first frame, when its checks over the records are filled
+# (``ensure_checks``: the rule rows, the roster's gaps) or the reminders shown — with the core
+# modules each loads then, and nothing else of core.
 AFTER_FIRST_FRAME = {
-    "gongtongti_desktop.ui.overview.rule_rows": ["gongtongti_desktop.core.checks.rules"]
+    "gongtongti_desktop.ui.overview.rule_rows": ["gongtongti_desktop.core.checks.rules"],
+    "gongtongti_desktop.core.checks.roster_rules": ["gongtongti_desktop.core.checks.roster_rules"],
+    "gongtongti_desktop.core.records.roster": [
+        "gongtongti_desktop.core.records.changes",
+        "gongtongti_desktop.core.records.engine",
+        "gongtongti_desktop.core.records.roster",
+        "gongtongti_desktop.core.records.validation",
+    ],
 }
+
 
 _PROBE = """
 import dataclasses, importlib, json, sys
@@ -101,9 +110,9 @@ def test_a_data_file_start_loads_its_modules_before_qt(demo_path) -> None:  # ty
     assert found == {"qt": [], "later": []}
 
 
-def test_the_rules_load_after_the_first_frame(demo_path) -> None:  # type: ignore[no-untyped-def]
-    """Counting the rules waits for 概览's first frame (the rows say "正在统计…" until then): their
-    modules are not on the way to it, and load nothing of core but the rules' own."""
+def test_the_checks_load_after_the_first_frame(demo_path) -> None:  # type: ignore[no-untyped-def]
+    """The checks over the records wait for 概览's first frame (the rules say "正在统计…", the
+    roster's gaps "正在检查名单…" until then): their modules are not on the way to it."""
     for module, core_modules in AFTER_FIRST_FRAME.items():
         done = subprocess.run(
             [sys.executable, "-c", _BEFORE_QT, str(demo_path), *OPENING, *AFTER_ATTACH, module],
@@ -111,7 +120,7 @@ def test_the_rules_load_after_the_first_frame(demo_path) -> None:  # type: ignor
             capture_output=True,
             text=True,
         )
-        assert json.loads(done.stdout)["later"] == core_modules
+        assert json.loads(done.stdout)["later"] == core_modules, module
     loaded = set(_opening_imports()["modules"])
-    assert not set(AFTER_FIRST_FRAME) & loaded
-    assert "gongtongti_desktop.core.checks.rules" not in loaded
+    later = {m for modules in AFTER_FIRST_FRAME.values() for m in modules} | set(AFTER_FIRST_FRAME)
+    assert not later & loaded

@@ -25,6 +25,7 @@ from gongtongti_desktop.core.records.engine import (  # noqa: F401  (the roster'
     dependents,
     save_record,
 )
+from gongtongti_desktop.core.records.roster_counts import count_records  # noqa: F401 (its API)
 
 KINDERGARTEN = RecordType(
     "kindergarten",
@@ -420,27 +421,6 @@ LISTERS: dict[str, Callable[..., list[dict[str, Any]]]] = {
 def list_records(store: Store, programme: Programme, table: str) -> list[dict[str, Any]]:
     record_type(table)
     return LISTERS[table](store, programme)
-
-
-# The rows each lister above returns, counted by SQLite (the same tables, joins and filter):
-# 概览 shows how many at start-up and needs none of the rows.
-_COUNTED_FROM = {
-    "kindergarten": "kindergarten k WHERE k.deleted_at IS NULL",
-    "person": "person p WHERE p.deleted_at IS NULL",
-    "pairing": """pairing pr JOIN kindergarten l ON l.id = pr.lead_id
-        JOIN kindergarten pa ON pa.id = pr.partner_id WHERE pr.deleted_at IS NULL""",
-    "mentor_pair": """mentor_pair m JOIN person a ON a.id = m.mentor_id
-        JOIN person b ON b.id = m.mentee_id WHERE m.deleted_at IS NULL""",
-    "staff_exchange": """staff_exchange x JOIN person p ON p.id = x.person_id
-        JOIN kindergarten f ON f.id = x.from_id JOIN kindergarten t ON t.id = x.to_id
-        WHERE x.deleted_at IS NULL""",
-}
-
-
-def count_records(store: Store, table: str) -> int:
-    """``len(list_records(store, programme, table))`` without making the rows."""
-    record_type(table)
-    return int(store.execute(f"SELECT count(*) FROM {_COUNTED_FROM[table]}").fetchone()[0])
 
 
 def roster_problems(store: Store, programme: Programme) -> list[str]:

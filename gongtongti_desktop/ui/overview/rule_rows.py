@@ -1,6 +1,6 @@
 """概览's rule rows: one section per 本月 / 本学期 / 本学年, the rules of a group (e.g. "八个一")
 together under its name, each with a bar "2/3" and its status; and the line of what closed
-unmet. Made just after the first frame (``OverviewTab.ensure_rules``), so this module and the
+unmet. Made just after the first frame (``OverviewTab.ensure_checks``), so this module and the
 rules' own (``core.checks.rules``) load only then.
 """
 

@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongtongti_desktop.core.checks import daily, overview, roster_rules
+from gongtongti_desktop.core.checks import daily, overview
 from gongtongti_desktop.core.checks.overview import ActivityCounts
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
-from gongtongti_desktop.core.records import roster
+from gongtongti_desktop.core.records import roster_counts
 from gongtongti_desktop.ui.overview.card import Card
 from gongtongti_desktop.ui.shell.common import muted
 
@@ -50,7 +50,10 @@ NOT_READY = "此功能尚未完成，将在后续版本提供。"
 MAX_PROBLEM_LINES = 12
 RED = "#c0392b"
 RULES_PENDING = "正在统计规则达成情况…"
-RULES_AFTER_PAINT_MS = 10
+PROBLEMS_PENDING = "正在检查名单…"
+# The checks over the records (rule rows, the roster's gaps) are filled this long after the
+# first frame: the frame is on screen before the counting.
+CHECKS_AFTER_PAINT_MS = 10
 # The chart and the roster's gaps sit beside the rules only when this much width is left for
 # them (else below the rules): on a 1024-wide screen the rules take ~810 px, and beside them the
 # chart was squeezed to 170 px and the page scrolled sideways.
@@ -127,7 +130,7 @@ class OverviewTab(QWidget):
         self.store = store
         self.programme = programme
         self._stale = False
-        self._rules_pending = True  # filled just after the first frame (ensure_rules)
+        self._checks_pending = True  # filled just after the first frame (ensure_checks)
         self.rule_rows: list[RuleRow] = []  # (``rule_rows``, made after the first frame)
         self.missed: list[RuleResult] = []  # listed under the rules: closed and not met
         self.chart: ActivityChart | None = None
@@ -160,7 +163,7 @@ class OverviewTab(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self.refresh(rules_now=False)
+        self.refresh(checks_now=False)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -254,7 +257,7 @@ class OverviewTab(QWidget):
     def _build_problems(self) -> Card:
         """The roster's gaps, to fill before reporting."""
         problems_box = Card("名单检查（上报前请补齐）")
-        self.problems_label = QLabel()
+        self.problems_label = muted(QLabel(PROBLEMS_PENDING))  # until ``ensure_checks``
         self.problems_label.setWordWrap(True)
         self.problems: QListWidget | None = None  # made for the first gaps found
         self.problems_layout = QVBoxLayout(problems_box.body)
@@ -270,7 +273,7 @@ class OverviewTab(QWidget):
     # -- figures from core --------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        return {table: roster.count_records(self.store, table) for table, _ in self.COUNTS}
+        return {table: roster_counts.count_records(self.store, table) for table, _ in self.COUNTS}
 
     def rule_results(self) -> list[tuple[RuleResult, RuleResult]]:
         from gongtongti_desktop.core.checks import rules  # counted after the first frame
@@ -291,9 +294,9 @@ class OverviewTab(QWidget):
 
     # -- showing them -------------------------------------------------------------------------
 
-    def refresh(self, rules_now: bool = True) -> None:
-        """Show core's figures. ``rules_now=False`` (construction): everything but the rule rows,
-        which ``ensure_rules`` fills just after the first frame."""
+    def refresh(self, checks_now: bool = True) -> None:
+        """Show core's figures. ``checks_now=False`` (construction): everything but the rule
+        rows and the roster's gaps, which ``ensure_checks`` fills just after the first frame."""
         self._stale = False
         today = self.store.today()
         self.title.setText(self.store.kindergarten_name or "（未命名幼儿园）")
@@ -307,15 +310,11 @@ class OverviewTab(QWidget):
         self.demo_label.setVisible(demo)
         self._show_deadline(today)
         self._show_export()
-        if rules_now:
-            self._rules_pending = True  # counted again
-            self.ensure_rules()
+        if checks_now:
+            self._checks_pending = True  # counted again
+            self.ensure_checks()
         for table, count in self.counts().items():
             self.count_labels[table].setText(str(count))
-        self._show_problems(
-            roster.roster_problems(self.store, self.programme)
-            + roster_rules.problems(self.store, self.programme, today)
-        )
         self._show_first_steps()
         if self.chart is not None:
             self.chart.set_counts(self.activity_counts())
@@ -339,15 +338,24 @@ class OverviewTab(QWidget):
         if self.isVisible():
             self.refresh()
 
-    def ensure_rules(self) -> list[RuleRow]:
-        """Fill what construction left for after the first frame: the rule rows, and the
-        export path becoming selectable (both need the ``Qt`` namespace). The rows."""
-        if self._rules_pending:
+    def ensure_checks(self) -> list[RuleRow]:
+        """Fill what construction left for after the first frame: the checks over the records
+        — the rule rows and the roster's gaps (with the modules they need: the rules, the
+        roster's lists and the record engine) — and the export path becoming selectable (the
+        ``Qt`` namespace). The rule rows."""
+        if self._checks_pending:
             from PySide6.QtCore import Qt
 
-            self._rules_pending = False
+            from gongtongti_desktop.core.checks import roster_rules
+            from gongtongti_desktop.core.records import roster
+
+            self._checks_pending = False
             self.export_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._show_rules(self.rule_results())
+            self._show_problems(
+                roster.roster_problems(self.store, self.programme)
+                + roster_rules.problems(self.store, self.programme, self.store.today())
+            )
         return self.rule_rows
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -371,10 +379,10 @@ class OverviewTab(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
             self.refresh()
-        if self._rules_pending:
+        if self._checks_pending:
             # After the window's next paint (the first frame at start-up), not before it.
             self.window().installEventFilter(self)
-            QTimer.singleShot(250, self, self._when_shown(self.ensure_rules))  # if no paint comes
+            QTimer.singleShot(250, self, self._when_shown(self.ensure_checks))  # if no paint comes
         if self.chart is None:
             self._chart_timer.start()  # after this show is painted: start-up stays quick
         super().showEvent(event)
@@ -393,7 +401,7 @@ class OverviewTab(QWidget):
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
             # A moment after the paint, so the frame is on screen before the ~20 ms of counting.
-            QTimer.singleShot(RULES_AFTER_PAINT_MS, self, self._when_shown(self.ensure_rules))
+            QTimer.singleShot(CHECKS_AFTER_PAINT_MS, self, self._when_shown(self.ensure_checks))
         return False
 
     def ensure_chart(self) -> ActivityChart:
@@ -467,6 +475,7 @@ class OverviewTab(QWidget):
     def _show_problems(self, problems: list[str]) -> None:
         from gongtongti_desktop.core.checks.daily import empty_roster_hint
 
+        self.problems_label.setPalette(self.palette())  # no longer the placeholder's grey
         if problems:
             self.problems_label.setText(f"发现 {len(problems)} 处需要补充：")
         else:
