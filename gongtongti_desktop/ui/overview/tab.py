@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -37,6 +37,7 @@ from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import roster_counts
 from gongtongti_desktop.ui.overview.card import Card
 from gongtongti_desktop.ui.shell.common import muted
+from gongtongti_desktop.ui.shell.first_paint import single_shot
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QListWidget
@@ -249,10 +250,9 @@ class OverviewTab(QWidget):
         self.chart_placeholder.setMinimumHeight(220)
         self.chart_placeholder.setLayout(centred(muted(QLabel("正在生成图表…"))))
         self.chart_layout.addWidget(self.chart_placeholder)
-        self._chart_timer = QTimer(self)
-        self._chart_timer.setSingleShot(True)
+        self._chart_timer = single_shot(self, self._when_shown(self.ensure_chart))
         self._chart_timer.setInterval(100)  # the first frame is painted before QtCharts loads
-        self._chart_timer.timeout.connect(self._when_shown(self.ensure_chart))
+        self._checks_timer = single_shot(self, self._when_shown(self.ensure_checks))
 
     def _build_problems(self) -> Card:
         """The roster's gaps, to fill before reporting."""
@@ -382,7 +382,7 @@ class OverviewTab(QWidget):
         if self._checks_pending:
             # After the window's next paint (the first frame at start-up), not before it.
             self.window().installEventFilter(self)
-            QTimer.singleShot(250, self, self._when_shown(self.ensure_checks))  # if no paint comes
+            self._checks_timer.start(250)  # if no paint comes
         if self.chart is None:
             self._chart_timer.start()  # after this show is painted: start-up stays quick
         super().showEvent(event)
@@ -401,7 +401,7 @@ class OverviewTab(QWidget):
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
             # A moment after the paint, so the frame is on screen before the ~20 ms of counting.
-            QTimer.singleShot(CHECKS_AFTER_PAINT_MS, self, self._when_shown(self.ensure_checks))
+            self._checks_timer.start(CHECKS_AFTER_PAINT_MS)
         return False
 
     def ensure_chart(self) -> ActivityChart:

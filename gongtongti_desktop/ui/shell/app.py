@@ -230,7 +230,7 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> b
     """Open ``path`` (or what the director chooses instead) into ``window``; False when she
     gave up, the window closed."""
     from gongtongti_desktop.ui.shell import fit
-    from gongtongti_desktop.ui.shell.first_paint import after_first_paint
+    from gongtongti_desktop.ui.shell.first_paint import after_first_paint, single_shot
 
     opened, attached = None, False
     try:
@@ -253,8 +253,6 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> b
         window.show()
         window.import_package(package)  # a double-clicked .gtt: its preview, no reminders
         return True
-    from PySide6.QtCore import QTimer
-
     store = window.store
 
     def remind() -> None:  # what is due, each a click from where to act — once 概览 shows;
@@ -265,7 +263,7 @@ def _open_into(window: MainWindow, path: Path, package: Path | None = None) -> b
         if show_at_start() and window.isVisible() and window.store is store:
             window.daily.show_reminders()
 
-    QTimer.singleShot(REMINDERS_AFTER_MS, window, remind)
+    single_shot(window, remind, REMINDERS_AFTER_MS)
     return True
 
 

@@ -20,18 +20,30 @@ class _AfterFirstPaint(QObject):
         super().__init__(widget)
         self._work: Callable[[], object] | None = work
         widget.installEventFilter(self)
-        QTimer.singleShot(FALLBACK_MS, self, self._run)
+        self._timer = single_shot(self, self._run, FALLBACK_MS)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._run)  # after this paint has finished
+            self._timer.start(0)  # after this paint has finished
         return False
 
     def _run(self) -> None:
         work, self._work = self._work, None
         if work is not None:
             work()
+
+
+def single_shot(parent: QObject, work: Callable[[], object], ms: int | None = None) -> QTimer:
+    """A single-shot timer owned by ``parent`` (gone with it), started when ``ms`` is given.
+    Not ``QTimer.singleShot(ms, parent, work)``: choosing among that one's overloads makes
+    PySide6 build QMetaMethod's class, which the first frame need not wait for."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.timeout.connect(work)
+    if ms is not None:
+        timer.start(ms)
+    return timer
 
 
 def after_first_paint(widget: QWidget, work: Callable[[], object]) -> None:
