@@ -257,7 +257,7 @@ class OverviewTab(QWidget):
     def _build_problems(self) -> Card:
         """The roster's gaps, to fill before reporting."""
         problems_box = Card("名单检查（上报前请补齐）")
-        self.problems_label = muted(QLabel(PROBLEMS_PENDING))  # until ``ensure_checks``
+        self.problems_label = QLabel(PROBLEMS_PENDING)  # until ``ensure_checks``
         self.problems_label.setWordWrap(True)
         self.problems: QListWidget | None = None  # made for the first gaps found
         self.problems_layout = QVBoxLayout(problems_box.body)
@@ -475,7 +475,6 @@ class OverviewTab(QWidget):
     def _show_problems(self, problems: list[str]) -> None:
         from gongtongti_desktop.core.checks.daily import empty_roster_hint
 
-        self.problems_label.setPalette(self.palette())  # no longer the placeholder's grey
         if problems:
             self.problems_label.setText(f"发现 {len(problems)} 处需要补充：")
         else:
