@@ -175,8 +175,8 @@ SPY.attached = True
 marks.append(("构造概览（计数、期限；当日备份已有）", time.monotonic()))
 window.installEventFilter(SPY)
 window.show()
+app.exec()  # the collector stays off until after the frame, as ui.shell.app keeps it
 gc.enable()
-app.exec()
 for name, t in marks:
     print("MARK", t, name)
 out = io.StringIO()

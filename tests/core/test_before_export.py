@@ -3,7 +3,6 @@ number in the profile deciding what is listed."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -124,8 +123,8 @@ def test_a_missed_rule_follows_the_number_in_the_profile(gaotai: tuple[Store, Pr
     ]
     assert "2 次，要求 ≥ 3（未达成）" in named[0].text
     two = rule._replace(min=2)
-    lenient = dataclasses.replace(
-        programme, rules=tuple(two if r.id == rule.id else r for r in programme.rules)
+    lenient = programme._replace(
+        rules=tuple(two if r.id == rule.id else r for r in programme.rules)
     )
     found = before_export.missed_rules(store, lenient, october, D(2020, 12, 1))
     assert [i for i in found if i.record_id == "helper-monthly"] == []

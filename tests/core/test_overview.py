@@ -3,7 +3,6 @@ activities per plan row and kind, the last export, and the 字数 of a text."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 
@@ -19,7 +18,7 @@ from gongtongti_desktop.core.records import roster
 
 GAOTAI = get_programme("gaotai-2020").calendar  # report day 30, one row per month
 YIYUAN = get_programme("yiyuan-2022").calendar  # no report day, 7-8月 and 12-1月 merged
-PANJIN = dataclasses.replace(GAOTAI, monthly_report_day=20)
+PANJIN = GAOTAI._replace(monthly_report_day=20)
 
 
 def test_the_profiles_are_what_the_tests_assume() -> None:

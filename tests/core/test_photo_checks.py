@@ -115,9 +115,7 @@ def test_capture_date_window_follows_the_profile(
     (far,) = [f for f in flags if f.attachment_id == late]
     assert "2024-10-19" in far.explanation and "相差 4 天" in far.explanation
     assert far.severity == "flag" and far.day == "2024-10-15"
-    wider = Programme.__new__(Programme)
-    wider.__dict__.update(programme.__dict__)
-    object.__setattr__(wider, "calendar", periods.Calendar(photo_days=4))
+    wider = programme._replace(calendar=periods.Calendar(photo_days=4))
     assert _kinds(photo_flags.photo_flags(store, wider), late) == set()
 
 

@@ -3,7 +3,6 @@ years, leap days), statuses and deadlines, and the filters a rule can set."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from gongtongti_desktop.core.records import engine as records
 def open_calendar(programme: Programme) -> periods.Calendar:
     """The profile's calendar without its programme dates (沂源 ended in December 2024): for
     tests of the counting itself, in any year."""
-    return dataclasses.replace(programme.calendar, dates=ProgrammeDates())
+    return programme.calendar._replace(dates=ProgrammeDates())
 
 
 def _roster(store: Store, programme: Programme) -> dict[str, str]:

@@ -121,14 +121,12 @@ def test_periods_before_the_data_file_existed_are_not_called_missed(
 
 
 def test_the_wording_is_the_profiles(store: Store, programme: Programme) -> None:
-    from dataclasses import replace
-
     wording = programme.wording._replace(
         patterns={**programme.wording.patterns, "no_activities": "{period}无活动（自定义措辞）。"},
     )
     term = periods.parse_term(programme.calendar, "2024-autumn")
     draft = stage_report_draft.draft_from_records(
-        store, replace(programme, wording=wording), term, dt.date(2025, 2, 10)
+        store, programme._replace(wording=wording), term, dt.date(2025, 2, 10)
     )
     assert draft.highlights.startswith("2024年秋季学期无活动（自定义措辞）。")
 

@@ -188,9 +188,7 @@ def test_groups_are_shown_together(qtbot, tmp_path: Path) -> None:
 
 
 def test_no_rules_says_so(qtbot, store, programme) -> None:
-    import dataclasses
-
-    bare = dataclasses.replace(programme, rules=())
+    bare = programme._replace(rules=())
     tab = make_tab(qtbot, store, bare)
     assert tab.rule_rows == []
     texts = [label.text() for label in tab.rules_box.findChildren(QLabel)]

@@ -3,7 +3,6 @@ marked), comments, evidence, undo, periods, a checklist index, printing and the 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -460,7 +459,7 @@ def two_indexes(tmp_path: Path, programme: Programme) -> Programme:
     path = tmp_path / "indexes" / "supervision.toml"
     path.parent.mkdir()
     path.write_text(CHECKLIST, encoding="utf-8")
-    return dataclasses.replace(programme, indexes=(*programme.indexes, load_index(path)))
+    return programme._replace(indexes=(*programme.indexes, load_index(path)))
 
 
 def test_checklist_verdicts_saved_and_counted(qtbot, store, two_indexes) -> None:

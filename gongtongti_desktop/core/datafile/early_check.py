@@ -20,19 +20,21 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 _Identity = tuple[tuple[int, int, bytes] | None, ...]
 
 
-@dataclass
 class _Check:
-    """One early check: the file as it was when the check began, and the answer once done."""
+    """One early check: the file as it was when the check began, and the answer once done.
+    (A plain class: a dataclass costs ~0.4 ms to make, before 概览's first frame.)"""
 
-    identity: _Identity
-    ok: bool = False
-    done: threading.Event = field(default_factory=threading.Event)
+    __slots__ = ("done", "identity", "ok")
+
+    def __init__(self, identity: _Identity) -> None:
+        self.identity = identity
+        self.ok = False
+        self.done = threading.Event()
 
 
 _checks: dict[Path, _Check] = {}

@@ -26,7 +26,6 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -130,12 +129,15 @@ class Holder(NamedTuple):
         return f"{who}（进程 {self.pid}{where}{program}）"
 
 
-@dataclass
 class _Held:
-    """A data file lock this process holds, and how many holders share it."""
+    """A data file lock this process holds, and how many holders share it. (A plain class: a
+    dataclass costs ~0.2 ms to make, before 概览's first frame.)"""
 
-    fd: int
-    count: int
+    __slots__ = ("count", "fd")
+
+    def __init__(self, fd: int, count: int) -> None:
+        self.fd = fd
+        self.count = count
 
 
 _held: dict[Path, _Held] = {}

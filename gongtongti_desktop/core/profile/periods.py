@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from gongtongti_desktop.core.profile.dates import ProgrammeDates
@@ -21,8 +20,7 @@ from gongtongti_desktop.errors import UserError
 PeriodKind = Literal["month", "term", "school_year", "year"]
 
 
-@dataclass(frozen=True)
-class Calendar:
+class Calendar(NamedTuple):
     """How a programme cuts up its school year: term start, plan rows, report deadlines differ
     from notice to notice."""
 
@@ -40,7 +38,7 @@ class Calendar:
     # A photo whose capture time (EXIF) is more than this many days from its activity's date is
     # flagged (a flag, never a refusal): phones' clocks and late uploads allow a little slack.
     photo_days: int = 3
-    dates: ProgrammeDates = field(default_factory=ProgrammeDates)  # the programme's own dates
+    dates: ProgrammeDates = ProgrammeDates()  # the programme's own dates
 
     def check(self) -> str:
         """An error message when the calendar is inconsistent, else ''."""

@@ -1,6 +1,6 @@
 """Programme profiles: ``forms/<profile>/programme.toml`` plus ``templates/*.toml``, as checked objects.
 
-A county is a folder of data, not code. The loader turns TOML into frozen dataclasses and
+A county is a folder of data, not code. The loader turns TOML into immutable records (NamedTuples) and
 fails loudly, naming the file and key, on anything it does not understand (unknown keys,
 wrong types, unknown sources or bindings), so a typo in a profile is caught at load time and
 not at print time.
@@ -9,7 +9,6 @@ not at print time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from string import Formatter
@@ -146,8 +145,7 @@ class Roles(NamedTuple):
     partners: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Programme:
+class Programme(NamedTuple):
     """A programme (方案) loaded from its profile folder: its notice, wording, rules, indexes
     and forms — everything that differs between the county notices."""
 
@@ -162,7 +160,7 @@ class Programme:
     activity_kinds: tuple[str, ...]
     forms: tuple[FormSpec, ...]
     folder: Path
-    calendar: Calendar = field(default_factory=Calendar)
+    calendar: Calendar = Calendar()
     rules: tuple[Rule, ...] = ()  # rules.toml: what the engine checks (core/rules.py)
     roster_rules: tuple[RosterRule, ...] = ()  # rules.toml [[roster_rules]] (roster_rules.py)
     indexes: tuple[Index, ...] = ()  # indexes/*.toml: 考核评估指标, checklists
