@@ -148,7 +148,7 @@ class OverviewTab(QWidget):
         middle.addLayout(right, 1)
 
         # The first-steps list, made only while a step is still to do (``_show_first_steps``):
-        # a file in use has done them all, and 16 widgets nobody sees would slow its start.
+        # a file in use has done them all, and widgets nobody sees would slow its start.
         self.first_steps: FirstSteps | None = None
         content = QWidget()
         layout = self.content_layout = QVBoxLayout(content)
