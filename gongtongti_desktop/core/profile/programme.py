@@ -1,9 +1,9 @@
 """Programme profiles: ``forms/<profile>/programme.toml`` plus ``templates/*.toml``, as checked objects.
 
-A county is a folder of data, not code. The loader turns TOML into immutable records (NamedTuples) and
-fails loudly, naming the file and key, on anything it does not understand (unknown keys,
-wrong types, unknown sources or bindings), so a typo in a profile is caught at load time and
-not at print time.
+A county is a folder of data, not code. The loader turns TOML into immutable records
+(NamedTuples) and fails loudly, naming the file and key, on anything it does not understand
+(unknown keys, wrong types, unknown sources or bindings), so a typo in a profile is caught at
+load time and not at print time.
 """
 
 from __future__ import annotations

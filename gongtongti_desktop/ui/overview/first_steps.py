@@ -18,10 +18,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 from gongtongti_desktop.core.checks import daily
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.ui.overview.card import Card
-from gongtongti_desktop.ui.shell.common import muted
+from gongtongti_desktop.ui.shell.common import GREEN, muted
 
 DONE, TODO = "✔", "○"
-GREEN = "#1e8449"
 GO_TEXT = {
     "roster": "去结对名单",
     "plans": "去月计划",
@@ -60,6 +59,7 @@ class FirstSteps(Card):
         self.store = store
         self.grid = QGridLayout(self.body)
         self.grid.setColumnStretch(2, 1)
+        self.done_mark: QLabel | None = None  # its green tick
         self.done_line: QLabel | None = None  # "✔ 已完成：…", made when a step is done
         self.rows: dict[int, StepRow] = {}  # by step (from 0), made when it is to do
         self.steps: list[daily.Step] = []
@@ -71,7 +71,7 @@ class FirstSteps(Card):
         done = [f"{n}. {s.label}" for n, s in enumerate(self.steps, start=1) if s.done]
         if done:
             self._done_line().setText("已完成：" + "　".join(done))
-        if self.done_line is not None:
+        if self.done_line is not None and self.done_mark is not None:
             self.done_line.setVisible(bool(done))
             self.done_mark.setVisible(bool(done))
         for number, step in enumerate(self.steps):

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from gongtongti_desktop.core.checks import daily
 from gongtongti_desktop.core.datafile.store import Store
 from gongtongti_desktop.core.profile.programme import Programme
+from gongtongti_desktop.ui.shell.common import RED
 
-RED = "#c0392b"
 SHOW_KEY = "reminders/show_at_start"
 GO_TEXT = {
     "overview": "看概览",

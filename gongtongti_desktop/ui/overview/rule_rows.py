@@ -16,11 +16,10 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 from gongtongti_desktop.core.checks import rules
 from gongtongti_desktop.core.checks.rules import RuleResult
 from gongtongti_desktop.core.profile import rule_specs
-from gongtongti_desktop.ui.shell.common import muted
+from gongtongti_desktop.ui.shell.common import GREEN, RED, muted
 
 PER_NOW = {"month": "本月", "term": "本学期", "school_year": "本学年"}
 PER_LAST = {"month": "上月", "term": "上学期", "school_year": "上学年"}
-GREEN, RED = "#1e8449", "#c0392b"
 STATUS_COLORS = {rules.MET: GREEN, rules.MISSED: RED, rules.TOO_MANY: GREEN}
 
 

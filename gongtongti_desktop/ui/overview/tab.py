@@ -36,7 +36,7 @@ from gongtongti_desktop.core.profile import periods
 from gongtongti_desktop.core.profile.programme import Programme
 from gongtongti_desktop.core.records import roster_counts
 from gongtongti_desktop.ui.overview.card import Card
-from gongtongti_desktop.ui.shell.common import muted
+from gongtongti_desktop.ui.shell.common import RED, muted
 from gongtongti_desktop.ui.shell.first_paint import single_shot
 
 if TYPE_CHECKING:
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 
 NOT_READY = "此功能尚未完成，将在后续版本提供。"
 MAX_PROBLEM_LINES = 12
-RED = "#c0392b"
 RULES_PENDING = "正在统计规则达成情况…"
 PROBLEMS_PENDING = "正在检查名单…"
 # The checks over the records (rule rows, the roster's gaps) are filled this long after the

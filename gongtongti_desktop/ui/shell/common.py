@@ -15,6 +15,8 @@ from gongtongti_desktop.errors import UserError
 
 APP_TITLE = "共同体工作台"
 DISCARD_QUESTION = "放弃未保存的修改？"
+# What is done and what is missed or due, wherever a status is coloured.
+GREEN, RED = "#1e8449", "#c0392b"
 
 
 def error_text(exc: BaseException) -> str:
@@ -70,24 +72,16 @@ def muted(label: QLabel) -> QLabel:
     """Secondary text: softer than the normal text but still easy to read (disabled grey is
     too faint on an old laptop screen). Follows the palette, so dark themes work too."""
     palette = label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, _muted(palette))
-    label.setPalette(palette)
-    return label
-
-
-def muted_color(widget: QWidget) -> str:
-    """``muted``'s colour on ``widget``, as rich text writes it ("#6e6e6e")."""
-    return _muted(widget.palette()).name()
-
-
-def _muted(palette: QPalette) -> QColor:
     text = palette.color(QPalette.ColorRole.WindowText)
     back = palette.color(QPalette.ColorRole.Window)
-    return QColor(
+    mixed = QColor(
         round(text.red() * 0.65 + back.red() * 0.35),
         round(text.green() * 0.65 + back.green() * 0.35),
         round(text.blue() * 0.65 + back.blue() * 0.35),
     )
+    palette.setColor(QPalette.ColorRole.WindowText, mixed)
+    label.setPalette(palette)
+    return label
 
 
 def ask_save_path(
